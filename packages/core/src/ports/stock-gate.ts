@@ -1,0 +1,63 @@
+export type ReserveRejection = 'SOLD_OUT' | 'LIMIT_EXCEEDED' | 'NOT_ON_SALE';
+
+export interface ReserveRequest {
+  readonly sku: string;
+  /** Positive integer. */
+  readonly qty: number;
+  /** Idempotency key of the hold: reserving the same order twice holds once. */
+  readonly orderId: string;
+  readonly customerId: string;
+  /** Max units one customer may hold + buy of this SKU; 0 means unlimited. */
+  readonly limitPerCustomer: number;
+  /** When the hold lapses unless committed; `expire` releases it after that. */
+  readonly holdUntil: Date;
+}
+
+export type ReserveResult = { readonly ok: true } | { readonly ok: false; readonly reason: ReserveRejection };
+
+export type HoldState = 'HELD' | 'COMMITTED' | 'RELEASED';
+
+/**
+ * Outcome of commit/release. Both are idempotent: repeating the call that already happened reports `ok: true`
+ * with `changed: false`. A released hold cannot be committed (`ok: false, state: 'RELEASED'`) and a committed
+ * one cannot be released; an unknown order gives `state: 'UNKNOWN'`.
+ */
+export type HoldTransition =
+  | { readonly ok: true; readonly changed: boolean }
+  | { readonly ok: false; readonly state: HoldState | 'UNKNOWN' };
+
+export interface StockSnapshot {
+  readonly sku: string;
+  readonly available: number;
+  readonly held: number;
+  readonly sold: number;
+  /** Sum of all restocks: the invariant is restockedTotal = available + held + sold. */
+  readonly restockedTotal: number;
+}
+
+export interface RestockResult {
+  /** false when this opId was already applied. */
+  readonly applied: boolean;
+  readonly snapshot: StockSnapshot;
+}
+
+/**
+ * The inventory gate. Every operation is atomic inside the adapter and idempotent per orderId / opId;
+ * the per-customer limit is checked in the same atomic step as the hold.
+ *
+ * Bad input (qty ≤ 0 or not an integer, empty sku/orderId) throws `LimitedCartError('VALIDATION')`.
+ * Reserving an unknown SKU (never restocked) is `NOT_ON_SALE`.
+ */
+export interface StockGate {
+  reserve(request: ReserveRequest): Promise<ReserveResult>;
+  commit(orderId: string): Promise<HoldTransition>;
+  release(orderId: string): Promise<HoldTransition>;
+  /** Adds stock; creates the SKU on first restock. qty must be a positive integer. */
+  restock(sku: string, qty: number, opId: string): Promise<RestockResult>;
+  /** null for an unknown SKU. */
+  snapshot(sku: string): Promise<StockSnapshot | null>;
+  /** Releases every hold whose holdUntil ≤ now; returns the order ids released. */
+  expire(now: Date): Promise<string[]>;
+  /** State of one order's hold, for reconciliation and tests. */
+  holdState(orderId: string): Promise<HoldState | null>;
+}

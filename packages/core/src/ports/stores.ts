@@ -1,0 +1,152 @@
+import type { Customer, NewCustomer, Role } from '../domain/customer.js';
+import type { DomainEvent } from '../domain/events.js';
+import type { NewOrder, Order, OrderStatus } from '../domain/order.js';
+import type { NewPayment, Payment, PaymentStatus } from '../domain/payment.js';
+import type { NewProduct, Product, ProductPatch } from '../domain/product.js';
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly page: number;
+  readonly size: number;
+  readonly total: number;
+}
+
+export interface PageRequest {
+  /** 0-based. */
+  readonly page: number;
+  readonly size: number;
+}
+
+export interface ProductStore {
+  create(product: NewProduct): Promise<Product>;
+  get(id: string): Promise<Product | null>;
+  /** null when the product does not exist. */
+  update(id: string, patch: ProductPatch): Promise<Product | null>;
+  /** Soft delete: archived products are hidden from shoppers but kept for orders. */
+  archive(id: string): Promise<Product | null>;
+  list(query: PageRequest & { readonly includeInactive?: boolean }): Promise<Page<Product>>;
+  /** Every product (for search indexing and seeding checks). */
+  all(): Promise<readonly Product[]>;
+}
+
+export interface CustomerStore {
+  /** Throws LimitedCartError('CONFLICT') when the email (case-insensitive) exists. */
+  create(customer: NewCustomer): Promise<Customer>;
+  get(id: string): Promise<Customer | null>;
+  getByEmail(email: string): Promise<Customer | null>;
+  setRoles(id: string, roles: readonly Role[]): Promise<Customer | null>;
+  list(query: PageRequest): Promise<Page<Customer>>;
+  countByRole(): Promise<Record<Role, number>>;
+}
+
+export type TransitionResult =
+  | { readonly ok: true; readonly order: Order }
+  | { readonly ok: false; readonly reason: 'NOT_FOUND' }
+  | { readonly ok: false; readonly reason: 'ILLEGAL_TRANSITION'; readonly current: OrderStatus };
+
+export interface OrderQuery extends PageRequest {
+  readonly customerId?: string;
+  readonly status?: OrderStatus;
+  readonly productId?: string;
+}
+
+export interface OrderStore {
+  /** Throws LimitedCartError('CONFLICT') when the id exists. */
+  create(order: NewOrder): Promise<Order>;
+  get(id: string): Promise<Order | null>;
+  /**
+   * Conditional transition: applied only if the current status may move to `to` (domain/order.ts).
+   * Moving to the status the order already has is reported as ILLEGAL_TRANSITION with that current status,
+   * which callers treat as "already done".
+   */
+  transition(id: string, to: OrderStatus, reason?: string | null): Promise<TransitionResult>;
+  list(query: OrderQuery): Promise<Page<Order>>;
+  countByStatus(): Promise<Record<OrderStatus, number>>;
+  /** Sum of totals of CONFIRMED orders, in minor units. */
+  confirmedRevenue(): Promise<number>;
+}
+
+export interface PaymentStore {
+  create(payment: NewPayment): Promise<Payment>;
+  get(id: string): Promise<Payment | null>;
+  getByToken(token: string): Promise<Payment | null>;
+  listByOrder(orderId: string): Promise<readonly Payment[]>;
+  /** Conditional: applied only when the current status is one of `from`; returns null otherwise. */
+  setStatus(
+    id: string,
+    from: readonly PaymentStatus[],
+    to: PaymentStatus,
+    fields?: { readonly gatewayReference?: string | null; readonly failureReason?: string | null },
+  ): Promise<Payment | null>;
+}
+
+export interface IdempotencyRecord {
+  readonly scope: string;
+  readonly key: string;
+  /** Hash of the request body: same key with another body is a mismatch (HTTP 422). */
+  readonly requestHash: string;
+  readonly response: { readonly status: number; readonly body: unknown } | null;
+  readonly createdAt: Date;
+}
+
+export interface IdempotencyStore {
+  /**
+   * Claims the key atomically. Returns `claimed: true` for the first caller; later callers get the existing
+   * record (its response is null while the first request is still in flight).
+   */
+  claim(scope: string, key: string, requestHash: string): Promise<
+    { readonly claimed: true } | { readonly claimed: false; readonly record: IdempotencyRecord }
+  >;
+  complete(scope: string, key: string, response: { readonly status: number; readonly body: unknown }): Promise<void>;
+  /** Frees a claim whose request failed without a response worth replaying. */
+  abandon(scope: string, key: string): Promise<void>;
+}
+
+export interface OutboxRecord {
+  /** Monotonic position in the outbox. */
+  readonly position: number;
+  readonly event: DomainEvent;
+}
+
+/** The transactional outbox: events appended in the same transaction as the state change they describe. */
+export interface OutboxStore {
+  append(events: readonly DomainEvent[]): Promise<void>;
+  /** Oldest unshipped events, claimed for `leaseMs` so concurrent relays do not ship the same rows. */
+  claimUnshipped(limit: number, leaseMs: number): Promise<readonly OutboxRecord[]>;
+  markShipped(positions: readonly number[]): Promise<void>;
+}
+
+/** Stores bound to one transaction. */
+export interface TransactionalStores {
+  readonly orders: OrderStore;
+  readonly payments: PaymentStore;
+  readonly products: ProductStore;
+  readonly outbox: OutboxStore;
+}
+
+/**
+ * Runs `work` in one database transaction: everything it writes through `stores` commits together or not
+ * at all. This is how an order row and its `order.placed` event commit atomically.
+ */
+export interface UnitOfWork {
+  run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T>;
+}
+
+/** Records which events a consumer group has handled, so handlers act once per event id. */
+export interface ProcessedEventStore {
+  /** true when this call marked it (first time); false when it was already marked. */
+  markProcessed(group: string, eventId: string): Promise<boolean>;
+  unmark(group: string, eventId: string): Promise<void>;
+}
+
+/** Every store of one backend, as adapters hand them to the engine and the store kits. */
+export interface StoreSet {
+  readonly products: ProductStore;
+  readonly customers: CustomerStore;
+  readonly orders: OrderStore;
+  readonly payments: PaymentStore;
+  readonly idempotency: IdempotencyStore;
+  readonly outbox: OutboxStore;
+  readonly processedEvents: ProcessedEventStore;
+  readonly unitOfWork: UnitOfWork;
+}

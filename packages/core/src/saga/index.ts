@@ -1,0 +1,5 @@
+export * from './activities.js';
+export * from './compensation.js';
+export * from './context.js';
+export * from './order-saga.js';
+export * from './retry.js';
