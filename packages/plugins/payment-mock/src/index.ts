@@ -1,1 +1,3 @@
-export {};
+export * from './cards.js';
+export * from './gateway.js';
+export * from './webhook-signature.js';

@@ -1,1 +1,2 @@
-export {};
+export * from './hub.js';
+export * from './stream-route.js';

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+const list = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean));
+
+const ROLE_NAMES = ['api', 'worker', 'relay'] as const;
+export type ServerRole = (typeof ROLE_NAMES)[number];
+
+/**
+ * Every environment variable the server reads. This schema is the configuration reference: docs and the
+ * deployment manifests are checked against its keys.
+ */
+export const ENV_SCHEMA = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Comma-separated roles this process plays. One image runs as api, worker or relay. */
+  LIMITEDCART_ROLES: list.pipe(z.array(z.enum(ROLE_NAMES)).min(1)).default(['api', 'worker', 'relay']),
+  /** Where the embedded profile keeps Postgres data and generated secrets. */
+  LIMITEDCART_DATA_DIR: z.string().default('.limitedcart'),
+  LIMITEDCART_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65_535).default(54329),
+  /** Postgres schema holding LimitedCart's tables. */
+  DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('limitedcart'),
+  DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
+  /** Production profile: set to use an external Postgres instead of the embedded one. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Redis admits the drop in front of the Postgres ledger; also caches prices and keeps rate limits. */
+  REDIS_URL: z.string().url().optional(),
+  /** Kafka carries events instead of Postgres LISTEN/NOTIFY. */
+  KAFKA_BROKERS: list.optional(),
+  /** Temporal runs sagas instead of pg-boss. */
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('limitedcart-orders'),
+  /** HS256 secret (≥ 32 bytes) or an Ed25519 PKCS8 PEM for EdDSA. Generated and kept in the data dir when unset. */
+  JWT_KEY: z.string().optional(),
+  JWT_ALGORITHM: z.enum(['HS256', 'EdDSA']).default('HS256'),
+  JWT_ISSUER: z.string().default('limitedcart'),
+  JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** Shared secret of the payment gateway's webhook signatures. Generated and kept in the data dir when unset. */
+  PAYMENT_WEBHOOK_SECRET: z.string().min(16).optional(),
+  PAYMENT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  /** How long a hold waits for payment. */
+  PAYMENT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  HOLD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  /** Base URL the server is reached at (payment links, webhook delivery). */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Created with ADMIN role on first start when both are set. */
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Seed the demo catalogue and accounts (default on in the embedded profile). */
+  SEED_DEMO: z.enum(['true', 'false']).optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_ORDERS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+  /** Trust X-Forwarded-For from a load balancer for per-IP limits. */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** OTLP/HTTP endpoint; tracing is off when unset. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** Folder of the storefront build served at `/`. */
+  STOREFRONT_DIR: z.string().optional(),
+});
+
+export type ServerConfig = z.infer<typeof ENV_SCHEMA>;
+
+export const ENV_KEYS = Object.keys(ENV_SCHEMA.shape) as (keyof ServerConfig)[];
+
+/** Parses the environment; a bad value stops the process with every problem listed. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const known = Object.fromEntries(ENV_KEYS.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]));
+  const parsed = ENV_SCHEMA.safeParse(known);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new Error(`invalid configuration:\n${problems}`);
+  }
+  return parsed.data;
+}
+
+export const profileOf = (config: ServerConfig): 'embedded' | 'production' =>
+  config.DATABASE_URL ? 'production' : 'embedded';

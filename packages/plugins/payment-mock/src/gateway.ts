@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { CardDetails, ChargeResult, Logger, Money, PaymentGateway } from '@limitedcart/core';
+import { cardProblem, normalizeCardNumber, TEST_CARDS } from './cards.js';
+import { signWebhook } from './webhook-signature.js';
+
+export interface PaymentWebhookBody {
+  readonly id: string;
+  readonly type: 'payment.succeeded' | 'payment.declined' | 'payment.error' | 'payment.refunded';
+  readonly paymentId: string;
+  readonly reference: string | null;
+  readonly reason: string | null;
+  readonly amount: Money;
+  readonly createdAt: string;
+}
+
+export interface WebhookDelivery {
+  /** Posts the signed webhook (e.g. to the server's /api/payments/webhook); throws or returns false to retry. */
+  deliver(body: string, headers: Record<string, string>): Promise<boolean>;
+}
+
+export interface MockGatewayOptions {
+  readonly webhookSecret: string;
+  readonly delivery?: WebhookDelivery;
+  readonly logger?: Logger;
+  /** Delivery attempts before a webhook is given up (logged); backoff doubles from `retryDelayMs`. */
+  readonly maxAttempts?: number;
+  readonly retryDelayMs?: number;
+  readonly now?: () => Date;
+}
+
+export interface MockPaymentGateway extends PaymentGateway {
+  /** Refunds issued, by payment id: lets operators and tests see money returned exactly once. */
+  refunds(): ReadonlyMap<string, Money>;
+  /** Resolves when every webhook sent so far was delivered or given up. */
+  settle(): Promise<void>;
+}
+
+/**
+ * A sandbox gateway: deterministic outcomes by test card (see TEST_CARDS), Luhn and expiry validation, and a
+ * signed webhook for every outcome, delivered with retries like a real provider would.
+ */
+export function createMockPaymentGateway(options: MockGatewayOptions): MockPaymentGateway {
+  const now = options.now ?? (() => new Date());
+  const maxAttempts = options.maxAttempts ?? 6;
+  const retryDelayMs = options.retryDelayMs ?? 200;
+  const refunded = new Map<string, Money>();
+  const inFlight = new Set<Promise<void>>();
+
+  const send = (body: PaymentWebhookBody) => {
+    if (!options.delivery) return;
+    const text = JSON.stringify(body);
+    const delivery = options.delivery;
+    const task = (async () => {
+      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        const headers = {
+          'content-type': 'application/json',
+          'limitedcart-signature': signWebhook(options.webhookSecret, text, Math.floor(now().getTime() / 1000)),
+        };
+        try {
+          if (await delivery.deliver(text, headers)) return;
+        } catch (error) {
+          options.logger?.warn('payment webhook delivery failed', { attempt, paymentId: body.paymentId, error: String(error) });
+        }
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)));
+      }
+      options.logger?.error('payment webhook given up', { paymentId: body.paymentId, type: body.type });
+    })();
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  };
+
+  const webhook = (type: PaymentWebhookBody['type'], paymentId: string, amount: Money, reference: string | null, reason: string | null) =>
+    send({ id: randomUUID(), type, paymentId, reference, reason, amount, createdAt: now().toISOString() });
+
+  return {
+    async charge({ paymentId, amount, card }: { paymentId: string; amount: Money; card: CardDetails }): Promise<ChargeResult> {
+      const problem = cardProblem(card, now());
+      const number = normalizeCardNumber(card.number);
+      let result: ChargeResult;
+      if (problem) result = { outcome: 'declined', reason: problem };
+      else if (number === TEST_CARDS.declines) result = { outcome: 'declined', reason: 'CARD_DECLINED' };
+      else if (number === TEST_CARDS.gatewayError) result = { outcome: 'error', reason: 'GATEWAY_UNAVAILABLE' };
+      else result = { outcome: 'succeeded', reference: `mock_${randomUUID()}` };
+      if (result.outcome === 'succeeded') webhook('payment.succeeded', paymentId, amount, result.reference, null);
+      else if (result.outcome === 'declined') webhook('payment.declined', paymentId, amount, null, result.reason);
+      else webhook('payment.error', paymentId, amount, null, result.reason);
+      return result;
+    },
+
+    async refund({ paymentId, reference, amount }) {
+      if (refunded.has(paymentId)) return;
+      refunded.set(paymentId, amount);
+      webhook('payment.refunded', paymentId, amount, reference, null);
+    },
+
+    refunds: () => refunded,
+
+    async settle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { DomainEvent } from '@limitedcart/core';
+
+export interface Notification {
+  /** The domain event id: stable across replicas, so `Last-Event-ID` works whichever replica answers. */
+  readonly id: string;
+  readonly event: string;
+  readonly data: Record<string, unknown>;
+}
+
+export type NotificationListener = (notification: Notification) => void;
+
+export interface NotificationHub {
+  /** Feeds an event from the bus; events without a customerId are ignored; duplicates (same id) are dropped. */
+  publish(event: DomainEvent): void;
+  /**
+   * Subscribes a customer's stream. With `lastEventId`, first replays what the customer missed after that id;
+   * if the id is unknown here, everything retained for the customer is replayed (clients dedupe by id).
+   */
+  subscribe(customerId: string, listener: NotificationListener, lastEventId?: string | null): () => void;
+  connections(): number;
+}
+
+/**
+ * Fan-out of `order.progress` events to connected shoppers. Every server replica runs its own hub fed by its
+ * own event-bus consumer group, so each replica sees every event and a shopper may connect to any of them.
+ * Retained history is bounded per customer.
+ */
+export function createNotificationHub({ retainPerCustomer = 100, maxCustomers = 100_000 } = {}): NotificationHub {
+  const history = new Map<string, Notification[]>();
+  const listeners = new Map<string, Set<NotificationListener>>();
+  let connected = 0;
+
+  return {
+    publish(event) {
+      const customerId = typeof event.payload.customerId === 'string' ? event.payload.customerId : null;
+      if (!customerId) return;
+      const notification: Notification = { id: event.id, event: event.type, data: event.payload };
+      let retained = history.get(customerId);
+      if (retained?.some((n) => n.id === event.id)) return;
+      if (!retained) {
+        if (history.size >= maxCustomers) history.delete(history.keys().next().value!);
+        retained = [];
+        history.set(customerId, retained);
+      }
+      retained.push(notification);
+      if (retained.length > retainPerCustomer) retained.shift();
+      for (const listener of listeners.get(customerId) ?? []) listener(notification);
+    },
+
+    subscribe(customerId, listener, lastEventId) {
+      if (lastEventId !== undefined && lastEventId !== null) {
+        const retained = history.get(customerId) ?? [];
+        const from = retained.findIndex((n) => n.id === lastEventId);
+        for (const notification of retained.slice(from + 1)) listener(notification);
+      }
+      let set = listeners.get(customerId);
+      if (!set) listeners.set(customerId, (set = new Set()));
+      set.add(listener);
+      connected++;
+      return () => {
+        if (set.delete(listener)) connected--;
+        if (set.size === 0) listeners.delete(customerId);
+      };
+    },
+
+    connections: () => connected,
+  };
+}

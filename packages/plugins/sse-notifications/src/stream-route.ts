@@ -1,0 +1,65 @@
+import type { MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { Notification, NotificationHub } from './hub.js';
+
+export interface StreamRouteOptions<TVars extends object> {
+  readonly hub: NotificationHub;
+  /** Authenticates the request and sets a principal; the route reads the customer id through `customerIdOf`. */
+  readonly authenticate: MiddlewareHandler<{ Variables: TVars }>;
+  readonly customerIdOf: (variables: TVars) => string;
+  readonly heartbeatMs?: number;
+  /** Aborted on shutdown so open streams end and the server can drain. */
+  readonly shutdownSignal?: AbortSignal;
+}
+
+/**
+ * `GET /stream`: the caller's order progress as server-sent events, with `id:` lines, `Last-Event-ID` replay
+ * (header, or `lastEventId` query for clients that cannot set headers) and comment heartbeats that keep
+ * proxies from closing an idle stream.
+ */
+export function notificationsRoute<TVars extends object>(options: StreamRouteOptions<TVars>) {
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const app = new Hono<{ Variables: TVars }>();
+  app.get('/stream', options.authenticate, (c) => {
+    const customerId = options.customerIdOf(c.var as TVars);
+    const lastEventId = c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? null;
+    c.header('cache-control', 'no-cache, no-transform');
+    c.header('x-accel-buffering', 'no');
+    return streamSSE(c, async (stream) => {
+      const queue: Notification[] = [];
+      let wake: (() => void) | null = null;
+      const unsubscribe = options.hub.subscribe(
+        customerId,
+        (n) => {
+          queue.push(n);
+          wake?.();
+        },
+        lastEventId,
+      );
+      const stop = () => wake?.();
+      stream.onAbort(stop);
+      options.shutdownSignal?.addEventListener('abort', stop, { once: true });
+      try {
+        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ customerId }) });
+        while (!stream.aborted && !stream.closed && !options.shutdownSignal?.aborted) {
+          while (queue.length > 0) {
+            const n = queue.shift()!;
+            await stream.writeSSE({ id: n.id, event: n.event, data: JSON.stringify(n.data) });
+          }
+          const timer = new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, heartbeatMs).unref();
+          });
+          await timer;
+          wake = null;
+          if (queue.length === 0 && !stream.aborted) await stream.write(': heartbeat\n\n');
+        }
+      } finally {
+        unsubscribe();
+        options.shutdownSignal?.removeEventListener('abort', stop);
+      }
+    });
+  });
+  return app;
+}

@@ -1,0 +1,49 @@
+import type { DomainEvent } from '@limitedcart/core';
+import { describe, expect, it } from 'vitest';
+import { createNotificationHub, type Notification } from '../src/hub.js';
+
+let seq = 0;
+const progress = (customerId: string, status: string): DomainEvent => ({
+  id: `e${++seq}`,
+  topic: 'orders',
+  type: 'order.progress',
+  aggregateId: 'o1',
+  payload: { orderId: 'o1', customerId, status, reason: null, at: new Date().toISOString() },
+  occurredAt: new Date().toISOString(),
+});
+
+describe('notification hub', () => {
+  it('delivers only the customer’s own events, once each', () => {
+    const hub = createNotificationHub();
+    const seen: Notification[] = [];
+    hub.subscribe('alice', (n) => seen.push(n));
+    const event = progress('alice', 'PAYMENT_PENDING');
+    hub.publish(event);
+    hub.publish(event);
+    hub.publish(progress('bob', 'CONFIRMED'));
+    expect(seen.map((n) => n.data.status)).toEqual(['PAYMENT_PENDING']);
+  });
+
+  it('replays after Last-Event-ID, or everything retained when the id is unknown', () => {
+    const hub = createNotificationHub();
+    const events = ['PENDING', 'PAYMENT_PENDING', 'CONFIRMED'].map((s) => progress('carol', s));
+    for (const e of events) hub.publish(e);
+    const afterFirst: string[] = [];
+    hub.subscribe('carol', (n) => afterFirst.push(String(n.data.status)), events[0]!.id);
+    expect(afterFirst).toEqual(['PAYMENT_PENDING', 'CONFIRMED']);
+    const unknown: string[] = [];
+    hub.subscribe('carol', (n) => unknown.push(String(n.data.status)), 'gone');
+    expect(unknown).toEqual(['PENDING', 'PAYMENT_PENDING', 'CONFIRMED']);
+  });
+
+  it('bounds retained history and counts connections', () => {
+    const hub = createNotificationHub({ retainPerCustomer: 2 });
+    for (const s of ['A', 'B', 'C']) hub.publish(progress('dan', s));
+    const replayed: string[] = [];
+    const off = hub.subscribe('dan', (n) => replayed.push(String(n.data.status)), 'none');
+    expect(replayed).toEqual(['B', 'C']);
+    expect(hub.connections()).toBe(1);
+    off();
+    expect(hub.connections()).toBe(0);
+  });
+});
