@@ -21,6 +21,7 @@ export interface OrderSagaResult {
  *     payment-failed    → release stock → FAILED
  *     cancel            → release stock → CANCELLED
  *     deadline          → release stock → EXPIRED
+ *     a step fails for good before the stock is sold → compensate → FAILED
  *
  * The stock hold exists before the saga starts (placed by `placeOrder`), so releasing it is the first
  * compensation on the stack. A payment that succeeds after the saga decided to end is refunded.
@@ -33,43 +34,58 @@ export async function orderSaga(ctx: SagaContext, input: OrderSagaInput): Promis
   const compensations = new CompensationStack();
   compensations.push('release stock', () => ctx.activity('releaseStock', orderId));
 
-  ctx.step('payment-pending');
-  await ctx.activity('markPaymentPending', orderId);
-
-  ctx.step('awaiting-payment');
   let ending: { status: EndStatus; reason: string };
-  for (;;) {
-    const signal = await ctx.nextSignal(deadline);
-    if (signal === null) {
-      ending = { status: 'EXPIRED', reason: 'payment deadline passed' };
-      break;
+  let stepError: unknown = null;
+  try {
+    ctx.step('payment-pending');
+    await ctx.activity('markPaymentPending', orderId);
+
+    ctx.step('awaiting-payment');
+    for (;;) {
+      const signal = await ctx.nextSignal(deadline);
+      if (signal === null) {
+        ending = { status: 'EXPIRED', reason: 'payment deadline passed' };
+        break;
+      }
+      if (signal.type === 'cancel') {
+        ending = { status: 'CANCELLED', reason: signal.reason };
+        break;
+      }
+      if (signal.type === 'payment-failed') {
+        ending = { status: 'FAILED', reason: `payment declined: ${signal.reason}` };
+        break;
+      }
+      // payment-succeeded: the money is captured, so a refund becomes the undo of everything after this point.
+      ctx.step('committing');
+      compensations.push('refund payment', () => ctx.activity('refundPayment', orderId, signal.paymentId));
+      const committed = await ctx.activity('commitStock', orderId);
+      if (!committed) {
+        ending = { status: 'FAILED', reason: 'stock hold lost before payment completed' };
+        break;
+      }
+      compensations.clear();
+      await ctx.activity('confirmOrder', orderId);
+      ctx.step('confirmed');
+      const lateRefunds = await refundLatePayments(ctx, orderId, await ctx.drainSignals(), signal.paymentId);
+      return { status: 'CONFIRMED', reason: null, compensationFailures: [], lateRefunds };
     }
-    if (signal.type === 'cancel') {
-      ending = { status: 'CANCELLED', reason: signal.reason };
-      break;
-    }
-    if (signal.type === 'payment-failed') {
-      ending = { status: 'FAILED', reason: `payment declined: ${signal.reason}` };
-      break;
-    }
-    // payment-succeeded: the money is captured, so a refund becomes the undo of everything after this point.
-    ctx.step('committing');
-    compensations.push('refund payment', () => ctx.activity('refundPayment', orderId, signal.paymentId));
-    const committed = await ctx.activity('commitStock', orderId);
-    if (!committed) {
-      ending = { status: 'FAILED', reason: 'stock hold lost before payment completed' };
-      break;
-    }
-    compensations.clear();
-    await ctx.activity('confirmOrder', orderId);
-    ctx.step('confirmed');
-    const lateRefunds = await refundLatePayments(ctx, orderId, await ctx.drainSignals(), signal.paymentId);
-    return { status: 'CONFIRMED', reason: null, compensationFailures: [], lateRefunds };
+  } catch (error) {
+    // Once the stock is sold nothing can be undone: the failure is the runner's to report and an operator's to fix.
+    if (compensations.size === 0) throw error;
+    // Before that, a step that failed for good (after retries) must not strand a captured payment or the hold:
+    // compensate and end the order FAILED.
+    stepError = error;
+    ending = { status: 'FAILED', reason: `saga step failed: ${error instanceof Error ? error.message : String(error)}` };
   }
 
   ctx.step('compensating');
   const compensationFailures = await compensations.unwind();
-  await ctx.activity('endOrder', orderId, ending.status, ending.reason);
+  try {
+    await ctx.activity('endOrder', orderId, ending.status, ending.reason);
+  } catch (error) {
+    // The order could not be ended either (e.g. it was ended elsewhere): report the fault that started this.
+    throw stepError ?? error;
+  }
   ctx.step(ending.status.toLowerCase());
   const lateRefunds = await refundLatePayments(ctx, orderId, await ctx.drainSignals());
   return { status: ending.status, reason: ending.reason, compensationFailures, lateRefunds };

@@ -1,0 +1,59 @@
+import type { DomainEvent, OrderPlacedPayload, OrderProgressPayload, ProductChangedPayload } from '../domain/events.js';
+import { TOPICS } from '../domain/events.js';
+import { newId } from '../domain/ids.js';
+import type { Order } from '../domain/order.js';
+
+/** The `type` of every event core emits. */
+export const EVENT_TYPES = {
+  orderPlaced: 'order.placed',
+  orderProgress: 'order.progress',
+  productChanged: 'product.changed',
+} as const;
+
+export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
+
+/** `order.placed`: starts the order's saga. Occurs at the order's creation unless `at` says otherwise. */
+export const orderPlacedEvent = (order: Order, at: Date = order.createdAt): DomainEvent<OrderPlacedPayload> => ({
+  id: newId(),
+  topic: TOPICS.orders,
+  type: EVENT_TYPES.orderPlaced,
+  aggregateId: order.id,
+  payload: {
+    orderId: order.id,
+    customerId: order.customerId,
+    sku: order.sku,
+    quantity: order.quantity,
+    holdUntil: order.holdUntil.toISOString(),
+  },
+  occurredAt: at.toISOString(),
+});
+
+/** `order.progress`: the order's current status, pushed to its owner. Occurs at the order's last update by default. */
+export const orderProgressEvent = (order: Order, at: Date = order.updatedAt): DomainEvent<OrderProgressPayload> => ({
+  id: newId(),
+  topic: TOPICS.orders,
+  type: EVENT_TYPES.orderProgress,
+  aggregateId: order.id,
+  payload: {
+    orderId: order.id,
+    customerId: order.customerId,
+    status: order.status,
+    reason: order.statusReason,
+    at: at.toISOString(),
+  },
+  occurredAt: at.toISOString(),
+});
+
+/** `product.changed`: caches and the search index refresh the product. */
+export const productChangedEvent = (
+  productId: string,
+  change: ProductChangedPayload['change'],
+  at: Date = new Date(),
+): DomainEvent<ProductChangedPayload> => ({
+  id: newId(),
+  topic: TOPICS.products,
+  type: EVENT_TYPES.productChanged,
+  aggregateId: productId,
+  payload: { productId, change },
+  occurredAt: at.toISOString(),
+});

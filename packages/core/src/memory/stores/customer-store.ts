@@ -1,0 +1,71 @@
+import { type Customer, type NewCustomer, normalizeEmail, ROLES, type Role } from '../../domain/customer.js';
+import { validationError } from '../../domain/errors.js';
+import { newId } from '../../domain/ids.js';
+import type { CustomerStore, Page, PageRequest } from '../../ports/stores.js';
+import { MemoryDatabase } from './database.js';
+import { byCreatedAtThenId, conflict, copy, pageOf, requireId, timestamp } from './shared.js';
+
+const requireRoles = (roles: readonly Role[]): Role[] => {
+  for (const role of roles) {
+    if (!ROLES.includes(role)) throw validationError(`unknown role ${String(role)}`, { role });
+  }
+  return [...new Set(roles)];
+};
+
+/** In-memory `CustomerStore`. Emails are unique case-insensitively; lists oldest first. */
+export class MemoryCustomerStore implements CustomerStore {
+  readonly #db: MemoryDatabase;
+
+  constructor(db: MemoryDatabase = new MemoryDatabase()) {
+    this.#db = db;
+  }
+
+  async create(input: NewCustomer): Promise<Customer> {
+    const id = requireId(input.id ?? newId(), 'customer id');
+    const email = normalizeEmail(requireId(input.email, 'email'));
+    const now = timestamp(this.#db.clock);
+    const customer: Customer = {
+      id,
+      email,
+      passwordHash: input.passwordHash,
+      roles: requireRoles(input.roles),
+      createdAt: now,
+    };
+    // Check and insert with no await in between: this is the atomic unique check.
+    if (this.#db.customerEmails.has(email)) throw conflict('email already registered', { email });
+    if (this.#db.customers.get(id)) throw conflict(`customer ${id} already exists`, { id });
+    this.#db.customers.put(customer);
+    this.#db.customerEmails.set(email, id);
+    return copy(customer);
+  }
+
+  async get(id: string): Promise<Customer | null> {
+    const customer = this.#db.customers.get(id);
+    return customer ? copy(customer) : null;
+  }
+
+  async getByEmail(email: string): Promise<Customer | null> {
+    const id = this.#db.customerEmails.get(normalizeEmail(email));
+    return id === undefined ? null : this.get(id);
+  }
+
+  async setRoles(id: string, roles: readonly Role[]): Promise<Customer | null> {
+    const current = this.#db.customers.get(id);
+    if (!current) return null;
+    const next: Customer = { ...current, roles: requireRoles(roles) };
+    this.#db.customers.put(next);
+    return copy(next);
+  }
+
+  async list(query: PageRequest): Promise<Page<Customer>> {
+    return pageOf(this.#db.customers.rows().sort(byCreatedAtThenId), query);
+  }
+
+  async countByRole(): Promise<Record<Role, number>> {
+    const counts = Object.fromEntries(ROLES.map((role) => [role, 0])) as Record<Role, number>;
+    for (const customer of this.#db.customers.rows()) {
+      for (const role of customer.roles) counts[role] += 1;
+    }
+    return counts;
+  }
+}

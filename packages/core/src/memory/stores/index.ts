@@ -1,0 +1,10 @@
+export * from './create-memory-stores.js';
+export * from './customer-store.js';
+export { MemoryDatabase, type MemoryDatabaseOptions, type MemoryScope, type TransactionalTables } from './database.js';
+export * from './idempotency-store.js';
+export * from './order-store.js';
+export * from './outbox-store.js';
+export * from './payment-store.js';
+export * from './processed-event-store.js';
+export * from './product-store.js';
+export * from './unit-of-work.js';

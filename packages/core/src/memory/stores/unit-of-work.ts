@@ -1,0 +1,29 @@
+import type { TransactionalStores, UnitOfWork } from '../../ports/stores.js';
+import { MemoryDatabase, type MemoryScope } from './database.js';
+import { MemoryOrderStore } from './order-store.js';
+import { MemoryOutboxStore } from './outbox-store.js';
+import { MemoryPaymentStore } from './payment-store.js';
+import { MemoryProductStore } from './product-store.js';
+
+const storesFor = (scope: MemoryScope): TransactionalStores => ({
+  orders: new MemoryOrderStore(scope),
+  payments: new MemoryPaymentStore(scope),
+  products: new MemoryProductStore(scope),
+  outbox: new MemoryOutboxStore(scope),
+});
+
+/**
+ * In-memory `UnitOfWork`: `work`'s writes are staged and applied together when it resolves, discarded when
+ * it throws. Units of work on one database run one at a time (see `MemoryDatabase` for the isolation).
+ */
+export class MemoryUnitOfWork implements UnitOfWork {
+  readonly #db: MemoryDatabase;
+
+  constructor(db: MemoryDatabase = new MemoryDatabase()) {
+    this.#db = db;
+  }
+
+  run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T> {
+    return this.#db.transaction((scope) => work(storesFor(scope)));
+  }
+}

@@ -1,0 +1,307 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isTerminal, type OrderStatus, type TerminalOrderStatus } from '../domain/order.js';
+import type { SagaDescription, SagaRunner } from '../ports/saga-runner.js';
+import type { OrderSagaActivities } from '../saga/activities.js';
+import { createSagaKitWorld, type HeldOrder, type PlaceHeldOrderOptions, type SagaKitWorld } from './saga-kit-world.js';
+import { assertStockInvariant } from './stock-gate-contract.js';
+import { waitFor } from './wait-for.js';
+
+export * from './saga-kit-world.js';
+
+/** The names of the kit's cases, as keys of `options.skip`. */
+export const SAGA_RUNNER_CASES = [
+  'happy path confirms the order',
+  'cancel while awaiting payment cancels and releases stock',
+  'payment deadline expires the order and releases stock',
+  'declined payment fails the order and releases stock',
+  'duplicate payment signals act once',
+  'duplicate cancel signals act once',
+  'payment after expiry is refunded',
+  'second payment after confirmation is refunded',
+  'lost hold fails the order and refunds the payment',
+  'start is idempotent',
+  'retryable activity faults are retried',
+  'non-retryable step fault fails the order and compensates',
+  'fault after the sale fails the saga',
+  'failed compensation is contained and reported',
+] as const;
+
+export type SagaRunnerCase = (typeof SAGA_RUNNER_CASES)[number];
+
+export interface SagaRunnerContractOptions {
+  /** Cases to skip, by name, each with the reason printed in the test name. */
+  readonly skip?: Partial<Record<SagaRunnerCase, string>>;
+  /** Payment window of the expiry cases (default 3000 ms). Other cases use a window of ten minutes. */
+  readonly deadlineMs?: number;
+  /** How long a case waits for a condition (default 30 s). */
+  readonly timeoutMs?: number;
+}
+
+export interface SagaRunnerFixture {
+  readonly runner: SagaRunner;
+  close(): Promise<void>;
+}
+
+const LONG_DEADLINE_MS = 600_000;
+
+/**
+ * The SagaRunner conformance suite. `make` is called once per file with the kit's activities (real in-memory
+ * stores, gate and payment gateway behind `createOrderSagaActivities`, recording every call and injecting faults
+ * per order); the runner under test must execute core's `orderSaga` with exactly these activities. Every case
+ * places its own order on its own SKU, so cases may share the runner.
+ */
+export function describeSagaRunnerContract(
+  name: string,
+  make: (ctx: { readonly activities: OrderSagaActivities }) => Promise<SagaRunnerFixture>,
+  options: SagaRunnerContractOptions = {},
+): void {
+  const skip: Partial<Record<string, string>> = options.skip ?? {};
+  for (const key of Object.keys(skip)) {
+    if (!(SAGA_RUNNER_CASES as readonly string[]).includes(key)) throw new Error(`unknown saga runner case to skip: ${key}`);
+  }
+  const deadlineMs = options.deadlineMs ?? 3_000;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+
+  describe(`SagaRunner contract: ${name}`, () => {
+    const world: SagaKitWorld = createSagaKitWorld();
+    let fixture: SagaRunnerFixture | undefined;
+    const runner = (): SagaRunner => {
+      if (fixture === undefined) throw new Error('saga runner fixture was not created');
+      return fixture.runner;
+    };
+    beforeAll(async () => {
+      fixture = await make({ activities: world.activities });
+    });
+    afterAll(async () => {
+      await fixture?.close();
+    });
+
+    const sagaCase = (title: SagaRunnerCase, body: () => Promise<void>): void => {
+      const reason = skip[title];
+      if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, body);
+      else it(title, body, timeoutMs * 3 + deadlineMs);
+    };
+
+    const until = <T>(check: () => T | Promise<T>, message: string) => waitFor(check, { timeoutMs, intervalMs: 50, message });
+
+    /** Places an order and starts its saga; resolves once the order is PAYMENT_PENDING. */
+    const startSaga = async (
+      windowMs = LONG_DEADLINE_MS,
+      place: PlaceHeldOrderOptions = {},
+    ): Promise<HeldOrder> => {
+      const held = await world.placeHeldOrder({ holdMs: windowMs + 60_000, ...place });
+      const paymentDeadline = new Date(Date.now() + windowMs).toISOString();
+      expect(await runner().start({ orderId: held.orderId, paymentDeadline })).toEqual({ started: true });
+      await until(() => world.progress(held.orderId).includes('PAYMENT_PENDING'), `order ${held.orderId} PAYMENT_PENDING`);
+      return held;
+    };
+
+    const ended = (orderId: string): Promise<SagaDescription> =>
+      until(async () => {
+        const description = await runner().describe(orderId);
+        return description !== null && description.status !== 'RUNNING' ? description : null;
+      }, `saga ${orderId} to end`);
+
+    const expectOutcome = async (held: HeldOrder, outcome: TerminalOrderStatus): Promise<SagaDescription> => {
+      const description = await ended(held.orderId);
+      expect(description).toMatchObject({ orderId: held.orderId, status: 'COMPLETED', outcome });
+      expect((await world.order(held.orderId)).status).toBe(outcome);
+      expectProgress(held, ['PAYMENT_PENDING', outcome]);
+      return description;
+    };
+
+    /** Every transition emitted exactly one event; at most one terminal status ever. */
+    const expectProgress = (held: HeldOrder, statuses: readonly OrderStatus[]): void => {
+      const progress = world.progress(held.orderId);
+      expect(progress).toEqual(statuses);
+      expect(progress.filter((status) => isTerminal(status as OrderStatus)).length).toBeLessThanOrEqual(1);
+    };
+
+    const expectStock = async (held: HeldOrder, expected: { held: number; sold: number }): Promise<void> => {
+      const snapshot = await world.gate.snapshot(held.sku);
+      assertStockInvariant(snapshot);
+      expect(snapshot).toEqual({
+        sku: held.sku,
+        available: held.stock - expected.held - expected.sold,
+        held: expected.held,
+        sold: expected.sold,
+        restockedTotal: held.stock,
+      });
+    };
+
+    const paymentStatus = async (paymentId: string) => (await world.stores.payments.get(paymentId))?.status;
+
+    sagaCase('happy path confirms the order', async () => {
+      const held = await startSaga();
+      const paymentId = await world.capturePayment(held.orderId);
+      expect(await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId })).toEqual({
+        delivered: true,
+      });
+      const description = await expectOutcome(held, 'CONFIRMED');
+      expect(description.error).toBeNull();
+      await expectStock(held, { held: 0, sold: held.quantity });
+      expect(await world.gate.holdState(held.orderId)).toBe('COMMITTED');
+      expect(await paymentStatus(paymentId)).toBe('SUCCEEDED');
+      expect(await world.refundedPayments(held.orderId)).toEqual([]);
+    });
+
+    sagaCase('cancel while awaiting payment cancels and releases stock', async () => {
+      const held = await startSaga();
+      await runner().signal(held.orderId, { type: 'cancel', reason: 'changed my mind' });
+      await expectOutcome(held, 'CANCELLED');
+      expect((await world.order(held.orderId)).statusReason).toBe('changed my mind');
+      await expectStock(held, { held: 0, sold: 0 });
+      expect(await world.gate.holdState(held.orderId)).toBe('RELEASED');
+    });
+
+    sagaCase('payment deadline expires the order and releases stock', async () => {
+      const held = await startSaga(deadlineMs);
+      await expectOutcome(held, 'EXPIRED');
+      await expectStock(held, { held: 0, sold: 0 });
+      expect(world.calls(held.orderId, 'commitStock')).toEqual([]);
+    });
+
+    sagaCase('declined payment fails the order and releases stock', async () => {
+      const held = await startSaga();
+      const paymentId = await world.declinePayment(held.orderId);
+      await runner().signal(held.orderId, { type: 'payment-failed', paymentId, reason: 'card declined' });
+      await expectOutcome(held, 'FAILED');
+      expect((await world.order(held.orderId)).statusReason).toContain('card declined');
+      await expectStock(held, { held: 0, sold: 0 });
+      expect(await world.refundedPayments(held.orderId)).toEqual([]);
+    });
+
+    sagaCase('duplicate payment signals act once', async () => {
+      const held = await startSaga();
+      const paymentId = await world.capturePayment(held.orderId);
+      const signal = { type: 'payment-succeeded', paymentId } as const;
+      await Promise.all([runner().signal(held.orderId, signal), runner().signal(held.orderId, signal)]);
+      await runner().signal(held.orderId, signal);
+      await expectOutcome(held, 'CONFIRMED');
+      // The same webhook once more, after the end: nothing may change, least of all a refund.
+      await runner().signal(held.orderId, signal);
+      await expectStock(held, { held: 0, sold: held.quantity });
+      expect(await paymentStatus(paymentId)).toBe('SUCCEEDED');
+      expect(await world.refundedPayments(held.orderId)).toEqual([]);
+      expect((await runner().describe(held.orderId))?.outcome).toBe('CONFIRMED');
+      expectProgress(held, ['PAYMENT_PENDING', 'CONFIRMED']);
+    });
+
+    sagaCase('duplicate cancel signals act once', async () => {
+      const held = await startSaga();
+      const cancel = { type: 'cancel', reason: 'twice' } as const;
+      await Promise.all([runner().signal(held.orderId, cancel), runner().signal(held.orderId, cancel)]);
+      await expectOutcome(held, 'CANCELLED');
+      await runner().signal(held.orderId, cancel);
+      expect((await runner().describe(held.orderId))?.outcome).toBe('CANCELLED');
+      expectProgress(held, ['PAYMENT_PENDING', 'CANCELLED']);
+      await expectStock(held, { held: 0, sold: 0 });
+    });
+
+    sagaCase('payment after expiry is refunded', async () => {
+      const held = await startSaga(deadlineMs);
+      await expectOutcome(held, 'EXPIRED');
+      const paymentId = await world.capturePayment(held.orderId);
+      const result = await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId });
+      expect(typeof result.delivered).toBe('boolean');
+      await until(async () => (await paymentStatus(paymentId)) === 'REFUNDED', `payment ${paymentId} refunded`);
+      await until(async () => (await world.refundedPayments(held.orderId)).includes(paymentId), 'gateway refund');
+      expect((await world.order(held.orderId)).status).toBe('EXPIRED');
+      expectProgress(held, ['PAYMENT_PENDING', 'EXPIRED']);
+      await expectStock(held, { held: 0, sold: 0 });
+    });
+
+    sagaCase('second payment after confirmation is refunded', async () => {
+      const held = await startSaga();
+      const kept = await world.capturePayment(held.orderId);
+      await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId: kept });
+      await expectOutcome(held, 'CONFIRMED');
+      const extra = await world.capturePayment(held.orderId);
+      await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId: extra });
+      await until(async () => (await paymentStatus(extra)) === 'REFUNDED', `payment ${extra} refunded`);
+      expect(await paymentStatus(kept)).toBe('SUCCEEDED');
+      expect(await world.refundedPayments(held.orderId)).toEqual([extra]);
+      await expectStock(held, { held: 0, sold: held.quantity });
+    });
+
+    sagaCase('lost hold fails the order and refunds the payment', async () => {
+      const held = await startSaga();
+      // What the expiry sweep does to a hold whose saga fell behind.
+      expect(await world.gate.release(held.orderId)).toEqual({ ok: true, changed: true });
+      const paymentId = await world.capturePayment(held.orderId);
+      await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId });
+      await expectOutcome(held, 'FAILED');
+      expect((await world.order(held.orderId)).statusReason).toContain('stock hold lost');
+      expect(await paymentStatus(paymentId)).toBe('REFUNDED');
+      expect(await world.refundedPayments(held.orderId)).toEqual([paymentId]);
+      await expectStock(held, { held: 0, sold: 0 });
+    });
+
+    sagaCase('start is idempotent', async () => {
+      const held = await world.placeHeldOrder();
+      const input = { orderId: held.orderId, paymentDeadline: new Date(Date.now() + LONG_DEADLINE_MS).toISOString() };
+      const starts = await Promise.all(Array.from({ length: 5 }, () => runner().start(input)));
+      expect(starts.filter((s) => s.started)).toHaveLength(1);
+      expect(await runner().start(input)).toEqual({ started: false });
+      await until(() => world.progress(held.orderId).includes('PAYMENT_PENDING'), 'PAYMENT_PENDING');
+      expect((await runner().describe(held.orderId))?.status).toBe('RUNNING');
+      const paymentId = await world.capturePayment(held.orderId);
+      await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId });
+      await expectOutcome(held, 'CONFIRMED');
+      expect(await runner().start(input)).toEqual({ started: false });
+      await expectStock(held, { held: 0, sold: held.quantity });
+    });
+
+    sagaCase('retryable activity faults are retried', async () => {
+      const held = await startSaga();
+      world.injectFault(held.orderId, 'commitStock', { times: 2, retryable: true });
+      const paymentId = await world.capturePayment(held.orderId);
+      await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId });
+      await expectOutcome(held, 'CONFIRMED');
+      const commits = world.calls(held.orderId, 'commitStock').map((call) => call.outcome);
+      expect(commits.slice(0, 3)).toEqual(['fault', 'fault', 'ok']);
+      await expectStock(held, { held: 0, sold: held.quantity });
+    });
+
+    sagaCase('non-retryable step fault fails the order and compensates', async () => {
+      const held = await world.placeHeldOrder();
+      world.injectFault(held.orderId, 'markPaymentPending', { times: 1, retryable: false });
+      const paymentDeadline = new Date(Date.now() + LONG_DEADLINE_MS).toISOString();
+      await runner().start({ orderId: held.orderId, paymentDeadline });
+      const description = await ended(held.orderId);
+      expect(description).toMatchObject({ status: 'COMPLETED', outcome: 'FAILED' });
+      const order = await world.order(held.orderId);
+      expect(order.status).toBe('FAILED');
+      expect(order.statusReason).toContain('injected fault in markPaymentPending');
+      expect(world.calls(held.orderId, 'markPaymentPending').map((call) => call.outcome)).toEqual(['fault']);
+      expectProgress(held, ['FAILED']);
+      await expectStock(held, { held: 0, sold: 0 });
+    });
+
+    sagaCase('fault after the sale fails the saga', async () => {
+      const held = await startSaga();
+      world.injectFault(held.orderId, 'confirmOrder', { times: 1, retryable: false });
+      const paymentId = await world.capturePayment(held.orderId);
+      await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId });
+      const description = await ended(held.orderId);
+      expect(description.status).toBe('FAILED');
+      expect(description.error).toEqual(expect.stringContaining('injected fault in confirmOrder'));
+      // The stock is sold and the money kept: nothing is undone behind the sale; an operator finishes the order.
+      expect((await world.order(held.orderId)).status).toBe('PAYMENT_PENDING');
+      expect(await paymentStatus(paymentId)).toBe('SUCCEEDED');
+      await expectStock(held, { held: 0, sold: held.quantity });
+      expectProgress(held, ['PAYMENT_PENDING']);
+    });
+
+    sagaCase('failed compensation is contained and reported', async () => {
+      const held = await startSaga();
+      world.injectFault(held.orderId, 'releaseStock', { times: 1, retryable: false });
+      await runner().signal(held.orderId, { type: 'cancel', reason: 'compensation drill' });
+      const description = await expectOutcome(held, 'CANCELLED');
+      expect(description.error).toEqual(expect.stringContaining('release stock'));
+      await expectStock(held, { held: held.quantity, sold: 0 });
+      expect(await world.gate.release(held.orderId)).toEqual({ ok: true, changed: true });
+      await expectStock(held, { held: 0, sold: 0 });
+    });
+  });
+}

@@ -1,0 +1,360 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LimitedCartError } from '../domain/errors.js';
+import type { ReserveRequest, StockGate, StockSnapshot } from '../ports/stock-gate.js';
+
+/** Asserts the per-SKU invariant: nothing negative, `restockedTotal = available + held + sold` exactly. */
+export function assertStockInvariant(snapshot: StockSnapshot | null): asserts snapshot is StockSnapshot {
+  expect(snapshot, 'snapshot of a restocked SKU').not.toBeNull();
+  const { available, held, sold, restockedTotal } = snapshot!;
+  for (const [field, value] of Object.entries({ available, held, sold, restockedTotal })) {
+    expect(Number.isSafeInteger(value) && value >= 0, `${field} = ${value} must be a non-negative integer`).toBe(true);
+  }
+  expect(available + held + sold, `available + held + sold of ${snapshot!.sku}`).toBe(restockedTotal);
+  expect(sold).toBeLessThanOrEqual(restockedTotal);
+}
+
+/** The names of the kit's cases, as keys of `options.skip`. */
+export const STOCK_GATE_CASES = [
+  'concurrent reservations never oversell',
+  'reserving the same order twice holds once',
+  'concurrent reservations of one order hold once',
+  'per-customer limit holds under parallel requests',
+  'per-customer limit counts sold units',
+  'released units free the customer limit',
+  'limit 0 means unlimited',
+  'expire releases due holds only',
+  'commit and release are idempotent',
+  'a released hold cannot be committed',
+  'a committed hold cannot be released',
+  'unknown orders report UNKNOWN',
+  'restock is idempotent by opId',
+  'concurrent restocks with one opId apply once',
+  'bad input is rejected with VALIDATION',
+  'unknown SKU is NOT_ON_SALE',
+  'mixed storm keeps the invariant exact',
+] as const;
+
+export type StockGateCase = (typeof STOCK_GATE_CASES)[number];
+
+export interface StockGateContractOptions {
+  /** Cases to skip, by name, each with the reason printed in the test name. */
+  readonly skip?: Partial<Record<StockGateCase, string>>;
+  /** Parallel reservations in the oversell case (default 500; stock is a tenth of it). */
+  readonly concurrency?: number;
+}
+
+export interface StockGateFixture {
+  readonly gate: StockGate;
+  close(): Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The StockGate conformance suite. `make` is called once per file; every case uses its own random SKUs and
+ * order ids, so the gate may be shared with other data. Holds use a holdUntil a day ahead unless the case is
+ * about expiry, so `expire(now)` in one case never touches another case's holds.
+ */
+export function describeStockGateContract(
+  name: string,
+  make: () => Promise<StockGateFixture>,
+  options: StockGateContractOptions = {},
+): void {
+  const skip: Partial<Record<string, string>> = options.skip ?? {};
+  for (const key of Object.keys(skip)) {
+    if (!(STOCK_GATE_CASES as readonly string[]).includes(key)) throw new Error(`unknown stock gate case to skip: ${key}`);
+  }
+  const concurrency = options.concurrency ?? 500;
+
+  describe(`StockGate contract: ${name}`, () => {
+    let fixture: StockGateFixture | undefined;
+    const gate = (): StockGate => {
+      if (fixture === undefined) throw new Error('stock gate fixture was not created');
+      return fixture.gate;
+    };
+    beforeAll(async () => {
+      fixture = await make();
+    });
+    afterAll(async () => {
+      await fixture?.close();
+    });
+
+    const gateCase = (title: StockGateCase, body: () => Promise<void>, timeoutMs = 30_000): void => {
+      const reason = skip[title];
+      if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, body);
+      else it(title, body, timeoutMs);
+    };
+
+    const uid = (prefix: string): string => `${prefix}-${randomUUID()}`;
+    const farFuture = (): Date => new Date(Date.now() + DAY_MS);
+    const request = (sku: string, overrides: Partial<ReserveRequest> = {}): ReserveRequest => ({
+      sku,
+      qty: 1,
+      orderId: uid('order'),
+      customerId: uid('customer'),
+      limitPerCustomer: 0,
+      holdUntil: farFuture(),
+      ...overrides,
+    });
+    const stockedSku = async (qty: number): Promise<string> => {
+      const sku = uid('sku');
+      await gate().restock(sku, qty, uid('op'));
+      return sku;
+    };
+    const snapshot = async (sku: string): Promise<StockSnapshot> => {
+      const snap = await gate().snapshot(sku);
+      assertStockInvariant(snap);
+      return snap;
+    };
+    const expectCounters = async (sku: string, expected: Omit<StockSnapshot, 'sku'>): Promise<void> => {
+      expect(await snapshot(sku)).toEqual({ sku, ...expected });
+    };
+    const expectValidation = async (promise: Promise<unknown>): Promise<void> => {
+      const error = await promise.then(
+        () => null,
+        (thrown: unknown) => thrown,
+      );
+      expect(error, 'expected a VALIDATION error').toBeInstanceOf(LimitedCartError);
+      expect((error as LimitedCartError).code).toBe('VALIDATION');
+    };
+
+    gateCase('concurrent reservations never oversell', async () => {
+      const stock = Math.max(1, Math.floor(concurrency / 10));
+      const sku = await stockedSku(stock);
+      const results = await Promise.all(Array.from({ length: concurrency }, () => gate().reserve(request(sku))));
+      expect(results.filter((r) => r.ok)).toHaveLength(stock);
+      const rejections = results.filter((r) => !r.ok);
+      expect(rejections).toHaveLength(concurrency - stock);
+      expect(rejections.every((r) => !r.ok && r.reason === 'SOLD_OUT')).toBe(true);
+      await expectCounters(sku, { available: 0, held: stock, sold: 0, restockedTotal: stock });
+    }, 60_000);
+
+    gateCase('reserving the same order twice holds once', async () => {
+      const sku = await stockedSku(10);
+      const req = request(sku, { qty: 3 });
+      expect(await gate().reserve(req)).toEqual({ ok: true });
+      expect(await gate().reserve(req)).toEqual({ ok: true });
+      await expectCounters(sku, { available: 7, held: 3, sold: 0, restockedTotal: 10 });
+      expect(await gate().holdState(req.orderId)).toBe('HELD');
+    });
+
+    gateCase('concurrent reservations of one order hold once', async () => {
+      const sku = await stockedSku(10);
+      const req = request(sku, { qty: 2, limitPerCustomer: 2 });
+      const results = await Promise.all(Array.from({ length: 20 }, () => gate().reserve(req)));
+      expect(results.every((r) => r.ok)).toBe(true);
+      await expectCounters(sku, { available: 8, held: 2, sold: 0, restockedTotal: 10 });
+    });
+
+    gateCase('per-customer limit holds under parallel requests', async () => {
+      const sku = await stockedSku(100);
+      const customerId = uid('customer');
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => gate().reserve(request(sku, { customerId, limitPerCustomer: 2 }))),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(2);
+      expect(results.filter((r) => !r.ok && r.reason === 'LIMIT_EXCEEDED')).toHaveLength(18);
+      await expectCounters(sku, { available: 98, held: 2, sold: 0, restockedTotal: 100 });
+      // Another customer is not affected by the first one's limit.
+      expect(await gate().reserve(request(sku, { limitPerCustomer: 2, qty: 2 }))).toEqual({ ok: true });
+      // A single request above the limit is rejected whole.
+      expect(await gate().reserve(request(sku, { limitPerCustomer: 2, qty: 3 }))).toEqual({
+        ok: false,
+        reason: 'LIMIT_EXCEEDED',
+      });
+    });
+
+    gateCase('per-customer limit counts sold units', async () => {
+      const sku = await stockedSku(10);
+      const customerId = uid('customer');
+      const first = request(sku, { customerId, limitPerCustomer: 2, qty: 2 });
+      expect(await gate().reserve(first)).toEqual({ ok: true });
+      expect(await gate().commit(first.orderId)).toEqual({ ok: true, changed: true });
+      expect(await gate().reserve(request(sku, { customerId, limitPerCustomer: 2 }))).toEqual({
+        ok: false,
+        reason: 'LIMIT_EXCEEDED',
+      });
+      await expectCounters(sku, { available: 8, held: 0, sold: 2, restockedTotal: 10 });
+    });
+
+    gateCase('released units free the customer limit', async () => {
+      const sku = await stockedSku(10);
+      const customerId = uid('customer');
+      const first = request(sku, { customerId, limitPerCustomer: 2, qty: 2 });
+      expect(await gate().reserve(first)).toEqual({ ok: true });
+      expect(await gate().reserve(request(sku, { customerId, limitPerCustomer: 2 }))).toEqual({
+        ok: false,
+        reason: 'LIMIT_EXCEEDED',
+      });
+      expect(await gate().release(first.orderId)).toEqual({ ok: true, changed: true });
+      expect(await gate().reserve(request(sku, { customerId, limitPerCustomer: 2, qty: 2 }))).toEqual({ ok: true });
+      await expectCounters(sku, { available: 8, held: 2, sold: 0, restockedTotal: 10 });
+    });
+
+    gateCase('limit 0 means unlimited', async () => {
+      const sku = await stockedSku(30);
+      const customerId = uid('customer');
+      for (let i = 0; i < 3; i += 1) {
+        expect(await gate().reserve(request(sku, { customerId, limitPerCustomer: 0, qty: 10 }))).toEqual({ ok: true });
+      }
+      expect(await gate().reserve(request(sku, { customerId, limitPerCustomer: 0 }))).toEqual({
+        ok: false,
+        reason: 'SOLD_OUT',
+      });
+      await expectCounters(sku, { available: 0, held: 30, sold: 0, restockedTotal: 30 });
+    });
+
+    gateCase('expire releases due holds only', async () => {
+      const sku = await stockedSku(10);
+      const now = new Date();
+      const customerId = uid('customer');
+      const due = [
+        request(sku, { customerId, limitPerCustomer: 3, qty: 2, holdUntil: new Date(now.getTime() - 60_000) }),
+        request(sku, { qty: 1, holdUntil: now }),
+      ];
+      const notDue = request(sku, { qty: 3, holdUntil: new Date(now.getTime() + DAY_MS) });
+      const committed = request(sku, { qty: 1, holdUntil: new Date(now.getTime() - 60_000) });
+      for (const req of [...due, notDue, committed]) expect(await gate().reserve(req)).toEqual({ ok: true });
+      expect(await gate().commit(committed.orderId)).toEqual({ ok: true, changed: true });
+
+      const released = await gate().expire(now);
+      expect(released).toEqual(expect.arrayContaining(due.map((r) => r.orderId)));
+      expect(released).not.toContain(notDue.orderId);
+      expect(released).not.toContain(committed.orderId);
+      await expectCounters(sku, { available: 6, held: 3, sold: 1, restockedTotal: 10 });
+      for (const req of due) expect(await gate().holdState(req.orderId)).toBe('RELEASED');
+      expect(await gate().holdState(notDue.orderId)).toBe('HELD');
+      expect(await gate().holdState(committed.orderId)).toBe('COMMITTED');
+
+      // A second sweep finds nothing more of ours; the expired customer may buy again.
+      const again = await gate().expire(now);
+      expect(again.filter((id) => [...due, notDue].some((r) => r.orderId === id))).toEqual([]);
+      expect(await gate().reserve(request(sku, { customerId, limitPerCustomer: 3, qty: 3 }))).toEqual({ ok: true });
+    });
+
+    gateCase('commit and release are idempotent', async () => {
+      const sku = await stockedSku(10);
+      const toCommit = request(sku, { qty: 2 });
+      const toRelease = request(sku, { qty: 3 });
+      await gate().reserve(toCommit);
+      await gate().reserve(toRelease);
+      expect(await gate().commit(toCommit.orderId)).toEqual({ ok: true, changed: true });
+      expect(await gate().commit(toCommit.orderId)).toEqual({ ok: true, changed: false });
+      expect(await gate().release(toRelease.orderId)).toEqual({ ok: true, changed: true });
+      expect(await gate().release(toRelease.orderId)).toEqual({ ok: true, changed: false });
+      const parallel = await Promise.all([
+        ...Array.from({ length: 10 }, () => gate().commit(toCommit.orderId)),
+        ...Array.from({ length: 10 }, () => gate().release(toRelease.orderId)),
+      ]);
+      expect(parallel.every((r) => r.ok && !r.changed)).toBe(true);
+      await expectCounters(sku, { available: 8, held: 0, sold: 2, restockedTotal: 10 });
+      expect(await gate().holdState(toCommit.orderId)).toBe('COMMITTED');
+      expect(await gate().holdState(toRelease.orderId)).toBe('RELEASED');
+    });
+
+    gateCase('a released hold cannot be committed', async () => {
+      const sku = await stockedSku(5);
+      const req = request(sku, { qty: 2 });
+      await gate().reserve(req);
+      await gate().release(req.orderId);
+      expect(await gate().commit(req.orderId)).toEqual({ ok: false, state: 'RELEASED' });
+      await expectCounters(sku, { available: 5, held: 0, sold: 0, restockedTotal: 5 });
+    });
+
+    gateCase('a committed hold cannot be released', async () => {
+      const sku = await stockedSku(5);
+      const req = request(sku, { qty: 2 });
+      await gate().reserve(req);
+      await gate().commit(req.orderId);
+      expect(await gate().release(req.orderId)).toEqual({ ok: false, state: 'COMMITTED' });
+      await expectCounters(sku, { available: 3, held: 0, sold: 2, restockedTotal: 5 });
+    });
+
+    gateCase('unknown orders report UNKNOWN', async () => {
+      const orderId = uid('order');
+      expect(await gate().commit(orderId)).toEqual({ ok: false, state: 'UNKNOWN' });
+      expect(await gate().release(orderId)).toEqual({ ok: false, state: 'UNKNOWN' });
+      expect(await gate().holdState(orderId)).toBeNull();
+      expect(await gate().snapshot(uid('sku'))).toBeNull();
+    });
+
+    gateCase('restock is idempotent by opId', async () => {
+      const sku = uid('sku');
+      const opId = uid('op');
+      const first = await gate().restock(sku, 5, opId);
+      expect(first).toEqual({ applied: true, snapshot: { sku, available: 5, held: 0, sold: 0, restockedTotal: 5 } });
+      const replay = await gate().restock(sku, 5, opId);
+      expect(replay.applied).toBe(false);
+      expect(replay.snapshot).toEqual({ sku, available: 5, held: 0, sold: 0, restockedTotal: 5 });
+      const second = await gate().restock(sku, 3, uid('op'));
+      expect(second.applied).toBe(true);
+      await expectCounters(sku, { available: 8, held: 0, sold: 0, restockedTotal: 8 });
+    });
+
+    gateCase('concurrent restocks with one opId apply once', async () => {
+      const sku = uid('sku');
+      const opId = uid('op');
+      const results = await Promise.all(Array.from({ length: 20 }, () => gate().restock(sku, 4, opId)));
+      expect(results.filter((r) => r.applied)).toHaveLength(1);
+      await expectCounters(sku, { available: 4, held: 0, sold: 0, restockedTotal: 4 });
+    });
+
+    gateCase('bad input is rejected with VALIDATION', async () => {
+      const sku = await stockedSku(5);
+      for (const qty of [0, -1, 1.5, Number.NaN]) {
+        await expectValidation(gate().reserve(request(sku, { qty })));
+        await expectValidation(gate().restock(sku, qty, uid('op')));
+      }
+      await expectValidation(gate().reserve(request('', {})));
+      await expectValidation(gate().reserve(request(sku, { orderId: '' })));
+      await expectValidation(gate().restock('', 1, uid('op')));
+      await expectValidation(gate().restock(sku, 1, ''));
+      await expectCounters(sku, { available: 5, held: 0, sold: 0, restockedTotal: 5 });
+    });
+
+    gateCase('unknown SKU is NOT_ON_SALE', async () => {
+      const sku = uid('sku');
+      expect(await gate().reserve(request(sku))).toEqual({ ok: false, reason: 'NOT_ON_SALE' });
+      expect(await gate().snapshot(sku)).toBeNull();
+    });
+
+    gateCase('mixed storm keeps the invariant exact', async () => {
+      const initial = 60;
+      const sku = await stockedSku(initial);
+      const past = new Date(Date.now() - 60_000);
+      const orders = Array.from({ length: 150 }, (_, i) =>
+        request(sku, { qty: 1 + (i % 3), holdUntil: i % 5 === 0 ? past : farFuture() }),
+      );
+      const restocks = Array.from({ length: 10 }, (_, i) => ({ qty: 5, opId: uid(`storm-${i}`) }));
+      const snapshots: StockSnapshot[] = [];
+      const tasks: Promise<unknown>[] = orders.map(async (req, i) => {
+        const result = await gate().reserve(req);
+        if (!result.ok) return;
+        if (i % 3 === 0) await gate().commit(req.orderId);
+        else if (i % 3 === 1) await gate().release(req.orderId);
+        // The rest keep their hold (or lose it to the expiry sweep).
+      });
+      for (const op of restocks) tasks.push(gate().restock(sku, op.qty, op.opId));
+      // Replays of the same restock ops must not add stock.
+      for (const op of restocks.slice(0, 5)) tasks.push(gate().restock(sku, op.qty, op.opId));
+      for (let i = 0; i < 5; i += 1) tasks.push(gate().expire(new Date()));
+      for (let i = 0; i < 10; i += 1) {
+        tasks.push(gate().snapshot(sku).then((snap) => snap && snapshots.push(snap)));
+      }
+      await Promise.all(tasks);
+      for (const snap of snapshots) assertStockInvariant(snap);
+
+      // Recount from the holds: the counters must match the per-order truth exactly.
+      let held = 0;
+      let sold = 0;
+      for (const req of orders) {
+        const state = await gate().holdState(req.orderId);
+        if (state === 'HELD') held += req.qty;
+        if (state === 'COMMITTED') sold += req.qty;
+      }
+      const restockedTotal = initial + restocks.reduce((sum, op) => sum + op.qty, 0);
+      await expectCounters(sku, { available: restockedTotal - held - sold, held, sold, restockedTotal });
+    }, 60_000);
+  });
+}

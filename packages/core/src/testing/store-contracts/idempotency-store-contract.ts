@@ -1,0 +1,73 @@
+import { expect } from 'vitest';
+import type { StoreSet } from '../../ports/stores.js';
+import { type CaseRegistry, type ContractOptions, describeKit, useTarget } from './cases.js';
+import { type MakeStores, uniqueTag } from './fixtures.js';
+
+/** The names of the kit's cases, as keys of `options.skip`. */
+export const IDEMPOTENCY_STORE_CASES = [
+  'idempotency: the first claim wins; later claims see the in-flight record',
+  'idempotency: 10 concurrent claims of one key: exactly one claimed',
+  'idempotency: complete stores the response that later claims replay',
+  'idempotency: abandon frees the key for a new claim',
+  'idempotency: keys are separate per scope',
+] as const;
+
+export type IdempotencyStoreCase = (typeof IDEMPOTENCY_STORE_CASES)[number];
+
+/** Registers the IdempotencyStore cases. */
+export function idempotencyStoreCases(stores: () => StoreSet, registry: CaseRegistry<IdempotencyStoreCase>): void {
+  registry.case('idempotency: the first claim wins; later claims see the in-flight record', async () => {
+    const { idempotency } = stores();
+    const scope = `kit-${uniqueTag()}`;
+    expect(await idempotency.claim(scope, 'key-1', 'hash-a')).toEqual({ claimed: true });
+    const again = await idempotency.claim(scope, 'key-1', 'hash-b');
+    expect(again.claimed).toBe(false);
+    if (again.claimed) throw new Error('unreachable');
+    expect(again.record).toMatchObject({ scope, key: 'key-1', requestHash: 'hash-a', response: null });
+    expect(again.record.createdAt).toBeInstanceOf(Date);
+  });
+
+  registry.case('idempotency: 10 concurrent claims of one key: exactly one claimed', async () => {
+    const { idempotency } = stores();
+    const scope = `kit-${uniqueTag()}`;
+    const results = await Promise.all(Array.from({ length: 10 }, () => idempotency.claim(scope, 'contended', 'hash')));
+    expect(results.filter((result) => result.claimed)).toHaveLength(1);
+  });
+
+  registry.case('idempotency: complete stores the response that later claims replay', async () => {
+    const { idempotency } = stores();
+    const scope = `kit-${uniqueTag()}`;
+    await idempotency.claim(scope, 'key', 'hash');
+    const response = { status: 202, body: { orderId: 'o-1', status: 'PENDING', nested: { list: [1, 2] } } };
+    await idempotency.complete(scope, 'key', response);
+    const replay = await idempotency.claim(scope, 'key', 'hash');
+    if (replay.claimed) throw new Error('a completed key must not be claimable');
+    expect(replay.record.response).toEqual(response);
+    expect(replay.record.requestHash).toBe('hash');
+  });
+
+  registry.case('idempotency: abandon frees the key for a new claim', async () => {
+    const { idempotency } = stores();
+    const scope = `kit-${uniqueTag()}`;
+    await idempotency.claim(scope, 'key', 'hash-1');
+    await idempotency.abandon(scope, 'key');
+    expect(await idempotency.claim(scope, 'key', 'hash-2')).toEqual({ claimed: true });
+    const record = await idempotency.claim(scope, 'key', 'hash-3');
+    expect(record.claimed ? null : record.record.requestHash).toBe('hash-2');
+  });
+
+  registry.case('idempotency: keys are separate per scope', async () => {
+    const { idempotency } = stores();
+    const tag = uniqueTag();
+    expect(await idempotency.claim(`a-${tag}`, 'same-key', 'hash')).toEqual({ claimed: true });
+    expect(await idempotency.claim(`b-${tag}`, 'same-key', 'hash')).toEqual({ claimed: true });
+  });
+}
+
+/** The IdempotencyStore conformance kit. */
+export function describeIdempotencyStoreContract(name: string, make: MakeStores, options?: ContractOptions<IdempotencyStoreCase>): void {
+  describeKit(IDEMPOTENCY_STORE_CASES, `IdempotencyStore contract (${name})`, options, (registry) => {
+    const target = useTarget(make);
+    idempotencyStoreCases(() => target().stores, registry);
+  });
+}

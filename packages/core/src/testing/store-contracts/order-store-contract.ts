@@ -1,0 +1,159 @@
+import { expect } from 'vitest';
+import { newId } from '../../domain/ids.js';
+import { isLimitedCartError } from '../../domain/errors.js';
+import { ORDER_STATUSES, type OrderStatus } from '../../domain/order.js';
+import type { StoreSet } from '../../ports/stores.js';
+import { type CaseRegistry, type ContractOptions, describeKit, useTarget } from './cases.js';
+import { isSorted, type MakeStores, newOrderInput, readAllPages } from './fixtures.js';
+
+/** The names of the kit's cases, as keys of `options.skip`. */
+export const ORDER_STORE_CASES = [
+  'orders: create makes a PENDING order that get reads back',
+  'orders: creating an existing id is a CONFLICT',
+  'orders: legal transitions apply and record the reason',
+  'orders: illegal transitions are rejected with the current status and change nothing',
+  'orders: 20 concurrent conflicting transitions from PAYMENT_PENDING: exactly one wins',
+  'orders: list filters by customer, status and product and pages newest first',
+  'orders: countByStatus and confirmedRevenue follow transitions',
+] as const;
+
+export type OrderStoreCase = (typeof ORDER_STORE_CASES)[number];
+
+/** Registers the OrderStore cases. */
+export function orderStoreCases(stores: () => StoreSet, registry: CaseRegistry<OrderStoreCase>): void {
+  registry.case('orders: create makes a PENDING order that get reads back', async () => {
+    const { orders } = stores();
+    const input = newOrderInput({ quantity: 2 });
+    const created = await orders.create(input);
+    expect(created).toMatchObject({
+      id: input.id,
+      customerId: input.customerId,
+      productId: input.productId,
+      sku: input.sku,
+      quantity: 2,
+      unitPrice: input.unitPrice,
+      total: input.total,
+      status: 'PENDING',
+      statusReason: null,
+    });
+    expect(created.holdUntil.getTime()).toBe(input.holdUntil.getTime());
+    expect(created.createdAt).toBeInstanceOf(Date);
+    expect(await orders.get(input.id)).toEqual(created);
+    expect(await orders.get(newId())).toBeNull();
+  });
+
+  registry.case('orders: creating an existing id is a CONFLICT', async () => {
+    const { orders } = stores();
+    const input = newOrderInput();
+    await orders.create(input);
+    const error = await orders.create(input).catch((e: unknown) => e);
+    expect(isLimitedCartError(error, 'CONFLICT')).toBe(true);
+  });
+
+  registry.case('orders: legal transitions apply and record the reason', async () => {
+    const { orders } = stores();
+    const created = await orders.create(newOrderInput());
+    const pending = await orders.transition(created.id, 'PAYMENT_PENDING');
+    expect(pending).toMatchObject({ ok: true, order: { id: created.id, status: 'PAYMENT_PENDING', statusReason: null } });
+    const cancelled = await orders.transition(created.id, 'CANCELLED', 'changed my mind');
+    expect(cancelled).toMatchObject({ ok: true, order: { status: 'CANCELLED', statusReason: 'changed my mind' } });
+    const stored = await orders.get(created.id);
+    expect(stored).toMatchObject({ status: 'CANCELLED', statusReason: 'changed my mind' });
+    expect(stored!.updatedAt.getTime()).toBeGreaterThanOrEqual(created.updatedAt.getTime());
+  });
+
+  registry.case('orders: illegal transitions are rejected with the current status and change nothing', async () => {
+    const { orders } = stores();
+    const created = await orders.create(newOrderInput());
+    expect(await orders.transition(created.id, 'CONFIRMED')).toEqual({
+      ok: false,
+      reason: 'ILLEGAL_TRANSITION',
+      current: 'PENDING',
+    });
+    expect(await orders.transition(created.id, 'PENDING')).toEqual({
+      ok: false,
+      reason: 'ILLEGAL_TRANSITION',
+      current: 'PENDING',
+    });
+    await orders.transition(created.id, 'PAYMENT_PENDING');
+    expect((await orders.transition(created.id, 'CONFIRMED')).ok).toBe(true);
+    for (const to of ORDER_STATUSES) {
+      expect(await orders.transition(created.id, to, 'too late')).toEqual({
+        ok: false,
+        reason: 'ILLEGAL_TRANSITION',
+        current: 'CONFIRMED',
+      });
+    }
+    expect(await orders.get(created.id)).toMatchObject({ status: 'CONFIRMED', statusReason: null });
+    expect(await orders.transition(newId(), 'CANCELLED')).toEqual({ ok: false, reason: 'NOT_FOUND' });
+  });
+
+  registry.case('orders: 20 concurrent conflicting transitions from PAYMENT_PENDING: exactly one wins', async () => {
+    const { orders } = stores();
+    const created = await orders.create(newOrderInput());
+    await orders.transition(created.id, 'PAYMENT_PENDING');
+    const targets: OrderStatus[] = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 'CONFIRMED' : 'EXPIRED'));
+    const results = await Promise.all(targets.map((to) => orders.transition(created.id, to, `race ${to}`)));
+    const winners = results.filter((result) => result.ok);
+    expect(winners).toHaveLength(1);
+    const winner = winners[0]!;
+    if (!winner.ok) throw new Error('unreachable');
+    for (const result of results) {
+      if (!result.ok) expect(result).toEqual({ ok: false, reason: 'ILLEGAL_TRANSITION', current: winner.order.status });
+    }
+    expect((await orders.get(created.id))?.status).toBe(winner.order.status);
+  });
+
+  registry.case('orders: list filters by customer, status and product and pages newest first', async () => {
+    const { orders } = stores();
+    const customerId = newId();
+    const productId = newId();
+    const mine = [];
+    for (let i = 0; i < 5; i++) mine.push(await orders.create(newOrderInput({ customerId, productId: i < 3 ? productId : newId() })));
+    await orders.create(newOrderInput());
+    await orders.transition(mine[0]!.id, 'CANCELLED', 'test');
+
+    const byCustomer = await readAllPages((page, size) => orders.list({ page, size, customerId }), 2);
+    expect(byCustomer.items.map((o) => o.id).sort()).toEqual(mine.map((o) => o.id).sort());
+    expect(new Set(byCustomer.totals)).toEqual(new Set([5]));
+    expect(isSorted(byCustomer.items.map((o) => o.createdAt.getTime()), 'desc')).toBe(true);
+
+    const cancelled = await orders.list({ page: 0, size: 10, customerId, status: 'CANCELLED' });
+    expect(cancelled.items.map((o) => o.id)).toEqual([mine[0]!.id]);
+    expect(cancelled.total).toBe(1);
+
+    const byProduct = await orders.list({ page: 0, size: 10, productId });
+    expect(byProduct.items.map((o) => o.id).sort()).toEqual(mine.slice(0, 3).map((o) => o.id).sort());
+    const secondPage = await orders.list({ page: 1, size: 3, customerId });
+    expect(secondPage).toMatchObject({ page: 1, size: 3, total: 5 });
+    expect(secondPage.items).toHaveLength(2);
+  });
+
+  registry.case('orders: countByStatus and confirmedRevenue follow transitions', async () => {
+    const { orders } = stores();
+    const countsBefore = await orders.countByStatus();
+    expect(Object.keys(countsBefore).sort()).toEqual([...ORDER_STATUSES].sort());
+    const revenueBefore = await orders.confirmedRevenue();
+
+    const confirmed = await orders.create(newOrderInput({ quantity: 3 }));
+    await orders.transition(confirmed.id, 'PAYMENT_PENDING');
+    await orders.transition(confirmed.id, 'CONFIRMED');
+    const expired = await orders.create(newOrderInput());
+    await orders.transition(expired.id, 'EXPIRED', 'deadline');
+    await orders.create(newOrderInput());
+
+    const countsAfter = await orders.countByStatus();
+    expect(countsAfter.CONFIRMED - countsBefore.CONFIRMED).toBe(1);
+    expect(countsAfter.EXPIRED - countsBefore.EXPIRED).toBe(1);
+    expect(countsAfter.PENDING - countsBefore.PENDING).toBe(1);
+    expect((await orders.confirmedRevenue()) - revenueBefore).toBe(confirmed.total.amount);
+  });
+}
+
+/** The OrderStore conformance kit. */
+export function describeOrderStoreContract(name: string, make: MakeStores, options?: ContractOptions<OrderStoreCase>): void {
+  describeKit(ORDER_STORE_CASES, `OrderStore contract (${name})`, options, (registry) => {
+    const target = useTarget(make);
+    orderStoreCases(() => target().stores, registry);
+  });
+}

@@ -1,0 +1,83 @@
+import { expect } from 'vitest';
+import { isLimitedCartError } from '../../domain/errors.js';
+import { newId } from '../../domain/ids.js';
+import type { StoreSet } from '../../ports/stores.js';
+import { type CaseRegistry, type ContractOptions, describeKit, useTarget } from './cases.js';
+import { type MakeStores, newPaymentInput } from './fixtures.js';
+
+/** The names of the kit's cases, as keys of `options.skip`. */
+export const PAYMENT_STORE_CASES = [
+  'payments: create makes an INITIATED payment found by id, token and order',
+  'payments: creating an existing id is a CONFLICT',
+  'payments: setStatus applies only from the allowed statuses',
+  'payments: concurrent setStatus from one status: exactly one wins',
+] as const;
+
+export type PaymentStoreCase = (typeof PAYMENT_STORE_CASES)[number];
+
+/** Registers the PaymentStore cases. */
+export function paymentStoreCases(stores: () => StoreSet, registry: CaseRegistry<PaymentStoreCase>): void {
+  registry.case('payments: create makes an INITIATED payment found by id, token and order', async () => {
+    const { payments } = stores();
+    const orderId = newId();
+    const first = await payments.create(newPaymentInput({ orderId }));
+    const second = await payments.create(newPaymentInput({ orderId }));
+    expect(first).toMatchObject({ orderId, status: 'INITIATED', gatewayReference: null, failureReason: null });
+    expect(first.createdAt).toBeInstanceOf(Date);
+    expect(await payments.get(first.id)).toEqual(first);
+    expect(await payments.getByToken(second.token)).toEqual(second);
+    expect((await payments.listByOrder(orderId)).map((p) => p.id).sort()).toEqual([first.id, second.id].sort());
+    expect(await payments.get(newId())).toBeNull();
+    expect(await payments.getByToken(`tok-${newId()}`)).toBeNull();
+    expect(await payments.listByOrder(newId())).toEqual([]);
+  });
+
+  registry.case('payments: creating an existing id is a CONFLICT', async () => {
+    const { payments } = stores();
+    const input = newPaymentInput();
+    await payments.create(input);
+    const error = await payments.create({ ...input, token: `tok-${newId()}` }).catch((e: unknown) => e);
+    expect(isLimitedCartError(error, 'CONFLICT')).toBe(true);
+  });
+
+  registry.case('payments: setStatus applies only from the allowed statuses', async () => {
+    const { payments } = stores();
+    const created = await payments.create(newPaymentInput());
+    const succeeded = await payments.setStatus(created.id, ['INITIATED'], 'SUCCEEDED', { gatewayReference: 'ref-1' });
+    expect(succeeded).toMatchObject({ id: created.id, status: 'SUCCEEDED', gatewayReference: 'ref-1', failureReason: null });
+    expect(await payments.setStatus(created.id, ['INITIATED'], 'DECLINED', { failureReason: 'late' })).toBeNull();
+    expect(await payments.get(created.id)).toMatchObject({ status: 'SUCCEEDED', failureReason: null });
+    const refunded = await payments.setStatus(created.id, ['SUCCEEDED'], 'REFUNDED');
+    expect(refunded).toMatchObject({ status: 'REFUNDED', gatewayReference: 'ref-1' });
+
+    const declined = await payments.create(newPaymentInput());
+    expect(await payments.setStatus(declined.id, ['INITIATED', 'ERROR'], 'DECLINED', { failureReason: 'card declined' })).toMatchObject({
+      status: 'DECLINED',
+      failureReason: 'card declined',
+    });
+    expect(await payments.setStatus(newId(), ['INITIATED'], 'SUCCEEDED')).toBeNull();
+  });
+
+  registry.case('payments: concurrent setStatus from one status: exactly one wins', async () => {
+    const { payments } = stores();
+    const created = await payments.create(newPaymentInput());
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        i % 2 === 0
+          ? payments.setStatus(created.id, ['INITIATED'], 'SUCCEEDED', { gatewayReference: `ref-${i}` })
+          : payments.setStatus(created.id, ['INITIATED'], 'DECLINED', { failureReason: `declined ${i}` }),
+      ),
+    );
+    const winners = results.filter((result) => result !== null);
+    expect(winners).toHaveLength(1);
+    expect(await payments.get(created.id)).toEqual(winners[0]);
+  });
+}
+
+/** The PaymentStore conformance kit. */
+export function describePaymentStoreContract(name: string, make: MakeStores, options?: ContractOptions<PaymentStoreCase>): void {
+  describeKit(PAYMENT_STORE_CASES, `PaymentStore contract (${name})`, options, (registry) => {
+    const target = useTarget(make);
+    paymentStoreCases(() => target().stores, registry);
+  });
+}

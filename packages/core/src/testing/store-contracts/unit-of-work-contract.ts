@@ -1,0 +1,111 @@
+import { expect } from 'vitest';
+import type { OrderStatus } from '../../domain/order.js';
+import type { StoreSet } from '../../ports/stores.js';
+import { type CaseRegistry, type ContractOptions, describeKit, useTarget } from './cases.js';
+import { claimUntilSeen, type MakeStores, newEvent, newOrderInput, newPaymentInput, newProductInput, recordsOf } from './fixtures.js';
+
+/** The names of the kit's cases, as keys of `options.skip`. */
+export const UNIT_OF_WORK_CASES = [
+  'unit of work: commits the order and its outbox event together',
+  'unit of work: a throw inside discards every write',
+  'unit of work: work sees its own writes; others see them only after commit',
+  'unit of work: concurrent units transitioning one order: exactly one commits',
+] as const;
+
+export type UnitOfWorkCase = (typeof UNIT_OF_WORK_CASES)[number];
+
+/** Registers the UnitOfWork cases. */
+export function unitOfWorkCases(stores: () => StoreSet, registry: CaseRegistry<UnitOfWorkCase>): void {
+  registry.case('unit of work: commits the order and its outbox event together', async () => {
+    const { unitOfWork, orders, outbox } = stores();
+    const input = newOrderInput();
+    const event = newEvent({ aggregateId: input.id });
+    const result = await unitOfWork.run(async (tx) => {
+      const order = await tx.orders.create(input);
+      await tx.outbox.append([event]);
+      return order.id;
+    });
+    expect(result).toBe(input.id);
+    expect(await orders.get(input.id)).toMatchObject({ id: input.id, status: 'PENDING' });
+    const claimed = await claimUntilSeen(outbox, [event.id]);
+    expect(recordsOf(claimed, [event.id])[0]?.event).toEqual(event);
+    await outbox.markShipped(claimed.map((record) => record.position));
+  });
+
+  registry.case('unit of work: a throw inside discards every write', async () => {
+    const { unitOfWork, orders, payments, products, outbox } = stores();
+    const product = await products.create(newProductInput());
+    const existing = await orders.create(newOrderInput());
+    const input = newOrderInput();
+    const payment = newPaymentInput({ orderId: input.id });
+    const event = newEvent({ aggregateId: input.id });
+    const failure = new Error('work failed on purpose');
+    await expect(
+      unitOfWork.run(async (tx) => {
+        await tx.orders.create(input);
+        await tx.outbox.append([event]);
+        await tx.payments.create(payment);
+        await tx.products.update(product.id, { name: 'rolled back' });
+        await tx.orders.transition(existing.id, 'CANCELLED', 'rolled back');
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(await orders.get(input.id)).toBeNull();
+    expect(await payments.get(payment.id)).toBeNull();
+    expect((await products.get(product.id))?.name).toBe(product.name);
+    expect((await orders.get(existing.id))?.status).toBe('PENDING');
+    const claimed = await claimUntilSeen(outbox, [event.id]);
+    expect(claimed.map((record) => record.event.id)).not.toContain(event.id);
+    await outbox.markShipped(claimed.map((record) => record.position));
+  });
+
+  registry.case('unit of work: work sees its own writes; others see them only after commit', async () => {
+    const { unitOfWork, orders } = stores();
+    const input = newOrderInput();
+    await unitOfWork.run(async (tx) => {
+      await tx.orders.create(input);
+      expect(await tx.orders.get(input.id)).toMatchObject({ status: 'PENDING' });
+      expect((await tx.orders.transition(input.id, 'PAYMENT_PENDING')).ok).toBe(true);
+      expect((await tx.orders.list({ page: 0, size: 5, customerId: input.customerId })).total).toBe(1);
+      expect(await orders.get(input.id)).toBeNull();
+    });
+    expect(await orders.get(input.id)).toMatchObject({ status: 'PAYMENT_PENDING' });
+  });
+
+  registry.case('unit of work: concurrent units transitioning one order: exactly one commits', async () => {
+    const { unitOfWork, orders, outbox } = stores();
+    const order = await orders.create(newOrderInput());
+    await orders.transition(order.id, 'PAYMENT_PENDING');
+    const events = Array.from({ length: 10 }, () => newEvent({ aggregateId: order.id }));
+    const outcomes = await Promise.all(
+      events.map((event, i) =>
+        unitOfWork.run(async (tx) => {
+          const to: OrderStatus = i % 2 === 0 ? 'CONFIRMED' : 'CANCELLED';
+          const result = await tx.orders.transition(order.id, to, `unit ${i}`);
+          if (result.ok) await tx.outbox.append([event]);
+          return result.ok;
+        }),
+      ),
+    );
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    const claimed = await claimUntilSeen(
+      outbox,
+      events.map((event) => event.id),
+    );
+    const committed = recordsOf(
+      claimed,
+      events.map((event) => event.id),
+    ).filter((record) => record !== undefined);
+    expect(committed).toHaveLength(1);
+    expect(committed[0]!.event.id).toBe(events[outcomes.indexOf(true)]!.id);
+    await outbox.markShipped(claimed.map((record) => record.position));
+  });
+}
+
+/** The UnitOfWork conformance kit. */
+export function describeUnitOfWorkContract(name: string, make: MakeStores, options?: ContractOptions<UnitOfWorkCase>): void {
+  describeKit(UNIT_OF_WORK_CASES, `UnitOfWork contract (${name})`, options, (registry) => {
+    const target = useTarget(make);
+    unitOfWorkCases(() => target().stores, registry);
+  });
+}
