@@ -1,0 +1,47 @@
+/**
+ * Key layout of the Redis stock gate.
+ *
+ * A SKU's keys share the hash tag `{prefix:sku}` so each per-SKU script runs on one Redis Cluster slot. Two
+ * things cannot live in that slot and are kept outside it, on purpose:
+ * - the order -> SKU index (`prefix:order-sku:orderId`): commit/release/holdState receive only an order id and
+ *   read the index first (one extra round trip); it is written after the hold succeeds, so a rejected attempt
+ *   leaves nothing behind;
+ * - the owner SKU of each restock op id (`prefix:restock-op:opId`): op ids are unique across SKUs;
+ * - the set of SKUs (`prefix:skus`): `expire(now)` walks it and sweeps each SKU's expiry sorted set in turn.
+ * The SKU is URI-encoded inside the tag so any SKU string yields a well-formed tag.
+ */
+export interface SkuKeys {
+  readonly stock: string;
+  readonly holds: string;
+  readonly expiry: string;
+  readonly customers: string;
+  readonly restocks: string;
+}
+
+export interface StockKeys {
+  sku(sku: string): SkuKeys;
+  orderSku(orderId: string): string;
+  restockOp(opId: string): string;
+  readonly skus: string;
+}
+
+export function stockKeys(prefix: string): StockKeys {
+  return {
+    sku(sku) {
+      const tag = `{${prefix}:${encodeURIComponent(sku)}}`;
+      return {
+        stock: `${tag}:stock`,
+        holds: `${tag}:holds`,
+        expiry: `${tag}:expiry`,
+        customers: `${tag}:customers`,
+        restocks: `${tag}:restocks`,
+      };
+    },
+    orderSku: (orderId) => `${prefix}:order-sku:${orderId}`,
+    restockOp: (opId) => `${prefix}:restock-op:${opId}`,
+    skus: `${prefix}:skus`,
+  };
+}
+
+/** The four keys the hold scripts take, in the order the Lua expects. */
+export const holdScriptKeys = (keys: SkuKeys): string[] => [keys.stock, keys.holds, keys.expiry, keys.customers];
