@@ -8,3 +8,4 @@ export * from './memory/index.js';
 export * from './ports/index.js';
 export * from './saga/index.js';
 export * from './use-cases/index.js';
+export * from './saga-activities.js';

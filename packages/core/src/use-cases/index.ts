@@ -1,0 +1,17 @@
+export * from './archive-product.js';
+export * from './cancel-order.js';
+export * from './create-product.js';
+export * from './expire-holds.js';
+export * from './get-order.js';
+export * from './get-stock-summary.js';
+export * from './handle-payment-result.js';
+export * from './initiate-payment.js';
+export * from './list-orders.js';
+export * from './place-order.js';
+export * from './ports.js';
+export type { ProductInput, ProductPatchInput } from './product-input.js';
+export * from './reindex-search.js';
+export * from './restock.js';
+export * from './search-products.js';
+export * from './start-saga-for-placed-order.js';
+export * from './update-product.js';

@@ -1,0 +1,34 @@
+import { ORDER_STATUSES, type Order, type OrderStatus } from '../domain/order.js';
+import type { Page } from '../ports/stores.js';
+import { type Actor, type CorePorts, isAdmin } from './ports.js';
+import { optionalString, requireActor, requireInteger, requireObject, requireOneOf } from './validate.js';
+
+export interface ListOrdersInput {
+  readonly actor: Actor;
+  /** 0-based; default 0. */
+  readonly page?: number;
+  /** 1..100; default 20. */
+  readonly size?: number;
+  readonly status?: OrderStatus;
+  readonly productId?: string;
+  /** ADMIN only: filter by customer. Other callers always see their own orders alone. */
+  readonly customerId?: string;
+}
+
+/** A page of orders: the caller's own, or, for an ADMIN, everyone's (optionally filtered). */
+export async function listOrders(deps: Pick<CorePorts, 'orders'>, input: ListOrdersInput): Promise<Page<Order>> {
+  const request = requireObject(input, 'input');
+  const actor = requireActor(request.actor);
+  const page = requireInteger(request.page ?? 0, 'page', { max: 1_000_000 });
+  const size = requireInteger(request.size ?? 20, 'size', { min: 1, max: 100 });
+  const status = request.status === undefined ? undefined : requireOneOf(request.status, 'status', ORDER_STATUSES);
+  const productId = optionalString(request.productId, 'productId');
+  const customerId = isAdmin(actor) ? optionalString(request.customerId, 'customerId') : actor.customerId;
+  return deps.orders.list({
+    page,
+    size,
+    ...(status === undefined ? {} : { status }),
+    ...(productId === undefined ? {} : { productId }),
+    ...(customerId === undefined ? {} : { customerId }),
+  });
+}

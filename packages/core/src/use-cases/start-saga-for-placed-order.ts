@@ -1,0 +1,35 @@
+import type { DomainEvent } from '../domain/events.js';
+import { EVENT_TYPES } from '../events/builders.js';
+import { isTerminal } from '../domain/order.js';
+import type { CorePorts } from './ports.js';
+import { requireDate, requireObject, requireString } from './validate.js';
+
+export type StartSagaDeps = Pick<CorePorts, 'sagaRunner' | 'orders' | 'logger'>;
+
+export type StartSagaResult =
+  | { readonly started: boolean }
+  /** The order is gone or already ended (e.g. cancelled while its saga start was lost): nothing to run. */
+  | { readonly started: false; readonly skipped: 'ORDER_NOT_FOUND' | 'ORDER_ENDED' };
+
+/**
+ * The `order.placed` handler: starts the order's saga. Idempotent (the saga id is the order id), so it is
+ * safe under redelivery and alongside `placeOrder`'s inline start. Events of other types are ignored, which
+ * lets it subscribe to the whole orders topic.
+ */
+export async function startSagaForPlacedOrder(deps: StartSagaDeps, event: DomainEvent): Promise<StartSagaResult> {
+  if (event.type !== EVENT_TYPES.orderPlaced) return { started: false };
+  const payload = requireObject(event.payload, 'event.payload');
+  const orderId = requireString(payload.orderId, 'event.payload.orderId');
+  const holdUntil = requireDate(payload.holdUntil, 'event.payload.holdUntil');
+
+  const order = await deps.orders.get(orderId);
+  if (order === null) {
+    deps.logger.warn('order.placed for an unknown order ignored', { orderId, eventId: event.id });
+    return { started: false, skipped: 'ORDER_NOT_FOUND' };
+  }
+  // A saga started for an ended order would only fail its first step; the order's stock is settled already.
+  if (isTerminal(order.status)) return { started: false, skipped: 'ORDER_ENDED' };
+
+  const { started } = await deps.sagaRunner.start({ orderId, paymentDeadline: holdUntil.toISOString() });
+  return { started };
+}

@@ -1,0 +1,201 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { isLimitedCartError } from '../src/domain/errors.js';
+import { orderPlacedEvent, orderProgressEvent } from '../src/events/builders.js';
+import type { Order } from '../src/domain/order.js';
+import { cancelOrder } from '../src/use-cases/cancel-order.js';
+import { expireHolds } from '../src/use-cases/expire-holds.js';
+import { placeOrder } from '../src/use-cases/place-order.js';
+import { startSagaForPlacedOrder } from '../src/use-cases/start-saga-for-placed-order.js';
+import {
+  admin,
+  expectStockInvariant,
+  manualClock,
+  memoryPorts,
+  outboxEvents,
+  seedProduct,
+  shopper,
+  type TestPorts,
+  waitForStatus,
+} from './use-cases-fixture.js';
+
+const opened: TestPorts[] = [];
+const ports = (options?: Parameters<typeof memoryPorts>[0]): TestPorts => {
+  const made = memoryPorts(options);
+  opened.push(made);
+  return made;
+};
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((made) => made.sagaRunner.close()));
+});
+
+/** Places an order without starting its saga (as if the start was lost). */
+async function placeWithoutSaga(deps: TestPorts, customerId: string, quantity = 1): Promise<Order> {
+  const product = await seedProduct(deps, { stock: 5 });
+  const result = await placeOrder(
+    { ...deps, settings: { startSagaInline: false } },
+    { customerId, productId: product.id, quantity },
+  );
+  if (!result.ok) throw new Error(`order rejected: ${result.reason}`);
+  return result.order;
+}
+
+describe('startSagaForPlacedOrder', () => {
+  it('starts the saga of the placed order once, however often the event arrives', async () => {
+    const deps = ports();
+    const order = await placeWithoutSaga(deps, 'c1');
+    const event = orderPlacedEvent(order);
+
+    expect(await startSagaForPlacedOrder(deps, event)).toEqual({ started: true });
+    expect(await startSagaForPlacedOrder(deps, event)).toEqual({ started: false });
+    await waitForStatus(deps, order.id, 'PAYMENT_PENDING');
+    expect(await deps.sagaRunner.describe(order.id)).toMatchObject({ status: 'RUNNING' });
+  });
+
+  it('ignores other order events, and skips orders that ended or do not exist', async () => {
+    const deps = ports();
+    const order = await placeWithoutSaga(deps, 'c1');
+    expect(await startSagaForPlacedOrder(deps, orderProgressEvent(order))).toEqual({ started: false });
+    expect(await deps.sagaRunner.describe(order.id)).toBeNull();
+
+    await deps.orders.transition(order.id, 'CANCELLED', 'test');
+    expect(await startSagaForPlacedOrder(deps, orderPlacedEvent(order))).toEqual({
+      started: false,
+      skipped: 'ORDER_ENDED',
+    });
+    const ghost = orderPlacedEvent({ ...order, id: 'no-such-order' });
+    expect(await startSagaForPlacedOrder(deps, ghost)).toEqual({ started: false, skipped: 'ORDER_NOT_FOUND' });
+    expect(await deps.sagaRunner.describe(order.id)).toBeNull();
+  });
+
+  it('rejects an order.placed event without a valid holdUntil', async () => {
+    const deps = ports();
+    const order = await placeWithoutSaga(deps, 'c1');
+    const event = orderPlacedEvent(order);
+    const broken = { ...event, payload: { ...event.payload, holdUntil: 'tomorrow-ish' } };
+    await expect(startSagaForPlacedOrder(deps, broken)).rejects.toSatisfy((error) =>
+      isLimitedCartError(error, 'VALIDATION'),
+    );
+  });
+});
+
+describe('cancelOrder', () => {
+  it('lets the owner cancel: the saga ends the order CANCELLED and returns the stock', async () => {
+    const deps = ports();
+    const product = await seedProduct(deps, { stock: 3 });
+    const owner = shopper();
+    const placed = await placeOrder(deps, { customerId: owner.customerId, productId: product.id, quantity: 2 });
+    if (!placed.ok) throw new Error('not placed');
+    await waitForStatus(deps, placed.order.id, 'PAYMENT_PENDING');
+
+    const result = await cancelOrder(deps, { orderId: placed.order.id, actor: owner });
+
+    expect(result.ok).toBe(true);
+    const cancelled = await waitForStatus(deps, placed.order.id, 'CANCELLED');
+    expect(cancelled.statusReason).toBe('cancelled by customer');
+    expect(await deps.stockGate.snapshot(product.sku)).toMatchObject({ available: 3, held: 0, sold: 0 });
+    await expectStockInvariant(deps, product.sku);
+  });
+
+  it('lets an ADMIN cancel anyone’s order', async () => {
+    const deps = ports();
+    const order = await placeWithoutSaga(deps, 'owner');
+    const result = await cancelOrder(deps, { orderId: order.id, actor: admin() });
+    expect(result).toMatchObject({ ok: true, order: { status: 'CANCELLED', statusReason: 'cancelled by admin' } });
+  });
+
+  it('answers NOT_FOUND to other customers and for unknown orders, revealing nothing', async () => {
+    const deps = ports();
+    const order = await placeWithoutSaga(deps, 'owner');
+    for (const [orderId, actor] of [
+      [order.id, shopper()],
+      [order.id, shopper(['WAREHOUSE'])],
+      ['no-such-order', admin()],
+    ] as const) {
+      await expect(cancelOrder(deps, { orderId, actor })).rejects.toSatisfy((error) =>
+        isLimitedCartError(error, 'NOT_FOUND'),
+      );
+    }
+    expect(await deps.orders.get(order.id)).toMatchObject({ status: 'PENDING' });
+  });
+
+  it('refuses to cancel an order that already ended', async () => {
+    const deps = ports();
+    const order = await placeWithoutSaga(deps, 'owner');
+    await deps.orders.transition(order.id, 'EXPIRED', 'test');
+    const result = await cancelOrder(deps, { orderId: order.id, actor: { customerId: 'owner', roles: ['USER'] } });
+    expect(result).toEqual({ ok: false, reason: 'NOT_CANCELLABLE', status: 'EXPIRED' });
+  });
+
+  it('ends a PENDING order directly when its saga never started: CANCELLED, stock released, progress event', async () => {
+    const deps = ports();
+    const order = await placeWithoutSaga(deps, 'owner', 2);
+    await outboxEvents(deps);
+
+    const result = await cancelOrder(deps, { orderId: order.id, actor: { customerId: 'owner', roles: ['USER'] } });
+
+    expect(result).toMatchObject({ ok: true, order: { status: 'CANCELLED' } });
+    expect(await deps.stockGate.holdState(order.id)).toBe('RELEASED');
+    await expectStockInvariant(deps, order.sku);
+    const events = await outboxEvents(deps);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'order.progress', payload: expect.objectContaining({ status: 'CANCELLED' }) }),
+    ]);
+    // The lost start arriving late does not resurrect the order.
+    expect(await startSagaForPlacedOrder(deps, orderPlacedEvent(order))).toMatchObject({ started: false });
+  });
+
+  it('rejects a malformed actor as VALIDATION', async () => {
+    const deps = ports();
+    await expect(cancelOrder(deps, { orderId: 'x', actor: { customerId: '', roles: [] } })).rejects.toSatisfy(
+      (error) => isLimitedCartError(error, 'VALIDATION'),
+    );
+    await expect(
+      cancelOrder(deps, { orderId: 'x', actor: { customerId: 'c', roles: 'ADMIN' } as never }),
+    ).rejects.toSatisfy((error) => isLimitedCartError(error, 'VALIDATION'));
+  });
+});
+
+describe('expireHolds', () => {
+  it('ends EXPIRED the lapsed orders that have no saga, and releases their stock', async () => {
+    const clock = manualClock();
+    const deps = ports({ clock });
+    const order = await placeWithoutSaga(deps, 'c1', 2);
+
+    expect(await expireHolds(deps)).toEqual({ released: [], expired: [] });
+    clock.advance(10 * 60_000 + 1);
+    const result = await expireHolds(deps);
+
+    expect(result).toEqual({ released: [order.id], expired: [order.id] });
+    expect(await deps.orders.get(order.id)).toMatchObject({ status: 'EXPIRED' });
+    expect(await deps.stockGate.snapshot(order.sku)).toMatchObject({ held: 0, available: 5 });
+    await expectStockInvariant(deps, order.sku);
+    expect(await expireHolds(deps)).toEqual({ released: [], expired: [] });
+  });
+
+  it('leaves orders with a running saga to the saga', async () => {
+    const clock = manualClock();
+    const deps = ports({ clock });
+    const product = await seedProduct(deps, { stock: 2 });
+    const placed = await placeOrder(deps, { customerId: 'c1', productId: product.id, quantity: 1 });
+    if (!placed.ok) throw new Error('not placed');
+    await waitForStatus(deps, placed.order.id, 'PAYMENT_PENDING');
+
+    clock.advance(10 * 60_000 + 1);
+    const result = await expireHolds(deps);
+
+    expect(result).toEqual({ released: [placed.order.id], expired: [] });
+    expect(await deps.orders.get(placed.order.id)).toMatchObject({ status: 'PAYMENT_PENDING' });
+  });
+
+  it('also ends stale PENDING orders whose hold an earlier sweep released', async () => {
+    const clock = manualClock();
+    const deps = ports({ clock });
+    const order = await placeWithoutSaga(deps, 'c1');
+    clock.advance(10 * 60_000 + 1);
+    // A sweep that released the hold and crashed before ending the order.
+    expect(await deps.stockGate.expire(clock.now())).toEqual([order.id]);
+
+    expect(await expireHolds(deps)).toEqual({ released: [], expired: [order.id] });
+    expect(await deps.orders.get(order.id)).toMatchObject({ status: 'EXPIRED' });
+  });
+});

@@ -1,0 +1,211 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { isLimitedCartError } from '../src/domain/errors.js';
+import type { Order } from '../src/domain/order.js';
+import { cancelOrder } from '../src/use-cases/cancel-order.js';
+import { handlePaymentResult } from '../src/use-cases/handle-payment-result.js';
+import { initiatePayment } from '../src/use-cases/initiate-payment.js';
+import { placeOrder } from '../src/use-cases/place-order.js';
+import type { Actor } from '../src/use-cases/ports.js';
+import {
+  admin,
+  expectStockInvariant,
+  memoryPorts,
+  seedProduct,
+  shopper,
+  type TestPorts,
+  waitForStatus,
+} from './use-cases-fixture.js';
+
+const opened: TestPorts[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((made) => made.sagaRunner.close()));
+});
+
+interface World {
+  readonly deps: TestPorts;
+  readonly owner: Actor;
+  readonly order: Order;
+}
+
+/** An order placed with its saga running and waiting for payment. */
+async function awaitingPayment(options: { inlineSaga?: boolean; quantity?: number } = {}): Promise<World> {
+  const deps = memoryPorts();
+  opened.push(deps);
+  const owner = shopper();
+  const product = await seedProduct(deps, { stock: 5, price: 2_500 });
+  const placed = await placeOrder(
+    { ...deps, settings: { startSagaInline: options.inlineSaga ?? true } },
+    { customerId: owner.customerId, productId: product.id, quantity: options.quantity ?? 2 },
+  );
+  if (!placed.ok) throw new Error(`not placed: ${placed.reason}`);
+  if (options.inlineSaga ?? true) await waitForStatus(deps, placed.order.id, 'PAYMENT_PENDING');
+  return { deps, owner, order: placed.order };
+}
+
+async function paymentFor({ deps, owner, order }: World): Promise<string> {
+  const started = await initiatePayment(deps, { orderId: order.id, actor: owner });
+  if (!started.ok) throw new Error('not payable');
+  return started.paymentId;
+}
+
+describe('initiatePayment', () => {
+  it('opens a payment for the owner, for the order total, behind an unguessable token', async () => {
+    const world = await awaitingPayment({ quantity: 2 });
+    const first = await initiatePayment(world.deps, { orderId: world.order.id, actor: world.owner });
+    const second = await initiatePayment(world.deps, { orderId: world.order.id, actor: world.owner });
+
+    expect(first).toMatchObject({ ok: true, amount: { amount: 5_000, currency: 'USD' } });
+    if (!first.ok || !second.ok) return;
+    expect(first.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(second.token).not.toBe(first.token);
+    expect(await world.deps.payments.get(first.paymentId)).toMatchObject({
+      orderId: world.order.id,
+      customerId: world.owner.customerId,
+      status: 'INITIATED',
+      amount: world.order.total,
+    });
+    expect(await world.deps.payments.getByToken(first.token)).toMatchObject({ id: first.paymentId });
+  });
+
+  it('answers NOT_FOUND to anyone but the owner, administrators included', async () => {
+    const world = await awaitingPayment();
+    for (const actor of [shopper(), admin()]) {
+      await expect(initiatePayment(world.deps, { orderId: world.order.id, actor })).rejects.toSatisfy((error) =>
+        isLimitedCartError(error, 'NOT_FOUND'),
+      );
+    }
+    expect(await world.deps.payments.listByOrder(world.order.id)).toEqual([]);
+  });
+
+  it('refuses an order that is no longer awaiting payment', async () => {
+    const world = await awaitingPayment();
+    await cancelOrder(world.deps, { orderId: world.order.id, actor: world.owner });
+    await waitForStatus(world.deps, world.order.id, 'CANCELLED');
+    expect(await initiatePayment(world.deps, { orderId: world.order.id, actor: world.owner })).toEqual({
+      ok: false,
+      reason: 'NOT_PAYABLE',
+      status: 'CANCELLED',
+    });
+  });
+});
+
+describe('handlePaymentResult', () => {
+  it('confirms the order on success and sells the stock', async () => {
+    const world = await awaitingPayment({ quantity: 2 });
+    const paymentId = await paymentFor(world);
+
+    const result = await handlePaymentResult(world.deps, { paymentId, outcome: 'succeeded', reference: 'ref-1' });
+
+    expect(result).toMatchObject({ applied: true, signal: 'payment-succeeded', delivered: true });
+    expect(result.payment).toMatchObject({ status: 'SUCCEEDED', gatewayReference: 'ref-1' });
+    await waitForStatus(world.deps, world.order.id, 'CONFIRMED');
+    expect(await world.deps.stockGate.snapshot(world.order.sku)).toMatchObject({ sold: 2, held: 0, available: 3 });
+    await expectStockInvariant(world.deps, world.order.sku);
+  });
+
+  it('is idempotent under webhook redelivery: the order stays confirmed and nothing is refunded', async () => {
+    const world = await awaitingPayment();
+    const paymentId = await paymentFor(world);
+    await handlePaymentResult(world.deps, { paymentId, outcome: 'succeeded', reference: 'ref-1' });
+    await waitForStatus(world.deps, world.order.id, 'CONFIRMED');
+
+    const again = await handlePaymentResult(world.deps, { paymentId, outcome: 'succeeded', reference: 'ref-1' });
+
+    expect(again).toMatchObject({ applied: false, signal: 'payment-succeeded' });
+    expect(again.payment.status).toBe('SUCCEEDED');
+    expect(world.deps.paymentGateway.refunds()).toEqual([]);
+    expect(await world.deps.orders.get(world.order.id)).toMatchObject({ status: 'CONFIRMED' });
+  });
+
+  it('fails the order on a decline and returns the stock', async () => {
+    const world = await awaitingPayment();
+    const paymentId = await paymentFor(world);
+
+    const result = await handlePaymentResult(world.deps, { paymentId, outcome: 'declined', reason: 'insufficient funds' });
+
+    expect(result).toMatchObject({ applied: true, signal: 'payment-failed', delivered: true });
+    const failed = await waitForStatus(world.deps, world.order.id, 'FAILED');
+    expect(failed.statusReason).toContain('insufficient funds');
+    expect(await world.deps.stockGate.holdState(world.order.id)).toBe('RELEASED');
+  });
+
+  it('does not fail the order on a gateway error, and a retry of the same payment can still succeed', async () => {
+    const world = await awaitingPayment();
+    const paymentId = await paymentFor(world);
+
+    const failed = await handlePaymentResult(world.deps, { paymentId, outcome: 'error', reason: 'timeout' });
+    expect(failed).toMatchObject({ applied: true, signal: null, delivered: null, payment: { status: 'ERROR' } });
+    expect(await world.deps.orders.get(world.order.id)).toMatchObject({ status: 'PAYMENT_PENDING' });
+
+    const retried = await handlePaymentResult(world.deps, { paymentId, outcome: 'succeeded', reference: 'ref-2' });
+    expect(retried).toMatchObject({ applied: true, signal: 'payment-succeeded' });
+    await waitForStatus(world.deps, world.order.id, 'CONFIRMED');
+  });
+
+  it('refunds a payment that succeeds after the order was cancelled', async () => {
+    const world = await awaitingPayment();
+    const paymentId = await paymentFor(world);
+    await cancelOrder(world.deps, { orderId: world.order.id, actor: world.owner });
+    await waitForStatus(world.deps, world.order.id, 'CANCELLED');
+
+    const late = await handlePaymentResult(world.deps, { paymentId, outcome: 'succeeded', reference: 'ref-late' });
+
+    expect(late).toMatchObject({ applied: true, signal: 'payment-succeeded', delivered: false });
+    expect(late.payment.status).toBe('REFUNDED');
+    expect(world.deps.paymentGateway.refunds()).toEqual([
+      { paymentId, reference: 'ref-late', amount: world.order.total },
+    ]);
+    expect(await world.deps.orders.get(world.order.id)).toMatchObject({ status: 'CANCELLED' });
+    await expectStockInvariant(world.deps, world.order.sku);
+  });
+
+  it('refunds a late payment for an order that ended without any saga', async () => {
+    const world = await awaitingPayment({ inlineSaga: false });
+    const paymentId = await paymentFor(world);
+    await cancelOrder(world.deps, { orderId: world.order.id, actor: world.owner });
+    expect(await world.deps.sagaRunner.describe(world.order.id)).toBeNull();
+
+    const late = await handlePaymentResult(world.deps, { paymentId, outcome: 'succeeded', reference: 'ref-x' });
+
+    expect(late).toMatchObject({ delivered: false, payment: { status: 'REFUNDED' } });
+    expect(world.deps.paymentGateway.refunds().map((refund) => refund.paymentId)).toEqual([paymentId]);
+  });
+
+  it('starts a missing saga for an open order before signalling it', async () => {
+    const world = await awaitingPayment({ inlineSaga: false });
+    const paymentId = await paymentFor(world);
+
+    const result = await handlePaymentResult(world.deps, { paymentId, outcome: 'succeeded', reference: 'ref-3' });
+
+    expect(result).toMatchObject({ delivered: true });
+    await waitForStatus(world.deps, world.order.id, 'CONFIRMED');
+  });
+
+  it('ignores a result that conflicts with the recorded one', async () => {
+    const world = await awaitingPayment();
+    const paymentId = await paymentFor(world);
+    await handlePaymentResult(world.deps, { paymentId, outcome: 'declined' });
+    await waitForStatus(world.deps, world.order.id, 'FAILED');
+
+    const conflicting = await handlePaymentResult(world.deps, { paymentId, outcome: 'error' });
+    expect(conflicting).toMatchObject({ applied: false, signal: null, payment: { status: 'DECLINED' } });
+  });
+
+  it('throws NOT_FOUND for an unknown payment and VALIDATION for a malformed result', async () => {
+    const world = await awaitingPayment();
+    await expect(
+      handlePaymentResult(world.deps, { paymentId: 'nope', outcome: 'succeeded', reference: 'r' }),
+    ).rejects.toSatisfy((error) => isLimitedCartError(error, 'NOT_FOUND'));
+    const paymentId = await paymentFor(world);
+    for (const input of [
+      { paymentId, outcome: 'succeeded' },
+      { paymentId, outcome: 'refunded' },
+      { paymentId: '', outcome: 'declined' },
+    ]) {
+      await expect(handlePaymentResult(world.deps, input as never)).rejects.toSatisfy((error) =>
+        isLimitedCartError(error, 'VALIDATION'),
+      );
+    }
+    expect(await world.deps.payments.get(paymentId)).toMatchObject({ status: 'INITIATED' });
+  });
+});

@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { isLimitedCartError, LimitedCartError } from '../src/domain/errors.js';
+import { money } from '../src/domain/money.js';
+import type { UnitOfWork } from '../src/ports/stores.js';
+import { placeOrder } from '../src/use-cases/place-order.js';
+import {
+  expectStockInvariant,
+  manualClock,
+  memoryPorts,
+  outboxEvents,
+  seedProduct,
+  shopper,
+  type TestPorts,
+} from './use-cases-fixture.js';
+
+const noInlineSaga = (ports: TestPorts) => ({ ...ports, settings: { startSagaInline: false } });
+
+describe('placeOrder', () => {
+  it('holds stock, writes a PENDING order priced by the server and appends order.placed', async () => {
+    const clock = manualClock();
+    const ports = memoryPorts({ clock });
+    const product = await seedProduct(ports, { stock: 5, price: 4_999 });
+    await outboxEvents(ports); // drop the seeding events
+    const { customerId } = shopper();
+
+    const result = await placeOrder({ ...ports, settings: { paymentWindowMs: 60_000, startSagaInline: false } }, {
+      customerId,
+      productId: product.id,
+      quantity: 2,
+    });
+
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const { order } = result;
+    expect(order).toMatchObject({ status: 'PENDING', customerId, quantity: 2, sku: product.sku });
+    expect(order.unitPrice).toEqual(money(4_999));
+    expect(order.total).toEqual(money(9_998));
+    expect(order.holdUntil.getTime()).toBe(clock.now().getTime() + 60_000);
+    expect(await ports.orders.get(order.id)).toMatchObject({ status: 'PENDING' });
+    expect(await ports.stockGate.holdState(order.id)).toBe('HELD');
+    expect(await ports.stockGate.snapshot(product.sku)).toMatchObject({ available: 3, held: 2, sold: 0 });
+
+    const events = await outboxEvents(ports);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'order.placed',
+      aggregateId: order.id,
+      payload: { orderId: order.id, customerId, quantity: 2, holdUntil: order.holdUntil.toISOString() },
+    });
+  });
+
+  it('defaults the payment window to ten minutes', async () => {
+    const clock = manualClock();
+    const ports = memoryPorts({ clock });
+    const product = await seedProduct(ports);
+    const result = await placeOrder(noInlineSaga(ports), { customerId: 'c1', productId: product.id, quantity: 1 });
+    expect(result.ok && result.order.holdUntil.getTime() - clock.now().getTime()).toBe(10 * 60_000);
+  });
+
+  it('prices from the cache when it has the product, and fills it on a miss', async () => {
+    const ports = memoryPorts();
+    const product = await seedProduct(ports, { price: 1_000 });
+    await ports.priceCache.delete(product.id);
+
+    const first = await placeOrder(noInlineSaga(ports), { customerId: 'c1', productId: product.id, quantity: 1 });
+    expect(first.ok && first.order.total).toEqual(money(1_000));
+    expect(await ports.priceCache.get(product.id)).toMatchObject({ productId: product.id, price: money(1_000) });
+
+    // The cache is what the hot path trusts: a cached price wins over the catalogue.
+    await ports.priceCache.set({ ...(await ports.priceCache.get(product.id))!, price: money(777) });
+    const second = await placeOrder(noInlineSaga(ports), { customerId: 'c2', productId: product.id, quantity: 1 });
+    expect(second.ok && second.order.total).toEqual(money(777));
+  });
+
+  it('falls back to the catalogue when the price cache fails', async () => {
+    const ports = memoryPorts();
+    const product = await seedProduct(ports, { price: 3_000 });
+    const down = () => Promise.reject(new LimitedCartError('INFRASTRUCTURE', 'cache down'));
+    const priceCache = { get: down, set: down, delete: down };
+    const result = await placeOrder(
+      { ...noInlineSaga(ports), priceCache },
+      { customerId: 'c1', productId: product.id, quantity: 1 },
+    );
+    expect(result.ok && result.order.total).toEqual(money(3_000));
+  });
+
+  it('rejects products that are not on sale', async () => {
+    const clock = manualClock();
+    const ports = memoryPorts({ clock });
+    const inactive = await seedProduct(ports, { active: false });
+    const future = await seedProduct(ports, { saleStartsAt: new Date(clock.now().getTime() + 60_000) });
+    const archived = await seedProduct(ports);
+    await ports.products.archive(archived.id);
+    await ports.priceCache.delete(archived.id);
+
+    for (const product of [inactive, future, archived]) {
+      const result = await placeOrder(noInlineSaga(ports), { customerId: 'c1', productId: product.id, quantity: 1 });
+      expect(result).toEqual({ ok: false, reason: 'NOT_ON_SALE' });
+      expect(await ports.stockGate.snapshot(product.sku)).toMatchObject({ held: 0 });
+    }
+
+    clock.advance(60_000);
+    const started = await placeOrder(noInlineSaga(ports), { customerId: 'c1', productId: future.id, quantity: 1 });
+    expect(started.ok).toBe(true);
+  });
+
+  it('throws NOT_FOUND for an unknown product', async () => {
+    const ports = memoryPorts();
+    await expect(
+      placeOrder(ports, { customerId: 'c1', productId: 'no-such-product', quantity: 1 }),
+    ).rejects.toSatisfy((error) => isLimitedCartError(error, 'NOT_FOUND'));
+  });
+
+  it('rejects a quantity above the per-customer limit, per order and across orders', async () => {
+    const ports = memoryPorts();
+    const product = await seedProduct(ports, { stock: 10, limit: 2 });
+    const deps = noInlineSaga(ports);
+
+    expect(await placeOrder(deps, { customerId: 'c1', productId: product.id, quantity: 3 })).toEqual({
+      ok: false,
+      reason: 'LIMIT_EXCEEDED',
+    });
+    expect((await placeOrder(deps, { customerId: 'c1', productId: product.id, quantity: 2 })).ok).toBe(true);
+    expect(await placeOrder(deps, { customerId: 'c1', productId: product.id, quantity: 1 })).toEqual({
+      ok: false,
+      reason: 'LIMIT_EXCEEDED',
+    });
+    expect((await placeOrder(deps, { customerId: 'c2', productId: product.id, quantity: 2 })).ok).toBe(true);
+    await expectStockInvariant(ports, product.sku);
+  });
+
+  it('reports SOLD_OUT once the units are held, and never oversells under concurrency', async () => {
+    const ports = memoryPorts();
+    const product = await seedProduct(ports, { stock: 3 });
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        placeOrder(noInlineSaga(ports), { customerId: `c${i}`, productId: product.id, quantity: 1 }),
+      ),
+    );
+    expect(results.filter((result) => result.ok)).toHaveLength(3);
+    expect(results.filter((result) => !result.ok).map((result) => !result.ok && result.reason)).toEqual(
+      Array(9).fill('SOLD_OUT'),
+    );
+    expect(await ports.stockGate.snapshot(product.sku)).toMatchObject({ available: 0, held: 3 });
+    await expectStockInvariant(ports, product.sku);
+  });
+
+  it('releases the hold when the order cannot be written, and rethrows the write error', async () => {
+    const ports = memoryPorts();
+    const product = await seedProduct(ports, { stock: 2 });
+    await outboxEvents(ports);
+    const failure = new LimitedCartError('INFRASTRUCTURE', 'database unavailable');
+    const failingUnitOfWork: UnitOfWork = {
+      run: () => Promise.reject(failure),
+    };
+    const deps = { ...ports, unitOfWork: failingUnitOfWork };
+
+    await expect(placeOrder(deps, { customerId: 'c1', productId: product.id, quantity: 2 })).rejects.toBe(failure);
+
+    expect(await ports.stockGate.snapshot(product.sku)).toMatchObject({ available: 2, held: 0, sold: 0 });
+    expect(await outboxEvents(ports)).toEqual([]);
+    expect((await ports.orders.list({ page: 0, size: 10 })).total).toBe(0);
+    await expectStockInvariant(ports, product.sku);
+  });
+
+  it('rolls back the order when appending order.placed fails inside the transaction', async () => {
+    const ports = memoryPorts();
+    const product = await seedProduct(ports, { stock: 1 });
+    const unitOfWork: UnitOfWork = {
+      run: (work) =>
+        ports.unitOfWork.run((tx) =>
+          work({ ...tx, outbox: { ...tx.outbox, append: () => Promise.reject(new Error('outbox full')) } }),
+        ),
+    };
+    await expect(
+      placeOrder({ ...ports, unitOfWork }, { customerId: 'c1', productId: product.id, quantity: 1 }),
+    ).rejects.toThrow('outbox full');
+    expect((await ports.orders.list({ page: 0, size: 10 })).total).toBe(0);
+    expect(await ports.stockGate.snapshot(product.sku)).toMatchObject({ available: 1, held: 0 });
+  });
+
+  it('starts the saga inline by default, and a failing inline start does not fail the order', async () => {
+    const ports = memoryPorts();
+    const product = await seedProduct(ports, { stock: 5 });
+    const placed = await placeOrder(ports, { customerId: 'c1', productId: product.id, quantity: 1 });
+    expect(placed.ok).toBe(true);
+    if (!placed.ok) return;
+    expect(await ports.sagaRunner.describe(placed.order.id)).toMatchObject({ status: 'RUNNING' });
+
+    const notInline = await placeOrder(noInlineSaga(ports), { customerId: 'c2', productId: product.id, quantity: 1 });
+    expect(notInline.ok && (await ports.sagaRunner.describe(notInline.order.id))).toBeNull();
+
+    const brokenRunner = {
+      ...ports.sagaRunner,
+      start: () => Promise.reject(new LimitedCartError('INFRASTRUCTURE', 'runner down')),
+    };
+    const despite = await placeOrder(
+      { ...ports, sagaRunner: brokenRunner },
+      { customerId: 'c3', productId: product.id, quantity: 1 },
+    );
+    expect(despite.ok).toBe(true);
+    await ports.sagaRunner.close();
+  });
+
+  it.each([
+    [{ customerId: 'c1', productId: 'p', quantity: 0 }, 'quantity'],
+    [{ customerId: 'c1', productId: 'p', quantity: 1.5 }, 'quantity'],
+    [{ customerId: 'c1', productId: 'p', quantity: '2' }, 'quantity'],
+    [{ customerId: 'c1', productId: '', quantity: 1 }, 'productId'],
+    [{ customerId: 42, productId: 'p', quantity: 1 }, 'customerId'],
+    [null, 'input'],
+  ])('rejects malformed input %j as VALIDATION naming %s', async (input, field) => {
+    const ports = memoryPorts();
+    const error = await placeOrder(ports, input as never).catch((caught: unknown) => caught);
+    expect(isLimitedCartError(error, 'VALIDATION')).toBe(true);
+    expect((error as LimitedCartError).details).toMatchObject({ field });
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { isLimitedCartError } from '../src/domain/errors.js';
+import { money } from '../src/domain/money.js';
+import { archiveProduct } from '../src/use-cases/archive-product.js';
+import { createProduct } from '../src/use-cases/create-product.js';
+import { getOrder } from '../src/use-cases/get-order.js';
+import { listOrders } from '../src/use-cases/list-orders.js';
+import { placeOrder } from '../src/use-cases/place-order.js';
+import { searchProducts } from '../src/use-cases/search-products.js';
+import { updateProduct } from '../src/use-cases/update-product.js';
+import { admin, memoryPorts, seedProduct, shopper } from './use-cases-fixture.js';
+
+async function twoCustomersOrders() {
+  const ports = memoryPorts();
+  const deps = { ...ports, settings: { startSagaInline: false } };
+  const product = await seedProduct(ports, { stock: 10 });
+  const alice = shopper();
+  const bob = shopper();
+  const place = async (customerId: string) => {
+    const result = await placeOrder(deps, { customerId, productId: product.id, quantity: 1 });
+    if (!result.ok) throw new Error('not placed');
+    return result.order;
+  };
+  const aliceOrders = [await place(alice.customerId), await place(alice.customerId)];
+  const bobOrder = await place(bob.customerId);
+  return { ports, alice, bob, aliceOrders, bobOrder };
+}
+
+describe('getOrder', () => {
+  it('shows an order to its owner and to admins, and is NOT_FOUND for anyone else', async () => {
+    const { ports, alice, bob, bobOrder } = await twoCustomersOrders();
+    expect(await getOrder(ports, { orderId: bobOrder.id, actor: bob })).toMatchObject({ id: bobOrder.id });
+    expect(await getOrder(ports, { orderId: bobOrder.id, actor: admin() })).toMatchObject({ id: bobOrder.id });
+    for (const [orderId, actor] of [
+      [bobOrder.id, alice],
+      ['missing', bob],
+    ] as const) {
+      await expect(getOrder(ports, { orderId, actor })).rejects.toSatisfy((error) =>
+        isLimitedCartError(error, 'NOT_FOUND'),
+      );
+    }
+  });
+});
+
+describe('listOrders', () => {
+  it('lists only the caller’s orders, whatever customer filter a non-admin passes', async () => {
+    const { ports, alice, bob, aliceOrders } = await twoCustomersOrders();
+    const page = await listOrders(ports, { actor: alice, customerId: bob.customerId });
+    expect(page.total).toBe(2);
+    expect(page.items.map((order) => order.id).sort()).toEqual(aliceOrders.map((order) => order.id).sort());
+  });
+
+  it('lets an admin list everyone’s orders, filtered and paged', async () => {
+    const { ports, bob, bobOrder } = await twoCustomersOrders();
+    expect((await listOrders(ports, { actor: admin() })).total).toBe(3);
+    expect((await listOrders(ports, { actor: admin(), customerId: bob.customerId })).items).toEqual([
+      expect.objectContaining({ id: bobOrder.id }),
+    ]);
+    expect((await listOrders(ports, { actor: admin(), status: 'CONFIRMED' })).total).toBe(0);
+    const paged = await listOrders(ports, { actor: admin(), page: 1, size: 2 });
+    expect(paged).toMatchObject({ page: 1, size: 2, total: 3 });
+    expect(paged.items).toHaveLength(1);
+  });
+
+  it('rejects bad paging and unknown statuses', async () => {
+    const ports = memoryPorts();
+    for (const input of [
+      { actor: admin(), size: 0 },
+      { actor: admin(), size: 101 },
+      { actor: admin(), page: -1 },
+      { actor: admin(), status: 'SHIPPED' },
+    ]) {
+      await expect(listOrders(ports, input as never)).rejects.toSatisfy((error) =>
+        isLimitedCartError(error, 'VALIDATION'),
+      );
+    }
+  });
+});
+
+describe('searchProducts', () => {
+  it('finds products on sale despite a typo, and leaves out archived or inactive ones', async () => {
+    const ports = memoryPorts();
+    const runner = await createProduct(ports, { name: 'Trail Runner', price: money(100) });
+    const archived = await createProduct(ports, { name: 'Trail Walker', price: money(100) });
+    const hidden = await createProduct(ports, { name: 'Trail Hiker', price: money(100) });
+    // Indexed (it is active) but not on sale yet: the catalogue check drops it.
+    const upcoming = await createProduct(ports, {
+      name: 'Trail Runner Next',
+      price: money(100),
+      saleStartsAt: new Date(Date.now() + 3_600_000),
+    });
+    expect((await ports.searchIndex.search('runner', 10)).map((hit) => hit.productId)).toContain(upcoming.id);
+    await archiveProduct(ports, { productId: archived.id });
+    await updateProduct(ports, { productId: hidden.id, patch: { active: false } });
+
+    const hits = await searchProducts(ports, { query: 'trial runer' });
+    expect(hits.map((hit) => hit.product.id)).toEqual([runner.id]);
+    expect(await searchProducts(ports, { query: '' })).toEqual([]);
+    await expect(searchProducts(ports, { query: 'x', limit: 0 })).rejects.toSatisfy((error) =>
+      isLimitedCartError(error, 'VALIDATION'),
+    );
+  });
+});
