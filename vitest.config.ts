@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { conditions: ['@limitedcart/source'] },
   ssr: { resolve: { conditions: ['@limitedcart/source'] } },
   test: {
-    include: ['{packages,apps,examples}/**/*.test.ts'],
+    include: ['{packages,apps,examples,deploy,bench}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
