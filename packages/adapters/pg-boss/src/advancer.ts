@@ -1,0 +1,140 @@
+import { isRetryableError, LimitedCartError, orderSaga } from '@limitedcart/core';
+import type { Logger, OrderSagaActivities, OrderSagaResult } from '@limitedcart/core';
+import type { Pool, PoolClient } from 'pg';
+import type { AdvanceQueue } from './advance-queue.js';
+import { withTransaction } from './db.js';
+import type { LateSignals } from './late-signals.js';
+import type { PgBossTuning } from './options.js';
+import { ReplayContext } from './replay-context.js';
+import type { SagaTables } from './store.js';
+
+/** What pg-boss should do with the advance job. */
+export type AdvanceVerdict =
+  | { readonly status: 'completed'; readonly output: { readonly outcome: string } }
+  | { readonly status: 'failed'; readonly output: { readonly message: string } }
+  | { readonly status: 'deadletter'; readonly output: { readonly message: string } };
+
+const done = (outcome: string): AdvanceVerdict => ({ status: 'completed', output: { outcome } });
+
+/**
+ * Executes one advance of one saga: replays `orderSaga` from its journal and runs it forward until it
+ * suspends, completes or fails. A session advisory lock per saga keeps two workers from advancing the same
+ * saga at once; it is held by the connection, so a worker killed mid-advance releases it with its socket.
+ */
+export class SagaAdvancer {
+  constructor(
+    /** Connections held for the saga lock during a whole advance. */
+    private readonly lockPool: Pool,
+    private readonly schema: string,
+    private readonly tables: SagaTables,
+    private readonly queue: AdvanceQueue,
+    private readonly lateSignals: LateSignals,
+    private readonly activities: OrderSagaActivities,
+    private readonly tuning: PgBossTuning,
+    private readonly logger: Logger | undefined,
+  ) {}
+
+  async advance(orderId: string, lastAttempt: boolean): Promise<AdvanceVerdict> {
+    let client: PoolClient;
+    try {
+      client = await this.lockPool.connect();
+    } catch (error) {
+      return { status: 'failed', output: { message: messageOf(error) } };
+    }
+    let broken: Error | undefined;
+    let locked = false;
+    try {
+      locked = await this.#tryLock(client, orderId);
+      if (!locked) {
+        // Another worker is advancing it; look again shortly so a wake-up sent meanwhile is not lost.
+        await this.queue.wake(orderId, 'busy', { startAfter: new Date(Date.now() + this.tuning.busyRetrySeconds * 1000) });
+        return done('busy');
+      }
+      return await this.#advanceLocked(client, orderId, lastAttempt);
+    } catch (error) {
+      broken = error instanceof Error ? error : new Error(String(error));
+      return { status: 'failed', output: { message: broken.message } };
+    } finally {
+      if (locked && !broken) {
+        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [this.#lockKey(orderId)]).catch((error) => {
+          broken = error instanceof Error ? error : new Error(String(error));
+        });
+      }
+      // A broken connection is destroyed, which also drops any lock it still holds.
+      client.release(broken);
+    }
+  }
+
+  async #advanceLocked(client: PoolClient, orderId: string, lastAttempt: boolean): Promise<AdvanceVerdict> {
+    const instance = await this.tables.instance(client, orderId);
+    if (!instance) return done('unknown');
+    if (instance.status === 'COMPLETED') {
+      await this.lateSignals.handle(orderId);
+      return done('already-completed');
+    }
+    if (instance.status === 'FAILED') return done('already-failed');
+
+    const journal = await this.tables.journal(client, orderId);
+    const ctx = new ReplayContext(client, this.tables, orderId, journal, this.activities, lastAttempt, instance.step);
+    const run = orderSaga(ctx, instance.input).then(
+      (result) => ({ kind: 'returned' as const, result }),
+      (error: unknown) => ({ kind: 'threw' as const, error }),
+    );
+    const outcome = await Promise.race([run, ctx.interrupted]);
+
+    switch (outcome.kind) {
+      case 'returned':
+        await this.#complete(client, orderId, outcome.result, ctx.currentStep);
+        return done(outcome.result.status);
+      case 'suspend':
+        await this.queue.wake(orderId, 'deadline', { startAfter: outcome.deadline });
+        return done('suspended');
+      case 'retry':
+        if (!isRetryableError(outcome.error)) return this.#fail(client, orderId, outcome.error, ctx.currentStep);
+        this.logger?.warn('saga advance will be retried', { orderId, error: messageOf(outcome.error) });
+        return { status: 'failed', output: { message: messageOf(outcome.error) } };
+      case 'diverged':
+        return this.#fail(client, orderId, outcome.error, ctx.currentStep);
+      case 'threw':
+        // An activity fault the saga did not handle: non-retryable, or transient with retries exhausted.
+        return this.#fail(client, orderId, outcome.error, ctx.currentStep);
+    }
+  }
+
+  async #complete(client: PoolClient, orderId: string, result: OrderSagaResult, step: string): Promise<void> {
+    await withTransaction(client, async (tx) => {
+      await this.tables.instance(tx, orderId, true);
+      const error =
+        result.compensationFailures.length > 0 ? `compensation failed: ${result.compensationFailures.join('; ')}` : null;
+      await this.tables.complete(tx, orderId, result, step, error);
+      // Signals that arrived after the saga drained them: they get the late-signal policy, below.
+      await this.tables.markLeftoversLate(tx, orderId);
+    });
+    await this.lateSignals.handle(orderId);
+    this.logger?.info('saga completed', { orderId, status: result.status });
+  }
+
+  async #fail(client: PoolClient, orderId: string, error: unknown, step: string): Promise<AdvanceVerdict> {
+    const message = messageOf(error);
+    await withTransaction(client, async (tx) => {
+      await this.tables.instance(tx, orderId, true);
+      await this.tables.fail(tx, orderId, message, step);
+      await this.tables.markLeftoversLate(tx, orderId);
+    });
+    await this.lateSignals.handle(orderId);
+    this.logger?.error('saga failed', { orderId, step, error: message });
+    return { status: 'deadletter', output: { message } };
+  }
+
+  async #tryLock(client: PoolClient, orderId: string): Promise<boolean> {
+    const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [this.#lockKey(orderId)]);
+    return rows[0]?.locked === true;
+  }
+
+  #lockKey(orderId: string): string {
+    return `limitedcart-saga:${this.schema}:${orderId}`;
+  }
+}
+
+const messageOf = (error: unknown): string =>
+  error instanceof LimitedCartError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);

@@ -1,0 +1,190 @@
+import { isRetryableError, LimitedCartError } from '@limitedcart/core';
+import type { LimitedCartErrorCode, OrderSagaActivities, SagaContext, SagaSignal } from '@limitedcart/core';
+import type { PoolClient } from 'pg';
+import { withTransaction } from './db.js';
+import type { JournalEntry, JournalKind, JournalPayload, SagaTables } from './store.js';
+
+/** Why an advance stopped before the saga returned. */
+export type Interruption =
+  /** Waiting for a signal or the deadline: nothing more can happen until a wake-up. */
+  | { readonly kind: 'suspend'; readonly deadline: Date }
+  /** A transient fault (activity or journal write): the job fails and pg-boss retries it with backoff. */
+  | { readonly kind: 'retry'; readonly error: unknown }
+  /** The saga took a different path than its journal records: a defect, never retried. */
+  | { readonly kind: 'diverged'; readonly error: LimitedCartError };
+
+/**
+ * A `SagaContext` that makes `orderSaga` durable by journal replay. The n-th durable call returns the n-th
+ * journal entry when there is one; past the end of the journal it does the work for real and appends the
+ * result before returning it, so a crash at any point re-runs at most the one call whose result was not
+ * yet recorded (activities are idempotent, so that is safe).
+ *
+ * Control flow that must not reach the saga (suspension, transient faults) is not thrown into it: the saga
+ * catches errors while unwinding compensations, and a caught "suspend" would be read as a failed undo.
+ * Instead the call settles `interrupted` and never returns; the driver races the saga against it and
+ * drops the stalled saga.
+ */
+export class ReplayContext implements SagaContext {
+  readonly interrupted: Promise<Interruption>;
+  #interrupt!: (interruption: Interruption) => void;
+  #cursor = 0;
+  #step: string;
+
+  constructor(
+    private readonly client: PoolClient,
+    private readonly tables: SagaTables,
+    private readonly orderId: string,
+    private readonly journal: readonly JournalEntry[],
+    private readonly activities: OrderSagaActivities,
+    /** On the last attempt a transient fault is handed to the saga instead of retried again. */
+    private readonly lastAttempt: boolean,
+    initialStep: string,
+  ) {
+    this.#step = initialStep;
+    this.interrupted = new Promise((resolve) => {
+      this.#interrupt = resolve;
+    });
+  }
+
+  get currentStep(): string {
+    return this.#step;
+  }
+
+  step(name: string): void {
+    this.#step = name;
+  }
+
+  async activity<K extends keyof OrderSagaActivities>(
+    name: K,
+    ...args: Parameters<OrderSagaActivities[K]>
+  ): Promise<Awaited<ReturnType<OrderSagaActivities[K]>>> {
+    type Result = Awaited<ReturnType<OrderSagaActivities[K]>>;
+    const seq = this.#cursor++;
+    const recorded = this.#replay(seq, 'activity', name, args);
+    if (recorded === DIVERGED) return stalled();
+    if (recorded) {
+      if ('error' in recorded) throw rebuildError(recorded.error);
+      if ('value' in recorded) return (recorded.value ?? undefined) as Result;
+    }
+    const run = this.activities[name] as (...a: Parameters<OrderSagaActivities[K]>) => Promise<Result>;
+    let value: Result;
+    try {
+      value = await run.apply(this.activities, args);
+    } catch (error) {
+      if (isRetryableError(error) && !this.lastAttempt) return this.#halt({ kind: 'retry', error });
+      // Recorded so a replay throws the same error without running the activity again.
+      await this.#record(seq, 'activity', { name, args, error: describeError(error) });
+      throw error;
+    }
+    await this.#record(seq, 'activity', { name, args, value: value ?? null });
+    return value;
+  }
+
+  async nextSignal(deadline: Date): Promise<SagaSignal | null> {
+    const seq = this.#cursor++;
+    const recorded = this.#replay(seq, 'signal');
+    if (recorded === DIVERGED) return stalled();
+    if (recorded && 'signal' in recorded) return recorded.signal;
+    let taken: { signal: SagaSignal | null } | undefined;
+    try {
+      taken = await withTransaction(this.client, async (client) => {
+        // The instance lock orders this read with `signal()` and with completion.
+        await this.tables.instance(client, this.orderId, true);
+        const [next] = await this.tables.pendingSignals(client, this.orderId, 1);
+        if (next) {
+          await this.tables.append(client, this.orderId, { seq, kind: 'signal', payload: { signal: next.body } }, this.#step);
+          await this.tables.markConsumed(client, this.orderId, [next.signalId], seq);
+          return { signal: next.body };
+        }
+        if (await this.tables.deadlinePassed(client, deadline)) {
+          await this.tables.append(client, this.orderId, { seq, kind: 'signal', payload: { signal: null } }, this.#step);
+          return { signal: null };
+        }
+        await this.tables.setStep(client, this.orderId, this.#step);
+        return undefined;
+      });
+    } catch (error) {
+      return this.#halt({ kind: 'retry', error });
+    }
+    if (taken) return taken.signal;
+    return this.#halt({ kind: 'suspend', deadline });
+  }
+
+  async drainSignals(): Promise<readonly SagaSignal[]> {
+    const seq = this.#cursor++;
+    const recorded = this.#replay(seq, 'drain');
+    if (recorded === DIVERGED) return stalled();
+    if (recorded && 'signals' in recorded) return recorded.signals;
+    try {
+      return await withTransaction(this.client, async (client) => {
+        await this.tables.instance(client, this.orderId, true);
+        const pending = await this.tables.pendingSignals(client, this.orderId);
+        const signals = pending.map((p) => p.body);
+        await this.tables.append(client, this.orderId, { seq, kind: 'drain', payload: { signals } }, this.#step);
+        await this.tables.markConsumed(client, this.orderId, pending.map((p) => p.signalId), seq);
+        return signals;
+      });
+    } catch (error) {
+      return this.#halt({ kind: 'retry', error });
+    }
+  }
+
+  /** The journal entry for this call, checked against what the saga is asking for. */
+  #replay(seq: number, kind: JournalKind, name?: string, args?: readonly unknown[]): JournalPayload | typeof DIVERGED | undefined {
+    const entry = this.journal[seq];
+    if (!entry) return undefined;
+    const recordedName = 'name' in entry.payload ? entry.payload.name : undefined;
+    const recordedArgs = 'args' in entry.payload ? JSON.stringify(entry.payload.args) : undefined;
+    if (entry.kind !== kind || recordedName !== name || recordedArgs !== (args && JSON.stringify(args))) {
+      const error = new LimitedCartError(
+        'INTERNAL',
+        `saga ${this.orderId} diverged from its journal at #${seq}: recorded ${entry.kind} ${recordedName ?? ''}, replayed ${kind} ${name ?? ''}`.trim(),
+      );
+      this.#interrupt({ kind: 'diverged', error });
+      return DIVERGED;
+    }
+    return entry.payload;
+  }
+
+  async #record(seq: number, kind: JournalKind, payload: JournalPayload): Promise<void> {
+    try {
+      await this.tables.append(this.client, this.orderId, { seq, kind, payload }, this.#step);
+    } catch (error) {
+      return this.#halt({ kind: 'retry', error });
+    }
+  }
+
+  /** Stops the saga here: resolves `interrupted` and returns a promise that never settles. */
+  #halt(interruption: Interruption): Promise<never> {
+    this.#interrupt(interruption);
+    return stalled();
+  }
+}
+
+const DIVERGED = Symbol('diverged');
+
+/** A promise that never settles: the saga waiting on it is abandoned and garbage-collected. */
+const stalled = (): Promise<never> => new Promise<never>(() => undefined);
+
+const ERROR_CODES = new Set<string>([
+  'VALIDATION',
+  'NOT_FOUND',
+  'CONFLICT',
+  'ILLEGAL_TRANSITION',
+  'IDEMPOTENCY_MISMATCH',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'INFRASTRUCTURE',
+  'TIMEOUT',
+  'INTERNAL',
+]);
+
+function describeError(error: unknown): { message: string; code: string | null } {
+  if (error instanceof LimitedCartError) return { message: error.message, code: error.code };
+  return { message: error instanceof Error ? error.message : String(error), code: null };
+}
+
+function rebuildError({ message, code }: { message: string; code: string | null }): Error {
+  return code !== null && ERROR_CODES.has(code) ? new LimitedCartError(code as LimitedCartErrorCode, message) : new Error(message);
+}

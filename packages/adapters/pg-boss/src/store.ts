@@ -1,0 +1,183 @@
+import type { OrderSagaInput, OrderSagaResult, SagaSignal, SagaStatus, TerminalOrderStatus } from '@limitedcart/core';
+import type { Pool, PoolClient } from 'pg';
+
+/** A pool or a checked-out client: everything here runs on either. */
+export type Queryable = Pick<Pool | PoolClient, 'query'>;
+
+export interface InstanceRow {
+  readonly orderId: string;
+  readonly input: OrderSagaInput;
+  readonly status: SagaStatus;
+  readonly step: string;
+  readonly outcome: TerminalOrderStatus | null;
+  readonly result: OrderSagaResult | null;
+  readonly error: string | null;
+}
+
+export type JournalKind = 'activity' | 'signal' | 'drain';
+
+export interface JournalEntry {
+  readonly seq: number;
+  readonly kind: JournalKind;
+  readonly payload: JournalPayload;
+}
+
+/** What each kind stores: an activity's value or its final error, a signal (null: deadline), drained signals. */
+export type JournalPayload =
+  | { readonly name: string; readonly args: readonly unknown[]; readonly value: unknown }
+  | {
+      readonly name: string;
+      readonly args: readonly unknown[];
+      readonly error: { readonly message: string; readonly code: string | null };
+    }
+  | { readonly signal: SagaSignal | null }
+  | { readonly signals: readonly SagaSignal[] };
+
+export interface PendingSignal {
+  readonly signalId: string;
+  readonly body: SagaSignal;
+}
+
+/** The SQL of the saga tables in one schema. Callers choose the connection (and so the transaction). */
+export class SagaTables {
+  readonly #s: string;
+
+  constructor(schema: string) {
+    this.#s = `"${schema}"`;
+  }
+
+  /** true when inserted; false when the saga already existed (start is idempotent). */
+  async insertInstance(q: Queryable, input: OrderSagaInput): Promise<boolean> {
+    const { rowCount } = await q.query(
+      `INSERT INTO ${this.#s}.saga_instances (order_id, input) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`,
+      [input.orderId, JSON.stringify(input)],
+    );
+    return rowCount === 1;
+  }
+
+  /** `lock` takes the row lock that serialises signal delivery with the saga's own reads of signals. */
+  async instance(q: Queryable, orderId: string, lock = false): Promise<InstanceRow | null> {
+    const { rows } = await q.query(
+      `SELECT order_id, input, status, step, outcome, result, error FROM ${this.#s}.saga_instances
+       WHERE order_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [orderId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      orderId: row.order_id,
+      input: row.input,
+      status: row.status,
+      step: row.step,
+      outcome: row.outcome,
+      result: row.result,
+      error: row.error,
+    };
+  }
+
+  async journal(q: Queryable, orderId: string): Promise<JournalEntry[]> {
+    const { rows } = await q.query(
+      `SELECT seq, kind, payload FROM ${this.#s}.saga_journal WHERE order_id = $1 ORDER BY seq`,
+      [orderId],
+    );
+    return rows.map((row) => ({ seq: row.seq, kind: row.kind, payload: row.payload }));
+  }
+
+  /** Appends one entry and records the step; fails on a duplicate seq (two writers would be a defect). */
+  async append(q: Queryable, orderId: string, entry: JournalEntry, step: string): Promise<void> {
+    await q.query(
+      `INSERT INTO ${this.#s}.saga_journal (order_id, seq, kind, payload) VALUES ($1, $2, $3, $4)`,
+      [orderId, entry.seq, entry.kind, JSON.stringify(entry.payload)],
+    );
+    await this.setStep(q, orderId, step);
+  }
+
+  async setStep(q: Queryable, orderId: string, step: string): Promise<void> {
+    await q.query(
+      `UPDATE ${this.#s}.saga_instances SET step = $2, version = version + 1, updated_at = now()
+       WHERE order_id = $1 AND status = 'RUNNING' AND step IS DISTINCT FROM $2`,
+      [orderId, step],
+    );
+  }
+
+  /** true when this signal id was new for the order. */
+  async insertSignal(q: Queryable, orderId: string, signalId: string, body: SagaSignal, late: boolean): Promise<boolean> {
+    const { rowCount } = await q.query(
+      `INSERT INTO ${this.#s}.saga_signals (order_id, signal_id, body, late) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (order_id, signal_id) DO NOTHING`,
+      [orderId, signalId, JSON.stringify(body), late],
+    );
+    return rowCount === 1;
+  }
+
+  /** Unconsumed signals in arrival order (at most `limit`). */
+  async pendingSignals(q: Queryable, orderId: string, limit?: number): Promise<PendingSignal[]> {
+    const { rows } = await q.query(
+      `SELECT signal_id, body FROM ${this.#s}.saga_signals
+       WHERE order_id = $1 AND consumed_at IS NULL AND NOT late
+       ORDER BY received_seq ${limit === undefined ? '' : `LIMIT ${Number(limit)}`}`,
+      [orderId],
+    );
+    return rows.map((row) => ({ signalId: row.signal_id, body: row.body }));
+  }
+
+  async markConsumed(q: Queryable, orderId: string, signalIds: readonly string[], journalSeq: number): Promise<void> {
+    await q.query(
+      `UPDATE ${this.#s}.saga_signals SET consumed_at = now(), journal_seq = $3
+       WHERE order_id = $1 AND signal_id = ANY($2::text[])`,
+      [orderId, signalIds, journalSeq],
+    );
+  }
+
+  /** Signals that reached a RUNNING saga too late to be consumed by it: handed to the late-signal policy. */
+  async markLeftoversLate(q: Queryable, orderId: string): Promise<number> {
+    const { rowCount } = await q.query(
+      `UPDATE ${this.#s}.saga_signals SET late = true WHERE order_id = $1 AND consumed_at IS NULL AND NOT late`,
+      [orderId],
+    );
+    return rowCount ?? 0;
+  }
+
+  /** Late signals not yet handled, locked so one handler at a time applies each. */
+  async lockUnhandledLate(q: Queryable, orderId: string): Promise<PendingSignal[]> {
+    const { rows } = await q.query(
+      `SELECT signal_id, body FROM ${this.#s}.saga_signals
+       WHERE order_id = $1 AND late AND late_handled_at IS NULL
+       ORDER BY received_seq FOR UPDATE`,
+      [orderId],
+    );
+    return rows.map((row) => ({ signalId: row.signal_id, body: row.body }));
+  }
+
+  async markLateHandled(q: Queryable, orderId: string, signalId: string): Promise<void> {
+    await q.query(
+      `UPDATE ${this.#s}.saga_signals SET late_handled_at = now() WHERE order_id = $1 AND signal_id = $2`,
+      [orderId, signalId],
+    );
+  }
+
+  /** `error` reports compensations that failed although the order ended. */
+  async complete(q: Queryable, orderId: string, result: OrderSagaResult, step: string, error: string | null): Promise<void> {
+    await q.query(
+      `UPDATE ${this.#s}.saga_instances
+       SET status = 'COMPLETED', outcome = $2, result = $3, step = $4, error = $5, version = version + 1, updated_at = now()
+       WHERE order_id = $1 AND status = 'RUNNING'`,
+      [orderId, result.status, JSON.stringify(result), step, error],
+    );
+  }
+
+  async fail(q: Queryable, orderId: string, error: string, step: string): Promise<void> {
+    await q.query(
+      `UPDATE ${this.#s}.saga_instances
+       SET status = 'FAILED', error = $2, step = $3, version = version + 1, updated_at = now()
+       WHERE order_id = $1 AND status = 'RUNNING'`,
+      [orderId, error, step],
+    );
+  }
+
+  /** true once the database clock has reached `deadline`. */
+  async deadlinePassed(q: Queryable, deadline: Date): Promise<boolean> {
+    const { rows } = await q.query('SELECT now() >= $1::timestamptz AS passed', [deadline.toISOString()]);
+    return rows[0]?.passed === true;
+  }
+}
