@@ -1,0 +1,199 @@
+import type { SagaDescription, SagaRunner, SignalResult } from '@limitedcart/core';
+import { LimitedCartError } from '@limitedcart/core';
+import {
+  ApplicationFailure,
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  type WorkflowHandle,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import {
+  describeQuery,
+  type OrderSagaInput,
+  type OrderSagaWorkflowResult,
+  lateSignalWorkflowId,
+  SAGA_FAILED_TYPE,
+  type SagaFailureDetails,
+  type SagaSignal,
+  type SagaWorkflowTuning,
+  sagaSignal,
+  signalKey,
+} from './definitions.js';
+import {
+  DEFAULT_ACTIVITY_START_TO_CLOSE_TIMEOUT_MS,
+  DEFAULT_NAMESPACE,
+  DEFAULT_QUERY_TIMEOUT_MS,
+  DEFAULT_TASK_QUEUE,
+  type TemporalSagaRunnerOptions,
+} from './options.js';
+import type { lateSignalWorkflow, orderSagaWorkflow } from './workflows.js';
+
+/** A SagaRunner on Temporal, plus the lifecycle of its connection. */
+export interface TemporalSagaRunner extends SagaRunner {
+  /** Closes the connection to Temporal. Running sagas are unaffected: they live on the server. */
+  close(): Promise<void>;
+}
+
+/** Starting an order's workflow twice never creates a second one, even after the first has closed. */
+const ONCE = { workflowIdReusePolicy: 'REJECT_DUPLICATE', workflowIdConflictPolicy: 'FAIL' } as const;
+
+const infrastructure = (what: string, cause: unknown): LimitedCartError =>
+  new LimitedCartError('INFRASTRUCTURE', `temporal: ${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+    cause,
+  });
+
+/** What a failed saga workflow recorded in its failure details, if it got that far. */
+const failureDetails = (error: WorkflowFailedError): SagaFailureDetails | null => {
+  const cause = error.cause;
+  if (cause instanceof ApplicationFailure && cause.type === SAGA_FAILED_TYPE) {
+    const [first] = cause.details ?? [];
+    if (typeof first === 'object' && first !== null && 'step' in first && 'signalsSeen' in first) {
+      return first as SagaFailureDetails;
+    }
+  }
+  return null;
+};
+
+/**
+ * Creates the SagaRunner for Temporal: the workflow id is the order id, signals go to the running workflow,
+ * a signal for a workflow that already closed gets core's late-signal policy through a short workflow whose
+ * id makes it run once. Does no IO until first use. Needs a worker (`createTemporalSagaWorker`) on the same
+ * task queue to make progress.
+ */
+export const createTemporalSagaRunner = (options: TemporalSagaRunnerOptions): TemporalSagaRunner => {
+  const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
+  const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+  const tuning: SagaWorkflowTuning = {
+    activityStartToCloseTimeoutMs: options.activityStartToCloseTimeoutMs ?? DEFAULT_ACTIVITY_START_TO_CLOSE_TIMEOUT_MS,
+  };
+  let connecting: Promise<{ connection: Connection; client: Client }> | undefined;
+
+  const connect = (): Promise<{ connection: Connection; client: Client }> => {
+    connecting ??= Connection.connect({ address: options.address }).then(
+      (connection) => ({ connection, client: new Client({ connection, namespace: options.namespace ?? DEFAULT_NAMESPACE }) }),
+      (cause: unknown) => {
+        connecting = undefined; // the next call tries again
+        throw infrastructure(`connecting to ${options.address}`, cause);
+      },
+    );
+    return connecting;
+  };
+
+  const sagaHandle = async (orderId: string): Promise<WorkflowHandle<typeof orderSagaWorkflow>> =>
+    (await connect()).client.workflow.getHandle<typeof orderSagaWorkflow>(orderId);
+
+  /**
+   * Dedupe keys of the signals a closed saga received, from its result or failure details. A workflow ended
+   * from outside (terminated, timed out) reports none.
+   */
+  const signalsSeenByClosed = async (handle: WorkflowHandle<typeof orderSagaWorkflow>): Promise<readonly string[]> => {
+    try {
+      return (await handle.result()).signalsSeen;
+    } catch (error) {
+      if (error instanceof WorkflowFailedError) return failureDetails(error)?.signalsSeen ?? [];
+      throw infrastructure(`reading the result of order ${handle.workflowId}`, error);
+    }
+  };
+
+  /** Core's late-signal policy in a workflow whose id makes it run once per order and signal. */
+  const applyLatePolicy = async (orderId: string, signal: SagaSignal): Promise<void> => {
+    const { client } = await connect();
+    try {
+      const handle = await client.workflow.start<typeof lateSignalWorkflow>('lateSignalWorkflow', {
+        ...ONCE,
+        workflowId: lateSignalWorkflowId(orderId, signal),
+        taskQueue,
+        args: [orderId, signal, tuning],
+      });
+      await handle.result();
+    } catch (error) {
+      // Another call already handles this very signal: it acts once, there.
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+      throw infrastructure(`late signal for order ${orderId}`, error);
+    }
+  };
+
+  return {
+    async start(input: OrderSagaInput) {
+      if (Number.isNaN(new Date(input.paymentDeadline).getTime())) {
+        throw new LimitedCartError('VALIDATION', `invalid payment deadline ${input.paymentDeadline}`);
+      }
+      const { client } = await connect();
+      try {
+        await client.workflow.start<typeof orderSagaWorkflow>('orderSagaWorkflow', {
+          ...ONCE,
+          workflowId: input.orderId,
+          taskQueue,
+          args: [{ orderId: input.orderId, paymentDeadline: input.paymentDeadline }, tuning],
+        });
+        return { started: true };
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
+        throw infrastructure(`starting the saga of order ${input.orderId}`, error);
+      }
+    },
+
+    async signal(orderId, signal): Promise<SignalResult> {
+      const handle = await sagaHandle(orderId);
+      try {
+        await handle.signal(sagaSignal, signal);
+        return { delivered: true };
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw infrastructure(`signalling order ${orderId}`, error);
+      }
+      // Not running: either never started, or closed.
+      try {
+        await handle.describe();
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) {
+          throw new LimitedCartError('NOT_FOUND', `no saga for order ${orderId}`, { details: { orderId } });
+        }
+        throw infrastructure(`describing order ${orderId}`, error);
+      }
+      // A duplicate of a signal the saga received was already kept or refunded by the saga itself.
+      if (!(await signalsSeenByClosed(handle)).includes(signalKey(signal))) await applyLatePolicy(orderId, signal);
+      return { delivered: false };
+    },
+
+    async describe(orderId): Promise<SagaDescription | null> {
+      const handle = await sagaHandle(orderId);
+      let status: string;
+      try {
+        status = (await handle.describe()).status.name;
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return null;
+        throw infrastructure(`describing order ${orderId}`, error);
+      }
+      if (status === 'RUNNING') {
+        const { connection } = await connect();
+        try {
+          const state = await connection.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(describeQuery));
+          return { orderId, status: 'RUNNING', step: state.step, outcome: null, error: null };
+        } catch (error) {
+          throw infrastructure(`querying the step of order ${orderId} (is a worker running?)`, error);
+        }
+      }
+      let result: OrderSagaWorkflowResult;
+      try {
+        result = await handle.result();
+      } catch (error) {
+        if (error instanceof WorkflowFailedError) {
+          const message = error.cause?.message ?? error.message;
+          return { orderId, status: 'FAILED', step: failureDetails(error)?.step ?? 'failed', outcome: null, error: message };
+        }
+        throw infrastructure(`reading the result of order ${orderId}`, error);
+      }
+      const error =
+        result.compensationFailures.length > 0 ? `compensation failed: ${result.compensationFailures.join('; ')}` : null;
+      return { orderId, status: 'COMPLETED', step: result.step, outcome: result.status, error };
+    },
+
+    async close() {
+      const current = connecting;
+      connecting = undefined;
+      if (current !== undefined) await (await current.catch(() => undefined))?.connection.close();
+    },
+  };
+};

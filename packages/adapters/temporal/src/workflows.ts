@@ -1,0 +1,146 @@
+import {
+  ACTIVITY_RETRY,
+  handleLateSignal,
+  type OrderSagaActivities,
+  type OrderSagaResult,
+  orderSaga,
+  type SagaContext,
+} from '@limitedcart/core/saga';
+import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  DEFAULT_WORKFLOW_TUNING,
+  describeQuery,
+  sagaSignal,
+  type OrderSagaInput,
+  type OrderSagaWorkflowResult,
+  SAGA_FAILED_TYPE,
+  type SagaFailureDetails,
+  type SagaSignal,
+  type SagaWorkflowTuning,
+  signalKey,
+} from './definitions.js';
+
+/*
+ * Workflow code: bundled by the worker and run in Temporal's deterministic sandbox. It must stay free of Node
+ * built-ins and IO (enforced by biome's noRestrictedImports override for this file and by the bundle test);
+ * every effect goes through an activity, every wait through `condition`, which Temporal makes durable.
+ */
+
+const activitiesFor = (tuning: SagaWorkflowTuning) =>
+  proxyActivities<OrderSagaActivities>({
+    startToCloseTimeout: tuning.activityStartToCloseTimeoutMs,
+    // Core's one retry policy. Business errors arrive as non-retryable ApplicationFailures (see activities.ts).
+    retry: {
+      maximumAttempts: ACTIVITY_RETRY.maxAttempts,
+      initialInterval: ACTIVITY_RETRY.initialDelayMs,
+      maximumInterval: ACTIVITY_RETRY.maxDelayMs,
+      backoffCoefficient: ACTIVITY_RETRY.backoff,
+    },
+  });
+
+type ActivityCall = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * Runs a proxied activity and, when it fails for good, rethrows the activity's own failure (message and type
+ * as the activity threw them) instead of Temporal's "Activity task failed" wrapper: the saga writes that
+ * message into the order's status reason and its compensation report.
+ */
+const callActivity = async (call: ActivityCall, args: unknown[]): Promise<unknown> => {
+  try {
+    return await call(...args);
+  } catch (error) {
+    throw error instanceof ActivityFailure && error.cause !== undefined ? error.cause : error;
+  }
+};
+
+/**
+ * Core's order saga as a Temporal workflow; the workflow id is the order id. The saga runs against a
+ * `SagaContext` made of Temporal primitives: activities for IO, one signal for payment/cancel, a durable timer
+ * (`condition` with a timeout) for the payment deadline, and a query for the current step.
+ */
+export async function orderSagaWorkflow(
+  input: OrderSagaInput,
+  tuning: SagaWorkflowTuning = DEFAULT_WORKFLOW_TUNING,
+): Promise<OrderSagaWorkflowResult> {
+  const activities = activitiesFor(tuning);
+  const queue: SagaSignal[] = [];
+  const late: SagaSignal[] = [];
+  const seen = new Set<string>();
+  let accepting = true;
+  let step = 'starting';
+
+  setHandler(sagaSignal, (signal) => {
+    const key = signalKey(signal);
+    if (seen.has(key)) return;
+    seen.add(key);
+    (accepting ? queue : late).push(signal);
+  });
+  setHandler(describeQuery, () => ({ step, accepting, signalsSeen: [...seen] }));
+
+  const ctx: SagaContext = {
+    activity: <K extends keyof OrderSagaActivities>(name: K, ...args: Parameters<OrderSagaActivities[K]>) =>
+      callActivity(activities[name] as ActivityCall, args) as Promise<Awaited<ReturnType<OrderSagaActivities[K]>>>,
+    async nextSignal(deadline) {
+      const ready = queue.shift();
+      if (ready !== undefined) return ready;
+      // Date.now() is the workflow's deterministic clock; the timeout below is a durable server-side timer.
+      const remaining = deadline.getTime() - Date.now();
+      if (!(remaining > 0)) return null;
+      const arrived = await condition(() => queue.length > 0, remaining);
+      return arrived ? (queue.shift() ?? null) : null;
+    },
+    async drainSignals() {
+      accepting = false;
+      return queue.splice(0);
+    },
+    step(name) {
+      step = name;
+    },
+  };
+
+  /** Signals that arrived after the drain (or were never consumed): core's late-signal policy, in here. */
+  const settleLate = async (): Promise<string[]> => {
+    accepting = false;
+    late.unshift(...queue.splice(0));
+    const refunded: string[] = [];
+    for (let signal = late.shift(); signal !== undefined; signal = late.shift()) {
+      await handleLateSignal(activities, input.orderId, signal);
+      if (signal.type === 'payment-succeeded') refunded.push(signal.paymentId);
+    }
+    return refunded;
+  };
+
+  let result: OrderSagaResult;
+  try {
+    result = await orderSaga(ctx, input);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      await settleLate();
+    } catch {
+      // The saga already failed; the original error is the one worth reporting.
+    }
+    // An ApplicationFailure fails the workflow; any other error would only fail (and endlessly retry) the task.
+    throw ApplicationFailure.create({
+      message,
+      type: SAGA_FAILED_TYPE,
+      nonRetryable: true,
+      details: [{ step, signalsSeen: [...seen] } satisfies SagaFailureDetails],
+      cause: error instanceof Error ? error : undefined,
+    });
+  }
+  const lateRefunds = [...result.lateRefunds, ...(await settleLate())];
+  return { ...result, lateRefunds, step, signalsSeen: [...seen] };
+}
+
+/**
+ * Applies core's late-signal policy to one signal that reached an order whose saga had already ended. Started
+ * by the runner with id `late-signal-<orderId>-<signal key>`, so a repeated late signal acts once.
+ */
+export async function lateSignalWorkflow(
+  orderId: string,
+  signal: SagaSignal,
+  tuning: SagaWorkflowTuning = DEFAULT_WORKFLOW_TUNING,
+): Promise<void> {
+  await handleLateSignal(activitiesFor(tuning), orderId, signal);
+}
