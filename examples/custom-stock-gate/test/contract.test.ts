@@ -1,0 +1,21 @@
+import { describeStockGateContract } from '@limitedcart/core/testing';
+import { createFileLedgerLog, createLedgerStockGate } from '../src/index.js';
+import { tempDir } from './temp-dir.js';
+
+// The same kit every LimitedCart gate runs. No case is skipped: the ledger gate meets the whole contract.
+describeStockGateContract('ledger gate, in-memory log', async () => {
+  const gate = createLedgerStockGate();
+  return { gate, close: () => gate.close() };
+});
+
+describeStockGateContract('ledger gate, JSON Lines file with fsync', async () => {
+  const dir = await tempDir('ledger-contract');
+  const gate = createLedgerStockGate({ log: createFileLedgerLog({ path: dir.path('stock.jsonl') }) });
+  return {
+    gate,
+    close: async () => {
+      await gate.close();
+      await dir.remove();
+    },
+  };
+});
