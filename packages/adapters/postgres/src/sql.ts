@@ -1,0 +1,97 @@
+import type { ClientBase, Pool, PoolClient, QueryResultRow } from 'pg';
+import { isConnectionBroken, toLimitedCartError } from './errors.js';
+
+/**
+ * Where a statement runs: the pool (each statement its own transaction) or one client, which may be inside a
+ * transaction the caller opened. Every store and the outbox accept either, which is how a state change and
+ * its event commit together.
+ */
+export type Executor = Pool | ClientBase;
+
+export const isPool = (executor: Executor): executor is Pool => 'totalCount' in executor;
+
+/** Quotes an identifier; schema names are validated before they get here, this keeps it safe regardless. */
+export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** Fully qualified table names for one schema, so queries never depend on a connection's search_path. */
+export const tableNames = (schema: string) => {
+  const q = (table: string) => `${quoteIdent(schema)}.${quoteIdent(table)}`;
+  return {
+    schema: quoteIdent(schema),
+    products: q('products'),
+    customers: q('customers'),
+    orders: q('orders'),
+    payments: q('payments'),
+    idempotencyKeys: q('idempotency_keys'),
+    outbox: q('outbox'),
+    processedEvents: q('processed_events'),
+    consumerOffsets: q('consumer_offsets'),
+    stock: q('stock'),
+    stockHolds: q('stock_holds'),
+    customerSkuCounts: q('customer_sku_counts'),
+    restockOps: q('restock_ops'),
+    fn: q,
+  };
+};
+
+export type TableNames = ReturnType<typeof tableNames>;
+
+/** Runs one statement, translating driver errors into `LimitedCartError`s. */
+export const query = async <R extends QueryResultRow>(
+  executor: Executor,
+  what: string,
+  text: string,
+  values: readonly unknown[] = [],
+): Promise<R[]> => {
+  try {
+    const result = await executor.query<R>(text, values as unknown[]);
+    return result.rows;
+  } catch (error) {
+    throw toLimitedCartError(error, what);
+  }
+};
+
+/** Checks a client out of the pool, translating a failed connect into `INFRASTRUCTURE`. */
+export const connect = async (pool: Pool, what: string): Promise<PoolClient> => {
+  try {
+    return await pool.connect();
+  } catch (error) {
+    throw toLimitedCartError(error, what);
+  }
+};
+
+/**
+ * Runs `work` on one client inside BEGIN/COMMIT, rolling back on any throw. A client whose connection broke is
+ * destroyed instead of being returned to the pool.
+ */
+export const inTransaction = async <T>(
+  pool: Pool,
+  what: string,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> => {
+  const client = await connect(pool, what);
+  let broken: Error | undefined;
+  try {
+    await query(client, what, 'BEGIN');
+    try {
+      const result = await work(client);
+      await query(client, what, 'COMMIT');
+      return result;
+    } catch (error) {
+      // The work's own statements already threw mapped errors; anything else (a caller's exception) passes
+      // through untouched after the rollback.
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    }
+  } catch (error) {
+    if (broken === undefined && isConnectionBroken(error)) broken = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+};
+
+/** `bigint` columns arrive as strings (pg avoids silent precision loss); our values fit a safe integer. */
+export const toNumber = (value: string | number): number => (typeof value === 'number' ? value : Number(value));

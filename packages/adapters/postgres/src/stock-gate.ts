@@ -1,0 +1,223 @@
+import {
+  type HoldState,
+  type HoldTransition,
+  LimitedCartError,
+  type ReserveRequest,
+  type ReserveResult,
+  type RestockResult,
+  type StockGate,
+  type StockSnapshot,
+  validationError,
+} from '@limitedcart/core';
+import { escapeLiteral, type QueryResult } from 'pg';
+import { toLimitedCartError } from './errors.js';
+import { checkDate, checkId, checkQuantity, checkReserveRequest } from './gate-input.js';
+import { type PostgresStockGateOptions, resolveSchema } from './options.js';
+import { query, tableNames } from './sql.js';
+
+/** A gate function argument: text, an integer, a timestamp or null. */
+type SqlValue = string | { readonly int: number } | Date | null;
+
+interface GateReply {
+  readonly outcome: string;
+  /** Rows of the statement run after the gate function in the same transaction, if any. */
+  readonly rows: readonly Record<string, unknown>[];
+}
+
+/** Renders a validated value as an SQL literal for the one-message gate call. */
+const literal = (value: SqlValue): string => {
+  if (value === null) return 'NULL';
+  if (value instanceof Date) return `${escapeLiteral(value.toISOString())}::timestamptz`;
+  if (typeof value === 'string') return `${escapeLiteral(value)}::text`;
+  if (!Number.isSafeInteger(value.int)) throw new LimitedCartError('INTERNAL', `not an integer: ${value.int}`);
+  return `${value.int}::integer`;
+};
+
+interface StockRow {
+  sku: string;
+  available: number;
+  held: number;
+  sold: number;
+  restocked_total: number;
+}
+
+const toSnapshot = (row: StockRow): StockSnapshot => ({
+  sku: row.sku,
+  available: row.available,
+  held: row.held,
+  sold: row.sold,
+  restockedTotal: row.restocked_total,
+});
+
+const checkPositiveInteger = (field: string, value: number): number => {
+  if (!Number.isInteger(value) || value <= 0) throw validationError(`${field} must be a positive integer`);
+  return value;
+};
+
+/** The Postgres stock gate with an extra sweep that trusts the database clock rather than the caller's. */
+export interface PostgresStockGate extends StockGate {
+  /** Releases every hold due by the database's clock (`now()`); for a background sweeper. */
+  expireDue(): Promise<string[]>;
+}
+
+/**
+ * The inventory gate on Postgres. Each operation is one transaction around one server-side function
+ * (`gate_*` in the migrations): the reservation is the conditional `UPDATE stock ... WHERE available >= qty`
+ * guarded by `CHECK (available >= 0)`, the hold row's primary key makes it idempotent per order id, and the
+ * customer's counter row is locked in the same transaction, so the limit is exact under concurrency.
+ * `lock_timeout` and `statement_timeout` are set per transaction: a stalled hot row yields `TIMEOUT` instead of
+ * queueing every pooled connection behind it.
+ *
+ * `expire(now)` compares holds with the `now` it is given: hold deadlines are computed by the engine's clock,
+ * so the sweep uses the same clock. `expireDue()` uses the database clock instead.
+ */
+export const createPostgresStockGate = (options: PostgresStockGateOptions): PostgresStockGate => {
+  const schema = resolveSchema(options.schema);
+  const t = tableNames(schema);
+  const { pool } = options;
+  const lockTimeoutMs = checkPositiveInteger('lockTimeoutMs', options.lockTimeoutMs ?? 2_000);
+  const statementTimeoutMs = checkPositiveInteger('statementTimeoutMs', options.statementTimeoutMs ?? 5_000);
+  const batchSize = checkPositiveInteger('expiryBatchSize', options.expiryBatchSize ?? 500);
+  // Both values are validated integers, so inlining them is safe; SET cannot take bind parameters.
+  const timeouts = `SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs}`;
+  const reserveSettings = `${timeouts}; SET LOCAL synchronous_commit = ${options.durableReservations === false ? 'off' : 'on'}`;
+
+  /**
+   * Runs one gate function, with the timeouts, as a single simple-protocol message: Postgres runs a
+   * multi-statement message as one implicit transaction, so the call costs one round trip and the hot stock
+   * row is locked only inside the server, never while a reply travels to Node. Bind parameters are not
+   * available in that protocol, hence `literal`; every value has been validated before it gets here.
+   */
+  const callGate = async (
+    what: string,
+    fn: string,
+    args: readonly SqlValue[],
+    { settings = timeouts, followUp = '' }: { settings?: string; followUp?: string } = {},
+  ): Promise<GateReply> => {
+    const text = `${settings}; SELECT ${t.fn(fn)}(${args.map(literal).join(', ')}) AS outcome${followUp ? `; ${followUp}` : ''}`;
+    const settingCount = settings.split(';').length;
+    let results: QueryResult[];
+    try {
+      results = (await pool.query(text)) as unknown as QueryResult[];
+    } catch (error) {
+      throw toLimitedCartError(error, what);
+    }
+    const outcome = results[settingCount]?.rows[0]?.outcome;
+    if (typeof outcome !== 'string') throw new LimitedCartError('INTERNAL', `${what}: no outcome`);
+    return { outcome, rows: results[settingCount + 1]?.rows ?? [] };
+  };
+
+  const readSnapshot = async (sku: string) => {
+    const [row] = await query<StockRow>(pool, 'read stock', `SELECT * FROM ${t.stock} WHERE sku = $1`, [sku]);
+    return row ? toSnapshot(row) : null;
+  };
+
+  const release = async (orderId: string, dueAt: Date | null): Promise<string> =>
+    (await callGate('release hold', 'gate_release', [orderId, dueAt])).outcome;
+
+  const expireBy = async (cutoff: () => Promise<Date>): Promise<string[]> => {
+    const released: string[] = [];
+    const dueAt = await cutoff();
+    for (;;) {
+      // Each hold is released in its own short transaction: one sweep never holds many hot rows at once.
+      const due = await query<{ order_id: string }>(
+        pool,
+        'list due holds',
+        `SELECT order_id FROM ${t.stockHolds} WHERE state = 'HELD' AND hold_until <= $1 ORDER BY hold_until LIMIT $2`,
+        [dueAt, batchSize],
+      );
+      for (const { order_id } of due) {
+        if ((await release(order_id, dueAt)) === 'CHANGED') released.push(order_id);
+      }
+      if (due.length < batchSize) return released;
+    }
+  };
+
+  return {
+    async reserve(request: ReserveRequest): Promise<ReserveResult> {
+      const r = checkReserveRequest(request);
+      const { outcome } = await callGate(
+        'reserve stock',
+        'gate_reserve',
+        [
+          r.sku,
+          { int: r.qty },
+          r.orderId,
+          r.customerId,
+          { int: r.limitPerCustomer },
+          r.holdUntil,
+        ],
+        { settings: reserveSettings },
+      );
+      if (outcome === 'OK' || outcome === 'DUPLICATE') return { ok: true };
+      if (outcome === 'SOLD_OUT' || outcome === 'LIMIT_EXCEEDED' || outcome === 'NOT_ON_SALE') return { ok: false, reason: outcome };
+      throw new LimitedCartError('INTERNAL', `reserve stock: unexpected outcome ${outcome}`);
+    },
+
+    async commit(orderId: string): Promise<HoldTransition> {
+      return transition((await callGate('commit hold', 'gate_commit', [checkId('orderId', orderId)])).outcome);
+    },
+
+    async release(orderId: string): Promise<HoldTransition> {
+      return transition(await release(checkId('orderId', orderId), null));
+    },
+
+    async restock(sku: string, qty: number, opId: string): Promise<RestockResult> {
+      const s = checkId('sku', sku);
+      const q = checkQuantity('qty', qty);
+      const op = checkId('opId', opId);
+      // The snapshot is read in the same transaction, right after the restock.
+      const { outcome, rows } = await callGate(
+        'restock',
+        'gate_restock',
+        [s, { int: q }, op],
+        { followUp: `SELECT * FROM ${t.stock} WHERE sku = ${literal(s)}` },
+      );
+      const row = rows[0] as StockRow | undefined;
+      // A replayed op id may name a SKU that was never stocked: report it as empty, like the reference gate.
+      const snapshot = row ? toSnapshot(row) : { sku: s, available: 0, held: 0, sold: 0, restockedTotal: 0 };
+      return { applied: outcome === 'APPLIED', snapshot };
+    },
+
+    async snapshot(sku: string) {
+      return readSnapshot(checkId('sku', sku));
+    },
+
+    async expire(now: Date) {
+      const cutoff = checkDate('now', now);
+      return expireBy(async () => cutoff);
+    },
+
+    async expireDue() {
+      return expireBy(async () => {
+        const [row] = await query<{ now: Date }>(pool, 'read database clock', 'SELECT now() AS now');
+        return row?.now ?? new Date();
+      });
+    },
+
+    async holdState(orderId: string) {
+      const [row] = await query<{ state: HoldState }>(
+        pool,
+        'read hold state',
+        `SELECT state FROM ${t.stockHolds} WHERE order_id = $1`,
+        [checkId('orderId', orderId)],
+      );
+      return row?.state ?? null;
+    },
+  };
+};
+
+const transition = (outcome: string): HoldTransition => {
+  switch (outcome) {
+    case 'CHANGED':
+      return { ok: true, changed: true };
+    case 'UNCHANGED':
+      return { ok: true, changed: false };
+    case 'RELEASED':
+    case 'COMMITTED':
+    case 'UNKNOWN':
+      return { ok: false, state: outcome };
+    default:
+      throw new LimitedCartError('INTERNAL', `unexpected hold outcome ${outcome}`);
+  }
+};

@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import type { DomainEvent } from '@limitedcart/core';
+import { waitFor } from '@limitedcart/core/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresEventBus, createPostgresStores, type PostgresEventBus } from '../src/index.js';
+import { createTestDatabase, DATABASE_URL, hasDatabase, type TestDatabase } from './support.js';
+
+const event = (topic: string, aggregateId: string, n: number): DomainEvent => ({
+  id: randomUUID(),
+  topic,
+  type: 'test.happened',
+  aggregateId,
+  payload: { n },
+  occurredAt: new Date().toISOString(),
+});
+
+describe.skipIf(!hasDatabase)('Postgres event bus (adapter-specific)', () => {
+  let db: TestDatabase;
+  const buses: PostgresEventBus[] = [];
+  const newBus = (pollIntervalMs = 200) => {
+    const bus = createPostgresEventBus({ pool: db.pool, schema: db.schema, pollIntervalMs, retryInitialDelayMs: 20 });
+    buses.push(bus);
+    return bus;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await Promise.all(buses.map((bus) => bus.close()));
+    await db?.drop();
+  });
+
+  it('delivers events published while no subscriber was connected', async () => {
+    const topic = `t-${randomUUID()}`;
+    const events = [1, 2, 3].map((n) => event(topic, 'a', n));
+    await newBus().publish(events);
+    const seen: string[] = [];
+    const sub = await newBus().subscribe(topic, 'late-group', async (e) => {
+      seen.push(e.id);
+    });
+    await waitFor(() => seen.length === 3, { message: 'backlog delivered' });
+    expect(seen).toEqual(events.map((e) => e.id));
+    await sub.unsubscribe();
+  });
+
+  it('a restarted consumer resumes from its stored offset', async () => {
+    const topic = `t-${randomUUID()}`;
+    const bus = newBus();
+    const first: number[] = [];
+    const sub = await bus.subscribe(topic, 'resume', async (e) => {
+      first.push(e.payload.n as number);
+    });
+    await bus.publish([1, 2, 3].map((n) => event(topic, 'a', n)));
+    await waitFor(() => first.length === 3, { message: 'first three' });
+    await sub.unsubscribe();
+
+    await bus.publish([4, 5].map((n) => event(topic, 'a', n)));
+    const second: number[] = [];
+    const restarted = await newBus().subscribe(topic, 'resume', async (e) => {
+      second.push(e.payload.n as number);
+    });
+    await waitFor(() => second.length === 2, { message: 'resumed events' });
+    expect(first).toEqual([1, 2, 3]);
+    expect(second).toEqual([4, 5]);
+    await restarted.unsubscribe();
+  });
+
+  it('a failing handler gets the same event again and order is kept', async () => {
+    const topic = `t-${randomUUID()}`;
+    const bus = newBus();
+    const seen: number[] = [];
+    let failures = 0;
+    const sub = await bus.subscribe(topic, 'retry', async (e) => {
+      const n = e.payload.n as number;
+      if (n === 2 && failures < 2) {
+        failures += 1;
+        throw new Error('transient');
+      }
+      seen.push(n);
+    });
+    await bus.publish([1, 2, 3].map((n) => event(topic, 'agg', n)));
+    await waitFor(() => seen.length === 3, { message: 'all after retries' });
+    expect(seen).toEqual([1, 2, 3]);
+    expect(failures).toBe(2);
+    await sub.unsubscribe();
+  });
+
+  it('wakes subscribers through NOTIFY when an outbox append commits, and not for a rolled-back one', async () => {
+    const topic = `t-${randomUUID()}`;
+    // A long poll interval: delivery within the wait relies on the NOTIFY wake-up.
+    const bus = newBus(60_000);
+    const seen: string[] = [];
+    const sub = await bus.subscribe(topic, 'notified', async (e) => {
+      seen.push(e.id);
+    });
+    const stores = createPostgresStores({ pool: db.pool, schema: db.schema });
+    const rolledBack = event(topic, 'a', 0);
+    await expect(
+      stores.unitOfWork.run(async (tx) => {
+        await tx.outbox.append([rolledBack]);
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    const committed = event(topic, 'a', 1);
+    await stores.unitOfWork.run((tx) => tx.outbox.append([committed]));
+    await waitFor(() => seen.length === 1, { message: 'notified delivery' });
+    expect(seen).toEqual([committed.id]);
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM "${db.schema}".outbox WHERE event_id = $1`, [
+      rolledBack.id,
+    ]);
+    expect(rows[0].n).toBe(0);
+    await sub.unsubscribe();
+  });
+
+  it('recovers from a lost LISTEN connection and delivers what was published meanwhile', async () => {
+    const topic = `t-${randomUUID()}`;
+    const errors: unknown[] = [];
+    // A poll interval longer than the wait: delivery relies on the listener reconnecting and catching up.
+    const bus = createPostgresEventBus({ pool: db.pool, schema: db.schema, pollIntervalMs: 120_000, onError: (e) => errors.push(e) });
+    buses.push(bus);
+    const seen: number[] = [];
+    const sub = await bus.subscribe(topic, 'reconnect', async (e) => void seen.push(e.payload.n as number));
+    const listenQuery = `LISTEN "${db.schema}_outbox"`;
+    const { rows } = await db.pool.query(
+      'SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE query = $1',
+      [listenQuery],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    await newBus().publish([event(topic, 'a', 1)]);
+    await waitFor(() => errors.length > 0, { message: 'the lost connection to be reported' });
+    await waitFor(() => seen.length === 1, { message: 'delivery after reconnect' });
+    await newBus().publish([event(topic, 'a', 2)]);
+    await waitFor(() => seen.length === 2, { message: 'NOTIFY on the new connection' });
+    expect(seen).toEqual([1, 2]);
+    await sub.unsubscribe();
+  });
+
+  it('when the active member dies, another member of the group takes over once its lease lapses', async () => {
+    const topic = `t-${randomUUID()}`;
+    const doomedPool = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+    doomedPool.on('error', () => {});
+    const doomed = createPostgresEventBus({ pool: doomedPool, schema: db.schema, pollIntervalMs: 100, leaseMs: 1_000 });
+    let unblock!: () => void;
+    const blocked = new Promise<void>((resolve) => {
+      unblock = resolve;
+    });
+    const doomedSaw: number[] = [];
+    const doomedSub = await doomed.subscribe(topic, 'failover', async (e) => {
+      doomedSaw.push(e.payload.n as number);
+      await blocked;
+    });
+    await newBus().publish([event(topic, 'a', 1), event(topic, 'a', 2)]);
+    await waitFor(() => doomedSaw.length === 1, { message: 'the doomed member to start' });
+
+    const survivor = createPostgresEventBus({ pool: db.pool, schema: db.schema, pollIntervalMs: 100, leaseMs: 1_000 });
+    buses.push(survivor);
+    const survivorSaw: number[] = [];
+    const survivorSub = await survivor.subscribe(topic, 'failover', async (e) => void survivorSaw.push(e.payload.n as number));
+    // The member's database connections vanish mid-handler, as when its process dies.
+    await doomedPool.end();
+    await waitFor(() => survivorSaw.length === 2, { message: 'the survivor to take over' });
+    // At-least-once: the event the dead member was handling is delivered again, then the rest in order.
+    expect(survivorSaw).toEqual([1, 2]);
+    unblock();
+    await Promise.all([doomedSub.unsubscribe(), survivorSub.unsubscribe(), doomed.close()]);
+  });
+
+  it('unsubscribing while a handler runs returns once it finished, not after the next poll', async () => {
+    const topic = `t-${randomUUID()}`;
+    // With a poll interval far beyond the test timeout, a consumer that went back to sleep would hang here.
+    const bus = newBus(600_000);
+    let unblock!: () => void;
+    const blocked = new Promise<void>((resolve) => {
+      unblock = resolve;
+    });
+    const started: number[] = [];
+    const sub = await bus.subscribe(topic, 'stop-mid-round', async (e) => {
+      started.push(e.payload.n as number);
+      await blocked;
+    });
+    await newBus().publish([event(topic, 'a', 1)]);
+    await waitFor(() => started.length === 1, { message: 'the handler to start' });
+    const stopped = sub.unsubscribe();
+    unblock();
+    await stopped;
+    const { rows } = await db.pool.query(
+      `SELECT position::int AS position, lease_owner FROM "${db.schema}".consumer_offsets WHERE group_name = 'stop-mid-round'`,
+    );
+    // The handled event was committed to the offset and the lease handed back.
+    expect(rows).toEqual([{ position: expect.any(Number), lease_owner: null }]);
+    expect(rows[0].position).toBeGreaterThan(0);
+  });
+
+  it('a new group can start after the newest event', async () => {
+    const topic = `t-${randomUUID()}`;
+    await newBus().publish([event(topic, 'a', 1)]);
+    const bus = createPostgresEventBus({ pool: db.pool, schema: db.schema, pollIntervalMs: 200, startFrom: 'latest' });
+    buses.push(bus);
+    const seen: number[] = [];
+    const sub = await bus.subscribe(topic, 'from-latest', async (e) => void seen.push(e.payload.n as number));
+    await newBus().publish([event(topic, 'a', 2)]);
+    await waitFor(() => seen.length >= 1, { message: 'the new event' });
+    expect(seen).toEqual([2]);
+    await sub.unsubscribe();
+  });
+
+  it('within a group each event reaches one member; another group gets its own copy', async () => {
+    const topic = `t-${randomUUID()}`;
+    const a: string[] = [];
+    const b: string[] = [];
+    const other: string[] = [];
+    const subs = await Promise.all([
+      newBus().subscribe(topic, 'shared', async (e) => void a.push(e.id)),
+      newBus().subscribe(topic, 'shared', async (e) => void b.push(e.id)),
+      newBus().subscribe(topic, 'other', async (e) => void other.push(e.id)),
+    ]);
+    const events = Array.from({ length: 20 }, (_, n) => event(topic, `agg-${n % 3}`, n));
+    await newBus().publish(events);
+    await waitFor(() => a.length + b.length === 20 && other.length === 20, { message: 'both groups' });
+    expect(new Set([...a, ...b]).size).toBe(20);
+    expect(other).toEqual(events.map((e) => e.id));
+    await Promise.all(subs.map((s) => s.unsubscribe()));
+  });
+});

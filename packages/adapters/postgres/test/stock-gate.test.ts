@@ -1,0 +1,198 @@
+import { isLimitedCartError, type StockSnapshot } from '@limitedcart/core';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresStockGate, type PostgresStockGate } from '../src/index.js';
+import { createTestDatabase, DATABASE_URL, hasDatabase, type TestDatabase } from './support.js';
+
+const HOUR = 3_600_000;
+const inAnHour = () => new Date(Date.now() + HOUR);
+let seq = 0;
+const unique = (prefix: string) => `${prefix}-${process.pid}-${++seq}`;
+
+const expectInvariant = (snapshot: StockSnapshot | null) => {
+  expect(snapshot).not.toBeNull();
+  const s = snapshot as StockSnapshot;
+  expect(s.available + s.held + s.sold).toBe(s.restockedTotal);
+  expect(s.available).toBeGreaterThanOrEqual(0);
+};
+
+describe.skipIf(!hasDatabase)('Postgres stock gate (adapter-specific)', () => {
+  let db: TestDatabase;
+  let gate: PostgresStockGate;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ max: 20 });
+    gate = createPostgresStockGate({ pool: db.pool, schema: db.schema });
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('1,000 concurrent reservations of 1 unit on 100 units from 20 connections hold exactly 100', async () => {
+    const sku = unique('hot');
+    await gate.restock(sku, 100, unique('op'));
+    const results = await Promise.all(
+      Array.from({ length: 1_000 }, (_, i) =>
+        gate.reserve({ sku, qty: 1, orderId: unique('o'), customerId: `c-${i}`, limitPerCustomer: 1, holdUntil: inAnHour() }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(100);
+    expect(results.filter((r) => !r.ok && r.reason === 'SOLD_OUT')).toHaveLength(900);
+    const snapshot = await gate.snapshot(sku);
+    expect(snapshot).toEqual({ sku, available: 0, held: 100, sold: 0, restockedTotal: 100 });
+    expectInvariant(snapshot);
+    const { rows } = await db.pool.query(
+      `SELECT count(*)::int AS n, sum(qty)::int AS units FROM "${db.schema}".stock_holds WHERE sku = $1 AND state = 'HELD'`,
+      [sku],
+    );
+    expect(rows[0]).toEqual({ n: 100, units: 100 });
+  });
+
+  it('non-durable reservations keep the invariant and do not leak synchronous_commit into the session', async () => {
+    const single = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+    try {
+      const fast = createPostgresStockGate({ pool: single, schema: db.schema, durableReservations: false });
+      const sku = unique('fast');
+      await fast.restock(sku, 5, unique('op'));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          fast.reserve({ sku, qty: 1, orderId: unique('o'), customerId: `c-${i}`, limitPerCustomer: 0, holdUntil: inAnHour() }),
+        ),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(5);
+      expect(await fast.snapshot(sku)).toEqual({ sku, available: 0, held: 5, sold: 0, restockedTotal: 5 });
+      const { rows } = await single.query('SHOW synchronous_commit');
+      expect(rows[0].synchronous_commit).toBe('on');
+    } finally {
+      await single.end();
+    }
+  });
+
+  it('20 parallel reservations by one customer never exceed the per-customer limit', async () => {
+    const sku = unique('limited');
+    await gate.restock(sku, 1_000, unique('op'));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        gate.reserve({ sku, qty: 1, orderId: unique('o'), customerId: 'greedy', limitPerCustomer: 3, holdUntil: inAnHour() }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(3);
+    expect(results.filter((r) => !r.ok && r.reason === 'LIMIT_EXCEEDED')).toHaveLength(17);
+    expect(await gate.snapshot(sku)).toMatchObject({ available: 997, held: 3 });
+  });
+
+  it('concurrent duplicates of one order hold once', async () => {
+    const sku = unique('dup');
+    await gate.restock(sku, 50, unique('op'));
+    const orderId = unique('o');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        gate.reserve({ sku, qty: 2, orderId, customerId: 'c', limitPerCustomer: 0, holdUntil: inAnHour() }),
+      ),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(await gate.snapshot(sku)).toMatchObject({ available: 48, held: 2 });
+    expect(await gate.holdState(orderId)).toBe('HELD');
+  });
+
+  it('a hot row held by a stalled transaction surfaces as a retryable TIMEOUT', async () => {
+    const sku = unique('stalled');
+    await gate.restock(sku, 10, unique('op'));
+    const impatient = createPostgresStockGate({ pool: db.pool, schema: db.schema, lockTimeoutMs: 100 });
+    const staller = await db.pool.connect();
+    try {
+      await staller.query('BEGIN');
+      await staller.query(`SELECT * FROM "${db.schema}".stock WHERE sku = $1 FOR UPDATE`, [sku]);
+      const error = await impatient
+        .reserve({ sku, qty: 1, orderId: unique('o'), customerId: 'c', limitPerCustomer: 0, holdUntil: inAnHour() })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(isLimitedCartError(error, 'TIMEOUT')).toBe(true);
+    } finally {
+      await staller.query('ROLLBACK');
+      staller.release();
+    }
+    // Nothing was half-written by the timed-out attempt.
+    expect(await gate.snapshot(sku)).toEqual({ sku, available: 10, held: 0, sold: 0, restockedTotal: 10 });
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM "${db.schema}".stock_holds WHERE sku = $1`, [sku]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('rejects bad input with VALIDATION before touching the ledger', async () => {
+    const sku = unique('valid');
+    await gate.restock(sku, 5, unique('op'));
+    const base = { sku, qty: 1, orderId: unique('o'), customerId: 'c', limitPerCustomer: 0, holdUntil: inAnHour() };
+    const bad = [
+      { ...base, qty: -1 },
+      { ...base, qty: 0 },
+      { ...base, qty: 1.5 },
+      { ...base, qty: Number.NaN },
+      { ...base, sku: '' },
+      { ...base, orderId: '' },
+      { ...base, orderId: 'bad\u0000id' },
+      { ...base, orderId: 'x'.repeat(201) },
+      { ...base, customerId: '  ' },
+      { ...base, limitPerCustomer: -1 },
+      { ...base, holdUntil: new Date(Number.NaN) },
+    ];
+    for (const request of bad) {
+      await expect(gate.reserve(request)).rejects.toSatisfy((e: unknown) => isLimitedCartError(e, 'VALIDATION'));
+    }
+    await expect(gate.restock(sku, -5, unique('op'))).rejects.toSatisfy((e: unknown) => isLimitedCartError(e, 'VALIDATION'));
+    await expect(gate.restock(sku, 2 ** 31, unique('op'))).rejects.toSatisfy((e: unknown) => isLimitedCartError(e, 'VALIDATION'));
+    await expect(gate.commit('')).rejects.toSatisfy((e: unknown) => isLimitedCartError(e, 'VALIDATION'));
+    await expect(gate.expire(new Date('nope'))).rejects.toSatisfy((e: unknown) => isLimitedCartError(e, 'VALIDATION'));
+    expect(await gate.snapshot(sku)).toEqual({ sku, available: 5, held: 0, sold: 0, restockedTotal: 5 });
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM "${db.schema}".stock_holds WHERE sku = $1`, [sku]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('a rejected reservation leaves no hold and no customer count behind', async () => {
+    const sku = unique('reject');
+    await gate.restock(sku, 1, unique('op'));
+    const orderId = unique('o');
+    const result = await gate.reserve({ sku, qty: 2, orderId, customerId: 'c', limitPerCustomer: 0, holdUntil: inAnHour() });
+    expect(result).toEqual({ ok: false, reason: 'SOLD_OUT' });
+    expect(await gate.holdState(orderId)).toBeNull();
+    const { rows } = await db.pool.query(
+      `SELECT coalesce(sum(units), 0)::int AS units FROM "${db.schema}".customer_sku_counts WHERE sku = $1`,
+      [sku],
+    );
+    expect(rows[0].units).toBe(0);
+  });
+
+  it('expireDue releases by the database clock and never a committed hold', async () => {
+    const sku = unique('expiry');
+    await gate.restock(sku, 10, unique('op'));
+    const lapsed = unique('o');
+    const paid = unique('o');
+    const live = unique('o');
+    const past = new Date(Date.now() - 60_000);
+    await gate.reserve({ sku, qty: 1, orderId: lapsed, customerId: 'a', limitPerCustomer: 0, holdUntil: past });
+    await gate.reserve({ sku, qty: 1, orderId: paid, customerId: 'b', limitPerCustomer: 0, holdUntil: past });
+    await gate.reserve({ sku, qty: 1, orderId: live, customerId: 'c', limitPerCustomer: 0, holdUntil: inAnHour() });
+    expect(await gate.commit(paid)).toEqual({ ok: true, changed: true });
+    const released = await gate.expireDue();
+    expect(released).toContain(lapsed);
+    expect(released).not.toContain(paid);
+    expect(released).not.toContain(live);
+    expect(await gate.holdState(lapsed)).toBe('RELEASED');
+    expect(await gate.holdState(live)).toBe('HELD');
+    const snapshot = await gate.snapshot(sku);
+    expect(snapshot).toEqual({ sku, available: 8, held: 1, sold: 1, restockedTotal: 10 });
+  });
+
+  it('a replayed restock op id changes nothing, even with other arguments', async () => {
+    const sku = unique('restock');
+    const op = unique('op');
+    expect((await gate.restock(sku, 7, op)).applied).toBe(true);
+    const again = await gate.restock(sku, 7, op);
+    expect(again).toEqual({ applied: false, snapshot: { sku, available: 7, held: 0, sold: 0, restockedTotal: 7 } });
+    expect((await gate.restock(sku, 8, op)).applied).toBe(false);
+    const elsewhere = await gate.restock(`${sku}-other`, 8, op);
+    expect(elsewhere).toEqual({ applied: false, snapshot: { sku: `${sku}-other`, available: 0, held: 0, sold: 0, restockedTotal: 0 } });
+    expect(await gate.snapshot(sku)).toEqual({ sku, available: 7, held: 0, sold: 0, restockedTotal: 7 });
+  });
+});

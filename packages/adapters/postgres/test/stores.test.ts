@@ -1,0 +1,100 @@
+import { isLimitedCartError, type NewOrder, newId, type StoreSet } from '@limitedcart/core';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresStores } from '../src/index.js';
+import { createTestDatabase, hasDatabase, type TestDatabase } from './support.js';
+
+const newOrder = (): NewOrder => ({
+  id: newId(),
+  customerId: newId(),
+  productId: newId(),
+  sku: 'sku-1',
+  quantity: 2,
+  unitPrice: { amount: 1_500, currency: 'USD' },
+  total: { amount: 3_000, currency: 'USD' },
+  holdUntil: new Date(Date.now() + 600_000),
+});
+
+describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
+  let db: TestDatabase;
+  let stores: StoreSet;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    stores = createPostgresStores({ pool: db.pool, schema: db.schema });
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('commits an order and its outbox event together', async () => {
+    const order = newOrder();
+    await stores.unitOfWork.run(async (tx) => {
+      await tx.orders.create(order);
+      await tx.outbox.append([
+        { id: newId(), topic: 'orders', type: 'order.placed', aggregateId: order.id, payload: {}, occurredAt: '' },
+      ]);
+    });
+    expect((await stores.orders.get(order.id))?.status).toBe('PENDING');
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM "${db.schema}".outbox WHERE aggregate_id = $1`, [
+      order.id,
+    ]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('an outbox append inside a rolled-back unit of work leaves no row, and neither does the state change', async () => {
+    const order = newOrder();
+    await expect(
+      stores.unitOfWork.run(async (tx) => {
+        await tx.orders.create(order);
+        await tx.outbox.append([
+          { id: newId(), topic: 'orders', type: 'order.placed', aggregateId: order.id, payload: {}, occurredAt: '' },
+        ]);
+        throw new Error('payment provider down');
+      }),
+    ).rejects.toThrow('payment provider down');
+    expect(await stores.orders.get(order.id)).toBeNull();
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM "${db.schema}".outbox WHERE aggregate_id = $1`, [
+      order.id,
+    ]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('of concurrent transitions to two terminal states exactly one wins', async () => {
+    const order = await stores.orders.create(newOrder());
+    const results = await Promise.all([
+      stores.orders.transition(order.id, 'CANCELLED', 'shopper'),
+      stores.orders.transition(order.id, 'EXPIRED', 'deadline'),
+      stores.orders.transition(order.id, 'FAILED', 'declined'),
+    ]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const final = await stores.orders.get(order.id);
+    for (const r of results.filter((r) => !r.ok)) expect(r).toEqual({ ok: false, reason: 'ILLEGAL_TRANSITION', current: final?.status });
+  });
+
+  it('maps a duplicate email (any case) to CONFLICT', async () => {
+    await stores.customers.create({ email: 'Drop@Example.com', passwordHash: 'h', roles: ['USER'] });
+    await expect(stores.customers.create({ email: 'drop@example.COM ', passwordHash: 'h', roles: ['USER'] })).rejects.toSatisfy(
+      (e: unknown) => isLimitedCartError(e, 'CONFLICT'),
+    );
+  });
+
+  it('rejects out-of-range input with VALIDATION and writes nothing', async () => {
+    const order = { ...newOrder(), quantity: -1 };
+    await expect(stores.orders.create(order)).rejects.toSatisfy((e: unknown) => isLimitedCartError(e, 'VALIDATION'));
+    expect(await stores.orders.get(order.id)).toBeNull();
+  });
+
+  it('reports an unreachable database as INFRASTRUCTURE', async () => {
+    const dead = new pg.Pool({ connectionString: 'postgres://postgres:x@127.0.0.1:1/postgres', connectionTimeoutMillis: 2_000 });
+    try {
+      const unreachable = createPostgresStores({ pool: dead, schema: db.schema });
+      await expect(unreachable.orders.get(newId())).rejects.toSatisfy((e: unknown) => isLimitedCartError(e, 'INFRASTRUCTURE'));
+      await expect(unreachable.unitOfWork.run(async () => 1)).rejects.toSatisfy((e: unknown) =>
+        isLimitedCartError(e, 'INFRASTRUCTURE'),
+      );
+    } finally {
+      await dead.end();
+    }
+  });
+});
