@@ -7,6 +7,7 @@ export { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded.j
 export { toLimitedCartError } from './errors.js';
 export { createPostgresEventBus, type PostgresEventBus } from './event-bus.js';
 export { checkPostgresHealth } from './health.js';
+export { createPostgresLedgerReader } from './ledger-reader.js';
 export { MIGRATIONS_DIR, type MigrationResult, migrate } from './migrate.js';
 export {
   type CreatePoolOptions,

@@ -1,18 +1,13 @@
-import type { HoldState, Logger, StockSnapshot } from '@limitedcart/core';
+import type { HoldState, Logger, StockLedgerReader, StockSnapshot } from '@limitedcart/core';
 import type { GateHold, SkuStockState } from './sku-state.js';
 import type { RedisStockGate } from './stock-gate.js';
 
 /**
- * Read access to the ledger (the Postgres gate's tables) that reconciliation needs beyond the StockGate port.
- * `readSku` must return counters and holds from one consistent read (one transaction), or the rebuilt admit
- * tier would mix two moments.
+ * The ledger side of reconciliation: core's optional `StockLedgerReader` capability (the Postgres gate's
+ * `createPostgresLedgerReader`). `readSku` must return counters and holds from one consistent read, or the
+ * rebuilt admit tier would mix two moments.
  */
-export interface LedgerReader {
-  /** Counters, HELD and COMMITTED holds (RELEASED optional) and applied restock op ids; null for an unknown SKU. */
-  readSku(sku: string): Promise<SkuStockState | null>;
-  /** Every SKU the ledger holds stock for; lets `report()`/`repair()` run without a list after Redis lost its own. */
-  listSkus?(): Promise<string[]>;
-}
+export type LedgerReader = StockLedgerReader;
 
 /** A hold whose state differs between the tiers (null: the tier has no such hold). */
 export interface HoldMismatch {

@@ -15,7 +15,7 @@ import {
 } from '../src/index.js';
 import { createLedgerDatabase, databaseUrl, type LedgerDatabase } from './postgres-env.js';
 import { connect, deleteKeysUnder, redisUrl, uniquePrefix } from './redis-env.js';
-import { createSqlLedgerReader } from './sql-ledger-reader.js';
+import { createPostgresLedgerReader } from '@limitedcart/adapter-postgres';
 
 const uid = (name: string): string => `${name}-${randomUUID()}`;
 const DAY_MS = 86_400_000;
@@ -46,7 +46,7 @@ describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('stock reco
     admit = createRedisStockGate({ redis, keyPrefix });
     ledger = createPostgresStockGate({ pool: database.pool, schema: database.schema });
     gate = createTieredStockGate({ admit, ledger, logger: createSilentLogger(), onDrift: (signal) => drift.push(signal) });
-    reconciler = createStockReconciler({ admit, ledger: createSqlLedgerReader(database.pool, database.schema) });
+    reconciler = createStockReconciler({ admit, ledger: createPostgresLedgerReader({ pool: database.pool, schema: database.schema }) });
   });
   afterAll(async () => {
     await deleteKeysUnder(redis, keyPrefix);
@@ -101,7 +101,7 @@ describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('stock reco
   it('repairs itself when the tiered gate signals that Redis lost a SKU', async () => {
     const selfHealing = createStockReconciler({
       admit,
-      ledger: createSqlLedgerReader(database.pool, database.schema),
+      ledger: createPostgresLedgerReader({ pool: database.pool, schema: database.schema }),
       minRepairIntervalMs: 50,
     });
     const healingGate = createTieredStockGate({

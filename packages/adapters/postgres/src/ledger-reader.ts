@@ -1,6 +1,7 @@
-import type { HoldState } from '@limitedcart/core';
+import type { HoldState, SkuStockState, StockLedgerReader } from '@limitedcart/core';
 import type pg from 'pg';
-import type { LedgerReader, SkuStockState } from '../src/index.js';
+import { toLimitedCartError } from './errors.js';
+import { DEFAULT_SCHEMA } from './options.js';
 
 interface StockRow {
   available: number;
@@ -18,18 +19,22 @@ interface HoldRow {
 }
 
 /**
- * Reads the Postgres gate's tables (`stock`, `stock_holds`, `restock_ops`) in one REPEATABLE READ transaction,
- * so counters and holds come from the same moment. Kept in the tests: the Postgres adapter is the right home
- * for this read, and the LedgerReader interface is what it would implement.
+ * Reads the Postgres gate's ledger (`stock`, `stock_holds`, `restock_ops`) for reconciliation. One REPEATABLE
+ * READ transaction per SKU, so counters and holds come from the same moment even while a drop is running.
  */
-export function createSqlLedgerReader(pool: pg.Pool, schema: string): LedgerReader {
+export function createPostgresLedgerReader({ pool, schema = DEFAULT_SCHEMA }: { pool: pg.Pool; schema?: string }): StockLedgerReader {
   const table = (name: string): string => `"${schema}"."${name}"`;
   return {
     async readSku(sku): Promise<SkuStockState | null> {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((error: unknown) => {
+        throw toLimitedCartError(error, 'ledger read');
+      });
       try {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const stock = await client.query<StockRow>(`SELECT available, held, sold, restocked_total FROM ${table('stock')} WHERE sku = $1`, [sku]);
+        const stock = await client.query<StockRow>(
+          `SELECT available, held, sold, restocked_total FROM ${table('stock')} WHERE sku = $1`,
+          [sku],
+        );
         const row = stock.rows[0];
         if (row === undefined) {
           await client.query('COMMIT');
@@ -54,14 +59,19 @@ export function createSqlLedgerReader(pool: pg.Pool, schema: string): LedgerRead
         };
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
-        throw error;
+        throw toLimitedCartError(error, 'ledger read');
       } finally {
         client.release();
       }
     },
+
     async listSkus() {
-      const result = await pool.query<{ sku: string }>(`SELECT sku FROM ${table('stock')} ORDER BY sku`);
-      return result.rows.map((row) => row.sku);
+      try {
+        const result = await pool.query<{ sku: string }>(`SELECT sku FROM ${table('stock')} ORDER BY sku`);
+        return result.rows.map((row) => row.sku);
+      } catch (error) {
+        throw toLimitedCartError(error, 'ledger sku list');
+      }
     },
   };
 }
