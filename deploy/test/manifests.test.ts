@@ -59,8 +59,8 @@ describe.skipIf(!tools)('deployment manifests', () => {
         const known = new Set<string>(ENV_KEYS);
         const used = new Set<string>();
         for (const m of manifests) {
-          if (m.kind === 'ConfigMap' && m.metadata.name === 'limitedcart-config') Object.keys(m.data ?? {}).forEach((k) => used.add(k));
-          if (m.kind === 'Secret' && m.metadata.name === 'limitedcart-secrets') Object.keys(m.stringData ?? {}).forEach((k) => used.add(k));
+          if (m.kind === 'ConfigMap' && m.metadata.name === 'limitedcart-config') for (const k of Object.keys(m.data ?? {})) used.add(k);
+          if (m.kind === 'Secret' && m.metadata.name === 'limitedcart-secrets') for (const k of Object.keys(m.stringData ?? {})) used.add(k);
         }
         for (const c of serverContainers(manifests)) for (const e of c.env ?? []) used.add(e.name);
         expect(used.size).toBeGreaterThan(3);
@@ -110,7 +110,7 @@ describe('image and compose', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     const cmd = /^CMD \["(\w+)"\]/m.exec(dockerfile)?.[1];
     expect(CLI_COMMANDS).toContain(cmd);
-    const compose = parseAllDocuments(readFileSync(join(root, 'docker-compose.yml'), 'utf8'))[0]!.toJS({ maxAliasCount: -1 }) as {
+    const compose = parseAllDocuments(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true })[0]!.toJS({ maxAliasCount: -1 }) as {
       services: Record<string, { image?: string; command?: string[]; environment?: Record<string, string> }>;
     };
     const servers = Object.values(compose.services).filter((s) => s.image?.startsWith('limitedcart/server'));
