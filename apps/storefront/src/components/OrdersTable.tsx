@@ -1,0 +1,57 @@
+import { Anchor, Table, Text } from '@mantine/core';
+import { Link } from 'react-router';
+import type { Order } from '../api/types.js';
+import { useProductName } from '../hooks/use-product.js';
+import { formatDateTime, formatMoney } from './format.js';
+import { StatusBadge } from './StatusBadge.js';
+
+function ProductName({ id }: { readonly id: string }) {
+  return <>{useProductName(id)}</>;
+}
+
+/** Orders as a table; `showCustomer` adds the customer column for staff views. */
+export function OrdersTable({ items, showCustomer = false }: { readonly items: readonly Order[]; readonly showCustomer?: boolean }) {
+  if (items.length === 0) return <Text c="dimmed">No orders.</Text>;
+  return (
+    <Table.ScrollContainer minWidth={640}>
+      <Table striped highlightOnHover data-testid="orders-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Order</Table.Th>
+            <Table.Th>Product</Table.Th>
+            {showCustomer && <Table.Th>Customer</Table.Th>}
+            <Table.Th>Qty</Table.Th>
+            <Table.Th>Total</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Placed</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((order) => (
+            <Table.Tr key={order.id}>
+              <Table.Td>
+                <Anchor component={Link} to={`/orders/${order.id}`} ff="monospace" fz="sm" aria-label={`Order ${order.id.slice(0, 8)}`}>
+                  {order.id.slice(0, 8)}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>
+                <ProductName id={order.productId} />
+              </Table.Td>
+              {showCustomer && (
+                <Table.Td ff="monospace" fz="xs">
+                  {order.customerId.slice(0, 8)}
+                </Table.Td>
+              )}
+              <Table.Td>{order.quantity}</Table.Td>
+              <Table.Td>{formatMoney(order.total)}</Table.Td>
+              <Table.Td>
+                <StatusBadge status={order.status} />
+              </Table.Td>
+              <Table.Td>{formatDateTime(order.createdAt)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

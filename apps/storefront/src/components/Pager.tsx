@@ -1,0 +1,14 @@
+import { Group, Pagination, Text } from '@mantine/core';
+
+/** 0-based page control over the API's `{page, size, total}`. */
+export function Pager({ page, size, total, onChange }: { page: number; size: number; total: number; onChange: (page: number) => void }) {
+  const pages = Math.max(1, Math.ceil(total / size));
+  return (
+    <Group justify="space-between">
+      <Text size="sm" c="dimmed">
+        {total} in total
+      </Text>
+      {pages > 1 && <Pagination total={pages} value={page + 1} onChange={(value) => onChange(value - 1)} aria-label="Pages" />}
+    </Group>
+  );
+}

@@ -1,0 +1,47 @@
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useSession } from '../session/session.js';
+import { NotificationStream, type ProgressEvent, type StreamState } from './notification-stream.js';
+
+const StreamContext = createContext<NotificationStream | null>(null);
+
+/** One notification stream per signed-in session, shared by every page. */
+export function LiveProvider({ children }: { readonly children: ReactNode }) {
+  const { token } = useSession();
+  const [stream, setStream] = useState<NotificationStream | null>(null);
+  useEffect(() => {
+    if (!token) return;
+    const next = new NotificationStream(token);
+    next.start();
+    setStream(next);
+    return () => {
+      next.stop();
+      setStream(null);
+    };
+  }, [token]);
+  return <StreamContext.Provider value={stream}>{children}</StreamContext.Provider>;
+}
+
+const NO_EVENTS: readonly ProgressEvent[] = [];
+const noop = () => () => {};
+
+function useStream(): NotificationStream | null {
+  return useContext(StreamContext);
+}
+
+/** The connection state of the stream (`closed` when signed out). */
+export function useStreamState(): StreamState {
+  const stream = useStream();
+  return useSyncExternalStore(stream ? (l) => stream.subscribe(l) : noop, () => stream?.state() ?? 'closed');
+}
+
+/** Progress events of one order (or of all orders without an id), oldest first. */
+export function useOrderProgress(orderId?: string): readonly ProgressEvent[] {
+  const stream = useStream();
+  // The stream appends in place and bumps its revision: the revision is what React compares.
+  const revision = useSyncExternalStore(stream ? (l) => stream.subscribe(l) : noop, () => stream?.revision() ?? 0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: revision marks a change of the stream's events
+  return useMemo(() => {
+    const all = stream?.snapshot() ?? NO_EVENTS;
+    return orderId === undefined ? [...all] : all.filter((event) => event.progress.orderId === orderId);
+  }, [stream, orderId, revision]);
+}

@@ -1,0 +1,125 @@
+import type { OrderProgress } from '../api/types.js';
+
+export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface ProgressEvent {
+  /** The server's event id (stable across replicas and replays). */
+  readonly id: string;
+  readonly progress: OrderProgress;
+}
+
+/** Any id the server has not retained: asks it to replay everything it kept for this customer. */
+const REPLAY_ALL = 'replay-all';
+const RETRY_MIN_MS = 1_000;
+const RETRY_MAX_MS = 5_000;
+
+/**
+ * The caller's notification stream (`GET /api/notifications/stream`) over EventSource. The token goes in
+ * `?access_token=` because EventSource cannot send headers. The first connection asks for a full replay
+ * (so a reloaded order page shows its whole timeline); the browser's own reconnects send `Last-Event-ID`;
+ * when the browser gives up (an error status), this class reconnects itself with backoff from the last id
+ * seen. Events are deduplicated by id, so replays never double an entry.
+ */
+export class NotificationStream {
+  private source: EventSource | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryMs = RETRY_MIN_MS;
+  private lastEventId: string | null = null;
+  private readonly seen = new Set<string>();
+  private readonly events: ProgressEvent[] = [];
+  private stateValue: StreamState = 'closed';
+  private readonly listeners = new Set<() => void>();
+  private version = 0;
+
+  constructor(
+    private readonly token: string,
+    private readonly baseUrl = '/api/notifications/stream',
+  ) {}
+
+  start(): void {
+    this.open();
+  }
+
+  stop(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.source?.close();
+    this.source = null;
+    this.setState('closed');
+  }
+
+  /** Every progress event received so far, in arrival order. Same array until something changes. */
+  snapshot(): readonly ProgressEvent[] {
+    return this.events;
+  }
+
+  state(): StreamState {
+    return this.stateValue;
+  }
+
+  /** A number that changes whenever the events or the state change (for `useSyncExternalStore`). */
+  revision(): number {
+    return this.version;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private open(): void {
+    const params = new URLSearchParams({ access_token: this.token, lastEventId: this.lastEventId ?? REPLAY_ALL });
+    const source = new EventSource(`${this.baseUrl}?${params.toString()}`);
+    this.source = source;
+    this.setState(this.lastEventId === null && this.events.length === 0 ? 'connecting' : 'reconnecting');
+    source.addEventListener('open', () => {
+      this.retryMs = RETRY_MIN_MS;
+      this.setState('open');
+    });
+    source.addEventListener('order.progress', (message) => this.receive(message as MessageEvent<string>));
+    source.addEventListener('error', () => {
+      if (source.readyState === EventSource.CLOSED) {
+        // The browser stopped retrying (an error status or a wrong content type): retry ourselves.
+        source.close();
+        this.scheduleRetry();
+      } else {
+        this.setState('reconnecting');
+      }
+    });
+  }
+
+  private scheduleRetry(): void {
+    this.setState('reconnecting');
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.open();
+    }, this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+  }
+
+  private receive(message: MessageEvent<string>): void {
+    const id = message.lastEventId;
+    if (id) this.lastEventId = id;
+    if (!id || this.seen.has(id)) return;
+    let progress: OrderProgress;
+    try {
+      progress = JSON.parse(message.data) as OrderProgress;
+    } catch {
+      return;
+    }
+    this.seen.add(id);
+    this.events.push({ id, progress });
+    this.changed();
+  }
+
+  private setState(state: StreamState): void {
+    if (state === this.stateValue) return;
+    this.stateValue = state;
+    this.changed();
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const listener of this.listeners) listener();
+  }
+}

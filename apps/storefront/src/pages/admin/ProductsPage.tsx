@@ -1,0 +1,104 @@
+import { Badge, Button, Group, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { products } from '../../api/endpoints.js';
+import type { Product } from '../../api/types.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { formatDateTime, formatMoney } from '../../components/format.js';
+import { useResource } from '../../hooks/use-resource.js';
+import { useSession } from '../../session/session.js';
+import { ProductForm } from './ProductForm.js';
+
+type Editing = { mode: 'create' } | { mode: 'edit'; product: Product } | null;
+
+/** Product management: create, edit (price, limit, sale start, active) and archive. */
+export function ProductsPage() {
+  const { hasRole } = useSession();
+  const list = useResource(() => products.list({ size: 100, includeInactive: true }), []);
+  const [editing, setEditing] = useState<Editing>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const archive = async (product: Product) => {
+    if (!window.confirm(`Archive “${product.name}”? It leaves the shop; its orders stay.`)) return;
+    setError(null);
+    try {
+      await products.archive(product.id);
+      await list.reload();
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+
+  const save = async (fields: Parameters<typeof products.create>[0]) => {
+    if (editing?.mode === 'edit') await products.update(editing.product.id, fields);
+    else await products.create(fields);
+    setEditing(null);
+    await list.reload();
+  };
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        <Title order={1}>Products</Title>
+        <Button onClick={() => setEditing({ mode: 'create' })}>New product</Button>
+      </Group>
+      <ErrorAlert error={list.error ?? error} />
+      {!list.data ? (
+        <Loader aria-label="Loading products" />
+      ) : (
+        <Table.ScrollContainer minWidth={820}>
+          <Table striped highlightOnHover data-testid="products-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Price</Table.Th>
+                <Table.Th>Limit</Table.Th>
+                <Table.Th>Sale starts</Table.Th>
+                <Table.Th>State</Table.Th>
+                <Table.Th>Actions</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.data.items.map((product) => (
+                <Table.Tr key={product.id}>
+                  <Table.Td>{product.name}</Table.Td>
+                  <Table.Td>{formatMoney(product.price)}</Table.Td>
+                  <Table.Td>{product.maxQuantityPerCustomer || 'none'}</Table.Td>
+                  <Table.Td>{product.saleStartsAt ? formatDateTime(product.saleStartsAt) : <Text c="dimmed" size="sm" span>
+                        now
+                      </Text>}</Table.Td>
+                  <Table.Td>
+                    <Badge color={product.archived ? 'gray' : product.active ? 'green' : 'yellow'} variant="light">
+                      {product.archived ? 'archived' : product.active ? 'active' : 'inactive'}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap="xs" wrap="nowrap">
+                      <Button size="xs" variant="default" onClick={() => setEditing({ mode: 'edit', product })} aria-label={`Edit ${product.name}`}>
+                        Edit
+                      </Button>
+                      {hasRole('ADMIN') && !product.archived && (
+                        <Button size="xs" color="red" variant="light" onClick={() => void archive(product)} aria-label={`Archive ${product.name}`}>
+                          Archive
+                        </Button>
+                      )}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing?.mode === 'edit' ? 'Edit product' : 'New product'} size="lg">
+        {editing && (
+          <ProductForm
+            key={editing.mode === 'edit' ? editing.product.id : 'new'}
+            {...(editing.mode === 'edit' ? { product: editing.product } : {})}
+            onSubmit={save}
+            onCancel={() => setEditing(null)}
+          />
+        )}
+      </Modal>
+    </Stack>
+  );
+}

@@ -1,0 +1,85 @@
+import { Checkbox, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import { admin } from '../../api/endpoints.js';
+import { ROLES, type Role, type User } from '../../api/types.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Pager } from '../../components/Pager.js';
+import { useResource } from '../../hooks/use-resource.js';
+import { useSession } from '../../session/session.js';
+
+const PAGE_SIZE = 50;
+
+/** Accounts and their roles; a change takes effect with the user's next sign-in. */
+export function UsersPage() {
+  const { user: me } = useSession();
+  const [page, setPage] = useState(0);
+  const list = useResource(() => admin.users({ page, size: PAGE_SIZE }), [page]);
+  const [saving, setSaving] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const toggle = async (user: User, role: Role, on: boolean) => {
+    const roles = on ? [...user.roles, role] : user.roles.filter((r) => r !== role);
+    if (roles.length === 0) return;
+    setSaving(user.id);
+    setError(null);
+    try {
+      await admin.setRoles(user.id, roles);
+      await list.reload();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setSaving(null);
+    }
+  };
+
+  return (
+    <Stack gap="md">
+      <Title order={1}>Users & roles</Title>
+      <Text size="sm" c="dimmed">
+        Role changes apply from the user's next sign-in. Every account keeps at least one role.
+      </Text>
+      <ErrorAlert error={list.error ?? error} />
+      {!list.data ? (
+        <Loader aria-label="Loading users" />
+      ) : (
+        <>
+          <Table.ScrollContainer minWidth={640}>
+            <Table striped data-testid="users-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Email</Table.Th>
+                  {ROLES.map((role) => (
+                    <Table.Th key={role}>{role}</Table.Th>
+                  ))}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.data.items.map((user) => (
+                  <Table.Tr key={user.id}>
+                    <Table.Td>{user.email}</Table.Td>
+                    {ROLES.map((role) => {
+                      const has = user.roles.includes(role);
+                      // An admin cannot remove their own ADMIN role here: that would lock them out mid-session.
+                      const locked = (has && user.roles.length === 1) || (user.id === me?.id && role === 'ADMIN');
+                      return (
+                        <Table.Td key={role}>
+                          <Checkbox
+                            aria-label={`${role} role for ${user.email}`}
+                            checked={has}
+                            disabled={saving === user.id || locked}
+                            onChange={(e) => void toggle(user, role, e.currentTarget.checked)}
+                          />
+                        </Table.Td>
+                      );
+                    })}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          <Pager page={page} size={PAGE_SIZE} total={list.data.total} onChange={setPage} />
+        </>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,147 @@
+import { Alert, Button, Card, Grid, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { orders, payments } from '../../api/endpoints.js';
+import { OPEN_STATUSES, type Order, type OrderStatus } from '../../api/types.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { formatDuration, formatMoney } from '../../components/format.js';
+import { StatusBadge } from '../../components/StatusBadge.js';
+import { useNow } from '../../hooks/use-now.js';
+import { useProductName } from '../../hooks/use-product.js';
+import { useResource } from '../../hooks/use-resource.js';
+import { useOrderProgress } from '../../live/live.js';
+import { useSession } from '../../session/session.js';
+import { OrderTimeline } from './OrderTimeline.js';
+
+/** Polled as a fallback only: the stream normally reports every change first. */
+const ORDER_POLL_MS = 10_000;
+
+const OUTCOME: Partial<Record<OrderStatus, { color: string; title: string; text: string }>> = {
+  CONFIRMED: { color: 'green', title: 'Order confirmed', text: 'Payment received. Thank you for your order!' },
+  CANCELLED: { color: 'gray', title: 'Order cancelled', text: 'The order was cancelled and the units went back on sale.' },
+  EXPIRED: {
+    color: 'orange',
+    title: 'Hold expired',
+    text: 'The payment window ended before payment, so the units went back on sale.',
+  },
+  FAILED: { color: 'red', title: 'Order failed', text: 'The payment did not go through, so the order could not be completed.' },
+};
+
+/** Takes the newer of the fetched order's status and the stream's latest event for it. */
+const currentStatus = (order: Order, latest: { status: OrderStatus; at: string } | undefined): OrderStatus =>
+  latest && Date.parse(latest.at) >= Date.parse(order.updatedAt) ? latest.status : order.status;
+
+/** An order: live status and timeline, the hold countdown, Pay and Cancel. */
+export function OrderPage() {
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const now = useNow();
+  const events = useOrderProgress(id);
+  const loaded = useResource(() => orders.get(id), [id], ORDER_POLL_MS);
+  const { user } = useSession();
+  const [busy, setBusy] = useState<'pay' | 'cancel' | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const order = loaded.data?.order;
+  const productName = useProductName(order?.productId ?? '');
+
+  // A new event means the order row changed too: refresh it (status reason, updatedAt).
+  const { reload } = loaded;
+  useEffect(() => {
+    if (events.length > 0) void reload();
+  }, [events.length, reload]);
+
+  if (loaded.error && !order) return <ErrorAlert error={loaded.error} title="Order unavailable" />;
+  if (!order) return <Loader aria-label="Loading order" />;
+
+  const latest = events.at(-1)?.progress;
+  const status = currentStatus(order, latest);
+  const open = OPEN_STATUSES.includes(status);
+  const holdLeft = Date.parse(order.holdUntil) - now;
+  const outcome = OUTCOME[status];
+
+  const pay = async () => {
+    setBusy('pay');
+    setError(null);
+    try {
+      const initiated = await payments.initiate(order.id);
+      // The link may carry the server's public URL; the storefront serves the same path itself.
+      const token = new URL(initiated.paymentLink, window.location.origin).pathname.split('/').at(-1) ?? '';
+      navigate(`/pay/${encodeURIComponent(token)}`);
+    } catch (caught) {
+      setError(caught);
+      void reload();
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const cancel = async () => {
+    setBusy('cancel');
+    setError(null);
+    try {
+      await orders.cancel(order.id);
+      await reload();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <Stack gap="md" maw={960}>
+      <Text size="sm">
+        <Link to="/orders">← My orders</Link>
+      </Text>
+      <Group justify="space-between">
+        <Title order={1}>Order {order.id.slice(0, 8)}</Title>
+        <StatusBadge status={status} />
+      </Group>
+      <Grid>
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <Card withBorder radius="md" padding="lg">
+            <Stack gap="sm">
+              <Text>
+                <b>{order.quantity}</b> × {productName} · <b>{formatMoney(order.total)}</b>
+              </Text>
+              <div style={{ minHeight: 56 }} data-testid="hold-area">
+                {open ? (
+                  <Text size="lg" fw={600} ff="monospace" data-testid="hold-countdown" aria-live="off">
+                    {holdLeft > 0 ? `Held for you: ${formatDuration(holdLeft)} left to pay` : 'Hold ended — releasing…'}
+                  </Text>
+                ) : outcome ? (
+                  <Alert color={outcome.color} title={outcome.title} data-testid="order-outcome">
+                    {outcome.text}
+                    {order.statusReason ? ` (${order.statusReason})` : ''}
+                  </Alert>
+                ) : null}
+              </div>
+              {open && (
+                <Group>
+                  {/* Only the buyer pays; an admin looking at someone's order may still cancel it. */}
+                  {order.customerId === user?.id && (
+                    <Button onClick={pay} loading={busy === 'pay'} disabled={busy !== null || holdLeft <= 0}>
+                      Pay {formatMoney(order.total)}
+                    </Button>
+                  )}
+                  <Button variant="default" color="red" onClick={cancel} loading={busy === 'cancel'} disabled={busy !== null}>
+                    Cancel order
+                  </Button>
+                </Group>
+              )}
+              <ErrorAlert error={error} />
+            </Stack>
+          </Card>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <Card withBorder radius="md" padding="lg">
+            <Title order={2} size="h4" mb="sm">
+              Timeline
+            </Title>
+            <OrderTimeline order={{ ...order, status }} events={events} />
+          </Card>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}

@@ -1,0 +1,126 @@
+import { Alert, Button, Card, Group, Loader, NumberInput, Stack, Text, Title } from '@mantine/core';
+import { useRef, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { orders, products } from '../../api/endpoints.js';
+import { isApiError } from '../../api/problem.js';
+import { isBeforeDrop } from '../../components/drop.js';
+import { DropCountdown } from '../../components/DropCountdown.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { formatMoney } from '../../components/format.js';
+import { StockBadge } from '../../components/StockBadge.js';
+import { newIdempotencyKey } from '../../hooks/idempotency-key.js';
+import { markAvailable, markSoldOut } from '../../hooks/sold-out-memory.js';
+import { useNow } from '../../hooks/use-now.js';
+import { useResource } from '../../hooks/use-resource.js';
+import { useStockLevels } from '../../hooks/use-stock-levels.js';
+import { useSession } from '../../session/session.js';
+
+const PRODUCT_POLL_MS = 5_000;
+/** Cap of the quantity field for products without a per-customer limit. */
+const UNLIMITED_CAP = 99;
+
+/** One product: details, stock, drop countdown and the buy form (quantity capped by the customer limit). */
+export function ProductPage() {
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const { user, hasRole } = useSession();
+  const now = useNow();
+  const loaded = useResource(() => products.get(id), [id], PRODUCT_POLL_MS);
+  const product = loaded.data?.product;
+  const stockOf = useStockLevels(product ? [product] : []);
+  const [quantity, setQuantity] = useState(1);
+  const [buying, setBuying] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  // One key per buy intent: a retry after a network failure is the same intent and must not buy twice.
+  const intentKey = useRef(newIdempotencyKey());
+
+  if (loaded.error && !product) return <ErrorAlert error={loaded.error} title="Product unavailable" />;
+  if (!product) return <Loader aria-label="Loading product" />;
+
+  const limit = product.maxQuantityPerCustomer > 0 ? product.maxQuantityPerCustomer : UNLIMITED_CAP;
+  const beforeDrop = isBeforeDrop(product.saleStartsAt, now);
+  const stock = stockOf(product, now);
+
+  const buy = async () => {
+    setBuying(true);
+    setError(null);
+    try {
+      const accepted = await orders.place(product.id, quantity, intentKey.current);
+      markAvailable(product.id);
+      intentKey.current = newIdempotencyKey();
+      navigate(`/orders/${accepted.orderId}`);
+    } catch (caught) {
+      if (!isApiError(caught, 'NETWORK')) intentKey.current = newIdempotencyKey();
+      if (isApiError(caught, 'OUT_OF_STOCK')) markSoldOut(product.id);
+      setError(caught);
+    } finally {
+      setBuying(false);
+    }
+  };
+
+  return (
+    <Stack gap="md" maw={720}>
+      <Text size="sm">
+        <Link to="/">← Back to the shop</Link>
+      </Text>
+      <Card withBorder radius="md" padding="xl">
+        <Stack gap="sm">
+          <Group justify="space-between" align="flex-start">
+            <Title order={1}>{product.name}</Title>
+            <Text size="xl" fw={700}>
+              {formatMoney(product.price)}
+            </Text>
+          </Group>
+          <StockBadge state={stock.state} {...(stock.available === undefined ? {} : { available: stock.available })} />
+          <Text>{product.description}</Text>
+          {/* Space is kept while a countdown may show, so the page does not jump when it ticks or ends. */}
+          {beforeDrop && (
+            <div style={{ minHeight: 22 }}>
+              <DropCountdown saleStartsAt={product.saleStartsAt} />
+            </div>
+          )}
+          <Text size="sm" c="dimmed">
+            {product.maxQuantityPerCustomer > 0
+              ? `Limit: ${product.maxQuantityPerCustomer} per customer.`
+              : 'No per-customer limit.'}
+          </Text>
+          {user && !hasRole('USER') ? (
+            <Alert color="gray">Only shopper accounts can buy. Sign in with a shopper account to buy this product.</Alert>
+          ) : user ? (
+            <Group align="flex-end">
+              <NumberInput
+                label="Quantity"
+                min={1}
+                max={limit}
+                clampBehavior="strict"
+                allowDecimal={false}
+                allowNegative={false}
+                value={quantity}
+                onChange={(value) => setQuantity(typeof value === 'number' && value >= 1 ? Math.min(value, limit) : 1)}
+                w={120}
+                description={`Up to ${limit}`}
+              />
+              <Button size="md" onClick={buy} loading={buying} disabled={beforeDrop}>
+                {beforeDrop ? 'Not on sale yet' : 'Buy now'}
+              </Button>
+            </Group>
+          ) : (
+            <Button component={Link} to={`/login?next=${encodeURIComponent(`/products/${product.id}`)}`} w="fit-content">
+              Sign in to buy
+            </Button>
+          )}
+          <ErrorAlert
+            error={error}
+            title={
+              isApiError(error, 'OUT_OF_STOCK')
+                ? 'Sold out'
+                : isApiError(error, 'LIMIT_EXCEEDED')
+                  ? 'Limit reached'
+                  : 'Could not place the order'
+            }
+          />
+        </Stack>
+      </Card>
+    </Stack>
+  );
+}

@@ -1,0 +1,63 @@
+import { Anchor, Button, Card, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { auth } from '../../api/endpoints.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { useSession } from '../../session/session.js';
+
+const MIN_PASSWORD = 8;
+
+/** Creates a shopper account and signs it in. */
+export function RegisterPage() {
+  const { login } = useSession();
+  const navigate = useNavigate();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await auth.register(email, password);
+      await login(email, password);
+      navigate('/', { replace: true });
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card withBorder radius="md" padding="xl" maw={420} mx="auto" mt="xl" component="form" onSubmit={submit} aria-label="Create account">
+      <Stack gap="sm">
+        <Title order={1} size="h2">
+          Create an account
+        </Title>
+        <TextInput label="Email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required />
+        <PasswordInput
+          label="Password"
+          description={`At least ${MIN_PASSWORD} characters`}
+          autoComplete="new-password"
+          minLength={MIN_PASSWORD}
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          required
+        />
+        <ErrorAlert error={error} title="Could not create the account" />
+        <Button type="submit" loading={busy}>
+          Create account
+        </Button>
+        <Text size="sm">
+          Already have an account?{' '}
+          <Anchor component={Link} to="/login">
+            Sign in
+          </Anchor>
+        </Text>
+      </Stack>
+    </Card>
+  );
+}

@@ -1,0 +1,68 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { describeInBrowser, eventually, launchBrowser, openWindow, screenshot, signIn, takePageErrors } from './browser.js';
+import { ensureBuilt } from './build.js';
+import { buy } from './flows.js';
+import { startTestServer, type TestServer } from './server.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+
+/** Short enough to watch a hold run out, long enough to see the countdown first. */
+const PAYMENT_WINDOW_SECONDS = 10;
+
+let server: TestServer;
+let browser: Browser;
+let proxy: TcpProxy;
+
+describeInBrowser('an unpaid hold', () => {
+  beforeAll(async () => {
+    await ensureBuilt();
+    server = await startTestServer({ PAYMENT_WINDOW_SECONDS: String(PAYMENT_WINDOW_SECONDS) });
+    proxy = await startTcpProxy(server.url);
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterEach(() => {
+    expect(takePageErrors()).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  it('expires: the countdown runs out, the stream reconnects after a dropped connection and reports EXPIRED, a reload replays the timeline', async () => {
+    const { context, page } = await openWindow(browser, proxy.url);
+    try {
+      await signIn(page, server.shopper.email, server.shopper.password);
+      await buy(page, 'Canvas Tote Bag', 1);
+      await eventually(() => page.getByTestId('hold-countdown').textContent()).toMatch(/^Held for you: 0:(0\d|10) left to pay$/);
+      await screenshot(page, 'hold-01-countdown');
+
+      // Drop the connection while the hold runs out; the stream reconnects and delivers what it missed.
+      proxy.cut();
+      await eventually(() => page.getByTestId('live-state').getAttribute('data-state')).toBe('reconnecting');
+      await eventually(() => page.getByTestId('hold-countdown').textContent()).toContain('Hold ended');
+      proxy.restore();
+      await eventually(() => page.getByTestId('order-status').getAttribute('data-status'), 30_000).toBe('EXPIRED');
+      await eventually(() => page.getByTestId('live-state').getAttribute('data-state')).toBe('open');
+      const outcome = page.getByTestId('order-outcome');
+      await eventually(() => outcome.textContent()).toContain('Hold expired');
+      expect(await page.getByRole('button', { name: /^Pay / }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
+      await screenshot(page, 'hold-02-expired');
+
+      // A reload starts a fresh stream, which replays the order's whole history.
+      await page.reload();
+      const timeline = page.getByTestId('order-timeline');
+      await eventually(() => timeline.locator('[data-status]').evaluateAll((items) => items.map((item) => item.getAttribute('data-status')))).toEqual([
+        'PENDING',
+        'PAYMENT_PENDING',
+        'EXPIRED',
+      ]);
+      await screenshot(page, 'hold-03-timeline-after-reload');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,125 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { describeInBrowser, eventually, launchBrowser, openWindow, registerShopper, screenshot, signIn, submitSignIn, takePageErrors } from './browser.js';
+import { ensureBuilt } from './build.js';
+import { buy, uniqueEmail } from './flows.js';
+import { startTestServer, type TestServer } from './server.js';
+
+let server: TestServer;
+let browser: Browser;
+
+describeInBrowser('role-based navigation', () => {
+  beforeAll(async () => {
+    await ensureBuilt();
+    server = await startTestServer({ PAYMENT_WINDOW_SECONDS: '300' });
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterEach(() => {
+    expect(takePageErrors()).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const navLinks = (page: Page) => page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
+  const notAllowed = (page: Page) => page.getByRole('alert').filter({ hasText: 'Not allowed' });
+
+  it('shows each role only the pages it may use, and guards the rest', async () => {
+    const { context, page } = await openWindow(browser, server.url);
+    try {
+      // Signed out: the shop only; a private page sends the visitor to sign in and back.
+      await page.goto('/');
+      await eventually(() => navLinks(page)).toEqual(['Shop']);
+      // The first Tab lands on a skip link past the header and navigation.
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+      await page.goto('/orders');
+      await page.waitForURL(/\/login\?next=%2Forders$/);
+      await screenshot(page, 'nav-01-anonymous-sign-in');
+
+      // Shopper: shop and own orders; admin pages are refused.
+      await submitSignIn(page, server.shopper.email, server.shopper.password);
+      await page.waitForURL(/\/orders$/);
+      await eventually(() => navLinks(page)).toEqual(['Shop', 'My orders']);
+      await buy(page, 'Enamel Pin Set', 2);
+      await page.goto('/admin');
+      await notAllowed(page).waitFor();
+      await screenshot(page, 'nav-02-shopper-not-allowed');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+
+      // Warehouse: stock and products (no archiving, no reconcile).
+      await signIn(page, server.warehouse.email, server.warehouse.password);
+      await page.waitForURL(/\/warehouse$/);
+      await eventually(() => navLinks(page)).toEqual(['Shop', 'Products', 'Stock']);
+      await page.getByTestId('stock-table').waitFor();
+      await screenshot(page, 'nav-03-warehouse-stock');
+      await page.goto('/admin/products');
+      await page.getByTestId('products-table').waitFor();
+      expect(await page.getByRole('button', { name: /^Archive / }).count()).toBe(0);
+      await page.goto('/warehouse/reconcile');
+      await notAllowed(page).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+
+      // Admin: everything.
+      await signIn(page, server.admin.email, server.admin.password);
+      await page.waitForURL(/\/admin$/);
+      await eventually(() => navLinks(page)).toEqual(['Shop', 'Dashboard', 'Products', 'All orders', 'Users & roles', 'Stock', 'Reconcile']);
+      await page.goto('/admin/orders');
+      await page.getByRole('combobox', { name: 'Status' }).click();
+      await page.getByRole('option', { name: 'Awaiting payment' }).click();
+      await eventually(() => page.getByTestId('orders-table').locator('tbody tr').count()).toBe(1);
+      await screenshot(page, 'nav-04-admin-orders-filtered');
+      await page.goto('/warehouse/reconcile');
+      await eventually(() => page.getByTestId('reconcile-state').textContent()).toContain('In sync');
+      await page.getByRole('button', { name: 'Repair drift' }).click();
+      await page.getByTestId('repair-result').waitFor();
+      await screenshot(page, 'nav-05-admin-reconcile');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('an admin grants a role, and the user gets its pages at the next sign-in', async () => {
+    const admin = await openWindow(browser, server.url);
+    const staff = await openWindow(browser, server.url);
+    const email = uniqueEmail('newhire');
+    try {
+      await registerShopper(staff.page, email, 'correct horse battery');
+      await eventually(() => navLinks(staff.page)).toEqual(['Shop', 'My orders']);
+
+      await signIn(admin.page, server.admin.email, server.admin.password);
+      await admin.page.goto('/admin/users');
+      const box = admin.page.getByRole('checkbox', { name: `WAREHOUSE role for ${email}` });
+      await box.click();
+      await eventually(() => box.isChecked()).toBe(true);
+      await screenshot(admin.page, 'nav-06-admin-users-roles');
+
+      await staff.page.getByRole('button', { name: 'Sign out' }).click();
+      await signIn(staff.page, email, 'correct horse battery');
+      await eventually(() => navLinks(staff.page)).toEqual(['Shop', 'My orders', 'Products', 'Stock']);
+    } finally {
+      await admin.context.close();
+      await staff.context.close();
+    }
+  }, 60_000);
+
+  it('collapses the navigation behind a menu button on a phone', async () => {
+    const { context, page } = await openWindow(browser, server.url, { width: 390, height: 844 });
+    try {
+      await signIn(page, server.shopper.email, server.shopper.password);
+      await page.getByTestId('product-card').first().waitFor();
+      await screenshot(page, 'nav-07-phone-catalogue');
+      const menu = page.getByRole('button', { name: 'Toggle navigation' });
+      await menu.click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My orders' }).click();
+      await page.waitForURL(/\/orders$/);
+      await page.getByTestId('orders-table').or(page.getByText('No orders.')).waitFor();
+      await screenshot(page, 'nav-08-phone-my-orders');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});

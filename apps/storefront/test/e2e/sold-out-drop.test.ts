@@ -1,0 +1,107 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { describeInBrowser, eventually, launchBrowser, openWindow, registerShopper, screenshot, signIn, takePageErrors } from './browser.js';
+import { ensureBuilt } from './build.js';
+import { buy, createProduct, stockRow, uniqueEmail } from './flows.js';
+import { startTestServer, type TestServer } from './server.js';
+
+let server: TestServer;
+let browser: Browser;
+
+describeInBrowser('a limited drop', () => {
+  beforeAll(async () => {
+    await ensureBuilt();
+    server = await startTestServer({ PAYMENT_WINDOW_SECONDS: '300' });
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterEach(() => {
+    expect(takePageErrors()).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('a sold-out drop: the last unit is held, the next shopper is told it is sold out', async () => {
+    const admin = await openWindow(browser, server.url);
+    const first = await openWindow(browser, server.url);
+    const second = await openWindow(browser, server.url);
+    const drop = `Midnight Drop ${Date.now().toString(36)}`;
+    const upcoming = `Future Drop ${Date.now().toString(36)}`;
+    try {
+      // The admin creates a one-per-customer product with a single unit, and one that drops in an hour.
+      await signIn(admin.page, server.admin.email, server.admin.password);
+      await createProduct(admin.page, { name: drop, price: '250', limit: '1' });
+      const inAnHour = new Date(Date.now() + 3_600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+      await createProduct(admin.page, { name: upcoming, price: '99', limit: '2', saleStartsAt: inAnHour });
+      await screenshot(admin.page, 'drop-01-admin-products');
+      await admin.page.goto('/warehouse');
+      const row = stockRow(admin.page, drop);
+      await row.getByLabel(`Units to add to ${drop}`).fill('1');
+      await row.getByRole('button', { name: `Restock ${drop}` }).click();
+      await eventually(() => row.getByTestId('available').textContent()).toBe('1');
+
+      // The first shopper takes the only unit.
+      await signIn(first.page, server.shopper.email, server.shopper.password);
+      await buy(first.page, drop, 1);
+      await eventually(() => first.page.getByTestId('order-status').getAttribute('data-status')).toBe('PAYMENT_PENDING');
+
+      // The second shopper is told plainly that it is sold out, on the product page and in the catalogue.
+      await registerShopper(second.page, uniqueEmail('late'), 'correct horse battery');
+      await second.page.getByRole('link', { name: `View ${drop}` }).click();
+      await second.page.getByRole('button', { name: 'Buy now' }).click();
+      const alert = second.page.getByRole('alert').filter({ hasText: 'Sold out' });
+      await alert.waitFor();
+      expect(await alert.getAttribute('data-code')).toBe('OUT_OF_STOCK');
+      await screenshot(second.page, 'drop-02-sold-out-message');
+      await second.page.getByRole('link', { name: 'Back to the shop' }).click();
+      const soldOutCard = second.page.getByTestId('product-card').filter({ hasText: drop });
+      await eventually(() => soldOutCard.getByTestId('stock-state').getAttribute('data-state')).toBe('sold-out');
+
+      // The upcoming drop (an hour ahead, to the minute) counts down and cannot be bought yet.
+      const upcomingCard = second.page.getByTestId('product-card').filter({ hasText: upcoming });
+      await eventually(() => upcomingCard.getByTestId('stock-state').getAttribute('data-state')).toBe('upcoming');
+      await eventually(() => upcomingCard.getByTestId('drop-countdown').textContent()).toMatch(/^Drop starts in (1:00:00|[1-5]\d:\d\d)$/);
+      await screenshot(second.page, 'drop-03-catalogue-sold-out-and-countdown');
+      await upcomingCard.getByRole('link', { name: `View ${upcoming}` }).click();
+      const notYet = second.page.getByRole('button', { name: 'Not on sale yet' });
+      await notYet.waitFor();
+      expect(await notYet.isDisabled()).toBe(true);
+      await screenshot(second.page, 'drop-04-product-countdown');
+
+      // Staff see the live stock: sold out in the shop, held on the stock page, and a low-stock alert.
+      await admin.page.goto('/');
+      const staffCard = admin.page.getByTestId('product-card').filter({ hasText: drop });
+      await eventually(() => staffCard.getByTestId('stock-state').getAttribute('data-state')).toBe('sold-out');
+      await admin.page.goto('/warehouse');
+      await eventually(() => stockRow(admin.page, drop).getByTestId('held').textContent()).toBe('1');
+      await eventually(() => admin.page.getByTestId('low-stock-alert').textContent()).toContain(drop);
+      await screenshot(admin.page, 'drop-05-warehouse-low-stock');
+
+      // The per-customer limit counts what a shopper holds: three totes are the most one customer may have.
+      await buy(first.page, 'Canvas Tote Bag', 3);
+      await first.page.goto('/');
+      await first.page.getByRole('link', { name: 'View Canvas Tote Bag' }).click();
+      await first.page.getByRole('button', { name: 'Buy now' }).click();
+      const limit = first.page.getByRole('alert').filter({ hasText: 'Limit reached' });
+      await limit.waitFor();
+      expect(await limit.getAttribute('data-code')).toBe('LIMIT_EXCEEDED');
+      await screenshot(first.page, 'drop-06-limit-reached');
+
+      // Archiving takes a product out of the shop.
+      await admin.page.goto('/admin/products');
+      admin.page.once('dialog', (dialog) => void dialog.accept());
+      await admin.page.getByRole('button', { name: `Archive ${upcoming}` }).click();
+      await eventually(() => admin.page.getByTestId('products-table').getByRole('row', { name: new RegExp(upcoming) }).textContent()).toContain('archived');
+      await second.page.goto('/');
+      await second.page.getByTestId('product-card').first().waitFor();
+      expect(await second.page.getByTestId('product-card').filter({ hasText: upcoming }).count()).toBe(0);
+    } finally {
+      await admin.context.close();
+      await first.context.close();
+      await second.context.close();
+    }
+  }, 90_000);
+});
