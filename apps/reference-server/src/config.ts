@@ -16,11 +16,20 @@ export const ENV_SCHEMA = z.object({
   HOST: z.string().default('0.0.0.0'),
   /** Comma-separated roles this process plays. One image runs as api, worker or relay. */
   LIMITEDCART_ROLES: list.pipe(z.array(z.enum(ROLE_NAMES)).min(1)).default(['api', 'worker', 'relay']),
+  /**
+   * Which storage runs the engine: `memory` (nothing persisted, one process), `embedded` (a bundled Postgres
+   * under the data dir) or `production` (DATABASE_URL). Defaults to production when DATABASE_URL is set,
+   * embedded otherwise.
+   */
+  LIMITEDCART_PROFILE: z.enum(['memory', 'embedded', 'production']).optional(),
   /** Where the embedded profile keeps Postgres data and generated secrets. */
   LIMITEDCART_DATA_DIR: z.string().default('.limitedcart'),
   LIMITEDCART_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65_535).default(54329),
-  /** Postgres schema holding LimitedCart's tables. */
-  DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('limitedcart'),
+  /**
+   * Postgres schema holding LimitedCart's tables; sagas use `<schema>_saga` and `<schema>_saga_boss`, and
+   * Redis keys the `limitedcart:<schema>` prefix. At most 36 characters so the derived names stay valid.
+   */
+  DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,35}$/).default('limitedcart'),
   DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
   /** Production profile: set to use an external Postgres instead of the embedded one. */
   DATABASE_URL: z.string().url().optional(),
@@ -79,5 +88,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return parsed.data;
 }
 
-export const profileOf = (config: ServerConfig): 'embedded' | 'production' =>
-  config.DATABASE_URL ? 'production' : 'embedded';
+export const profileOf = (config: ServerConfig): 'memory' | 'embedded' | 'production' =>
+  config.LIMITEDCART_PROFILE ?? (config.DATABASE_URL ? 'production' : 'embedded');

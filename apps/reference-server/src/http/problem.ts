@@ -30,6 +30,7 @@ const STATUS_BY_CODE: Record<LimitedCartErrorCode, ContentfulStatusCode> = {
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  402: 'Payment Required',
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
@@ -38,17 +39,19 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 
-export function problemResponse(
+/** The problem document itself, for responses that are stored and replayed (idempotency). */
+export function problemBody(
   c: Context,
   status: ContentfulStatusCode,
   code: string,
   detail?: string,
   extensions: Record<string, unknown> = {},
-): Response {
-  const body: Problem = {
+): Problem {
+  return {
     type: `https://limitedcart.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
     title: TITLES[status] ?? 'Error',
     status,
@@ -57,11 +60,38 @@ export function problemResponse(
     instance: c.req.path,
     ...extensions,
   };
+}
+
+export function problemResponse(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: string,
+  detail?: string,
+  extensions: Record<string, unknown> = {},
+): Response {
+  const body = problemBody(c, status, code, detail, extensions);
   return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' });
+}
+
+/**
+ * An HTTP-level answer thrown from a handler: expected outcomes with their own codes (`OUT_OF_STOCK`,
+ * `NOT_CANCELLABLE`, `EMAIL_TAKEN`...) that core reports as typed results and the edge turns into statuses.
+ */
+export class ApiProblem extends Error {
+  override readonly name = 'ApiProblem';
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    readonly detail?: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail ?? code);
+  }
 }
 
 /** Maps any thrown error to problem+json. Infrastructure detail is never leaked to clients. */
 export function errorToProblem(c: Context, error: unknown): Response {
+  if (error instanceof ApiProblem) return problemResponse(c, error.status, error.code, error.detail, error.extensions);
   if (error instanceof LimitedCartError) {
     const status = STATUS_BY_CODE[error.code];
     const detail = status >= 500 ? 'the service is temporarily unavailable' : error.message;

@@ -1,0 +1,79 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppDeps, AppEnv } from './http/context.js';
+import { notFoundProblem, onError, validationHook } from './http/errors.js';
+import { requireJsonBodies } from './http/json-body.js';
+import { problemResponse } from './http/problem.js';
+import { requestIds, requestLog } from './http/request-context.js';
+import { adminRoutes } from './routes/admin.js';
+import { authRoutes } from './routes/auth.js';
+import { inventoryRoutes } from './routes/inventory.js';
+import { documentNotificationStream, notificationRoutes } from './routes/notifications.js';
+import { opsRoutes } from './routes/ops.js';
+import { orderRoutes } from './routes/orders.js';
+import { paymentRoutes } from './routes/payments.js';
+import { productRoutes } from './routes/products.js';
+import { storefrontRoutes } from './routes/storefront.js';
+
+export type { AppDeps } from './http/context.js';
+
+export const OPENAPI_PATH = '/api/openapi.json';
+
+/**
+ * The LimitedCart HTTP API (ARCHITECTURE §6) over a started engine: every route under `/api`, validated by
+ * the schemas that also produce `/api/openapi.json`; probes and metrics at the root; the storefront at `/`.
+ * Errors are RFC 9457 problem+json with a stable `code`.
+ */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.onError(onError);
+  app.notFound(notFoundProblem);
+
+  app.use('*', requestIds());
+  app.use('*', deps.metrics.middleware());
+  app.use('*', requestLog(deps.logger));
+  // Swagger UI loads its assets from a CDN: the default CSP of secureHeaders would block it on /api/docs.
+  app.use('*', secureHeaders({ contentSecurityPolicy: undefined, crossOriginEmbedderPolicy: false }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.limits.bodyLimitBytes,
+      onError: (c) =>
+        problemResponse(c, 413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${deps.limits.bodyLimitBytes} bytes`),
+    }),
+  );
+  app.use('/api/*', requireJsonBodies);
+
+  app.route('/api/auth', authRoutes(deps));
+  app.route('/api/products', productRoutes(deps));
+  app.route('/api/inventory', inventoryRoutes(deps));
+  app.route('/api/orders', orderRoutes(deps));
+  app.route('/api/payments', paymentRoutes(deps));
+  app.route('/api/notifications', notificationRoutes(deps));
+  app.route('/api/admin', adminRoutes(deps));
+  documentNotificationStream(app, '/api/notifications/stream');
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  app.doc(OPENAPI_PATH, {
+    openapi: '3.0.3',
+    info: {
+      title: 'LimitedCart API',
+      version: '0.1.0',
+      description:
+        'Headless commerce for limited-inventory drops. Money is `{amount: integer minor units, currency: "USD"}`; ' +
+        'errors are RFC 9457 problem+json with a stable `code`. Lists page with `page` (0-based) and `size`.',
+    },
+    tags: ['auth', 'products', 'inventory', 'orders', 'payments', 'notifications', 'admin'].map((name) => ({ name })),
+  });
+  app.get('/api/docs', swaggerUI({ url: OPENAPI_PATH }));
+
+  app.route('/', opsRoutes(deps));
+  app.route('/', storefrontRoutes(deps.storefrontDir));
+  return app;
+}

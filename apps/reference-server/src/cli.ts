@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+import { resolve } from 'node:path';
+import { migrateSagaSchema } from '@limitedcart/adapter-pg-boss';
+import { migrate, startEmbeddedPostgres } from '@limitedcart/adapter-postgres';
+import pg from 'pg';
+import { startServer, type RunningServer } from './composition/server.js';
+import { loadConfig, profileOf, type ServerConfig } from './config.js';
+import type { SeedResult } from './seed.js';
+
+const HELP = `limitedcart — the LimitedCart reference server
+
+Usage: limitedcart <command>
+
+Commands:
+  start     Serve the API (and run workers and the relay, per LIMITEDCART_ROLES; default all three)
+  worker    Run sagas, subscriptions and the expiry sweep only (LIMITEDCART_ROLES=worker); serves /healthz,
+            /readyz and /metrics for probes
+  migrate   Apply database migrations (DATABASE_URL, or the embedded Postgres) and exit
+  seed      Create the demo catalogue and accounts (idempotent) and exit
+  --help    Show this help
+
+Without DATABASE_URL the embedded profile runs a bundled Postgres with its data in LIMITEDCART_DATA_DIR
+(default .limitedcart). Every setting is an environment variable; see the README's configuration table.
+`;
+
+function printSeed(seed: SeedResult | null, url: string): void {
+  if (seed === null) return;
+  const lines = seed.accounts.map(
+    (account) => `  ${account.roles.join(',').padEnd(10)} ${account.email.padEnd(28)} ${account.password ?? '(set on an earlier start)'}`,
+  );
+  process.stdout.write(
+    `\nLimitedCart is running at ${url}  (API docs: ${url}/api/docs)\nDemo accounts:\n${lines.join('\n')}\n` +
+      `The drop (product ${seed.dropProductId}) is on sale from its saleStartsAt.\n\n`,
+  );
+}
+
+/** Stops gracefully on the first SIGTERM/SIGINT; a second signal exits at once. */
+function stopOnSignals(server: RunningServer): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stderr.write(`${signal}: shutting down\n`);
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+async function runMigrations(config: ServerConfig): Promise<void> {
+  const profile = profileOf(config);
+  if (profile === 'memory') throw new Error('the memory profile has no database to migrate');
+  const embedded =
+    profile === 'embedded'
+      ? await startEmbeddedPostgres({ dataDir: resolve(config.LIMITEDCART_DATA_DIR, 'pg'), port: config.LIMITEDCART_EMBEDDED_PG_PORT })
+      : null;
+  const pool = new pg.Pool({ connectionString: embedded?.url ?? config.DATABASE_URL, max: 2 });
+  try {
+    const result = await migrate({ pool, schema: config.DB_SCHEMA });
+    await migrateSagaSchema(pool, `${config.DB_SCHEMA}_saga`);
+    process.stdout.write(`migrated schema ${config.DB_SCHEMA}: ${result.applied.length} applied (${result.applied.join(', ') || 'up to date'})\n`);
+  } finally {
+    await pool.end();
+    await embedded?.stop();
+  }
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const command = argv[0];
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  switch (command) {
+    case 'start': {
+      const server = await startServer(loadConfig());
+      stopOnSignals(server);
+      printSeed(server.seed, server.url);
+      return;
+    }
+    case 'worker': {
+      const server = await startServer(loadConfig({ ...process.env, LIMITEDCART_ROLES: 'worker' }));
+      stopOnSignals(server);
+      return;
+    }
+    case 'migrate':
+      await runMigrations(loadConfig());
+      return;
+    case 'seed': {
+      const server = await startServer(loadConfig({ ...process.env, SEED_DEMO: 'true', PORT: '0', LIMITEDCART_ROLES: 'api' }));
+      printSeed(server.seed, server.url);
+      await server.stop();
+      return;
+    }
+    default:
+      process.stderr.write(`unknown command: ${command}\n\n${HELP}`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

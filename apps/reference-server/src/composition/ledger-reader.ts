@@ -1,0 +1,71 @@
+import type { HoldState } from '@limitedcart/core';
+import type { LedgerReader, SkuStockState } from '@limitedcart/adapter-redis';
+import type pg from 'pg';
+
+interface StockRow {
+  available: number;
+  held: number;
+  sold: number;
+  restocked_total: number;
+}
+
+interface HoldRow {
+  order_id: string;
+  customer_id: string;
+  qty: number;
+  state: HoldState;
+  hold_until: Date;
+}
+
+const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * The Postgres gate's ledger (`stock`, `stock_holds`, `restock_ops`) as the Redis reconciler reads it: one
+ * REPEATABLE READ transaction per SKU, so counters and holds come from the same moment.
+ */
+export function createPostgresLedgerReader(pool: pg.Pool, schema: string): LedgerReader {
+  const table = (name: string): string => `${ident(schema)}.${ident(name)}`;
+  return {
+    async readSku(sku): Promise<SkuStockState | null> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const stock = await client.query<StockRow>(
+          `SELECT available, held, sold, restocked_total FROM ${table('stock')} WHERE sku = $1`,
+          [sku],
+        );
+        const row = stock.rows[0];
+        if (row === undefined) {
+          await client.query('COMMIT');
+          return null;
+        }
+        const holds = await client.query<HoldRow>(
+          `SELECT order_id, customer_id, qty, state, hold_until FROM ${table('stock_holds')} WHERE sku = $1 AND state <> 'RELEASED'`,
+          [sku],
+        );
+        const ops = await client.query<{ op_id: string }>(`SELECT op_id FROM ${table('restock_ops')} WHERE sku = $1`, [sku]);
+        await client.query('COMMIT');
+        return {
+          snapshot: { sku, available: row.available, held: row.held, sold: row.sold, restockedTotal: row.restocked_total },
+          holds: holds.rows.map((hold) => ({
+            orderId: hold.order_id,
+            customerId: hold.customer_id,
+            qty: hold.qty,
+            state: hold.state,
+            holdUntil: hold.hold_until,
+          })),
+          restockOpIds: ops.rows.map((op) => op.op_id),
+        };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async listSkus() {
+      const result = await pool.query<{ sku: string }>(`SELECT sku FROM ${table('stock')} ORDER BY sku`);
+      return result.rows.map((row) => row.sku);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { Engine, Logger } from '@limitedcart/core';
+import type { AccountService, Principal, TokenService } from '@limitedcart/plugin-auth-jwt';
+import type { NotificationHub } from '@limitedcart/plugin-sse-notifications';
+import type { MockPaymentGateway } from '@limitedcart/plugin-payment-mock';
+import type { HttpMetrics } from './metrics.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { StockReconciliation } from './reconciliation.js';
+
+/** Per-request values set by middleware. */
+export interface AppVariables {
+  /** Set by `authenticate` on protected routes. */
+  principal: Principal;
+  requestId: string;
+  log: Logger;
+}
+
+export interface AppEnv {
+  Variables: AppVariables;
+}
+
+/** Limits the HTTP edge enforces, from the server configuration. */
+export interface HttpLimits {
+  readonly bodyLimitBytes: number;
+  readonly loginPerMinute: number;
+  readonly ordersPerCustomerPerMinute: number;
+  readonly ordersPerIpPerMinute: number;
+  /** Take the client address from X-Forwarded-For (behind a trusted load balancer). */
+  readonly trustProxy: boolean;
+}
+
+export interface PaymentSettings {
+  /** Shared secret of webhook signatures. */
+  readonly webhookSecret: string;
+  readonly webhookToleranceSeconds: number;
+  /** Base of the payment links handed to shoppers (`<base>/pay/<token>`). */
+  readonly publicUrl: () => string;
+}
+
+/** Everything the HTTP layer needs; the composition root builds it. */
+export interface AppDeps {
+  readonly engine: Engine;
+  readonly tokens: TokenService;
+  readonly accounts: AccountService;
+  readonly gateway: MockPaymentGateway;
+  readonly hub: NotificationHub;
+  readonly rateLimiter: RateLimiter;
+  readonly metrics: HttpMetrics;
+  readonly reconciliation: StockReconciliation;
+  readonly logger: Logger;
+  readonly limits: HttpLimits;
+  readonly payments: PaymentSettings;
+  /** Aborted when the server shuts down: SSE streams end so connections can drain. */
+  readonly shutdownSignal: AbortSignal;
+  /** false while the server drains: /readyz then answers 503. */
+  readonly isAccepting: () => boolean;
+  /** Folder of a storefront build served at `/`; null serves a small landing page. */
+  readonly storefrontDir: string | null;
+  readonly heartbeatMs?: number;
+}

@@ -1,0 +1,34 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from './context.js';
+import { problemResponse } from './problem.js';
+
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const hasBody = (request: Request): boolean => {
+  const length = request.headers.get('content-length');
+  if (length !== null) return Number(length) > 0;
+  return request.headers.has('transfer-encoding');
+};
+
+/**
+ * The API speaks JSON only: a body of another media type is 415, a body that does not parse is 400
+ * `MALFORMED_JSON`, before any handler or validator runs. The text is parsed once here only to reject it
+ * early; hono caches it, so validators and raw-body readers (webhook signatures) see the original bytes.
+ */
+export const requireJsonBodies: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!WITH_BODY.has(c.req.method) || !hasBody(c.req.raw)) return next();
+  const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
+  if (!JSON_MEDIA_TYPE.test(mediaType)) {
+    return problemResponse(c, 415, 'UNSUPPORTED_MEDIA_TYPE', 'request bodies must be application/json');
+  }
+  const text = await c.req.text();
+  if (text.trim() !== '') {
+    try {
+      JSON.parse(text);
+    } catch {
+      return problemResponse(c, 400, 'MALFORMED_JSON', 'the request body is not valid JSON');
+    }
+  }
+  await next();
+};

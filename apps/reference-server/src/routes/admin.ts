@@ -1,0 +1,157 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { notFound, ORDER_STATUSES, ROLES } from '@limitedcart/core';
+import { toPublicUser } from '@limitedcart/plugin-auth-jwt';
+import { authenticate, requireRole } from '../http/auth.js';
+import type { AppDeps } from '../http/context.js';
+import { mount, router } from '../http/route.js';
+import {
+  AUTH_PROBLEMS,
+  BEARER,
+  IdParam,
+  jsonBody,
+  jsonContent,
+  OrderSchema,
+  OrderStatusSchema,
+  PagingQuery,
+  pageOf,
+  problem,
+  RoleSchema,
+  UserSchema,
+} from './schemas.js';
+import { orderView } from './views.js';
+
+const RolesBody = z.strictObject({ roles: z.array(RoleSchema).min(1).max(ROLES.length) }).openapi('SetRoles');
+
+const countsOf = <K extends string>(keys: readonly K[]) => z.object(Object.fromEntries(keys.map((key) => [key, z.number().int()])) as Record<K, z.ZodNumber>);
+
+const AdminMetrics = z
+  .object({
+    ordersByStatus: countsOf(ORDER_STATUSES),
+    usersByRole: countsOf(ROLES),
+    confirmedRevenue: z.object({ amount: z.number().int(), currency: z.literal('USD') }),
+    stock: z.object({ available: z.number().int(), held: z.number().int(), sold: z.number().int(), restockedTotal: z.number().int() }),
+    notificationStreams: z.number().int(),
+  })
+  .openapi('AdminMetrics');
+
+const OrdersQuery = PagingQuery.extend({
+  status: OrderStatusSchema.optional(),
+  productId: z.string().min(1).max(200).optional(),
+  customerId: z.string().min(1).max(200).optional(),
+});
+
+export function adminRoutes(deps: AppDeps) {
+  const app = router();
+  const { engine, tokens, accounts, hub } = deps;
+  const { customers, orders } = engine.ports;
+  const admin = [authenticate(tokens), requireRole('ADMIN')];
+
+  mount(
+    app,
+    createRoute({
+      method: 'get',
+      path: '/users',
+      tags: ['admin'],
+      summary: 'Every account',
+      security: BEARER,
+      middleware: admin,
+      request: { query: PagingQuery },
+      responses: { 200: jsonContent(pageOf(UserSchema, 'UserPage'), 'A page of users.'), ...AUTH_PROBLEMS },
+    }),
+    async (c) => {
+      const { page, size } = c.req.valid('query');
+      const result = await customers.list({ page, size });
+      return c.json({ items: result.items.map(toPublicUser), page, size, total: result.total }, 200);
+    },
+  );
+
+  mount(
+    app,
+    createRoute({
+      method: 'patch',
+      path: '/users/{id}/roles',
+      tags: ['admin'],
+      summary: "Replace a user's roles (takes effect with their next access token)",
+      security: BEARER,
+      middleware: admin,
+      request: { params: IdParam, ...jsonBody(RolesBody) },
+      responses: {
+        200: jsonContent(z.object({ user: UserSchema }), 'The user.'),
+        400: problem('Unknown role (`VALIDATION`).'),
+        404: problem('No such user.'),
+        ...AUTH_PROBLEMS,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const user = await accounts.setRoles(id, c.req.valid('json').roles);
+      if (user === null) throw notFound('user', id);
+      return c.json({ user }, 200);
+    },
+  );
+
+  mount(
+    app,
+    createRoute({
+      method: 'get',
+      path: '/metrics',
+      tags: ['admin'],
+      summary: 'Business figures: orders by status, revenue, stock, users',
+      security: BEARER,
+      middleware: admin,
+      responses: { 200: jsonContent(AdminMetrics, 'Current figures.'), ...AUTH_PROBLEMS },
+    }),
+    async (c) => {
+      const [ordersByStatus, usersByRole, revenue, lines] = await Promise.all([
+        orders.countByStatus(),
+        customers.countByRole(),
+        orders.confirmedRevenue(),
+        engine.useCases.getStockSummary(),
+      ]);
+      const stock = { available: 0, held: 0, sold: 0, restockedTotal: 0 };
+      for (const line of lines) {
+        stock.available += line.available;
+        stock.held += line.held;
+        stock.sold += line.sold;
+        stock.restockedTotal += line.restockedTotal;
+      }
+      return c.json(
+        {
+          ordersByStatus,
+          usersByRole,
+          confirmedRevenue: { amount: revenue, currency: 'USD' as const },
+          stock,
+          notificationStreams: hub.connections(),
+        },
+        200,
+      );
+    },
+  );
+
+  mount(
+    app,
+    createRoute({
+      method: 'get',
+      path: '/orders',
+      tags: ['admin'],
+      summary: 'Every order, filterable',
+      security: BEARER,
+      middleware: admin,
+      request: { query: OrdersQuery },
+      responses: { 200: jsonContent(pageOf(OrderSchema, 'AdminOrderPage'), 'A page of orders.'), ...AUTH_PROBLEMS },
+    }),
+    async (c) => {
+      const { page, size, status, productId, customerId } = c.req.valid('query');
+      const result = await orders.list({
+        page,
+        size,
+        ...(status === undefined ? {} : { status }),
+        ...(productId === undefined ? {} : { productId }),
+        ...(customerId === undefined ? {} : { customerId }),
+      });
+      return c.json({ items: result.items.map(orderView), page, size, total: result.total }, 200);
+    },
+  );
+
+  return app;
+}

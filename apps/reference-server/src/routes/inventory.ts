@@ -1,0 +1,175 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { RestockResult } from '@limitedcart/core';
+import { newId } from '@limitedcart/core';
+import { authenticate, requireRole } from '../http/auth.js';
+import type { AppDeps } from '../http/context.js';
+import { idempotent } from '../http/idempotency.js';
+import { mount, router } from '../http/route.js';
+import { AUTH_PROBLEMS, BEARER, jsonBody, jsonContent, problem, StockLineSchema } from './schemas.js';
+
+const RestockBody = z
+  .strictObject({
+    productId: z.string().min(1).max(200),
+    quantity: z.number().int().min(1).max(1_000_000),
+  })
+  .openapi('Restock');
+
+const SnapshotSchema = z
+  .object({ available: z.number().int(), held: z.number().int(), sold: z.number().int(), restockedTotal: z.number().int() })
+  .openapi('StockSnapshot');
+
+const RestockResultSchema = z
+  .object({ productId: z.string(), applied: z.boolean(), stock: SnapshotSchema })
+  .openapi('RestockResult');
+
+const IdempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: 'Same key + same body replays the first response; another body is 422.' }),
+});
+
+const StockQuery = z.object({
+  productId: z.union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).max(100)]).optional(),
+});
+
+const ReconcileSku = z.object({
+  sku: z.string(),
+  inSync: z.boolean(),
+  ledger: SnapshotSchema.nullable(),
+  admit: SnapshotSchema.nullable(),
+  delta: SnapshotSchema,
+  holdMismatches: z.number().int(),
+});
+const ReconcileReport = z
+  .object({ mode: z.enum(['tiered', 'ledger']), inSync: z.boolean(), skus: z.array(ReconcileSku) })
+  .openapi('ReconcileReport');
+
+const snapshotView = (result: RestockResult) => ({
+  available: result.snapshot.available,
+  held: result.snapshot.held,
+  sold: result.snapshot.sold,
+  restockedTotal: result.snapshot.restockedTotal,
+});
+
+export function inventoryRoutes(deps: AppDeps) {
+  const app = router();
+  const { engine, tokens, reconciliation } = deps;
+  const staff = [authenticate(tokens), requireRole('ADMIN', 'WAREHOUSE')];
+  const admin = [authenticate(tokens), requireRole('ADMIN')];
+  const allSkus = async () => (await engine.ports.products.all()).map((product) => product.sku);
+
+  mount(
+    app,
+    createRoute({
+      method: 'post',
+      path: '/restock',
+      tags: ['inventory'],
+      summary: 'Add units of a product to the gate',
+      security: BEARER,
+      middleware: staff,
+      request: { headers: IdempotencyHeader, ...jsonBody(RestockBody) },
+      responses: {
+        200: jsonContent(RestockResultSchema, 'The stock after the restock; `applied: false` for a repeated operation.'),
+        400: problem('Invalid body (`VALIDATION`).'),
+        404: problem('No such product.'),
+        409: problem('The same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`).'),
+        422: problem('The Idempotency-Key was used with another body (`IDEMPOTENCY_MISMATCH`).'),
+        ...AUTH_PROBLEMS,
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const key = c.req.header('idempotency-key');
+      const scope = `inventory.restock:${c.get('principal').customerId}`;
+      return idempotent(c, engine.ports.idempotency, scope, body, async () => {
+        // The key doubles as the gate's operation id, so even a replay that got past the HTTP record (another
+        // replica, a lost completion) adds stock once.
+        const opId = key === undefined ? newId() : `http:${scope}:${key}`;
+        const result = await engine.useCases.restock({ ...body, opId });
+        return { status: 200, body: { productId: body.productId, applied: result.applied, stock: snapshotView(result) } };
+      });
+    },
+  );
+
+  mount(
+    app,
+    createRoute({
+      method: 'get',
+      path: '/stock',
+      tags: ['inventory'],
+      summary: 'Available / held / sold per product',
+      security: BEARER,
+      middleware: staff,
+      request: { query: StockQuery },
+      responses: { 200: jsonContent(z.object({ items: z.array(StockLineSchema) }), 'One line per product.'), ...AUTH_PROBLEMS },
+    }),
+    async (c) => {
+      const { productId } = c.req.valid('query');
+      const ids = productId === undefined ? undefined : Array.isArray(productId) ? productId : [productId];
+      return c.json({ items: await engine.useCases.getStockSummary(ids) }, 200);
+    },
+  );
+
+  mount(
+    app,
+    createRoute({
+      method: 'get',
+      path: '/summary',
+      tags: ['inventory'],
+      summary: 'Stock totals over every product, with the per-product lines',
+      security: BEARER,
+      middleware: staff,
+      responses: {
+        200: jsonContent(
+          z.object({ totals: SnapshotSchema, products: z.number().int(), items: z.array(StockLineSchema) }),
+          'Totals and lines.',
+        ),
+        ...AUTH_PROBLEMS,
+      },
+    }),
+    async (c) => {
+      const items = await engine.useCases.getStockSummary();
+      const totals = { available: 0, held: 0, sold: 0, restockedTotal: 0 };
+      for (const line of items) {
+        totals.available += line.available;
+        totals.held += line.held;
+        totals.sold += line.sold;
+        totals.restockedTotal += line.restockedTotal;
+      }
+      return c.json({ totals, products: items.length, items }, 200);
+    },
+  );
+
+  mount(
+    app,
+    createRoute({
+      method: 'get',
+      path: '/reconcile',
+      tags: ['inventory'],
+      summary: 'Drift between the admission gate and the ledger',
+      security: BEARER,
+      middleware: admin,
+      responses: { 200: jsonContent(ReconcileReport, 'Per-SKU comparison.'), ...AUTH_PROBLEMS },
+    }),
+    async (c) => c.json(await reconciliation.report(await allSkus()), 200),
+  );
+
+  mount(
+    app,
+    createRoute({
+      method: 'post',
+      path: '/reconcile',
+      tags: ['inventory'],
+      summary: 'Repair drift: rebuild the admission gate from the ledger',
+      security: BEARER,
+      middleware: admin,
+      responses: { 200: jsonContent(ReconcileReport, 'The drift found before repairing.'), ...AUTH_PROBLEMS },
+    }),
+    async (c) => c.json(await reconciliation.repair(await allSkus()), 200),
+  );
+
+  return app;
+}

@@ -1,0 +1,35 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { notificationsRoute } from '@limitedcart/plugin-sse-notifications';
+import { authenticate } from '../http/auth.js';
+import type { AppDeps, AppEnv, AppVariables } from '../http/context.js';
+import { AUTH_PROBLEMS, BEARER } from './schemas.js';
+
+/** GET /stream: the caller's `order.progress` events as server-sent events (the sse-notifications plugin). */
+export function notificationRoutes(deps: AppDeps) {
+  return notificationsRoute<AppVariables>({
+    hub: deps.hub,
+    authenticate: authenticate(deps.tokens, { allowQueryToken: true }),
+    customerIdOf: (variables) => variables.principal.customerId,
+    shutdownSignal: deps.shutdownSignal,
+    ...(deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs }),
+  });
+}
+
+/** The stream is a plain Hono route (no JSON schema); it is added to the OpenAPI document by hand. */
+export function documentNotificationStream(app: OpenAPIHono<AppEnv>, path: string): void {
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path,
+    tags: ['notifications'],
+    summary: "The caller's order progress as server-sent events",
+    description:
+      'Events `order.progress` with `id:` lines; reconnect with `Last-Event-ID` (or `?lastEventId=`) to replay ' +
+      'what was missed. Browsers may pass the token as `?access_token=` since EventSource cannot set headers. ' +
+      'A `ready` event opens the stream; comment heartbeats keep it alive.',
+    security: BEARER,
+    responses: {
+      200: { description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+      ...AUTH_PROBLEMS,
+    },
+  });
+}

@@ -1,0 +1,197 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { notFound, type Product, type Role } from '@limitedcart/core';
+import { authenticate, requireRole } from '../http/auth.js';
+import type { AppDeps } from '../http/context.js';
+import { mount, router } from '../http/route.js';
+import {
+  AUTH_PROBLEMS,
+  BEARER,
+  IdParam,
+  jsonBody,
+  jsonContent,
+  PagingQuery,
+  pageOf,
+  ProductCreateBody,
+  ProductPatchBody,
+  ProductReplaceBody,
+  ProductSchema,
+  problem,
+} from './schemas.js';
+import { productView } from './views.js';
+
+const STAFF: Role[] = ['ADMIN', 'WAREHOUSE'];
+const isStaff = (roles: readonly Role[] | undefined) => roles?.some((role) => STAFF.includes(role)) ?? false;
+const onSaleToShoppers = (product: Product) => product.active && !product.archived;
+
+const ListQuery = PagingQuery.extend({
+  includeInactive: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ description: 'Staff only: also list inactive and archived products.' }),
+});
+
+const SearchQuery = z.object({
+  q: z.string().max(200).openapi({ example: 'sneakr' }),
+  page: PagingQuery.shape.page,
+  size: PagingQuery.shape.size,
+});
+
+const ProductPage = pageOf(ProductSchema, 'ProductPage');
+const productBody = z.object({ product: ProductSchema });
+
+export function productRoutes(deps: AppDeps) {
+  const app = router();
+  const { engine, tokens } = deps;
+  const { products, searchIndex, stockGate } = engine.ports;
+  const optionalAuth = authenticate(tokens, { optional: true });
+  /** Shopper views carry the live stock ("12 left"): one gate snapshot per product shown. */
+  const withStock = (list: readonly Product[]) =>
+    Promise.all(
+      list.map(async (product) => {
+        const snapshot = await stockGate.snapshot(product.sku);
+        return {
+          ...productView(product),
+          stock: { available: snapshot?.available ?? 0, restockedTotal: snapshot?.restockedTotal ?? 0 },
+        };
+      }),
+    );
+
+  // Registered before /{id} so that "search" is never taken for an id.
+  mount(
+    app,
+    createRoute({
+      method: 'get',
+      path: '/search',
+      tags: ['products'],
+      summary: 'Typo-tolerant search over products on sale',
+      request: { query: SearchQuery },
+      responses: { 200: jsonContent(ProductPage, 'Matching products, best first.'), 400: problem('Bad query.') },
+    }),
+    async (c) => {
+      const { q, page, size } = c.req.valid('query');
+      // Over-fetch: hits of products that turned inactive since indexing are dropped after hydration.
+      const hits = await searchIndex.search(q, (page + 1) * size + 50);
+      const found = await Promise.all(hits.map((hit) => products.get(hit.productId)));
+      const visible = found.filter((product): product is Product => product !== null && onSaleToShoppers(product));
+      const items = await withStock(visible.slice(page * size, (page + 1) * size));
+      return c.json({ items, page, size, total: visible.length }, 200);
+    },
+  );
+
+  mount(
+    app,
+    createRoute({
+      method: 'get',
+      path: '/',
+      tags: ['products'],
+      summary: 'Products on sale (staff may include inactive ones)',
+      middleware: [optionalAuth] as const,
+      request: { query: ListQuery },
+      responses: { 200: jsonContent(ProductPage, 'A page of products.'), 400: problem('Bad paging.'), 401: AUTH_PROBLEMS[401] },
+    }),
+    async (c) => {
+      const { page, size, includeInactive } = c.req.valid('query');
+      const staff = isStaff(c.get('principal')?.roles);
+      const result = await products.list({ page, size, includeInactive: includeInactive === 'true' && staff });
+      return c.json({ items: await withStock(result.items), page, size, total: result.total }, 200);
+    },
+  );
+
+  mount(
+    app,
+    createRoute({
+      method: 'get',
+      path: '/{id}',
+      tags: ['products'],
+      summary: 'One product (inactive and archived ones only for staff)',
+      middleware: [optionalAuth] as const,
+      request: { params: IdParam },
+      responses: { 200: jsonContent(productBody, 'The product.'), 404: problem('No such product on sale.') },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const product = await products.get(id);
+      if (product === null || (!onSaleToShoppers(product) && !isStaff(c.get('principal')?.roles))) {
+        throw notFound('product', id);
+      }
+      const [view] = await withStock([product]);
+      return c.json({ product: view }, 200);
+    },
+  );
+
+  const staffOnly = [authenticate(tokens), requireRole(...STAFF)];
+
+  mount(
+    app,
+    createRoute({
+      method: 'post',
+      path: '/',
+      tags: ['products'],
+      summary: 'Create a product (no stock until restocked)',
+      security: BEARER,
+      middleware: staffOnly,
+      request: jsonBody(ProductCreateBody),
+      responses: {
+        201: jsonContent(productBody, 'The product.'),
+        400: problem('Invalid fields or unknown fields (`VALIDATION`).'),
+        ...AUTH_PROBLEMS,
+      },
+    }),
+    async (c) => {
+      const product = await engine.useCases.createProduct(c.req.valid('json'));
+      return c.json({ product: productView(product) }, 201);
+    },
+  );
+
+  for (const [method, body, summary] of [
+    ['put', ProductReplaceBody, 'Replace every writable field of a product'],
+    ['patch', ProductPatchBody, 'Change some fields of a product'],
+  ] as const) {
+    mount(
+      app,
+      createRoute({
+        method,
+        path: '/{id}',
+        tags: ['products'],
+        summary,
+        security: BEARER,
+        middleware: staffOnly,
+        request: { params: IdParam, ...jsonBody(body) },
+        responses: {
+          200: jsonContent(productBody, 'The product.'),
+          400: problem('Invalid or unknown fields (`VALIDATION`).'),
+          404: problem('No such product.'),
+          ...AUTH_PROBLEMS,
+        },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const fields = c.req.valid('json');
+        // PUT without saleStartsAt clears a scheduled start: it replaces the whole writable state.
+        const patch = method === 'put' ? { saleStartsAt: null, ...fields } : fields;
+        const product = await engine.useCases.updateProduct({ productId: id, patch });
+        return c.json({ product: productView(product) }, 200);
+      },
+    );
+  }
+
+  mount(
+    app,
+    createRoute({
+      method: 'delete',
+      path: '/{id}',
+      tags: ['products'],
+      summary: 'Archive a product (soft delete: kept for its orders, gone from the shop)',
+      security: BEARER,
+      middleware: [authenticate(tokens), requireRole('ADMIN')] as const,
+      request: { params: IdParam },
+      responses: { 200: jsonContent(productBody, 'The archived product.'), 404: problem('No such product.'), ...AUTH_PROBLEMS },
+    }),
+    async (c) => {
+      const product = await engine.useCases.archiveProduct({ productId: c.req.valid('param').id });
+      return c.json({ product: productView(product) }, 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,191 @@
+import { z } from '@hono/zod-openapi';
+import { ORDER_STATUSES, PAYMENT_STATUSES, ROLES } from '@limitedcart/core';
+
+/**
+ * Request and response schemas. Request schemas are strict (unknown fields are a 400) and list only what a
+ * caller may set: ids, statuses, timestamps and prices computed by the server are never accepted.
+ */
+
+export const MoneySchema = z
+  .strictObject({
+    amount: z.number().int().min(0).max(100_000_000).openapi({ description: 'Integer minor units (cents).', example: 12_900 }),
+    currency: z.literal('USD'),
+  })
+  .openapi('Money');
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().openapi({ example: 'OUT_OF_STOCK' }),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z
+      .array(z.object({ in: z.string(), field: z.string(), message: z.string(), rule: z.string().optional() }))
+      .optional(),
+  })
+  .openapi('Problem');
+
+export const IdParam = z.object({
+  id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' }, example: '0b5f6c1e-8d1e-4c53-9a0c-6f2e2d1b7a10' }),
+});
+
+export const PagingQuery = z.object({
+  page: z.coerce.number().int().min(0).max(100_000).default(0).openapi({ description: '0-based page.' }),
+  size: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z
+    .object({ items: z.array(item), page: z.number().int(), size: z.number().int(), total: z.number().int() })
+    .openapi(name);
+
+export const RoleSchema = z.enum(ROLES);
+
+export const UserSchema = z
+  .object({ id: z.string(), email: z.string(), roles: z.array(RoleSchema), createdAt: z.string() })
+  .openapi('User');
+
+export const ProductSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    price: MoneySchema,
+    maxQuantityPerCustomer: z.number().int().openapi({ description: '0 means no per-customer limit.' }),
+    active: z.boolean(),
+    archived: z.boolean(),
+    saleStartsAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    stock: z
+      .object({ available: z.number().int(), restockedTotal: z.number().int() })
+      .optional()
+      .openapi({ description: 'Units left and units ever stocked (shopper reads only).' }),
+  })
+  .openapi('Product');
+
+const productFields = {
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(10_000),
+  price: MoneySchema,
+  maxQuantityPerCustomer: z.number().int().min(0).max(10_000),
+  active: z.boolean(),
+  saleStartsAt: z.iso.datetime({ offset: true }).nullable().openapi({ example: '2026-12-01T10:00:00Z' }),
+};
+
+export const ProductCreateBody = z
+  .strictObject({
+    ...productFields,
+    description: productFields.description.optional(),
+    maxQuantityPerCustomer: productFields.maxQuantityPerCustomer.optional(),
+    active: productFields.active.optional(),
+    saleStartsAt: productFields.saleStartsAt.optional(),
+  })
+  .openapi('ProductCreate');
+
+/** PUT replaces every writable field; `saleStartsAt` may be omitted (meaning: no scheduled start). */
+export const ProductReplaceBody = z
+  .strictObject({ ...productFields, saleStartsAt: productFields.saleStartsAt.optional() })
+  .openapi('ProductReplace');
+
+export const ProductPatchBody = z
+  .strictObject({
+    name: productFields.name.optional(),
+    description: productFields.description.optional(),
+    price: productFields.price.optional(),
+    maxQuantityPerCustomer: productFields.maxQuantityPerCustomer.optional(),
+    active: productFields.active.optional(),
+    saleStartsAt: productFields.saleStartsAt.optional(),
+  })
+  .openapi('ProductPatch');
+
+export const OrderStatusSchema = z.enum(ORDER_STATUSES);
+
+export const OrderSchema = z
+  .object({
+    id: z.string(),
+    customerId: z.string(),
+    productId: z.string(),
+    quantity: z.number().int(),
+    unitPrice: MoneySchema,
+    total: MoneySchema,
+    status: OrderStatusSchema,
+    statusReason: z.string().nullable(),
+    holdUntil: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Order');
+
+export const PlaceOrderBody = z
+  .strictObject({
+    productId: z.string().min(1).max(200),
+    quantity: z.number().int().min(1).max(10_000).default(1),
+  })
+  .openapi('PlaceOrder');
+
+export const OrderAcceptedSchema = z
+  .object({ orderId: z.string(), status: OrderStatusSchema, holdUntil: z.string(), total: MoneySchema })
+  .openapi('OrderAccepted');
+
+export const PaymentStatusSchema = z.enum(PAYMENT_STATUSES);
+
+export const PaymentSchema = z
+  .object({
+    id: z.string(),
+    orderId: z.string(),
+    amount: MoneySchema,
+    status: PaymentStatusSchema,
+    failureReason: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Payment');
+
+export const CardSchema = z
+  .strictObject({
+    number: z.string().min(12).max(23).openapi({ example: '4242424242424242' }),
+    expMonth: z.number().int().min(1).max(12),
+    expYear: z.number().int().min(2000).max(2100),
+    cvc: z.string().min(3).max(4),
+    holder: z.string().trim().min(1).max(128),
+  })
+  .openapi('Card');
+
+export const StockLineSchema = z
+  .object({
+    productId: z.string(),
+    sku: z.string(),
+    name: z.string(),
+    active: z.boolean(),
+    archived: z.boolean(),
+    available: z.number().int(),
+    held: z.number().int(),
+    sold: z.number().int(),
+    restockedTotal: z.number().int(),
+  })
+  .openapi('StockLine');
+
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+
+export const problem = (description: string) => ({
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+  description,
+});
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+});
+
+/** Responses every authenticated route may give. */
+export const AUTH_PROBLEMS = {
+  401: problem('Missing, malformed, expired or otherwise invalid access token (`UNAUTHENTICATED`).'),
+  403: problem('The caller lacks the required role (`FORBIDDEN`).'),
+} as const;
+
+export const BEARER = [{ bearerAuth: [] }];

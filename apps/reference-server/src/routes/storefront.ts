@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import type { AppEnv } from '../http/context.js';
+
+const LANDING = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>LimitedCart</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; line-height: 1.5">
+<h1>LimitedCart</h1>
+<p>The API is running. The storefront build was not found, so this page stands in for it.</p>
+<ul><li><a href="/api/docs">API documentation (Swagger UI)</a></li>
+<li><a href="/api/openapi.json">OpenAPI document</a></li>
+<li><a href="/api/products">Products</a></li></ul>
+</body></html>`;
+
+/**
+ * The storefront at `/`: static files of its build, and `index.html` for any other GET outside `/api`, so the
+ * single-page app's client-side routes (e.g. `/pay/<token>`) load on a full page request. Without a build,
+ * `/` is a landing page pointing at the API docs.
+ */
+export function storefrontRoutes(dir: string | null) {
+  const app = new Hono<AppEnv>();
+  if (dir === null || !existsSync(join(dir, 'index.html'))) {
+    app.get('/', (c) => c.html(LANDING));
+    return app;
+  }
+  const indexFile = join(dir, 'index.html');
+  app.use('*', serveStatic({ root: dir }));
+  app.get('*', async (c, next) => {
+    if (c.req.path.startsWith('/api/') || !(c.req.header('accept') ?? '').includes('text/html')) return next();
+    return c.html(await readFile(indexFile, 'utf8'));
+  });
+  return app;
+}

@@ -1,0 +1,40 @@
+import type { Order, Payment, Product } from '@limitedcart/core';
+
+/** Domain objects as the API shows them: ISO dates, and nothing internal (no SKU mapping, no payment token). */
+
+export const productView = (product: Product) => ({
+  id: product.id,
+  name: product.name,
+  description: product.description,
+  price: { amount: product.price.amount, currency: product.price.currency },
+  maxQuantityPerCustomer: product.maxQuantityPerCustomer,
+  active: product.active,
+  archived: product.archived,
+  saleStartsAt: product.saleStartsAt?.toISOString() ?? null,
+  createdAt: product.createdAt.toISOString(),
+  updatedAt: product.updatedAt.toISOString(),
+});
+
+export const orderView = (order: Order) => ({
+  id: order.id,
+  customerId: order.customerId,
+  productId: order.productId,
+  quantity: order.quantity,
+  unitPrice: { amount: order.unitPrice.amount, currency: order.unitPrice.currency },
+  total: { amount: order.total.amount, currency: order.total.currency },
+  status: order.status,
+  statusReason: order.statusReason,
+  holdUntil: order.holdUntil.toISOString(),
+  createdAt: order.createdAt.toISOString(),
+  updatedAt: order.updatedAt.toISOString(),
+});
+
+export const paymentView = (payment: Payment) => ({
+  id: payment.id,
+  orderId: payment.orderId,
+  amount: { amount: payment.amount.amount, currency: payment.amount.currency },
+  status: payment.status,
+  failureReason: payment.failureReason,
+  createdAt: payment.createdAt.toISOString(),
+  updatedAt: payment.updatedAt.toISOString(),
+});
