@@ -1,4 +1,4 @@
-import type { PostgresStockGate } from '@limitedcart/adapter-postgres';
+import { createPostgresLedgerReader, type PostgresStockGate } from '@limitedcart/adapter-postgres';
 import {
   createRedisPriceCache,
   createRedisRateLimiter,
@@ -11,7 +11,6 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { ServerConfig } from '../config.js';
 import type { Closers, Infrastructure } from './infrastructure.js';
-import { createPostgresLedgerReader } from './ledger-reader.js';
 
 /**
  * Adds Redis in front of Postgres: the tiered gate (Redis admits, the Postgres ledger confirms) with its
@@ -30,7 +29,7 @@ export function withRedis(
   });
   const keyPrefix = `limitedcart:${config.DB_SCHEMA}`;
   const admit = createRedisStockGate({ redis, keyPrefix });
-  const reconciler = createStockReconciler({ admit, ledger: createPostgresLedgerReader(pool, config.DB_SCHEMA), logger });
+  const reconciler = createStockReconciler({ admit, ledger: createPostgresLedgerReader({ pool, schema: config.DB_SCHEMA }), logger });
   const stockGate = createTieredStockGate({
     admit,
     ledger: ledgerGate,
