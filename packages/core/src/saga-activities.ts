@@ -1,8 +1,6 @@
-import type { DomainEvent, OrderProgressPayload } from './domain/events.js';
-import { TOPICS } from './domain/events.js';
 import { LimitedCartError } from './domain/errors.js';
-import { newId } from './domain/ids.js';
-import type { Order, OrderStatus } from './domain/order.js';
+import type { OrderStatus } from './domain/order.js';
+import { orderProgressEvent } from './events/builders.js';
 import type { Clock, Logger, PaymentGateway } from './ports/small-ports.js';
 import type { StockGate } from './ports/stock-gate.js';
 import type { OrderStore, PaymentStore, UnitOfWork } from './ports/stores.js';
@@ -18,21 +16,6 @@ export interface OrderSagaActivityPorts {
   readonly clock: Clock;
   readonly logger?: Logger;
 }
-
-const progressEvent = (order: Order, at: Date): DomainEvent<OrderProgressPayload> => ({
-  id: newId(),
-  topic: TOPICS.orders,
-  type: 'order.progress',
-  aggregateId: order.id,
-  payload: {
-    orderId: order.id,
-    customerId: order.customerId,
-    status: order.status,
-    reason: order.statusReason,
-    at: at.toISOString(),
-  },
-  occurredAt: at.toISOString(),
-});
 
 /**
  * The production order-saga activities, bound to the engine's ports. Every activity is idempotent:
@@ -53,7 +36,7 @@ export const createOrderSagaActivities = (ports: OrderSagaActivityPorts): OrderS
     await unitOfWork.run(async (tx) => {
       const result = await tx.orders.transition(orderId, to, reason);
       if (result.ok) {
-        await tx.outbox.append([progressEvent(result.order, clock.now())]);
+        await tx.outbox.append([orderProgressEvent(result.order, clock.now())]);
         return;
       }
       if (result.reason === 'NOT_FOUND') {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import type { Role } from '../src/domain/customer.js';
 import { money } from '../src/domain/money.js';
 import type { Order, OrderStatus } from '../src/domain/order.js';
@@ -18,7 +18,8 @@ import type { DomainEvent } from '../src/domain/events.js';
 import type { Clock } from '../src/ports/small-ports.js';
 import { waitFor } from '../src/testing/wait-for.js';
 import { createProduct } from '../src/use-cases/create-product.js';
-import type { Actor, CorePorts } from '../src/use-cases/ports.js';
+import type { CorePorts } from '../src/ports/core-ports.js';
+import type { Actor } from '../src/use-cases/ports.js';
 import { restock } from '../src/use-cases/restock.js';
 
 /**
@@ -30,6 +31,10 @@ export interface TestPorts extends CorePorts {
   readonly paymentGateway: MemoryPaymentGateway;
 }
 
+/**
+ * Call it inside a test: the saga runner closes when that test finishes, so no saga of one test keeps
+ * timers running into the next.
+ */
 export function memoryPorts(options: { clock?: Clock; overrides?: Partial<CorePorts> } = {}): TestPorts {
   const clock = options.clock ?? createSystemClock();
   const logger = createSilentLogger();
@@ -43,6 +48,7 @@ export function memoryPorts(options: { clock?: Clock; overrides?: Partial<CorePo
     logger,
     retry: { initialDelayMs: 5, maxDelayMs: 20, maxAttempts: 3 },
   });
+  onTestFinished(() => sagaRunner.close());
   return {
     ...base,
     sagaRunner,

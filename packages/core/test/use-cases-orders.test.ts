@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isLimitedCartError } from '../src/domain/errors.js';
 import { orderPlacedEvent, orderProgressEvent } from '../src/events/builders.js';
 import type { Order } from '../src/domain/order.js';
@@ -18,16 +18,6 @@ import {
   waitForStatus,
 } from './use-cases-fixture.js';
 
-const opened: TestPorts[] = [];
-const ports = (options?: Parameters<typeof memoryPorts>[0]): TestPorts => {
-  const made = memoryPorts(options);
-  opened.push(made);
-  return made;
-};
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((made) => made.sagaRunner.close()));
-});
-
 /** Places an order without starting its saga (as if the start was lost). */
 async function placeWithoutSaga(deps: TestPorts, customerId: string, quantity = 1): Promise<Order> {
   const product = await seedProduct(deps, { stock: 5 });
@@ -41,7 +31,7 @@ async function placeWithoutSaga(deps: TestPorts, customerId: string, quantity = 
 
 describe('startSagaForPlacedOrder', () => {
   it('starts the saga of the placed order once, however often the event arrives', async () => {
-    const deps = ports();
+    const deps = memoryPorts();
     const order = await placeWithoutSaga(deps, 'c1');
     const event = orderPlacedEvent(order);
 
@@ -52,7 +42,7 @@ describe('startSagaForPlacedOrder', () => {
   });
 
   it('ignores other order events, and skips orders that ended or do not exist', async () => {
-    const deps = ports();
+    const deps = memoryPorts();
     const order = await placeWithoutSaga(deps, 'c1');
     expect(await startSagaForPlacedOrder(deps, orderProgressEvent(order))).toEqual({ started: false });
     expect(await deps.sagaRunner.describe(order.id)).toBeNull();
@@ -68,7 +58,7 @@ describe('startSagaForPlacedOrder', () => {
   });
 
   it('rejects an order.placed event without a valid holdUntil', async () => {
-    const deps = ports();
+    const deps = memoryPorts();
     const order = await placeWithoutSaga(deps, 'c1');
     const event = orderPlacedEvent(order);
     const broken = { ...event, payload: { ...event.payload, holdUntil: 'tomorrow-ish' } };
@@ -80,7 +70,7 @@ describe('startSagaForPlacedOrder', () => {
 
 describe('cancelOrder', () => {
   it('lets the owner cancel: the saga ends the order CANCELLED and returns the stock', async () => {
-    const deps = ports();
+    const deps = memoryPorts();
     const product = await seedProduct(deps, { stock: 3 });
     const owner = shopper();
     const placed = await placeOrder(deps, { customerId: owner.customerId, productId: product.id, quantity: 2 });
@@ -97,14 +87,14 @@ describe('cancelOrder', () => {
   });
 
   it('lets an ADMIN cancel anyone’s order', async () => {
-    const deps = ports();
+    const deps = memoryPorts();
     const order = await placeWithoutSaga(deps, 'owner');
     const result = await cancelOrder(deps, { orderId: order.id, actor: admin() });
     expect(result).toMatchObject({ ok: true, order: { status: 'CANCELLED', statusReason: 'cancelled by admin' } });
   });
 
   it('answers NOT_FOUND to other customers and for unknown orders, revealing nothing', async () => {
-    const deps = ports();
+    const deps = memoryPorts();
     const order = await placeWithoutSaga(deps, 'owner');
     for (const [orderId, actor] of [
       [order.id, shopper()],
@@ -119,7 +109,7 @@ describe('cancelOrder', () => {
   });
 
   it('refuses to cancel an order that already ended', async () => {
-    const deps = ports();
+    const deps = memoryPorts();
     const order = await placeWithoutSaga(deps, 'owner');
     await deps.orders.transition(order.id, 'EXPIRED', 'test');
     const result = await cancelOrder(deps, { orderId: order.id, actor: { customerId: 'owner', roles: ['USER'] } });
@@ -127,7 +117,7 @@ describe('cancelOrder', () => {
   });
 
   it('ends a PENDING order directly when its saga never started: CANCELLED, stock released, progress event', async () => {
-    const deps = ports();
+    const deps = memoryPorts();
     const order = await placeWithoutSaga(deps, 'owner', 2);
     await outboxEvents(deps);
 
@@ -145,7 +135,7 @@ describe('cancelOrder', () => {
   });
 
   it('rejects a malformed actor as VALIDATION', async () => {
-    const deps = ports();
+    const deps = memoryPorts();
     await expect(cancelOrder(deps, { orderId: 'x', actor: { customerId: '', roles: [] } })).rejects.toSatisfy(
       (error) => isLimitedCartError(error, 'VALIDATION'),
     );
@@ -158,7 +148,7 @@ describe('cancelOrder', () => {
 describe('expireHolds', () => {
   it('ends EXPIRED the lapsed orders that have no saga, and releases their stock', async () => {
     const clock = manualClock();
-    const deps = ports({ clock });
+    const deps = memoryPorts({ clock });
     const order = await placeWithoutSaga(deps, 'c1', 2);
 
     expect(await expireHolds(deps)).toEqual({ released: [], expired: [] });
@@ -174,7 +164,7 @@ describe('expireHolds', () => {
 
   it('leaves orders with a running saga to the saga', async () => {
     const clock = manualClock();
-    const deps = ports({ clock });
+    const deps = memoryPorts({ clock });
     const product = await seedProduct(deps, { stock: 2 });
     const placed = await placeOrder(deps, { customerId: 'c1', productId: product.id, quantity: 1 });
     if (!placed.ok) throw new Error('not placed');
@@ -189,7 +179,7 @@ describe('expireHolds', () => {
 
   it('also ends stale PENDING orders whose hold an earlier sweep released', async () => {
     const clock = manualClock();
-    const deps = ports({ clock });
+    const deps = memoryPorts({ clock });
     const order = await placeWithoutSaga(deps, 'c1');
     clock.advance(10 * 60_000 + 1);
     // A sweep that released the hold and crashed before ending the order.

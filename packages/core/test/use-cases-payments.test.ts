@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isLimitedCartError } from '../src/domain/errors.js';
 import type { Order } from '../src/domain/order.js';
 import { cancelOrder } from '../src/use-cases/cancel-order.js';
@@ -16,11 +16,6 @@ import {
   waitForStatus,
 } from './use-cases-fixture.js';
 
-const opened: TestPorts[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((made) => made.sagaRunner.close()));
-});
-
 interface World {
   readonly deps: TestPorts;
   readonly owner: Actor;
@@ -30,7 +25,6 @@ interface World {
 /** An order placed with its saga running and waiting for payment. */
 async function awaitingPayment(options: { inlineSaga?: boolean; quantity?: number } = {}): Promise<World> {
   const deps = memoryPorts();
-  opened.push(deps);
   const owner = shopper();
   const product = await seedProduct(deps, { stock: 5, price: 2_500 });
   const placed = await placeOrder(

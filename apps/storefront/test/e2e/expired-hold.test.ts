@@ -1,40 +1,29 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { describeInBrowser, eventually, launchBrowser, openWindow, screenshot, signIn, takePageErrors } from './browser.js';
-import { ensureBuilt } from './build.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInBrowser, eventually, openWindow, screenshot, signIn } from './browser.js';
 import { buy } from './flows.js';
-import { startTestServer, type TestServer } from './server.js';
+import { browserSuite } from './suite.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 /** Short enough to watch a hold run out, long enough to see the countdown first. */
 const PAYMENT_WINDOW_SECONDS = 10;
 
-let server: TestServer;
-let browser: Browser;
-let proxy: TcpProxy;
-
 describeInBrowser('an unpaid hold', () => {
-  beforeAll(async () => {
-    await ensureBuilt();
-    server = await startTestServer({ PAYMENT_WINDOW_SECONDS: String(PAYMENT_WINDOW_SECONDS) });
-    proxy = await startTcpProxy(server.url);
-    browser = await launchBrowser();
-  }, 120_000);
+  const suite = browserSuite({ PAYMENT_WINDOW_SECONDS: String(PAYMENT_WINDOW_SECONDS) });
+  let proxy: TcpProxy;
 
-  afterEach(() => {
-    expect(takePageErrors()).toEqual([]);
+  // Registered after the suite's hooks: starts once the server runs, and (hooks unwind in reverse) closes first.
+  beforeAll(async () => {
+    proxy = await startTcpProxy(suite.server.url);
   });
 
   afterAll(async () => {
-    await browser?.close();
     await proxy?.close();
-    await server?.stop();
   });
 
   it('expires: the countdown runs out, the stream reconnects after a dropped connection and reports EXPIRED, a reload replays the timeline', async () => {
-    const { context, page } = await openWindow(browser, proxy.url);
+    const { context, page } = await openWindow(suite.browser, proxy.url);
     try {
-      await signIn(page, server.shopper.email, server.shopper.password);
+      await signIn(page, suite.server.shopper.email, suite.server.shopper.password);
       await buy(page, 'Canvas Tote Bag', 1);
       await eventually(() => page.getByTestId('hold-countdown').textContent()).toMatch(/^Held for you: 0:(0\d|10) left to pay$/);
       await screenshot(page, 'hold-01-countdown');

@@ -1,34 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { describeInBrowser, eventually, launchBrowser, openWindow, registerShopper, screenshot, signIn, submitSignIn, takePageErrors } from './browser.js';
-import { ensureBuilt } from './build.js';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeInBrowser, eventually, registerShopper, screenshot, signIn, submitSignIn } from './browser.js';
 import { buy, uniqueEmail } from './flows.js';
-import { startTestServer, type TestServer } from './server.js';
-
-let server: TestServer;
-let browser: Browser;
+import { browserSuite } from './suite.js';
 
 describeInBrowser('role-based navigation', () => {
-  beforeAll(async () => {
-    await ensureBuilt();
-    server = await startTestServer({ PAYMENT_WINDOW_SECONDS: '300' });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterEach(() => {
-    expect(takePageErrors()).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite({ PAYMENT_WINDOW_SECONDS: '300' });
 
   const navLinks = (page: Page) => page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
   const notAllowed = (page: Page) => page.getByRole('alert').filter({ hasText: 'Not allowed' });
 
   it('shows each role only the pages it may use, and guards the rest', async () => {
-    const { context, page } = await openWindow(browser, server.url);
+    const { context, page } = await suite.openWindow();
     try {
       // Signed out: the shop only; a private page sends the visitor to sign in and back.
       await page.goto('/');
@@ -41,7 +24,7 @@ describeInBrowser('role-based navigation', () => {
       await screenshot(page, 'nav-01-anonymous-sign-in');
 
       // Shopper: shop and own orders; admin pages are refused.
-      await submitSignIn(page, server.shopper.email, server.shopper.password);
+      await submitSignIn(page, suite.server.shopper.email, suite.server.shopper.password);
       await page.waitForURL(/\/orders$/);
       await eventually(() => navLinks(page)).toEqual(['Shop', 'My orders']);
       await buy(page, 'Enamel Pin Set', 2);
@@ -51,7 +34,7 @@ describeInBrowser('role-based navigation', () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
 
       // Warehouse: stock and products (no archiving, no reconcile).
-      await signIn(page, server.warehouse.email, server.warehouse.password);
+      await signIn(page, suite.server.warehouse.email, suite.server.warehouse.password);
       await page.waitForURL(/\/warehouse$/);
       await eventually(() => navLinks(page)).toEqual(['Shop', 'Products', 'Stock']);
       await page.getByTestId('stock-table').waitFor();
@@ -64,7 +47,7 @@ describeInBrowser('role-based navigation', () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
 
       // Admin: everything.
-      await signIn(page, server.admin.email, server.admin.password);
+      await signIn(page, suite.server.admin.email, suite.server.admin.password);
       await page.waitForURL(/\/admin$/);
       await eventually(() => navLinks(page)).toEqual(['Shop', 'Dashboard', 'Products', 'All orders', 'Users & roles', 'Stock', 'Reconcile']);
       await page.goto('/admin/orders');
@@ -83,14 +66,14 @@ describeInBrowser('role-based navigation', () => {
   }, 60_000);
 
   it('an admin grants a role, and the user gets its pages at the next sign-in', async () => {
-    const admin = await openWindow(browser, server.url);
-    const staff = await openWindow(browser, server.url);
+    const admin = await suite.openWindow();
+    const staff = await suite.openWindow();
     const email = uniqueEmail('newhire');
     try {
       await registerShopper(staff.page, email, 'correct horse battery');
       await eventually(() => navLinks(staff.page)).toEqual(['Shop', 'My orders']);
 
-      await signIn(admin.page, server.admin.email, server.admin.password);
+      await signIn(admin.page, suite.server.admin.email, suite.server.admin.password);
       await admin.page.goto('/admin/users');
       const box = admin.page.getByRole('checkbox', { name: `WAREHOUSE role for ${email}` });
       await box.click();
@@ -107,9 +90,9 @@ describeInBrowser('role-based navigation', () => {
   }, 60_000);
 
   it('collapses the navigation behind a menu button on a phone', async () => {
-    const { context, page } = await openWindow(browser, server.url, { width: 390, height: 844 });
+    const { context, page } = await suite.openWindow({ width: 390, height: 844 });
     try {
-      await signIn(page, server.shopper.email, server.shopper.password);
+      await signIn(page, suite.server.shopper.email, suite.server.shopper.password);
       await page.getByTestId('product-card').first().waitFor();
       await screenshot(page, 'nav-07-phone-catalogue');
       const menu = page.getByRole('button', { name: 'Toggle navigation' });

@@ -1,34 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { describeInBrowser, eventually, launchBrowser, openWindow, registerShopper, screenshot, signIn, takePageErrors } from './browser.js';
-import { ensureBuilt } from './build.js';
+import { expect, it } from 'vitest';
+import { describeInBrowser, eventually, registerShopper, screenshot, signIn } from './browser.js';
 import { buy, payWith, stockRow, uniqueEmail } from './flows.js';
-import { startTestServer, type TestServer } from './server.js';
+import { browserSuite } from './suite.js';
 
 const TEE = 'Everyday Tee';
 
-let server: TestServer;
-let browser: Browser;
-
 describeInBrowser('shopping and restocking, in two windows', () => {
-  beforeAll(async () => {
-    await ensureBuilt();
-    server = await startTestServer({ PAYMENT_WINDOW_SECONDS: '300' });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterEach(() => {
-    expect(takePageErrors()).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite({ PAYMENT_WINDOW_SECONDS: '300' });
 
   it('a shopper buys and pays in one window while an admin restocks in another', async () => {
-    const shopper = await openWindow(browser, server.url);
-    const admin = await openWindow(browser, server.url);
+    const shopper = await suite.openWindow();
+    const admin = await suite.openWindow();
     try {
       const { page } = shopper;
       await registerShopper(page, uniqueEmail('buyer'), 'correct horse battery');
@@ -57,7 +39,7 @@ describeInBrowser('shopping and restocking, in two windows', () => {
       await screenshot(page, 'shop-04-order-awaiting-payment');
 
       // Meanwhile the admin sees the hold and restocks the tee.
-      await signIn(admin.page, server.admin.email, server.admin.password);
+      await signIn(admin.page, suite.server.admin.email, suite.server.admin.password);
       await admin.page.goto('/warehouse');
       const row = stockRow(admin.page, TEE);
       await eventually(() => row.getByTestId('held').textContent()).toBe('2');

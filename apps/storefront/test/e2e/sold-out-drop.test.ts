@@ -1,38 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { describeInBrowser, eventually, launchBrowser, openWindow, registerShopper, screenshot, signIn, takePageErrors } from './browser.js';
-import { ensureBuilt } from './build.js';
+import { expect, it } from 'vitest';
+import { describeInBrowser, eventually, registerShopper, screenshot, signIn } from './browser.js';
 import { buy, createProduct, stockRow, uniqueEmail } from './flows.js';
-import { startTestServer, type TestServer } from './server.js';
-
-let server: TestServer;
-let browser: Browser;
+import { browserSuite } from './suite.js';
 
 describeInBrowser('a limited drop', () => {
-  beforeAll(async () => {
-    await ensureBuilt();
-    server = await startTestServer({ PAYMENT_WINDOW_SECONDS: '300' });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterEach(() => {
-    expect(takePageErrors()).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite({ PAYMENT_WINDOW_SECONDS: '300' });
 
   it('a sold-out drop: the last unit is held, the next shopper is told it is sold out', async () => {
-    const admin = await openWindow(browser, server.url);
-    const first = await openWindow(browser, server.url);
-    const second = await openWindow(browser, server.url);
+    const admin = await suite.openWindow();
+    const first = await suite.openWindow();
+    const second = await suite.openWindow();
     const drop = `Midnight Drop ${Date.now().toString(36)}`;
     const upcoming = `Future Drop ${Date.now().toString(36)}`;
     try {
       // The admin creates a one-per-customer product with a single unit, and one that drops in an hour.
-      await signIn(admin.page, server.admin.email, server.admin.password);
+      await signIn(admin.page, suite.server.admin.email, suite.server.admin.password);
       await createProduct(admin.page, { name: drop, price: '250', limit: '1' });
       const inAnHour = new Date(Date.now() + 3_600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
       await createProduct(admin.page, { name: upcoming, price: '99', limit: '2', saleStartsAt: inAnHour });
@@ -44,7 +26,7 @@ describeInBrowser('a limited drop', () => {
       await eventually(() => row.getByTestId('available').textContent()).toBe('1');
 
       // The first shopper takes the only unit.
-      await signIn(first.page, server.shopper.email, server.shopper.password);
+      await signIn(first.page, suite.server.shopper.email, suite.server.shopper.password);
       await buy(first.page, drop, 1);
       await eventually(() => first.page.getByTestId('order-status').getAttribute('data-status')).toBe('PAYMENT_PENDING');
 

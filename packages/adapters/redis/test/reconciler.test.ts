@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createPostgresStockGate } from '@limitedcart/adapter-postgres';
 import { createSilentLogger, type ReserveRequest, type StockGate } from '@limitedcart/core';
-import { assertStockInvariant, waitFor } from '@limitedcart/core/testing';
+import { assertStockInvariant, reserveRequest, uniqueId, waitFor } from '@limitedcart/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,7 +16,6 @@ import { createLedgerDatabase, databaseUrl, type LedgerDatabase } from './postgr
 import { connect, deleteKeysUnder, redisUrl, uniquePrefix } from './redis-env.js';
 import { createPostgresLedgerReader } from '@limitedcart/adapter-postgres';
 
-const uid = (name: string): string => `${name}-${randomUUID()}`;
 const DAY_MS = 86_400_000;
 
 describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('stock reconciler (Redis lost its data)', () => {
@@ -29,16 +27,6 @@ describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('stock reco
   let reconciler: StockReconciler;
   const keyPrefix = uniquePrefix('reconcile');
   const drift: DriftSignal[] = [];
-
-  const request = (sku: string, overrides: Partial<ReserveRequest> = {}): ReserveRequest => ({
-    sku,
-    qty: 1,
-    orderId: uid('order'),
-    customerId: uid('customer'),
-    limitPerCustomer: 0,
-    holdUntil: new Date(Date.now() + DAY_MS),
-    ...overrides,
-  });
 
   beforeAll(async () => {
     redis = connect();
@@ -55,13 +43,13 @@ describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('stock reco
   });
 
   it('reports the loss, rebuilds counters, holds, limits and restock ops, and the tiers agree again', async () => {
-    const sku = uid('sku');
-    const opId = uid('op');
-    const customerId = uid('customer');
+    const sku = uniqueId('sku');
+    const opId = uniqueId('op');
+    const customerId = uniqueId('customer');
     await gate.restock(sku, 10, opId);
-    const held = request(sku, { customerId, limitPerCustomer: 3, qty: 2 });
-    const sold = request(sku, { customerId, limitPerCustomer: 3, qty: 1 });
-    const released = request(sku, { qty: 4 });
+    const held = reserveRequest(sku, { customerId, limitPerCustomer: 3, qty: 2 });
+    const sold = reserveRequest(sku, { customerId, limitPerCustomer: 3, qty: 1 });
+    const released = reserveRequest(sku, { qty: 4 });
     for (const req of [held, sold, released]) expect(await gate.reserve(req)).toEqual({ ok: true });
     await gate.commit(sold.orderId);
     await gate.release(released.orderId);
@@ -79,7 +67,7 @@ describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('stock reco
     expect((await reconciler.report()).map((entry) => entry.sku)).toContain(sku);
 
     // While Redis is empty the ledger alone decides, so the shop keeps selling.
-    const during = request(sku);
+    const during = reserveRequest(sku);
     expect(await gate.reserve(during)).toEqual({ ok: true });
     expect(drift.some((signal) => signal.sku === sku)).toBe(true);
 
@@ -90,7 +78,7 @@ describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('stock reco
     // The rebuilt tier itself enforces the customer's limit (2 held + 1 sold of 3): no ledger disagreement is
     // signalled. It also knows the holds and the op ids.
     drift.length = 0;
-    expect(await gate.reserve(request(sku, { customerId, limitPerCustomer: 3 }))).toEqual({ ok: false, reason: 'LIMIT_EXCEEDED' });
+    expect(await gate.reserve(reserveRequest(sku, { customerId, limitPerCustomer: 3 }))).toEqual({ ok: false, reason: 'LIMIT_EXCEEDED' });
     expect(drift).toEqual([]);
     expect(await gate.commit(held.orderId)).toEqual({ ok: true, changed: true });
     expect(await admit.holdState(held.orderId)).toBe('COMMITTED');
@@ -112,13 +100,13 @@ describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('stock reco
         if (sku !== undefined) void selfHealing.scheduleRepair(sku);
       },
     });
-    const sku = uid('self-heal');
-    await healingGate.restock(sku, 5, uid('op'));
-    const before = request(sku, { qty: 2 });
+    const sku = uniqueId('self-heal');
+    await healingGate.restock(sku, 5, uniqueId('op'));
+    const before = reserveRequest(sku, { qty: 2 });
     await healingGate.reserve(before);
     await deleteKeysUnder(redis, keyPrefix);
 
-    expect(await healingGate.reserve(request(sku))).toEqual({ ok: true });
+    expect(await healingGate.reserve(reserveRequest(sku))).toEqual({ ok: true });
     await waitFor(async () => (await selfHealing.report([sku]))[0]?.inSync, { message: 'Redis rebuilt after the drift signal' });
     expect(await admit.snapshot(sku)).toEqual({ sku, available: 2, held: 3, sold: 0, restockedTotal: 5 });
     expect(await admit.holdState(before.orderId)).toBe('HELD');
@@ -129,14 +117,14 @@ describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('stock reco
   });
 
   it('survives a Redis flush in the middle of a drop: no unit oversold, the ledger exact, tiers reconciled', async () => {
-    const sku = uid('drop');
+    const sku = uniqueId('drop');
     const initial = 200;
     const extra = 50;
     const limit = 2;
-    await gate.restock(sku, initial, uid('op'));
-    const customers = Array.from({ length: 400 }, () => uid('shopper'));
+    await gate.restock(sku, initial, uniqueId('op'));
+    const customers = Array.from({ length: 400 }, () => uniqueId('shopper'));
     const shoppers = Array.from({ length: 1500 }, (_, i) =>
-      request(sku, {
+      reserveRequest(sku, {
         customerId: customers[i % customers.length],
         limitPerCustomer: limit,
         qty: 1 + (i % 2),
@@ -181,7 +169,7 @@ describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('stock reco
       message: 'a reservation decided by the ledger alone',
     });
     // A restock lands while Redis is empty: the admit tier restarts from it alone, far from the ledger's truth.
-    await gate.restock(sku, extra, uid('op'));
+    await gate.restock(sku, extra, uniqueId('op'));
     await waitFor(() => done >= doneAtFlush + 300, { timeoutMs: 30_000, message: 'traffic on the drifted tiers' });
     expect((await reconciler.repair([sku])).map((entry) => entry.sku)).toEqual([sku]);
     const doneAtRepair = done;

@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { LimitedCartError, type ReserveRequest } from '@limitedcart/core';
-import { assertStockInvariant } from '@limitedcart/core/testing';
+import { createHash } from 'node:crypto';
+import { LimitedCartError } from '@limitedcart/core';
+import { assertStockInvariant, reserveRequest, uniqueId } from '@limitedcart/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStockGate, type RedisStockGate } from '../src/index.js';
@@ -14,22 +14,11 @@ const hashTag = (key: string): string => {
   return close > open + 1 ? key.slice(open + 1, close) : key;
 };
 
-const uid = (name: string): string => `${name}-${randomUUID()}`;
 
 describe.skipIf(redisUrl === undefined)('Redis stock gate (adapter specifics)', () => {
   let redis: Redis;
   let gate: RedisStockGate;
   const keyPrefix = uniquePrefix('gate');
-
-  const request = (sku: string, overrides: Partial<ReserveRequest> = {}): ReserveRequest => ({
-    sku,
-    qty: 1,
-    orderId: uid('order'),
-    customerId: uid('customer'),
-    limitPerCustomer: 0,
-    holdUntil: new Date(Date.now() + 86_400_000),
-    ...overrides,
-  });
 
   beforeAll(() => {
     redis = connect();
@@ -41,9 +30,9 @@ describe.skipIf(redisUrl === undefined)('Redis stock gate (adapter specifics)', 
   });
 
   it('1,000 concurrent reservations on 100 units hold exactly 100', async () => {
-    const sku = uid('hot');
-    await gate.restock(sku, 100, uid('op'));
-    const results = await Promise.all(Array.from({ length: 1000 }, () => gate.reserve(request(sku))));
+    const sku = uniqueId('hot');
+    await gate.restock(sku, 100, uniqueId('op'));
+    const results = await Promise.all(Array.from({ length: 1000 }, () => gate.reserve(reserveRequest(sku))));
     expect(results.filter((result) => result.ok)).toHaveLength(100);
     expect(results.filter((result) => !result.ok && result.reason === 'SOLD_OUT')).toHaveLength(900);
     const snapshot = await gate.snapshot(sku);
@@ -53,9 +42,9 @@ describe.skipIf(redisUrl === undefined)('Redis stock gate (adapter specifics)', 
   }, 60_000);
 
   it('keeps every key of a SKU under one hash tag, with the SKU encoded', async () => {
-    const sku = `odd{sku}:${uid('x')}`;
-    const held = request(sku, { limitPerCustomer: 5 });
-    await gate.restock(sku, 3, uid('op'));
+    const sku = `odd{sku}:${uniqueId('x')}`;
+    const held = reserveRequest(sku, { limitPerCustomer: 5 });
+    await gate.restock(sku, 3, uniqueId('op'));
     await gate.reserve(held);
     const skuKeys = (await keysUnder(redis, keyPrefix)).filter((key) => key.startsWith('{'));
     const mine = skuKeys.filter((key) => hashTag(key) === `${keyPrefix}:${encodeURIComponent(sku)}`);
@@ -65,24 +54,24 @@ describe.skipIf(redisUrl === undefined)('Redis stock gate (adapter specifics)', 
   });
 
   it('recovers from SCRIPT FLUSH by resending the script (NOSCRIPT)', async () => {
-    const sku = uid('flush');
-    await gate.restock(sku, 5, uid('op'));
-    expect(await gate.reserve(request(sku))).toEqual({ ok: true });
+    const sku = uniqueId('flush');
+    await gate.restock(sku, 5, uniqueId('op'));
+    expect(await gate.reserve(reserveRequest(sku))).toEqual({ ok: true });
     const reserveSha = createHash('sha1').update(reserveLua).digest('hex');
     expect(await redis.script('EXISTS', reserveSha)).toEqual([1]);
     await redis.script('FLUSH');
     expect(await redis.script('EXISTS', reserveSha)).toEqual([0]);
-    const again = request(sku, { qty: 2 });
+    const again = reserveRequest(sku, { qty: 2 });
     expect(await gate.reserve(again)).toEqual({ ok: true });
     expect(await gate.commit(again.orderId)).toEqual({ ok: true, changed: true });
     expect(await gate.snapshot(sku)).toEqual({ sku, available: 2, held: 1, sold: 2, restockedTotal: 5 });
   });
 
   it('rejects an order id reused for another SKU and undoes the second hold', async () => {
-    const [first, second] = [uid('a'), uid('b')];
-    await gate.restock(first, 5, uid('op'));
-    await gate.restock(second, 5, uid('op'));
-    const req = request(first);
+    const [first, second] = [uniqueId('a'), uniqueId('b')];
+    await gate.restock(first, 5, uniqueId('op'));
+    await gate.restock(second, 5, uniqueId('op'));
+    const req = reserveRequest(first);
     expect(await gate.reserve(req)).toEqual({ ok: true });
     const error = await gate.reserve({ ...req, sku: second }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(LimitedCartError);
@@ -92,8 +81,8 @@ describe.skipIf(redisUrl === undefined)('Redis stock gate (adapter specifics)', 
   });
 
   it('treats restock op ids as global: replaying one on another SKU changes nothing', async () => {
-    const [first, second] = [uid('a'), uid('b')];
-    const opId = uid('op');
+    const [first, second] = [uniqueId('a'), uniqueId('b')];
+    const opId = uniqueId('op');
     expect((await gate.restock(first, 4, opId)).applied).toBe(true);
     const replay = await gate.restock(second, 4, opId);
     expect(replay).toEqual({ applied: false, snapshot: { sku: second, available: 0, held: 0, sold: 0, restockedTotal: 0 } });
@@ -101,10 +90,10 @@ describe.skipIf(redisUrl === undefined)('Redis stock gate (adapter specifics)', 
   });
 
   it('expire sweeps in batches until nothing is due', async () => {
-    const sku = uid('expiry');
-    await gate.restock(sku, 20, uid('op'));
+    const sku = uniqueId('expiry');
+    await gate.restock(sku, 20, uniqueId('op'));
     const past = new Date(Date.now() - 1000);
-    const due = Array.from({ length: 10 }, () => request(sku, { holdUntil: past }));
+    const due = Array.from({ length: 10 }, () => reserveRequest(sku, { holdUntil: past }));
     for (const req of due) await gate.reserve(req);
     const released = await gate.expire(new Date());
     expect(released).toEqual(expect.arrayContaining(due.map((req) => req.orderId)));
@@ -112,31 +101,31 @@ describe.skipIf(redisUrl === undefined)('Redis stock gate (adapter specifics)', 
   });
 
   it('rebuild replaces a SKU with given state, holds and customer counts included', async () => {
-    const sku = uid('rebuild');
-    await gate.restock(sku, 50, uid('op'));
-    await gate.reserve(request(sku, { qty: 7 }));
-    const customerId = uid('customer');
+    const sku = uniqueId('rebuild');
+    await gate.restock(sku, 50, uniqueId('op'));
+    await gate.reserve(reserveRequest(sku, { qty: 7 }));
+    const customerId = uniqueId('customer');
     const holdUntil = new Date(Date.now() + 60_000);
-    const opId = uid('op');
+    const opId = uniqueId('op');
     await gate.rebuild(sku, {
       snapshot: { sku, available: 6, held: 2, sold: 2, restockedTotal: 10 },
       holds: [
-        { orderId: uid('held'), customerId, qty: 2, state: 'HELD', holdUntil },
-        { orderId: uid('sold'), customerId, qty: 2, state: 'COMMITTED', holdUntil },
+        { orderId: uniqueId('held'), customerId, qty: 2, state: 'HELD', holdUntil },
+        { orderId: uniqueId('sold'), customerId, qty: 2, state: 'COMMITTED', holdUntil },
       ],
       restockOpIds: [opId],
     });
     expect(await gate.snapshot(sku)).toEqual({ sku, available: 6, held: 2, sold: 2, restockedTotal: 10 });
     expect(await gate.holds(sku)).toHaveLength(2);
     // The customer's 4 units (held + sold) count against a limit of 4; the replayed op adds nothing.
-    expect(await gate.reserve(request(sku, { customerId, limitPerCustomer: 4 }))).toEqual({ ok: false, reason: 'LIMIT_EXCEEDED' });
+    expect(await gate.reserve(reserveRequest(sku, { customerId, limitPerCustomer: 4 }))).toEqual({ ok: false, reason: 'LIMIT_EXCEEDED' });
     expect((await gate.restock(sku, 10, opId)).applied).toBe(false);
     expect(await gate.expire(new Date(holdUntil.getTime() + 1))).toHaveLength(1);
   });
 
   it('refuses to rebuild from counters that break the invariant', async () => {
-    const sku = uid('bad-rebuild');
-    await gate.restock(sku, 5, uid('op'));
+    const sku = uniqueId('bad-rebuild');
+    await gate.restock(sku, 5, uniqueId('op'));
     const error = await gate
       .rebuild(sku, { snapshot: { sku, available: 5, held: 1, sold: 0, restockedTotal: 5 }, holds: [] })
       .catch((thrown: unknown) => thrown);
@@ -146,7 +135,7 @@ describe.skipIf(redisUrl === undefined)('Redis stock gate (adapter specifics)', 
 
   it('an adapter-owned client connects lazily and closes', async () => {
     const owned = createRedisStockGate({ url: redisUrl ?? '', keyPrefix: uniquePrefix('owned') });
-    expect(await owned.snapshot(uid('none'))).toBeNull();
+    expect(await owned.snapshot(uniqueId('none'))).toBeNull();
     expect(await owned.health()).toEqual({ name: 'redis-stock-gate', ok: true });
     await owned.close();
   });

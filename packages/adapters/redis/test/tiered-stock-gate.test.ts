@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createPostgresStockGate } from '@limitedcart/adapter-postgres';
-import { createSilentLogger, LimitedCartError, type ReserveRequest, type StockGate } from '@limitedcart/core';
-import { describeStockGateContract } from '@limitedcart/core/testing';
+import { createSilentLogger, LimitedCartError, type StockGate } from '@limitedcart/core';
+import { describeStockGateContract, reserveRequest, uniqueId } from '@limitedcart/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStockGate, createTieredStockGate, type DriftSignal, type RedisStockGate } from '../src/index.js';
@@ -9,7 +8,6 @@ import { createLedgerDatabase, databaseUrl, type LedgerDatabase } from './postgr
 import { connect, deleteKeysUnder, redisUrl, uniquePrefix } from './redis-env.js';
 
 const servicesUp = redisUrl !== undefined && databaseUrl !== undefined;
-const uid = (name: string): string => `${name}-${randomUUID()}`;
 
 if (servicesUp) {
   describeStockGateContract('tiered (Redis admits, Postgres confirms)', async () => {
@@ -40,16 +38,6 @@ describe.skipIf(!servicesUp)('tiered stock gate', () => {
   const keyPrefix = uniquePrefix('tiered');
   const drift: DriftSignal[] = [];
 
-  const request = (sku: string, overrides: Partial<ReserveRequest> = {}): ReserveRequest => ({
-    sku,
-    qty: 1,
-    orderId: uid('order'),
-    customerId: uid('customer'),
-    limitPerCustomer: 0,
-    holdUntil: new Date(Date.now() + 86_400_000),
-    ...overrides,
-  });
-
   /** The tiered gate over a ledger whose reserve calls are counted or replaced. */
   const tieredOver = (reserve: StockGate['reserve']) =>
     createTieredStockGate({ admit, ledger: { ...ledger, reserve }, logger: createSilentLogger(), onDrift: (signal) => drift.push(signal) });
@@ -72,9 +60,9 @@ describe.skipIf(!servicesUp)('tiered stock gate', () => {
       ledgerReserves += 1;
       return ledger.reserve(req);
     });
-    const sku = uid('drop');
-    await gate.restock(sku, 10, uid('op'));
-    const results = await Promise.all(Array.from({ length: 300 }, () => gate.reserve(request(sku))));
+    const sku = uniqueId('drop');
+    await gate.restock(sku, 10, uniqueId('op'));
+    const results = await Promise.all(Array.from({ length: 300 }, () => gate.reserve(reserveRequest(sku))));
     expect(results.filter((result) => result.ok)).toHaveLength(10);
     expect(ledgerReserves).toBe(10);
     expect(await ledger.snapshot(sku)).toEqual({ sku, available: 0, held: 10, sold: 0, restockedTotal: 10 });
@@ -83,12 +71,12 @@ describe.skipIf(!servicesUp)('tiered stock gate', () => {
 
   it('releases the Redis hold when the ledger rejects, and signals drift', async () => {
     const gate = tieredOver(ledger.reserve);
-    const sku = uid('drifted');
-    await gate.restock(sku, 2, uid('op'));
+    const sku = uniqueId('drifted');
+    await gate.restock(sku, 2, uniqueId('op'));
     // Someone sold the ledger's units without the admit tier knowing.
-    await ledger.reserve(request(sku, { qty: 2 }));
+    await ledger.reserve(reserveRequest(sku, { qty: 2 }));
     drift.length = 0;
-    expect(await gate.reserve(request(sku))).toEqual({ ok: false, reason: 'SOLD_OUT' });
+    expect(await gate.reserve(reserveRequest(sku))).toEqual({ ok: false, reason: 'SOLD_OUT' });
     expect(await admit.snapshot(sku)).toEqual({ sku, available: 2, held: 0, sold: 0, restockedTotal: 2 });
     expect(drift).toEqual([expect.objectContaining({ sku, reason: 'admit tier admitted, ledger answered SOLD_OUT' })]);
   });
@@ -98,9 +86,9 @@ describe.skipIf(!servicesUp)('tiered stock gate', () => {
     const gate = tieredOver(async () => {
       throw failure;
     });
-    const sku = uid('failing');
-    await gate.restock(sku, 3, uid('op'));
-    const req = request(sku);
+    const sku = uniqueId('failing');
+    await gate.restock(sku, 3, uniqueId('op'));
+    const req = reserveRequest(sku);
     await expect(gate.reserve(req)).rejects.toBe(failure);
     expect(await admit.snapshot(sku)).toEqual({ sku, available: 3, held: 0, sold: 0, restockedTotal: 3 });
     expect(await admit.holdState(req.orderId)).toBe('RELEASED');
@@ -108,27 +96,27 @@ describe.skipIf(!servicesUp)('tiered stock gate', () => {
 
   it('lets the ledger decide alone when Redis does not know the SKU', async () => {
     const gate = tieredOver(ledger.reserve);
-    const sku = uid('ledger-only');
-    await ledger.restock(sku, 1, uid('op'));
+    const sku = uniqueId('ledger-only');
+    await ledger.restock(sku, 1, uniqueId('op'));
     drift.length = 0;
-    expect(await gate.reserve(request(sku))).toEqual({ ok: true });
-    expect(await gate.reserve(request(sku))).toEqual({ ok: false, reason: 'SOLD_OUT' });
+    expect(await gate.reserve(reserveRequest(sku))).toEqual({ ok: true });
+    expect(await gate.reserve(reserveRequest(sku))).toEqual({ ok: false, reason: 'SOLD_OUT' });
     expect(drift.map((signal) => signal.sku)).toEqual([sku, sku]);
-    expect(await gate.reserve(request(uid('never-stocked')))).toEqual({ ok: false, reason: 'NOT_ON_SALE' });
+    expect(await gate.reserve(reserveRequest(uniqueId('never-stocked')))).toEqual({ ok: false, reason: 'NOT_ON_SALE' });
     expect(drift).toHaveLength(2);
   });
 
   it('mirrors commit, release, expire and restock onto Redis', async () => {
     const gate = tieredOver(ledger.reserve);
-    const sku = uid('mirror');
-    await gate.restock(sku, 10, uid('op'));
-    const [toCommit, toRelease] = [request(sku, { qty: 2 }), request(sku, { qty: 3 })];
-    const toExpire = request(sku, { holdUntil: new Date(Date.now() - 1000) });
+    const sku = uniqueId('mirror');
+    await gate.restock(sku, 10, uniqueId('op'));
+    const [toCommit, toRelease] = [reserveRequest(sku, { qty: 2 }), reserveRequest(sku, { qty: 3 })];
+    const toExpire = reserveRequest(sku, { holdUntil: new Date(Date.now() - 1000) });
     for (const req of [toCommit, toRelease, toExpire]) expect(await gate.reserve(req)).toEqual({ ok: true });
     expect(await gate.commit(toCommit.orderId)).toEqual({ ok: true, changed: true });
     expect(await gate.release(toRelease.orderId)).toEqual({ ok: true, changed: true });
     expect(await gate.expire(new Date())).toContain(toExpire.orderId);
-    await gate.restock(sku, 5, uid('op'));
+    await gate.restock(sku, 5, uniqueId('op'));
     const expected = { sku, available: 13, held: 0, sold: 2, restockedTotal: 15 };
     expect(await ledger.snapshot(sku)).toEqual(expected);
     expect(await admit.snapshot(sku)).toEqual(expected);

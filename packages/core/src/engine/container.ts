@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { type DependencyContainer, type InjectionToken, container as rootContainer } from 'tsyringe';
 import { LimitedCartError } from '../domain/errors.js';
 import { TOKENS } from '../ports/tokens.js';
-import type { CorePorts, PortName } from '../use-cases/ports.js';
+import type { CorePorts, PortName } from '../ports/core-ports.js';
 import type { EngineConfig } from './config.js';
 import { type FactoryDeps, isFactoryProvider, type Registration } from './plugin.js';
 

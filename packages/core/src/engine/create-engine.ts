@@ -6,7 +6,7 @@ import { oncePerEvent } from '../events/once-per-event.js';
 import { createOutboxRelay } from '../events/outbox-relay.js';
 import type { EventHandler } from '../ports/event-bus.js';
 import type { HealthReport, Lifecycle } from '../ports/small-ports.js';
-import type { CorePorts, PortName } from '../use-cases/ports.js';
+import type { CorePorts, PortName } from '../ports/core-ports.js';
 import { hasRole, resolveEngineConfig } from './config.js';
 import { buildContainer, PORT_ORDER, resolvePorts } from './container.js';
 import { memoryDefaults } from './defaults.js';

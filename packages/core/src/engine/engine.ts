@@ -1,6 +1,6 @@
 import type { InjectionToken } from 'tsyringe';
 import type { HealthReport } from '../ports/small-ports.js';
-import type { CorePorts } from '../use-cases/ports.js';
+import type { CorePorts } from '../ports/core-ports.js';
 import type { EngineConfig } from './config.js';
 import type { ExtensionRegistry } from './extensions.js';
 import type { EngineAdapters, Plugin } from './plugin.js';

@@ -1,6 +1,6 @@
 import type { InjectionToken } from 'tsyringe';
 import { validationError } from '../domain/errors.js';
-import type { PortName } from '../use-cases/ports.js';
+import type { PortName } from '../ports/core-ports.js';
 import type { EngineConfig } from './config.js';
 import { type ContainerRegistration, PORT_TOKENS } from './container.js';
 import type { ExtensionEntry } from './extensions.js';

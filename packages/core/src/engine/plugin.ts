@@ -1,7 +1,7 @@
 import type { InjectionToken } from 'tsyringe';
 import type { DomainEvent } from '../domain/events.js';
 import { LimitedCartError, validationError } from '../domain/errors.js';
-import type { CorePorts, PortName } from '../use-cases/ports.js';
+import type { CorePorts, PortName } from '../ports/core-ports.js';
 import type { EngineConfig } from './config.js';
 import type { Engine } from './engine.js';
 import type { ExtensionKey, ExtensionValue } from './extensions.js';

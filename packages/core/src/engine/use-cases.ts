@@ -21,7 +21,7 @@ import {
 } from '../use-cases/initiate-payment.js';
 import { listOrders, type ListOrdersInput } from '../use-cases/list-orders.js';
 import { placeOrder, type PlaceOrderInput, type PlaceOrderResult } from '../use-cases/place-order.js';
-import type { CorePorts } from '../use-cases/ports.js';
+import type { CorePorts } from '../ports/core-ports.js';
 import type { ProductInput } from '../use-cases/product-input.js';
 import { reindexSearch } from '../use-cases/reindex-search.js';
 import { restock, type RestockInput } from '../use-cases/restock.js';

@@ -1,3 +1,4 @@
+export * from './core-ports.js';
 export * from './event-bus.js';
 export * from './saga-runner.js';
 export * from './small-ports.js';

@@ -3,6 +3,7 @@ import type { DomainEvent } from '../domain/events.js';
 import type { NewOrder, Order, OrderStatus } from '../domain/order.js';
 import type { NewPayment, Payment, PaymentStatus } from '../domain/payment.js';
 import type { NewProduct, Product, ProductPatch } from '../domain/product.js';
+import type { CorePorts } from './core-ports.js';
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -140,13 +141,7 @@ export interface ProcessedEventStore {
 }
 
 /** Every store of one backend, as adapters hand them to the engine and the store kits. */
-export interface StoreSet {
-  readonly products: ProductStore;
-  readonly customers: CustomerStore;
-  readonly orders: OrderStore;
-  readonly payments: PaymentStore;
-  readonly idempotency: IdempotencyStore;
-  readonly outbox: OutboxStore;
-  readonly processedEvents: ProcessedEventStore;
-  readonly unitOfWork: UnitOfWork;
-}
+export type StoreSet = Pick<
+  CorePorts,
+  'products' | 'customers' | 'orders' | 'payments' | 'idempotency' | 'outbox' | 'processedEvents' | 'unitOfWork'
+>;

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LimitedCartError } from '../domain/errors.js';
-import type { ReserveRequest, StockGate, StockSnapshot } from '../ports/stock-gate.js';
+import type { StockGate, StockSnapshot } from '../ports/stock-gate.js';
+import { reserveRequest, uniqueId } from './reserve-request.js';
 
 /** Asserts the per-SKU invariant: nothing negative, `restockedTotal = available + held + sold` exactly. */
 export function assertStockInvariant(snapshot: StockSnapshot | null): asserts snapshot is StockSnapshot {
@@ -86,20 +86,10 @@ export function describeStockGateContract(
       else it(title, body, timeoutMs);
     };
 
-    const uid = (prefix: string): string => `${prefix}-${randomUUID()}`;
     const farFuture = (): Date => new Date(Date.now() + DAY_MS);
-    const request = (sku: string, overrides: Partial<ReserveRequest> = {}): ReserveRequest => ({
-      sku,
-      qty: 1,
-      orderId: uid('order'),
-      customerId: uid('customer'),
-      limitPerCustomer: 0,
-      holdUntil: farFuture(),
-      ...overrides,
-    });
     const stockedSku = async (qty: number): Promise<string> => {
-      const sku = uid('sku');
-      await gate().restock(sku, qty, uid('op'));
+      const sku = uniqueId('sku');
+      await gate().restock(sku, qty, uniqueId('op'));
       return sku;
     };
     const snapshot = async (sku: string): Promise<StockSnapshot> => {
@@ -122,7 +112,7 @@ export function describeStockGateContract(
     gateCase('concurrent reservations never oversell', async () => {
       const stock = Math.max(1, Math.floor(concurrency / 10));
       const sku = await stockedSku(stock);
-      const results = await Promise.all(Array.from({ length: concurrency }, () => gate().reserve(request(sku))));
+      const results = await Promise.all(Array.from({ length: concurrency }, () => gate().reserve(reserveRequest(sku))));
       expect(results.filter((r) => r.ok)).toHaveLength(stock);
       const rejections = results.filter((r) => !r.ok);
       expect(rejections).toHaveLength(concurrency - stock);
@@ -132,7 +122,7 @@ export function describeStockGateContract(
 
     gateCase('reserving the same order twice holds once', async () => {
       const sku = await stockedSku(10);
-      const req = request(sku, { qty: 3 });
+      const req = reserveRequest(sku, { qty: 3 });
       expect(await gate().reserve(req)).toEqual({ ok: true });
       expect(await gate().reserve(req)).toEqual({ ok: true });
       await expectCounters(sku, { available: 7, held: 3, sold: 0, restockedTotal: 10 });
@@ -141,7 +131,7 @@ export function describeStockGateContract(
 
     gateCase('concurrent reservations of one order hold once', async () => {
       const sku = await stockedSku(10);
-      const req = request(sku, { qty: 2, limitPerCustomer: 2 });
+      const req = reserveRequest(sku, { qty: 2, limitPerCustomer: 2 });
       const results = await Promise.all(Array.from({ length: 20 }, () => gate().reserve(req)));
       expect(results.every((r) => r.ok)).toBe(true);
       await expectCounters(sku, { available: 8, held: 2, sold: 0, restockedTotal: 10 });
@@ -149,17 +139,17 @@ export function describeStockGateContract(
 
     gateCase('per-customer limit holds under parallel requests', async () => {
       const sku = await stockedSku(100);
-      const customerId = uid('customer');
+      const customerId = uniqueId('customer');
       const results = await Promise.all(
-        Array.from({ length: 20 }, () => gate().reserve(request(sku, { customerId, limitPerCustomer: 2 }))),
+        Array.from({ length: 20 }, () => gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 2 }))),
       );
       expect(results.filter((r) => r.ok)).toHaveLength(2);
       expect(results.filter((r) => !r.ok && r.reason === 'LIMIT_EXCEEDED')).toHaveLength(18);
       await expectCounters(sku, { available: 98, held: 2, sold: 0, restockedTotal: 100 });
       // Another customer is not affected by the first one's limit.
-      expect(await gate().reserve(request(sku, { limitPerCustomer: 2, qty: 2 }))).toEqual({ ok: true });
+      expect(await gate().reserve(reserveRequest(sku, { limitPerCustomer: 2, qty: 2 }))).toEqual({ ok: true });
       // A single request above the limit is rejected whole.
-      expect(await gate().reserve(request(sku, { limitPerCustomer: 2, qty: 3 }))).toEqual({
+      expect(await gate().reserve(reserveRequest(sku, { limitPerCustomer: 2, qty: 3 }))).toEqual({
         ok: false,
         reason: 'LIMIT_EXCEEDED',
       });
@@ -167,11 +157,11 @@ export function describeStockGateContract(
 
     gateCase('per-customer limit counts sold units', async () => {
       const sku = await stockedSku(10);
-      const customerId = uid('customer');
-      const first = request(sku, { customerId, limitPerCustomer: 2, qty: 2 });
+      const customerId = uniqueId('customer');
+      const first = reserveRequest(sku, { customerId, limitPerCustomer: 2, qty: 2 });
       expect(await gate().reserve(first)).toEqual({ ok: true });
       expect(await gate().commit(first.orderId)).toEqual({ ok: true, changed: true });
-      expect(await gate().reserve(request(sku, { customerId, limitPerCustomer: 2 }))).toEqual({
+      expect(await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 2 }))).toEqual({
         ok: false,
         reason: 'LIMIT_EXCEEDED',
       });
@@ -180,25 +170,25 @@ export function describeStockGateContract(
 
     gateCase('released units free the customer limit', async () => {
       const sku = await stockedSku(10);
-      const customerId = uid('customer');
-      const first = request(sku, { customerId, limitPerCustomer: 2, qty: 2 });
+      const customerId = uniqueId('customer');
+      const first = reserveRequest(sku, { customerId, limitPerCustomer: 2, qty: 2 });
       expect(await gate().reserve(first)).toEqual({ ok: true });
-      expect(await gate().reserve(request(sku, { customerId, limitPerCustomer: 2 }))).toEqual({
+      expect(await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 2 }))).toEqual({
         ok: false,
         reason: 'LIMIT_EXCEEDED',
       });
       expect(await gate().release(first.orderId)).toEqual({ ok: true, changed: true });
-      expect(await gate().reserve(request(sku, { customerId, limitPerCustomer: 2, qty: 2 }))).toEqual({ ok: true });
+      expect(await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 2, qty: 2 }))).toEqual({ ok: true });
       await expectCounters(sku, { available: 8, held: 2, sold: 0, restockedTotal: 10 });
     });
 
     gateCase('limit 0 means unlimited', async () => {
       const sku = await stockedSku(30);
-      const customerId = uid('customer');
+      const customerId = uniqueId('customer');
       for (let i = 0; i < 3; i += 1) {
-        expect(await gate().reserve(request(sku, { customerId, limitPerCustomer: 0, qty: 10 }))).toEqual({ ok: true });
+        expect(await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 0, qty: 10 }))).toEqual({ ok: true });
       }
-      expect(await gate().reserve(request(sku, { customerId, limitPerCustomer: 0 }))).toEqual({
+      expect(await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 0 }))).toEqual({
         ok: false,
         reason: 'SOLD_OUT',
       });
@@ -208,13 +198,13 @@ export function describeStockGateContract(
     gateCase('expire releases due holds only', async () => {
       const sku = await stockedSku(10);
       const now = new Date();
-      const customerId = uid('customer');
+      const customerId = uniqueId('customer');
       const due = [
-        request(sku, { customerId, limitPerCustomer: 3, qty: 2, holdUntil: new Date(now.getTime() - 60_000) }),
-        request(sku, { qty: 1, holdUntil: now }),
+        reserveRequest(sku, { customerId, limitPerCustomer: 3, qty: 2, holdUntil: new Date(now.getTime() - 60_000) }),
+        reserveRequest(sku, { qty: 1, holdUntil: now }),
       ];
-      const notDue = request(sku, { qty: 3, holdUntil: new Date(now.getTime() + DAY_MS) });
-      const committed = request(sku, { qty: 1, holdUntil: new Date(now.getTime() - 60_000) });
+      const notDue = reserveRequest(sku, { qty: 3, holdUntil: new Date(now.getTime() + DAY_MS) });
+      const committed = reserveRequest(sku, { qty: 1, holdUntil: new Date(now.getTime() - 60_000) });
       for (const req of [...due, notDue, committed]) expect(await gate().reserve(req)).toEqual({ ok: true });
       expect(await gate().commit(committed.orderId)).toEqual({ ok: true, changed: true });
 
@@ -230,13 +220,13 @@ export function describeStockGateContract(
       // A second sweep finds nothing more of ours; the expired customer may buy again.
       const again = await gate().expire(now);
       expect(again.filter((id) => [...due, notDue].some((r) => r.orderId === id))).toEqual([]);
-      expect(await gate().reserve(request(sku, { customerId, limitPerCustomer: 3, qty: 3 }))).toEqual({ ok: true });
+      expect(await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 3, qty: 3 }))).toEqual({ ok: true });
     });
 
     gateCase('commit and release are idempotent', async () => {
       const sku = await stockedSku(10);
-      const toCommit = request(sku, { qty: 2 });
-      const toRelease = request(sku, { qty: 3 });
+      const toCommit = reserveRequest(sku, { qty: 2 });
+      const toRelease = reserveRequest(sku, { qty: 3 });
       await gate().reserve(toCommit);
       await gate().reserve(toRelease);
       expect(await gate().commit(toCommit.orderId)).toEqual({ ok: true, changed: true });
@@ -255,7 +245,7 @@ export function describeStockGateContract(
 
     gateCase('a released hold cannot be committed', async () => {
       const sku = await stockedSku(5);
-      const req = request(sku, { qty: 2 });
+      const req = reserveRequest(sku, { qty: 2 });
       await gate().reserve(req);
       await gate().release(req.orderId);
       expect(await gate().commit(req.orderId)).toEqual({ ok: false, state: 'RELEASED' });
@@ -264,7 +254,7 @@ export function describeStockGateContract(
 
     gateCase('a committed hold cannot be released', async () => {
       const sku = await stockedSku(5);
-      const req = request(sku, { qty: 2 });
+      const req = reserveRequest(sku, { qty: 2 });
       await gate().reserve(req);
       await gate().commit(req.orderId);
       expect(await gate().release(req.orderId)).toEqual({ ok: false, state: 'COMMITTED' });
@@ -272,29 +262,29 @@ export function describeStockGateContract(
     });
 
     gateCase('unknown orders report UNKNOWN', async () => {
-      const orderId = uid('order');
+      const orderId = uniqueId('order');
       expect(await gate().commit(orderId)).toEqual({ ok: false, state: 'UNKNOWN' });
       expect(await gate().release(orderId)).toEqual({ ok: false, state: 'UNKNOWN' });
       expect(await gate().holdState(orderId)).toBeNull();
-      expect(await gate().snapshot(uid('sku'))).toBeNull();
+      expect(await gate().snapshot(uniqueId('sku'))).toBeNull();
     });
 
     gateCase('restock is idempotent by opId', async () => {
-      const sku = uid('sku');
-      const opId = uid('op');
+      const sku = uniqueId('sku');
+      const opId = uniqueId('op');
       const first = await gate().restock(sku, 5, opId);
       expect(first).toEqual({ applied: true, snapshot: { sku, available: 5, held: 0, sold: 0, restockedTotal: 5 } });
       const replay = await gate().restock(sku, 5, opId);
       expect(replay.applied).toBe(false);
       expect(replay.snapshot).toEqual({ sku, available: 5, held: 0, sold: 0, restockedTotal: 5 });
-      const second = await gate().restock(sku, 3, uid('op'));
+      const second = await gate().restock(sku, 3, uniqueId('op'));
       expect(second.applied).toBe(true);
       await expectCounters(sku, { available: 8, held: 0, sold: 0, restockedTotal: 8 });
     });
 
     gateCase('concurrent restocks with one opId apply once', async () => {
-      const sku = uid('sku');
-      const opId = uid('op');
+      const sku = uniqueId('sku');
+      const opId = uniqueId('op');
       const results = await Promise.all(Array.from({ length: 20 }, () => gate().restock(sku, 4, opId)));
       expect(results.filter((r) => r.applied)).toHaveLength(1);
       await expectCounters(sku, { available: 4, held: 0, sold: 0, restockedTotal: 4 });
@@ -303,19 +293,19 @@ export function describeStockGateContract(
     gateCase('bad input is rejected with VALIDATION', async () => {
       const sku = await stockedSku(5);
       for (const qty of [0, -1, 1.5, Number.NaN]) {
-        await expectValidation(gate().reserve(request(sku, { qty })));
-        await expectValidation(gate().restock(sku, qty, uid('op')));
+        await expectValidation(gate().reserve(reserveRequest(sku, { qty })));
+        await expectValidation(gate().restock(sku, qty, uniqueId('op')));
       }
-      await expectValidation(gate().reserve(request('', {})));
-      await expectValidation(gate().reserve(request(sku, { orderId: '' })));
-      await expectValidation(gate().restock('', 1, uid('op')));
+      await expectValidation(gate().reserve(reserveRequest('', {})));
+      await expectValidation(gate().reserve(reserveRequest(sku, { orderId: '' })));
+      await expectValidation(gate().restock('', 1, uniqueId('op')));
       await expectValidation(gate().restock(sku, 1, ''));
       await expectCounters(sku, { available: 5, held: 0, sold: 0, restockedTotal: 5 });
     });
 
     gateCase('unknown SKU is NOT_ON_SALE', async () => {
-      const sku = uid('sku');
-      expect(await gate().reserve(request(sku))).toEqual({ ok: false, reason: 'NOT_ON_SALE' });
+      const sku = uniqueId('sku');
+      expect(await gate().reserve(reserveRequest(sku))).toEqual({ ok: false, reason: 'NOT_ON_SALE' });
       expect(await gate().snapshot(sku)).toBeNull();
     });
 
@@ -324,9 +314,9 @@ export function describeStockGateContract(
       const sku = await stockedSku(initial);
       const past = new Date(Date.now() - 60_000);
       const orders = Array.from({ length: 150 }, (_, i) =>
-        request(sku, { qty: 1 + (i % 3), holdUntil: i % 5 === 0 ? past : farFuture() }),
+        reserveRequest(sku, { qty: 1 + (i % 3), holdUntil: i % 5 === 0 ? past : farFuture() }),
       );
-      const restocks = Array.from({ length: 10 }, (_, i) => ({ qty: 5, opId: uid(`storm-${i}`) }));
+      const restocks = Array.from({ length: 10 }, (_, i) => ({ qty: 5, opId: uniqueId(`storm-${i}`) }));
       const snapshots: StockSnapshot[] = [];
       const tasks: Promise<unknown>[] = orders.map(async (req, i) => {
         const result = await gate().reserve(req);

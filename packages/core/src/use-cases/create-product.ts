@@ -1,7 +1,7 @@
 import type { Product } from '../domain/product.js';
 import { syncCatalogue } from './catalogue-sync.js';
 import { productChangedEvent } from '../events/builders.js';
-import type { CorePorts } from './ports.js';
+import type { CorePorts } from '../ports/core-ports.js';
 import { type ProductInput, parseNewProduct } from './product-input.js';
 
 export type ProductWriteDeps = Pick<CorePorts, 'unitOfWork' | 'priceCache' | 'searchIndex' | 'clock' | 'logger'>;

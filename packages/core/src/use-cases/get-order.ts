@@ -1,6 +1,7 @@
 import { notFound } from '../domain/errors.js';
 import type { Order } from '../domain/order.js';
-import { type Actor, type CorePorts, isAdmin } from './ports.js';
+import type { CorePorts } from '../ports/core-ports.js';
+import { type Actor, isAdmin } from './ports.js';
 import { requireActor, requireObject, requireString } from './validate.js';
 
 export interface GetOrderInput {

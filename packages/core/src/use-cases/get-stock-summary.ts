@@ -1,6 +1,6 @@
 import { notFound, validationError } from '../domain/errors.js';
 import type { Product } from '../domain/product.js';
-import type { CorePorts } from './ports.js';
+import type { CorePorts } from '../ports/core-ports.js';
 import { requireString } from './validate.js';
 
 export interface StockSummaryLine {

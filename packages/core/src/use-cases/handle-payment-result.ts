@@ -4,7 +4,7 @@ import type { Payment, PaymentStatus } from '../domain/payment.js';
 import type { SagaSignal } from '../ports/saga-runner.js';
 import { createOrderSagaActivities } from '../saga-activities.js';
 import { handleLateSignal } from '../saga/order-saga.js';
-import type { CorePorts } from './ports.js';
+import type { CorePorts } from '../ports/core-ports.js';
 import { optionalString, requireObject, requireOneOf, requireString } from './validate.js';
 
 export const PAYMENT_OUTCOMES = ['succeeded', 'declined', 'error'] as const;

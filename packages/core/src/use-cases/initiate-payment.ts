@@ -3,7 +3,8 @@ import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Money } from '../domain/money.js';
 import type { OrderStatus } from '../domain/order.js';
-import type { Actor, CorePorts } from './ports.js';
+import type { CorePorts } from '../ports/core-ports.js';
+import type { Actor } from './ports.js';
 import { requireActor, requireObject, requireString } from './validate.js';
 
 export interface InitiatePaymentInput {

@@ -1,6 +1,7 @@
 import { ORDER_STATUSES, type Order, type OrderStatus } from '../domain/order.js';
 import type { Page } from '../ports/stores.js';
-import { type Actor, type CorePorts, isAdmin } from './ports.js';
+import type { CorePorts } from '../ports/core-ports.js';
+import { type Actor, isAdmin } from './ports.js';
 import { optionalString, requireActor, requireInteger, requireObject, requireOneOf } from './validate.js';
 
 export interface ListOrdersInput {

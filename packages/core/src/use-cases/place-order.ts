@@ -4,7 +4,7 @@ import { multiply } from '../domain/money.js';
 import type { Order } from '../domain/order.js';
 import { toPricedProduct } from '../ports/small-ports.js';
 import type { PricedProduct } from '../ports/small-ports.js';
-import type { CorePorts } from './ports.js';
+import type { CorePorts } from '../ports/core-ports.js';
 import { orderPlacedEvent } from '../events/builders.js';
 import { requireInteger, requireObject, requireString } from './validate.js';
 

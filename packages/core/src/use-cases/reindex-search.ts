@@ -1,4 +1,4 @@
-import type { CorePorts } from './ports.js';
+import type { CorePorts } from '../ports/core-ports.js';
 
 export type ReindexSearchDeps = Pick<CorePorts, 'products' | 'searchIndex'>;
 

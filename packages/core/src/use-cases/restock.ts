@@ -1,7 +1,7 @@
 import { notFound } from '../domain/errors.js';
 import type { RestockResult } from '../ports/stock-gate.js';
 import { productChangedEvent } from '../events/builders.js';
-import type { CorePorts } from './ports.js';
+import type { CorePorts } from '../ports/core-ports.js';
 import { requireInteger, requireObject, requireString } from './validate.js';
 
 export interface RestockInput {

@@ -1,5 +1,5 @@
 import { isOnSale, type Product } from '../domain/product.js';
-import type { CorePorts } from './ports.js';
+import type { CorePorts } from '../ports/core-ports.js';
 import { requireInteger, requireObject, requireText } from './validate.js';
 
 export interface SearchProductsInput {

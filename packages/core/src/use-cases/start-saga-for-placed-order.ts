@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../domain/events.js';
 import { EVENT_TYPES } from '../events/builders.js';
 import { isTerminal } from '../domain/order.js';
-import type { CorePorts } from './ports.js';
+import type { CorePorts } from '../ports/core-ports.js';
 import { requireDate, requireObject, requireString } from './validate.js';
 
 export type StartSagaDeps = Pick<CorePorts, 'sagaRunner' | 'orders' | 'logger'>;

@@ -2,6 +2,7 @@ import { Button, Group, NumberInput, Stack, Switch, Textarea, TextInput } from '
 import { type FormEvent, useState } from 'react';
 import type { Product, ProductFields } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { useAction } from '../../hooks/use-action.js';
 
 /** `datetime-local` wants local "YYYY-MM-DDTHH:mm"; the API wants an ISO instant. */
 const toLocalInput = (iso: string | null): string => {
@@ -27,27 +28,20 @@ export function ProductForm({
   const [limit, setLimit] = useState<number | string>(product?.maxQuantityPerCustomer ?? 1);
   const [active, setActive] = useState(product?.active ?? true);
   const [saleStart, setSaleStart] = useState(toLocalInput(product?.saleStartsAt ?? null));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit({
+    void save.run(() =>
+      onSubmit({
         name: name.trim(),
         description,
         price: { amount: Math.round(Number(price) * 100), currency: 'USD' },
         maxQuantityPerCustomer: Number(limit) || 0,
         active,
         saleStartsAt: fromLocalInput(saleStart),
-      });
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+      }),
+    );
   };
 
   return (
@@ -75,12 +69,12 @@ export function ProductForm({
           onChange={(e) => setSaleStart(e.currentTarget.value)}
         />
         <Switch label="Active (visible in the shop)" checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />
-        <ErrorAlert error={error} title="Could not save" />
+        <ErrorAlert error={save.error} title="Could not save" />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
             Cancel
           </Button>
-          <Button type="submit" loading={busy}>
+          <Button type="submit" loading={save.pending}>
             Save
           </Button>
         </Group>

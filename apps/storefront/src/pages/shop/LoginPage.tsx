@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { User } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { useAction } from '../../hooks/use-action.js';
 import { useSession } from '../../session/session.js';
 
 /** Where a user lands after signing in without a `next`: the first page of their main role. */
@@ -15,22 +16,15 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const signIn = useAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void signIn.run(async () => {
       const user = await login(email, password);
       const next = params.get('next');
       navigate(next?.startsWith('/') && !next.startsWith('//') ? next : homeOf(user), { replace: true });
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -47,8 +41,8 @@ export function LoginPage() {
           onChange={(e) => setPassword(e.currentTarget.value)}
           required
         />
-        <ErrorAlert error={error} title="Could not sign in" />
-        <Button type="submit" loading={busy}>
+        <ErrorAlert error={signIn.error} title="Could not sign in" />
+        <Button type="submit" loading={signIn.pending}>
           Sign in
         </Button>
         <Text size="sm">

@@ -5,6 +5,7 @@ import { payments } from '../../api/endpoints.js';
 import { isApiError } from '../../api/problem.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { formatMoney } from '../../components/format.js';
+import { useAction } from '../../hooks/use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
 
 /** The mock gateway's documented test cards. */
@@ -24,8 +25,7 @@ export function PayPage() {
   const [expMonth, setExpMonth] = useState<number>(12);
   const [expYear, setExpYear] = useState<number>(new Date().getFullYear() + 2);
   const [cvc, setCvc] = useState('123');
-  const [paying, setPaying] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const payment = useAction();
   const [paid, setPaid] = useState(false);
 
   if (link.error && !link.data) return <ErrorAlert error={link.error} title="Payment link not found" />;
@@ -33,21 +33,16 @@ export function PayPage() {
   const { orderId, amount, status } = link.data;
   const payable = status === 'INITIATED' || status === 'ERROR';
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setPaying(true);
-    setError(null);
-    try {
+    void payment.run(async () => {
       await payments.process(token, { number: card.replaceAll(/\s/g, ''), expMonth, expYear, cvc, holder });
       setPaid(true);
       navigate(`/orders/${orderId}`);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setPaying(false);
-    }
+    });
   };
 
+  const { error } = payment;
   const declined = isApiError(error, 'PAYMENT_DECLINED');
   return (
     <Stack gap="md" maw={520}>
@@ -91,7 +86,7 @@ export function PayPage() {
             <NumberInput label="Exp. year" min={2000} max={2100} value={expYear} onChange={(v) => setExpYear(Number(v) || 2030)} required />
             <TextInput label="CVC" value={cvc} onChange={(e) => setCvc(e.currentTarget.value)} required maxLength={4} autoComplete="cc-csc" />
           </Group>
-          <Button type="submit" loading={paying} disabled={!payable || paid} size="md">
+          <Button type="submit" loading={payment.pending} disabled={!payable || paid} size="md">
             Pay {formatMoney(amount)}
           </Button>
           {declined ? (

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { auth } from '../../api/endpoints.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { useAction } from '../../hooks/use-action.js';
 import { useSession } from '../../session/session.js';
 
 const MIN_PASSWORD = 8;
@@ -13,22 +14,15 @@ export function RegisterPage() {
   const navigate = useNavigate();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const register = useAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void register.run(async () => {
       await auth.register(email, password);
       await login(email, password);
       navigate('/', { replace: true });
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -47,8 +41,8 @@ export function RegisterPage() {
           onChange={(e) => setPassword(e.currentTarget.value)}
           required
         />
-        <ErrorAlert error={error} title="Could not create the account" />
-        <Button type="submit" loading={busy}>
+        <ErrorAlert error={register.error} title="Could not create the account" />
+        <Button type="submit" loading={register.pending}>
           Create account
         </Button>
         <Text size="sm">

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { inventory } from '../../api/endpoints.js';
 import type { ReconcileReport, StockLevel } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { useAction } from '../../hooks/use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
 
 const triple = (level: StockLevel | null) => (level ? `${level.available} / ${level.held} / ${level.sold}` : '—');
@@ -13,22 +14,14 @@ export function ReconcilePage() {
   // The report speaks in SKUs; the stock lines say which product each SKU is.
   const lines = useResource(() => inventory.stock(), []);
   const nameOf = new Map((lines.data?.items ?? []).map((line) => [line.sku, line.name]));
-  const [repairing, setRepairing] = useState(false);
   const [repaired, setRepaired] = useState<ReconcileReport | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const repair = useAction();
 
-  const repair = async () => {
-    setRepairing(true);
-    setError(null);
-    try {
+  const runRepair = () =>
+    repair.run(async () => {
       setRepaired(await inventory.repair());
       await report.reload();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setRepairing(false);
-    }
-  };
+    });
 
   const data = report.data;
   return (
@@ -39,7 +32,7 @@ export function ReconcilePage() {
           <Button variant="default" onClick={() => void report.reload()}>
             Check again
           </Button>
-          <Button color="orange" onClick={repair} loading={repairing} disabled={!data}>
+          <Button color="orange" onClick={runRepair} loading={repair.pending} disabled={!data}>
             Repair drift
           </Button>
         </Group>
@@ -47,7 +40,7 @@ export function ReconcilePage() {
       <Text size="sm" c="dimmed">
         Compares the admission gate with the stock ledger (available / held / sold). Repair rebuilds the gate from the ledger.
       </Text>
-      <ErrorAlert error={report.error ?? error} title="Reconcile failed" />
+      <ErrorAlert error={report.error ?? repair.error} title="Reconcile failed" />
       {repaired && (
         <Alert color="green" title="Repair done" data-testid="repair-result">
           {repaired.skus.filter((sku) => !sku.inSync).length} SKU(s) were out of sync before the repair.
