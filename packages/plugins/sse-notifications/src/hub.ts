@@ -54,7 +54,10 @@ export function createNotificationHub({ retainPerCustomer = 100, maxCustomers = 
         for (const notification of retained.slice(from + 1)) listener(notification);
       }
       let set = listeners.get(customerId);
-      if (!set) listeners.set(customerId, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        listeners.set(customerId, set);
+      }
       set.add(listener);
       connected++;
       return () => {
