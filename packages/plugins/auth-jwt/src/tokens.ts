@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { type Role, ROLES, LimitedCartError } from '@limitedcart/core';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { verifyHs256 } from './hs256-verify.js';
 import { AUTH_DEFAULTS, type AuthOptions, type TokenAlgorithm } from './options.js';
 
 /** Who is calling, as proven by a verified access token. */
@@ -41,6 +42,21 @@ export function createTokenService(options: AuthOptions): TokenService {
   const { signingKey, verifyingKey } = importKeys(algorithm, options.key);
   const verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
 
+  const verifyPayload = async (token: string): Promise<Record<string, unknown>> => {
+    if (algorithm === 'HS256') {
+      const result = verifyHs256(token, verifyingKey as Uint8Array, { issuer, audience, now: Math.floor(Date.now() / 1000) });
+      if (result.ok) return result.payload;
+      throw new LimitedCartError('UNAUTHENTICATED', result.reason === 'EXPIRED' ? 'access token expired' : 'invalid access token');
+    }
+    const { payload } = await jwtVerify(token, verifyingKey, {
+      algorithms: [algorithm],
+      issuer,
+      audience,
+      requiredClaims: ['exp', 'iat', 'sub'],
+    });
+    return payload;
+  };
+
   return {
     async issue(principal) {
       const accessToken = await new SignJWT({ email: principal.email, roles: [...principal.roles] })
@@ -59,12 +75,7 @@ export function createTokenService(options: AuthOptions): TokenService {
       if (cached && cached.expiresAtMs > Date.now()) return cached.principal;
       if (cached) verified.delete(token);
       try {
-        const { payload } = await jwtVerify(token, verifyingKey, {
-          algorithms: [algorithm],
-          issuer,
-          audience,
-          requiredClaims: ['exp', 'iat', 'sub'],
-        });
+        const payload = await verifyPayload(token);
         const roles = Array.isArray(payload.roles) ? payload.roles.filter(isRole) : [];
         if (typeof payload.sub !== 'string' || typeof payload.email !== 'string' || typeof payload.exp !== 'number') {
           throw new LimitedCartError('UNAUTHENTICATED', 'access token is missing required claims');
