@@ -1,0 +1,133 @@
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+
+export const PROFILES = ['embedded', 'redis', 'distributed'] as const;
+export type DropProfile = (typeof PROFILES)[number];
+
+/** How shoppers get their accounts and tokens before the clock starts. */
+export const SETUPS = ['seed', 'http'] as const;
+export type ShopperSetup = (typeof SETUPS)[number];
+
+export interface DropOptions {
+  readonly profile: DropProfile;
+  /** Units restocked on the drop product. */
+  readonly units: number;
+  /** Shoppers, each trying once until answered. */
+  readonly shoppers: number;
+  /** Keep-alive connections of the load generator (split over its threads). */
+  readonly connections: number;
+  /** Upper bound of the firing phase in seconds; it ends earlier once every shopper is answered. */
+  readonly durationSeconds: number;
+  /** Server processes (node:cluster workers sharing one port). */
+  readonly processes: number;
+  /** Worker threads of the load generator. */
+  readonly loadThreads: number;
+  /** Requests sent to a sold-out warm-up product (and to the ceiling) before the measured phase. */
+  readonly warmupRequests: number;
+  readonly setup: ShopperSetup;
+  /** Run the server processes under `node --cpu-prof` and summarise the profiles. */
+  readonly cpuProf: boolean;
+  readonly skipCeiling: boolean;
+  /** Seconds to wait for every accepted order to reach PAYMENT_PENDING. */
+  readonly drainTimeoutSeconds: number;
+  readonly quick: boolean;
+  /** Keep the run's schema / data dir / Redis keys afterwards (default: removed). */
+  readonly keep: boolean;
+  readonly resultsDir: string;
+}
+
+export const USAGE = `pnpm bench:drop [options]
+
+  --profile embedded|redis|distributed   server profile (default embedded)
+  --units N            units of the drop (default 1000)
+  --shoppers N         shoppers, one order each, retried until answered (default 20000)
+  --connections N      load-generator connections (default 512)
+  --duration S         upper bound of the firing phase in seconds (default 10)
+  --processes N|cores  server processes behind one port (default 1; "cores" = one per core)
+  --load-threads N     load-generator worker threads (default: one per core, at most 4)
+  --warmup N           warm-up requests against a sold-out product / the ceiling (default 2000)
+  --setup seed|http    shopper accounts: seeded through the customer store + tokens issued with the
+                       server's key (default), or registered and logged in over HTTP
+  --cpu-prof           run the server under node --cpu-prof and print the top self-time functions
+  --no-ceiling         skip the bare-Hono ceiling run
+  --drain-timeout S    wait this long for accepted orders to reach PAYMENT_PENDING (default 60)
+  --keep               keep the run's schema / data dir / Redis keys
+  --results DIR        where JSON, SVG and profiles go (default bench/results)
+  --quick              CI mode: 100 units, 400 shoppers, 64 connections, 200 warm-up requests, 1 process;
+                       exits non-zero on any oversell, undersell, error or invariant failure
+`;
+
+/** Thrown for a bad command line; main prints it with the usage and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const positiveInt = (name: string, value: string | undefined, fallback: number, { allowZero = false } = {}): number => {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < (allowZero ? 0 : 1)) {
+    throw new UsageError(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${value}"`);
+  }
+  return number;
+};
+
+const oneOf = <T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T => {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
+};
+
+export function parseDropOptions(argv: readonly string[], defaultResultsDir: string): DropOptions {
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        profile: { type: 'string' },
+        units: { type: 'string' },
+        shoppers: { type: 'string' },
+        connections: { type: 'string' },
+        duration: { type: 'string' },
+        processes: { type: 'string' },
+        'load-threads': { type: 'string' },
+        warmup: { type: 'string' },
+        setup: { type: 'string' },
+        'cpu-prof': { type: 'boolean' },
+        'no-ceiling': { type: 'boolean' },
+        'drain-timeout': { type: 'string' },
+        keep: { type: 'boolean' },
+        results: { type: 'string' },
+        quick: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) throw new UsageError('');
+  const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const quick = values.quick === true;
+  const cores = availableParallelism();
+  const processesFlag = str('processes');
+  const processes = processesFlag === 'cores' ? cores : positiveInt('processes', processesFlag, 1);
+  return {
+    profile: oneOf('profile', str('profile'), PROFILES, 'embedded'),
+    units: positiveInt('units', str('units'), quick ? 100 : 1000),
+    shoppers: positiveInt('shoppers', str('shoppers'), quick ? 400 : 20_000),
+    connections: positiveInt('connections', str('connections'), quick ? 64 : 512),
+    durationSeconds: positiveInt('duration', str('duration'), quick ? 20 : 10),
+    processes,
+    loadThreads: positiveInt('load-threads', str('load-threads'), Math.min(4, cores)),
+    warmupRequests: positiveInt('warmup', str('warmup'), quick ? 200 : 2000, { allowZero: true }),
+    setup: oneOf('setup', str('setup'), SETUPS, 'seed'),
+    cpuProf: values['cpu-prof'] === true,
+    skipCeiling: values['no-ceiling'] === true,
+    drainTimeoutSeconds: positiveInt('drain-timeout', str('drain-timeout'), 60),
+    quick,
+    keep: values.keep === true,
+    resultsDir: str('results') ?? defaultResultsDir,
+  };
+}
