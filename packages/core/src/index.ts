@@ -9,3 +9,4 @@ export * from './ports/index.js';
 export * from './saga/index.js';
 export * from './use-cases/index.js';
 export * from './saga-activities.js';
+export * from './stock/sold-out-cache.js';

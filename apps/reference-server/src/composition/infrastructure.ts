@@ -15,6 +15,12 @@ export interface Infrastructure {
   readonly adapters: Partial<EngineAdapters>;
   /** Whether the engine ships the outbox to the bus itself (false when the bus reads the outbox). */
   readonly relay: boolean;
+  /**
+   * Whether an order starts its saga inside the request (engine `startSagaInline`). False when the event bus
+   * delivers `order.placed` durably and promptly by itself (Postgres LISTEN/NOTIFY): the subscriber starts the saga
+   * moments later, and the request does not pay for the saga runner's commits. Default true.
+   */
+  readonly startSagaInline?: boolean;
   /** Plugins that open and probe the adapters (pg-boss runner, pool health). */
   readonly plugins: readonly Plugin[];
   /**

@@ -23,6 +23,9 @@ export function withKafka(base: Infrastructure, config: ServerConfig, logger: Lo
     ...base,
     adapters: { ...base.adapters, eventBus },
     relay: true,
+    // order.placed reaches the saga starter only after the relay's next poll and a Kafka round trip: start the
+    // saga inline so a new order moves to PAYMENT_PENDING without waiting for that hop.
+    startSagaInline: true,
     notificationsBus: () => notificationsBus,
     summary: { ...base.summary, eventBus: 'kafka (outbox relayed)' },
   };

@@ -6,7 +6,7 @@ import {
   migrate,
 } from '@limitedcart/adapter-postgres';
 import { createPgBossSagaRunner, type PgBossSagaRunner } from '@limitedcart/adapter-pg-boss';
-import { createOrderSagaActivities, definePlugin, type FactoryDeps, type Logger } from '@limitedcart/core';
+import { createOrderSagaActivities, definePlugin, type FactoryDeps, type Logger, withSoldOutCache } from '@limitedcart/core';
 import type { ServerConfig } from '../config.js';
 import { createMemoryRateLimiter } from '../http/rate-limit.js';
 import { createLedgerReconciliation } from '../http/reconciliation.js';
@@ -14,6 +14,13 @@ import { Closers, type Infrastructure, type StorageProfile } from './infrastruct
 import { withKafka } from './kafka.js';
 import { withRedis } from './redis.js';
 import { withTemporal } from './temporal.js';
+
+/**
+ * How long this process repeats a SOLD_OUT answer without asking Postgres. Releases, expiries and restocks made
+ * by this process take effect at once; one made by another replica makes its units sellable here at most this
+ * much later.
+ */
+const SOLD_OUT_CACHE_MS = 250;
 
 export interface PostgresInfrastructureOptions {
   readonly databaseUrl: string;
@@ -44,7 +51,11 @@ export async function postgresInfrastructure(
     const busErrors = (error: unknown, context: { topic?: string; group?: string }) =>
       logger.warn('event bus fault (recovering)', { ...context, error });
     const stores = createPostgresStores({ pool, schema });
-    const ledgerGate = createPostgresStockGate({ pool, schema });
+    // Reservations commit without waiting for the log flush: every accepted reservation is followed by the order
+    // row's commit in this same database, and the unit of work answers only after the log is flushed past it,
+    // so no order is acknowledged on a reservation that could be lost. A lost unflushed reservation without an
+    // order is only stock returned. Rejections write nothing.
+    const ledgerGate = createPostgresStockGate({ pool, schema, durableReservations: false });
     const eventBus = createPostgresEventBus({ pool, schema, onError: busErrors });
     // Per-process groups (SSE, catalogue) on their own bus instance, starting at the newest event.
     const notificationsBus = createPostgresEventBus({ pool, schema, startFrom: 'latest', onError: busErrors });
@@ -81,8 +92,12 @@ export async function postgresInfrastructure(
 
     const base: Infrastructure = {
       profile: options.profile,
-      adapters: { ...stores, stockGate: ledgerGate, eventBus, sagaRunner },
+      // Once a SKU is sold out, further attempts are answered from memory (see SOLD_OUT_CACHE_MS).
+      adapters: { ...stores, stockGate: withSoldOutCache(ledgerGate, { ttlMs: SOLD_OUT_CACHE_MS }), eventBus, sagaRunner },
       relay: false,
+      // LISTEN/NOTIFY wakes the order.placed subscriber as soon as the order commits, so the request leaves the
+      // saga start to it (and the subscriber no longer repeats a start the request already made).
+      startSagaInline: false,
       plugins: [postgresPlugin],
       notificationsBus: () => notificationsBus,
       rateLimiter: createMemoryRateLimiter(),

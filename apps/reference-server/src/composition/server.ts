@@ -13,6 +13,7 @@ import { createApp } from '../app.js';
 import { profileOf, type ServerConfig } from '../config.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { createHttpMetrics } from '../http/metrics.js';
+import { createSagaPrestart } from '../http/saga-prestart.js';
 import { opsRoutes } from '../routes/ops.js';
 import { type SeedResult, seedDemo } from '../seed.js';
 import { embeddedInfrastructure } from './embedded.js';
@@ -111,6 +112,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         sweepIntervalMs: config.HOLD_SWEEP_INTERVAL_MS,
         roles,
         relay: infrastructure.relay,
+        ...(infrastructure.startSagaInline === undefined ? {} : { startSagaInline: infrastructure.startSagaInline }),
       },
     });
   } catch (error) {
@@ -155,6 +157,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     isAccepting: () => accepting,
     storefrontDir,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...(infrastructure.startSagaInline === false
+      ? { sagaPrestart: createSagaPrestart(engine.ports.sagaRunner, logger.child({ component: 'saga-prestart' })) }
+      : {}),
   };
 
   let unsubscribeLive: (() => Promise<void>) | null = null;

@@ -23,7 +23,12 @@ export function createMemoryRateLimiter({ now = () => Date.now(), maxKeys = 100_
   return {
     async hit(key, limit, windowMs) {
       const at = now();
-      const recent = (hits.get(key) ?? []).filter((time) => time > at - windowMs);
+      // Hits are appended in time order, so the expired ones are a prefix: dropping it in place keeps a hit
+      // O(expired) rather than copying the whole window (which holds tens of thousands of hits under a high limit).
+      const recent = hits.get(key) ?? [];
+      let expired = 0;
+      while (expired < recent.length && recent[expired]! <= at - windowMs) expired += 1;
+      if (expired > 0) recent.splice(0, expired);
       if (recent.length >= limit) {
         hits.set(key, recent);
         return { allowed: false, remaining: 0, resetMs: Math.max(1, recent[0]! + windowMs - at) };

@@ -104,6 +104,7 @@ export function orderRoutes(deps: AppDeps) {
         }
         metrics.orderOutcome('accepted');
         const { order } = result;
+        deps.sagaPrestart?.(order);
         return {
           status: 202,
           body: { orderId: order.id, status: order.status, holdUntil: order.holdUntil.toISOString(), total: order.total },

@@ -1,5 +1,5 @@
 import type { DomainEvent, OutboxRecord } from '@limitedcart/core';
-import type { ClientBase } from 'pg';
+import { type ClientBase, escapeLiteral } from 'pg';
 import { resolveSchema } from './options.js';
 import { type Executor, inTransaction, isPool, query, type TableNames, tableNames, toNumber } from './sql.js';
 
@@ -28,10 +28,13 @@ export const toOutboxRecord = (row: OutboxRow): OutboxRecord => ({
   },
 });
 
+/** Key of the advisory lock that appenders to one schema's outbox take until commit. */
+const outboxLockKey = (schema: string): string => `limitedcart.outbox.${schema}`;
+
 const appendRows = async (client: ClientBase, t: TableNames, schema: string, events: readonly DomainEvent[]) => {
   // Appenders take turns from here to commit, so positions become visible in order: a subscriber that has
   // read position N can never later find a committed N-1. Keyed per schema so isolated schemas do not contend.
-  await query(client, 'lock outbox', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`limitedcart.outbox.${schema}`]);
+  await query(client, 'lock outbox', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [outboxLockKey(schema)]);
   await query(
     client,
     'append to outbox',
@@ -54,6 +57,25 @@ const appendRows = async (client: ClientBase, t: TableNames, schema: string, eve
     notifyChannel(schema),
     [...new Set(events.map((e) => e.topic))],
   ]);
+};
+
+/**
+ * The append of `events` as SQL text with inlined literals (lock, insert, notify; the same effect as
+ * `appendRows`), for a caller that sends it together with its COMMIT as one simple-protocol message: the outbox
+ * lock is then taken and released inside the server, never held while a reply travels to Node and back.
+ * Every value goes through `escapeLiteral`. Empty for no events.
+ */
+export const appendStatements = (t: TableNames, schema: string, events: readonly DomainEvent[]): string => {
+  if (events.length === 0) return '';
+  const rows = events.map((e) =>
+    [e.id, e.topic, e.type, e.aggregateId, JSON.stringify(e.payload), e.occurredAt].map(escapeLiteral).join(', '),
+  );
+  const topics = [...new Set(events.map((e) => e.topic))];
+  return [
+    `SELECT pg_advisory_xact_lock(hashtextextended(${escapeLiteral(outboxLockKey(schema))}, 0))`,
+    `INSERT INTO ${t.outbox} (event_id, topic, type, aggregate_id, payload, occurred_at) VALUES (${rows.join('), (')}) ON CONFLICT (event_id) DO NOTHING`,
+    ...topics.map((topic) => `SELECT pg_notify(${escapeLiteral(notifyChannel(schema))}, ${escapeLiteral(topic)})`),
+  ].join('; ');
 };
 
 /** Appends on a pool (own transaction) or on a client inside the caller's transaction; see `appendToOutbox`. */

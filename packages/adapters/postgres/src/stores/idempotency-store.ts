@@ -1,5 +1,7 @@
 import type { IdempotencyRecord, IdempotencyStore } from '@limitedcart/core';
-import { type Executor, query, type TableNames } from '../sql.js';
+import { escapeLiteral, type QueryResult } from 'pg';
+import { toLimitedCartError } from '../errors.js';
+import { type Executor, isPool, query, type TableNames } from '../sql.js';
 
 interface IdempotencyRow {
   scope: string;
@@ -18,18 +20,35 @@ const toRecord = (row: IdempotencyRow): IdempotencyRecord => ({
   createdAt: row.created_at,
 });
 
+/**
+ * Inserts the claim; true when this call made it. On the pool the claim commits without waiting for the log
+ * flush, which saves the request one flush wait: a claim only matters together with what the request does next,
+ * and everything after it that must survive a crash (the order, the completed response) commits durably later in
+ * the same log, which flushes the claim too. A claim lost in a crash belonged to a request that was never
+ * answered, so its retry simply claims again. Inside a caller's transaction the caller's commit decides.
+ */
+const insertClaim = async (db: Executor, t: TableNames, scope: string, key: string, requestHash: string): Promise<boolean> => {
+  const insert = `INSERT INTO ${t.idempotencyKeys} (scope, key, request_hash)`;
+  const onConflict = 'ON CONFLICT (scope, key) DO NOTHING RETURNING scope';
+  if (!isPool(db)) {
+    return (await query(db, 'claim idempotency key', `${insert} VALUES ($1, $2, $3) ${onConflict}`, [scope, key, requestHash])).length > 0;
+  }
+  // SET LOCAL needs the simple protocol (one message, one implicit transaction), hence escaped literals.
+  const values = [scope, key, requestHash].map(escapeLiteral).join(', ');
+  try {
+    const results = (await db.query(`SET LOCAL synchronous_commit = off; ${insert} VALUES (${values}) ${onConflict}`)) as unknown as QueryResult[];
+    return (results[1]?.rowCount ?? 0) > 0;
+  } catch (error) {
+    throw toLimitedCartError(error, 'claim idempotency key');
+  }
+};
+
 export const createIdempotencyStore = (db: Executor, t: TableNames): IdempotencyStore => ({
   async claim(scope, key, requestHash) {
     // Insert-or-read loops because the existing claim can be abandoned between the two statements.
     for (;;) {
-      const inserted = await query(
-        db,
-        'claim idempotency key',
-        `INSERT INTO ${t.idempotencyKeys} (scope, key, request_hash) VALUES ($1, $2, $3)
-         ON CONFLICT (scope, key) DO NOTHING RETURNING scope`,
-        [scope, key, requestHash],
-      );
-      if (inserted.length > 0) return { claimed: true };
+      const inserted = await insertClaim(db, t, scope, key, requestHash);
+      if (inserted) return { claimed: true };
       const [row] = await query<IdempotencyRow>(
         db,
         'read idempotency key',

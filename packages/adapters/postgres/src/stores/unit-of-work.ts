@@ -1,24 +1,71 @@
-import type { TransactionalStores, UnitOfWork } from '@limitedcart/core';
+import type { DomainEvent, OutboxStore, TransactionalStores, UnitOfWork } from '@limitedcart/core';
 import type { Pool } from 'pg';
-import { inTransaction, type TableNames } from '../sql.js';
+import { isConnectionBroken } from '../errors.js';
+import { appendStatements } from '../outbox.js';
+import { connect, query, type TableNames } from '../sql.js';
 import { createOrderStore } from './order-store.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createPaymentStore } from './payment-store.js';
 import { createProductStore } from './product-store.js';
 
 /**
+ * Assigning a transaction id makes this one-statement transaction write a commit record, and a synchronous
+ * commit waits until the log is flushed up to that record: everything committed before it is then durable too.
+ */
+const FLUSH_LOG = 'SELECT pg_current_xact_id()';
+
+/**
  * One pooled client per `run`: BEGIN, hand out stores bound to that client, COMMIT when `work` resolves and
- * ROLLBACK when it throws. Outbox appends made through these stores NOTIFY on commit only.
+ * ROLLBACK when it throws.
+ *
+ * The outbox is the one serialised resource (appenders hold its lock until commit), so this keeps it short:
+ * - events appended through `outbox.append` are written at commit, in the same message as the COMMIT, so the
+ *   lock is taken and released inside the server and never held across a round trip to a busy Node process
+ *   (they are still written and NOTIFYed with the transaction or not at all; nothing reads them back inside it);
+ * - that commit does not wait for the log flush while holding the lock (`synchronous_commit = off`); a
+ *   synchronous commit sent after it in the same message (once the lock is released) flushes the log past it,
+ *   so `run` still resolves only once its transaction is durable, and concurrent units of work share their
+ *   flushes (group commit). Other transactions may see the rows a moment before they are durable; anything they
+ *   commit lies later in the log, so it cannot outlive a crash that loses these rows.
  */
 export const createUnitOfWork = (pool: Pool, t: TableNames, schema: string): UnitOfWork => ({
-  run: (work) =>
-    inTransaction(pool, 'unit of work', (client) => {
-      const stores: TransactionalStores = {
-        orders: createOrderStore(client, t),
-        payments: createPaymentStore(client, t),
-        products: createProductStore(client, t),
-        outbox: createOutboxStore(client, t, schema),
-      };
-      return work(stores);
-    }),
+  run: async (work) => {
+    const client = await connect(pool, 'unit of work');
+    let broken: Error | undefined;
+    try {
+      await query(client, 'unit of work', 'BEGIN');
+      let result: Awaited<ReturnType<typeof work>>;
+      try {
+        const pending: DomainEvent[] = [];
+        const outbox: OutboxStore = {
+          ...createOutboxStore(client, t, schema),
+          append: async (events) => {
+            pending.push(...events);
+          },
+        };
+        const stores: TransactionalStores = {
+          orders: createOrderStore(client, t),
+          payments: createPaymentStore(client, t),
+          products: createProductStore(client, t),
+          outbox,
+        };
+        result = await work(stores);
+        const append = appendStatements(t, schema, pending);
+        // The flush rides in the same message, as its own implicit transaction after the COMMIT, at the session's
+        // synchronous_commit: one round trip for append, commit and flush.
+        await query(client, 'unit of work commit', `SET LOCAL synchronous_commit = off; ${append ? `${append}; ` : ''}COMMIT; ${FLUSH_LOG}`);
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
+        throw error;
+      }
+      return result;
+    } catch (error) {
+      if (broken === undefined && isConnectionBroken(error)) broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  },
 });
