@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './http/context.js';
@@ -24,12 +25,14 @@ export const OPENAPI_PATH = '/api/openapi.json';
 /**
  * The LimitedCart HTTP API (ARCHITECTURE §6) over a started engine: every route under `/api`, validated by
  * the schemas that also produce `/api/openapi.json`; probes and metrics at the root; the storefront at `/`.
- * Errors are RFC 9457 problem+json with a stable `code`.
+ * Errors are RFC 9457 problem+json with a stable `code`. `outermost` middleware (tracing) runs before all else.
  */
-export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<AppEnv>[] = []): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(onError);
   app.notFound(notFoundProblem);
+
+  for (const middleware of outermost) app.use('*', middleware);
 
   app.use('*', requestIds());
   app.use('*', deps.metrics.middleware());

@@ -14,6 +14,7 @@ import { profileOf, type ServerConfig } from '../config.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { createHttpMetrics } from '../http/metrics.js';
 import { createSagaPrestart } from '../http/saga-prestart.js';
+import { startTracing, traceRequests, withTracedStockGate } from '../observability/index.js';
 import { opsRoutes } from '../routes/ops.js';
 import { type SeedResult, seedDemo } from '../seed.js';
 import { embeddedInfrastructure } from './embedded.js';
@@ -94,6 +95,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const servesApi = roles.includes('api');
   const secrets = await secretsFor(config);
   const infrastructure = await buildInfrastructure(config, logger);
+  const tracing = startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: 'limitedcart', roles, logger });
 
   let selfUrl = '';
   const publicUrl = () => config.PUBLIC_URL ?? selfUrl;
@@ -105,7 +107,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   let engine: Engine;
   try {
     engine = createEngine({
-      adapters: { ...infrastructure.adapters, logger, paymentGateway: gateway, searchIndex: createLunrSearchIndex() },
+      adapters: { ...withTracedStockGate(infrastructure.adapters, tracing), logger, paymentGateway: gateway, searchIndex: createLunrSearchIndex() },
       plugins: infrastructure.plugins,
       config: {
         paymentWindowMs: config.PAYMENT_WINDOW_SECONDS * 1000,
@@ -118,6 +120,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   } catch (error) {
     // The embedded Postgres is already running: stop it rather than leave it behind.
     await infrastructure.close().catch(() => {});
+    await tracing.shutdown().catch(() => {});
     throw error;
   }
   const tokens = createTokenService({
@@ -168,6 +171,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     await unsubscribeLive?.().catch((error: unknown) => logger.warn('unsubscribing live updates failed', { error }));
     await engine.stop().catch((error: unknown) => logger.error('engine stop failed', { error }));
     await infrastructure.close().catch((error: unknown) => logger.error('closing infrastructure failed', { error }));
+    // Last, so the spans of the shutdown itself are sent too.
+    await tracing.shutdown().catch((error: unknown) => logger.warn('flushing traces failed', { error }));
   };
 
   let seed: SeedResult | null = null;
@@ -184,7 +189,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     }
     if (servesApi) unsubscribeLive = await subscribeLiveUpdates(engine, infrastructure.notificationsBus(engine), hub);
     // A worker-only process still answers the probes and metrics.
-    const app: Hono<AppEnv> = servesApi ? createApp(deps) : opsRoutes(deps);
+    const app: Hono<AppEnv> = servesApi ? createApp(deps, tracing.enabled ? [traceRequests(tracing)] : []) : opsRoutes(deps);
     server = await listen(app, config);
   } catch (error) {
     await teardown();

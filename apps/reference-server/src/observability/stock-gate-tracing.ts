@@ -1,0 +1,67 @@
+import type { Attributes } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { type EngineAdapters, type HoldTransition, memoryDefaults, type Registration, type StockGate } from '@limitedcart/core';
+import type { Tracing } from './tracing.js';
+
+const SKU = 'limitedcart.sku';
+const ORDER_ID = 'limitedcart.order_id';
+const RESULT = 'limitedcart.result';
+
+const transitionResult = (transition: HoldTransition): Attributes => ({
+  [RESULT]: transition.ok ? (transition.changed ? 'changed' : 'unchanged') : transition.state,
+});
+
+/**
+ * The StockGate port with each call recorded as a child span (`stockGate.reserve`, ...) carrying the SKU or order
+ * and the outcome. Only calls made inside a traced operation are recorded: the hold sweeper runs every few hundred
+ * milliseconds and would otherwise open a root trace each time.
+ */
+export function traceStockGate(gate: StockGate, tracing: Tracing): StockGate {
+  const traced = async <T>(operation: string, attributes: Attributes, call: () => Promise<T>, outcome: (result: T) => Attributes) => {
+    const parent = tracing.activeContext();
+    if (trace.getSpan(parent) === undefined) return call();
+    const span = tracing.tracer.startSpan(`stockGate.${operation}`, { attributes }, parent);
+    try {
+      const result = await tracing.runInContext(trace.setSpan(parent, span), call);
+      span.setAttributes(outcome(result));
+      return result;
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  };
+  return {
+    reserve: (request) =>
+      traced('reserve', { [SKU]: request.sku, [ORDER_ID]: request.orderId, 'limitedcart.qty': request.qty }, () => gate.reserve(request), (result) => ({
+        [RESULT]: result.ok ? 'reserved' : result.reason,
+      })),
+    commit: (orderId) => traced('commit', { [ORDER_ID]: orderId }, () => gate.commit(orderId), transitionResult),
+    release: (orderId) => traced('release', { [ORDER_ID]: orderId }, () => gate.release(orderId), transitionResult),
+    restock: (sku, qty, opId) =>
+      traced('restock', { [SKU]: sku, 'limitedcart.qty': qty }, () => gate.restock(sku, qty, opId), (result) => ({
+        [RESULT]: result.applied ? 'applied' : 'duplicate',
+      })),
+    snapshot: (sku) => traced('snapshot', { [SKU]: sku }, () => gate.snapshot(sku), (result) => ({ [RESULT]: result === null ? 'unknown' : 'found' })),
+    expire: (now) => traced('expire', {}, () => gate.expire(now), (released) => ({ 'limitedcart.released': released.length })),
+    holdState: (orderId) => traced('holdState', { [ORDER_ID]: orderId }, () => gate.holdState(orderId), (state) => ({ [RESULT]: state ?? 'unknown' })),
+  };
+}
+
+const isFactory = (registration: Registration<StockGate>): registration is Extract<Registration<StockGate>, { useFactory: unknown }> =>
+  typeof registration === 'object' && registration !== null && 'useFactory' in registration;
+
+/**
+ * The engine's adapters with the stock gate traced when tracing is on; the engine's in-memory gate stands in
+ * when the infrastructure registers none.
+ */
+export function withTracedStockGate(adapters: Partial<EngineAdapters>, tracing: Tracing): Partial<EngineAdapters> {
+  if (!tracing.enabled) return adapters;
+  const registration = adapters.stockGate ?? memoryDefaults().stockGate;
+  const stockGate: Registration<StockGate> = isFactory(registration)
+    ? { useFactory: (deps) => traceStockGate(registration.useFactory(deps), tracing) }
+    : traceStockGate(registration, tracing);
+  return { ...adapters, stockGate };
+}
