@@ -17,8 +17,9 @@ export interface Infrastructure {
   readonly relay: boolean;
   /**
    * Whether an order starts its saga inside the request (engine `startSagaInline`). False when the event bus
-   * delivers `order.placed` durably and promptly by itself (Postgres LISTEN/NOTIFY): the subscriber starts the saga
-   * moments later, and the request does not pay for the saga runner's commits. Default true.
+   * delivers `order.placed` durably and promptly by itself (Postgres LISTEN/NOTIFY): the engine then gives the saga a
+   * bounded background head start (`sagaHeadStarts`) and the subscriber guarantees it, so the request does not pay
+   * for the saga runner's commits. Default true.
    */
   readonly startSagaInline?: boolean;
   /** Plugins that open and probe the adapters (pg-boss runner, pool health). */

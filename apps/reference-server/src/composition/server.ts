@@ -13,7 +13,6 @@ import { createApp } from '../app.js';
 import { profileOf, type ServerConfig } from '../config.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { createHttpMetrics } from '../http/metrics.js';
-import { createSagaPrestart } from '../http/saga-prestart.js';
 import { startTracing, traceRequests, withTracedStockGate } from '../observability/index.js';
 import { opsRoutes } from '../routes/ops.js';
 import { type SeedResult, seedDemo } from '../seed.js';
@@ -160,9 +159,6 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     isAccepting: () => accepting,
     storefrontDir,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
-    ...(infrastructure.startSagaInline === false
-      ? { sagaPrestart: createSagaPrestart(engine.ports.sagaRunner, logger.child({ component: 'saga-prestart' })) }
-      : {}),
   };
 
   let unsubscribeLive: (() => Promise<void>) | null = null;

@@ -4,7 +4,6 @@ import type { NotificationHub } from '@limitedcart/plugin-sse-notifications';
 import type { MockPaymentGateway } from '@limitedcart/plugin-payment-mock';
 import type { HttpMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limit.js';
-import type { SagaPrestart } from './saga-prestart.js';
 import type { StockReconciliation } from './reconciliation.js';
 
 /** Per-request values set by middleware. */
@@ -57,6 +56,4 @@ export interface AppDeps {
   /** Folder of a storefront build served at `/`; null serves a small landing page. */
   readonly storefrontDir: string | null;
   readonly heartbeatMs?: number;
-  /** Set when the engine does not start sagas inline: gives accepted orders' sagas a background head start. */
-  readonly sagaPrestart?: SagaPrestart;
 }

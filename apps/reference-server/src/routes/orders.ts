@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { isAdmin, notFound, type PlaceOrderRejection } from '@limitedcart/core';
+import type { PlaceOrderRejection } from '@limitedcart/core';
 import { actorOf, authenticate, requireRole } from '../http/auth.js';
 import { clientIp } from '../http/client-ip.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
@@ -10,6 +10,7 @@ import { mount, router } from '../http/route.js';
 import {
   AUTH_PROBLEMS,
   BEARER,
+  IdempotencyHeader,
   IdParam,
   jsonBody,
   jsonContent,
@@ -38,15 +39,6 @@ const REJECTION_DETAILS: Record<PlaceOrderRejection, string> = {
   NOT_ON_SALE: 'the product is not on sale',
 };
 
-const IdempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(200)
-    .optional()
-    .openapi({ description: 'Same key + same body replays the first response; another body is 422.' }),
-});
-
 const ListQuery = PagingQuery.extend({
   status: OrderStatusSchema.optional(),
   productId: z.string().min(1).max(200).optional(),
@@ -58,7 +50,6 @@ const MINUTE = 60_000;
 export function orderRoutes(deps: AppDeps) {
   const app = router();
   const { engine, tokens, limits, metrics } = deps;
-  const { orders } = engine.ports;
   const signedIn = authenticate(tokens);
 
   mount(
@@ -104,7 +95,6 @@ export function orderRoutes(deps: AppDeps) {
         }
         metrics.orderOutcome('accepted');
         const { order } = result;
-        deps.sagaPrestart?.(order);
         return {
           status: 202,
           body: { orderId: order.id, status: order.status, holdUntil: order.holdUntil.toISOString(), total: order.total },
@@ -127,15 +117,7 @@ export function orderRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { page, size, status, productId, customerId } = c.req.valid('query');
-      const actor = actorOf(c);
-      const owner = isAdmin(actor) ? customerId : actor.customerId;
-      const result = await orders.list({
-        page,
-        size,
-        ...(owner === undefined ? {} : { customerId: owner }),
-        ...(status === undefined ? {} : { status }),
-        ...(productId === undefined ? {} : { productId }),
-      });
+      const result = await engine.useCases.listOrders({ actor: actorOf(c), page, size, status, productId, customerId });
       return c.json({ items: result.items.map(orderView), page, size, total: result.total }, 200);
     },
   );
@@ -153,10 +135,7 @@ export function orderRoutes(deps: AppDeps) {
       responses: { 200: jsonContent(z.object({ order: OrderSchema }), 'The order.'), 404: problem('No such order.'), ...AUTH_PROBLEMS },
     }),
     async (c) => {
-      const { id } = c.req.valid('param');
-      const actor = actorOf(c);
-      const order = await orders.get(id);
-      if (order === null || (order.customerId !== actor.customerId && !isAdmin(actor))) throw notFound('order', id);
+      const order = await engine.useCases.getOrder({ orderId: c.req.valid('param').id, actor: actorOf(c) });
       return c.json({ order: orderView(order) }, 200);
     },
   );

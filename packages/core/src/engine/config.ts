@@ -20,6 +20,12 @@ export interface EngineConfig {
    */
   readonly startSagaInline: boolean;
   /**
+   * When sagas are not started inline: how many may be started in the background right after their order
+   * commits (a bounded head start on the `order.placed` subscriber). 0 leaves every start to the subscriber.
+   * Default 32.
+   */
+  readonly sagaHeadStarts: number;
+  /**
    * Roles this process plays. `api` serves use cases; `worker` starts sagas from `order.placed`, runs
    * plugin subscriptions and the expiry sweep; `relay` ships the outbox. Default: all three.
    */
@@ -33,6 +39,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   sweepIntervalMs: 5_000,
   relay: true,
   startSagaInline: true,
+  sagaHeadStarts: 32,
   roles: ENGINE_ROLES,
   relayIntervalMs: 50,
 };
@@ -49,6 +56,11 @@ export function resolveEngineConfig(partial: Partial<EngineConfig> = {}): Engine
   positiveInteger(config.paymentWindowMs, 'paymentWindowMs');
   positiveInteger(config.sweepIntervalMs, 'sweepIntervalMs');
   positiveInteger(config.relayIntervalMs, 'relayIntervalMs');
+  if (!Number.isSafeInteger(config.sagaHeadStarts) || config.sagaHeadStarts < 0) {
+    throw validationError(`engine config sagaHeadStarts must be a non-negative integer, got ${config.sagaHeadStarts}`, {
+      field: 'sagaHeadStarts',
+    });
+  }
   for (const role of config.roles) {
     if (!ENGINE_ROLES.includes(role)) {
       throw validationError(`engine config roles: unknown role ${String(role)}`, { field: 'roles' });

@@ -27,6 +27,7 @@ import { reindexSearch } from '../use-cases/reindex-search.js';
 import { restock, type RestockInput } from '../use-cases/restock.js';
 import { type ProductHit, searchProducts, type SearchProductsInput } from '../use-cases/search-products.js';
 import { startSagaForPlacedOrder, type StartSagaResult } from '../use-cases/start-saga-for-placed-order.js';
+import { createSagaHeadStart } from '../use-cases/saga-head-start.js';
 import { updateProduct, type UpdateProductInput } from '../use-cases/update-product.js';
 import type { EngineConfig } from './config.js';
 
@@ -52,7 +53,13 @@ export interface EngineUseCases {
 export function bindUseCases(ports: CorePorts, config: EngineConfig): EngineUseCases {
   const orderDeps = {
     ...ports,
-    settings: { paymentWindowMs: config.paymentWindowMs, startSagaInline: config.startSagaInline },
+    settings: {
+      paymentWindowMs: config.paymentWindowMs,
+      startSagaInline: config.startSagaInline,
+      ...(!config.startSagaInline && config.sagaHeadStarts > 0
+        ? { headStart: createSagaHeadStart(ports, config.sagaHeadStarts) }
+        : {}),
+    },
   };
   return Object.freeze({
     placeOrder: (input) => placeOrder(orderDeps, input),

@@ -13,5 +13,6 @@ export type { ProductInput, ProductPatchInput } from './product-input.js';
 export * from './reindex-search.js';
 export * from './restock.js';
 export * from './search-products.js';
+export * from './saga-head-start.js';
 export * from './start-saga-for-placed-order.js';
 export * from './update-product.js';

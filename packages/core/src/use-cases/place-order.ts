@@ -6,6 +6,7 @@ import { toPricedProduct } from '../ports/small-ports.js';
 import type { PricedProduct } from '../ports/small-ports.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import { orderPlacedEvent } from '../events/builders.js';
+import type { SagaHeadStart } from './saga-head-start.js';
 import { requireInteger, requireObject, requireString } from './validate.js';
 
 export interface PlaceOrderInput {
@@ -26,6 +27,8 @@ export interface PlaceOrderSettings {
   readonly paymentWindowMs: number;
   /** Start the saga right after commit (latency); the `order.placed` subscriber starts it regardless. */
   readonly startSagaInline: boolean;
+  /** When not inline: a background head start (see `createSagaHeadStart`); the subscriber starts it regardless. */
+  readonly headStart?: SagaHeadStart;
 }
 
 export const DEFAULT_PLACE_ORDER_SETTINGS: PlaceOrderSettings = { paymentWindowMs: 10 * 60_000, startSagaInline: true };
@@ -95,6 +98,7 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
   }
 
   if (settings.startSagaInline) await startSagaInline(deps, order);
+  else settings.headStart?.(order);
   return { ok: true, order };
 }
 
