@@ -70,17 +70,13 @@ export async function serverSetup(
     // Only `--setup http` logs in thousands of shoppers, all from this machine.
     RATE_LIMIT_LOGIN_PER_MINUTE: '1000000000',
   };
+  const common = { env, schema, jwtKey, jwtIssuer: 'limitedcart', adminEmail, adminPassword };
   if (profile === 'embedded') {
     const dataDir = `${runDir}/data`;
     const pgPort = await freePort();
     Object.assign(env, { LIMITEDCART_PROFILE: 'embedded', LIMITEDCART_DATA_DIR: dataDir, LIMITEDCART_EMBEDDED_PG_PORT: String(pgPort) });
     return {
-      env,
-      schema,
-      jwtKey,
-      jwtIssuer: 'limitedcart',
-      adminEmail,
-      adminPassword,
+      ...common,
       databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`,
       dataDir,
       redisPrefix: null,
@@ -93,12 +89,7 @@ export async function serverSetup(
     Object.assign(env, { KAFKA_BROKERS: SERVICES.kafkaBrokers, TEMPORAL_ADDRESS: SERVICES.temporalAddress, TEMPORAL_TASK_QUEUE: `drop-${tag}` });
   }
   return {
-    env,
-    schema,
-    jwtKey,
-    jwtIssuer: 'limitedcart',
-    adminEmail,
-    adminPassword,
+    ...common,
     databaseUrl: SERVICES.databaseUrl,
     dataDir: null,
     redisPrefix: `limitedcart:${schema}`,

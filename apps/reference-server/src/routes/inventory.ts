@@ -5,7 +5,7 @@ import { authenticate, requireRole } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
 import { idempotent } from '../http/idempotency.js';
 import { mount, router } from '../http/route.js';
-import { AUTH_PROBLEMS, BEARER, jsonBody, jsonContent, problem, StockLineSchema } from './schemas.js';
+import { AUTH_PROBLEMS, BEARER, IdempotencyHeader, jsonBody, jsonContent, problem, StockLineSchema } from './schemas.js';
 
 const RestockBody = z
   .strictObject({
@@ -21,15 +21,6 @@ const SnapshotSchema = z
 const RestockResultSchema = z
   .object({ productId: z.string(), applied: z.boolean(), stock: SnapshotSchema })
   .openapi('RestockResult');
-
-const IdempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(200)
-    .optional()
-    .openapi({ description: 'Same key + same body replays the first response; another body is 422.' }),
-});
 
 const StockQuery = z.object({
   productId: z.union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).max(100)]).optional(),

@@ -27,6 +27,16 @@ export const ProblemSchema = z
   })
   .openapi('Problem');
 
+/** `Idempotency-Key` on the POSTs that honour it (orders, restock). */
+export const IdempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: 'Same key + same body replays the first response; another body is 422.' }),
+});
+
 export const IdParam = z.object({
   id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' }, example: '0b5f6c1e-8d1e-4c53-9a0c-6f2e2d1b7a10' }),
 });
