@@ -1,11 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './http/context.js';
 import { notFoundProblem, onError, validationHook } from './http/errors.js';
-import { requireJsonBodies } from './http/json-body.js';
+import { limitBodySize, requireJsonBodies } from './http/json-body.js';
 import { problemResponse } from './http/problem.js';
 import { requestIds, requestLog } from './http/request-context.js';
 import { adminRoutes } from './routes/admin.js';
@@ -39,14 +38,7 @@ export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<A
   app.use('*', requestLog(deps.logger));
   // Swagger UI loads its assets from a CDN: the default CSP of secureHeaders would block it on /api/docs.
   app.use('*', secureHeaders({ contentSecurityPolicy: undefined, crossOriginEmbedderPolicy: false }));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.limits.bodyLimitBytes,
-      onError: (c) =>
-        problemResponse(c, 413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${deps.limits.bodyLimitBytes} bytes`),
-    }),
-  );
+  app.use('/api/*', limitBodySize(deps.limits.bodyLimitBytes));
   app.use('/api/*', requireJsonBodies);
 
   app.route('/api/auth', authRoutes(deps));

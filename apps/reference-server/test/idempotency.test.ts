@@ -72,20 +72,42 @@ describe('Idempotency-Key on POST /api/orders and POST /api/inventory/restock', 
     expect(await ordersOf(shopper!.id)).toBe(1);
   });
 
-  it('replays a rejection too, even after the situation changed', async () => {
+  it('decides a rejected attempt again: a rejection changed nothing, so its key is not kept', async () => {
     const [shopper] = await createUsers(server, 1);
     const scarce = await createStockedProduct(server, { units: 1, limit: 0 });
     const key = randomUUID();
     const first = await order(shopper!.token, key, { productId: scarce.id, quantity: 2 });
     expect(first.status).toBe(409);
     expect(first.body.code).toBe('OUT_OF_STOCK');
+    expect(first.headers.get('content-type')).toContain('application/problem+json');
+    expect(await server.engine.ports.idempotency.find(`orders.place:${shopper!.id}`, key)).toBeNull();
     await server.engine.useCases.restock({ productId: scarce.id, quantity: 5, opId: randomUUID() });
-    const replay = await order(shopper!.token, key, { productId: scarce.id, quantity: 2 });
-    expect(replay.status).toBe(409);
-    expect(replay.body).toEqual(first.body);
-    expect(replay.headers.get('content-type')).toContain('application/problem+json');
-    // A new key is a new attempt, which now succeeds.
-    expect((await order(shopper!.token, randomUUID(), { productId: scarce.id, quantity: 2 })).status).toBe(202);
+    // The retry with the same key is a real attempt now that there is stock.
+    const retry = await order(shopper!.token, key, { productId: scarce.id, quantity: 2 });
+    expect(retry.status).toBe(202);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect(await ordersOf(shopper!.id)).toBe(1);
+  });
+
+  it('replays an accepted order after the product sold out, even though new attempts are refused up front', async () => {
+    const [buyer, other] = await createUsers(server, 2);
+    const scarce = await createStockedProduct(server, { units: 1, limit: 0 });
+    const key = randomUUID();
+    const accepted = await order(buyer!.token, key, { productId: scarce.id, quantity: 1 });
+    expect(accepted.status).toBe(202);
+    // Two rejections: the first from the gate, the second from the sold-out answer it left behind.
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const refused = await order(other!.token, randomUUID(), { productId: scarce.id, quantity: 1 });
+      expect(refused.body.code).toBe('OUT_OF_STOCK');
+    }
+    const replay = await order(buyer!.token, key, { productId: scarce.id, quantity: 1 });
+    expect(replay.status).toBe(202);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(accepted.body);
+    const mismatch = await order(buyer!.token, key, { productId: scarce.id, quantity: 2 });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body.code).toBe('IDEMPOTENCY_MISMATCH');
+    expect(await ordersOf(buyer!.id)).toBe(1);
   });
 
   it('treats requests without a key as distinct', async () => {

@@ -138,6 +138,90 @@ describe('withSoldOutCache', () => {
     expect(await gate.reserve(reserveRequest(sku, { limitPerCustomer: 1 }))).toEqual({ ok: false, reason: 'SOLD_OUT' });
   });
 
+  it('past the TTL one reservation asks the gate again while concurrent ones keep the answer', async () => {
+    const clock = manualMs();
+    const inner = counting(createMemoryStockGate());
+    const gate = withSoldOutCache(inner.gate, { ttlMs: 500, now: clock.now });
+    const { sku, holds } = await soldOutSku(gate);
+    clock.advance(500);
+    const reached = inner.counter.reserves;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => gate.reserve(reserveRequest(sku))));
+    expect(answers.every((answer) => !answer.ok && answer.reason === 'SOLD_OUT')).toBe(true);
+    expect(inner.counter.reserves).toBe(reached + 1);
+
+    // Units freed behind its back: the next refresh finds them and the entry is gone.
+    await inner.gate.release(holds[0]!);
+    clock.advance(500);
+    const [first, second] = await Promise.all([gate.reserve(reserveRequest(sku)), gate.reserve(reserveRequest(sku))]);
+    expect(first).toEqual({ ok: true });
+    expect(second).toEqual({ ok: false, reason: 'SOLD_OUT' });
+    expect(await gate.reserve(reserveRequest(sku))).toEqual({ ok: false, reason: 'SOLD_OUT' });
+    expect(inner.counter.reserves).toBe(reached + 3);
+  });
+
+  it('a refresh that fails lets the next reservation ask', async () => {
+    const clock = manualMs();
+    const memory = createMemoryStockGate();
+    let failNext = false;
+    const flaky: StockGate = {
+      ...memory,
+      reserve: (request) => (failNext ? Promise.reject(new Error('gate down')) : memory.reserve(request)),
+    };
+    const gate = withSoldOutCache(flaky, { ttlMs: 500, now: clock.now });
+    const { sku } = await soldOutSku(gate);
+    clock.advance(500);
+    failNext = true;
+    await expect(gate.reserve(reserveRequest(sku))).rejects.toThrow('gate down');
+    failNext = false;
+    expect(await gate.reserve(reserveRequest(sku))).toEqual({ ok: false, reason: 'SOLD_OUT' });
+  });
+
+  it('knownRejection tells what reserve would answer from memory, and knows nothing else', async () => {
+    const clock = manualMs();
+    const inner = counting(createMemoryStockGate());
+    const gate = withSoldOutCache(inner.gate, { ttlMs: 500, now: clock.now });
+    const { sku } = await soldOutSku(gate, 2);
+    const probe = { sku, qty: 1, customerId: uniqueId('customer'), limitPerCustomer: 0 };
+    const reached = inner.counter.reserves;
+    expect(gate.knownRejection?.(probe)).toBe('SOLD_OUT');
+    expect(gate.knownRejection?.({ ...probe, sku: uniqueId('sku') })).toBeNull();
+    expect(inner.counter.reserves).toBe(reached);
+  });
+
+  it('past the TTL knownRejection keeps answering while it renews the entry from a snapshot', async () => {
+    const clock = manualMs();
+    const inner = counting(createMemoryStockGate());
+    const gate = withSoldOutCache(inner.gate, { ttlMs: 500, now: clock.now });
+    const { sku, holds } = await soldOutSku(gate);
+    const probe = { sku, qty: 1, customerId: uniqueId('customer'), limitPerCustomer: 0 };
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+    clock.advance(500);
+    expect(gate.knownRejection?.(probe)).toBe('SOLD_OUT');
+    await settle();
+    // Still sold out: renewed for another TTL.
+    clock.advance(499);
+    expect(gate.knownRejection?.(probe)).toBe('SOLD_OUT');
+
+    // A unit freed behind the decorator's back is seen by the next renewal.
+    await inner.gate.release(holds[0]!);
+    clock.advance(1);
+    expect(gate.knownRejection?.(probe)).toBe('SOLD_OUT');
+    await settle();
+    expect(gate.knownRejection?.(probe)).toBeNull();
+    expect(await gate.reserve(reserveRequest(sku))).toEqual({ ok: true });
+  });
+
+  it('knownRejection forgets the SKU as soon as units come back through it', async () => {
+    const gate = withSoldOutCache(createMemoryStockGate(), { ttlMs: 60_000 });
+    const { sku, holds } = await soldOutSku(gate);
+    const probe = { sku, qty: 1, customerId: uniqueId('customer'), limitPerCustomer: 0 };
+    expect(gate.knownRejection?.(probe)).toBe('SOLD_OUT');
+    await gate.release(holds[0]!);
+    expect(gate.knownRejection?.(probe)).toBeNull();
+    expect(await gate.reserve(reserveRequest(sku))).toEqual({ ok: true });
+  });
+
   it('rejects a negative TTL', () => {
     expect(() => withSoldOutCache(createMemoryStockGate(), { ttlMs: -1 })).toThrow(RangeError);
   });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isLimitedCartError, LimitedCartError } from '../src/domain/errors.js';
 import { money } from '../src/domain/money.js';
 import type { UnitOfWork } from '../src/ports/stores.js';
-import { placeOrder } from '../src/use-cases/place-order.js';
+import { withSoldOutCache } from '../src/stock/sold-out-cache.js';
+import { placeOrder, precheckOrder } from '../src/use-cases/place-order.js';
 import {
   expectStockInvariant,
   manualClock,
@@ -214,5 +215,47 @@ describe('placeOrder', () => {
     const error = await placeOrder(ports, input as never).catch((caught: unknown) => caught);
     expect(isLimitedCartError(error, 'VALIDATION')).toBe(true);
     expect((error as LimitedCartError).details).toMatchObject({ field });
+  });
+});
+
+describe('precheckOrder', () => {
+  it('knows NOT_ON_SALE and LIMIT_EXCEEDED from the product, and writes nothing', async () => {
+    const clock = manualClock();
+    const ports = memoryPorts({ clock });
+    const inactive = await seedProduct(ports, { active: false });
+    const later = await seedProduct(ports, { saleStartsAt: new Date(clock.now().getTime() + 60_000) });
+    const limited = await seedProduct(ports, { limit: 2 });
+    await outboxEvents(ports);
+    const { customerId } = shopper();
+    expect(await precheckOrder(ports, { customerId, productId: inactive.id, quantity: 1 })).toBe('NOT_ON_SALE');
+    expect(await precheckOrder(ports, { customerId, productId: later.id, quantity: 1 })).toBe('NOT_ON_SALE');
+    expect(await precheckOrder(ports, { customerId, productId: limited.id, quantity: 3 })).toBe('LIMIT_EXCEEDED');
+    expect(await precheckOrder(ports, { customerId, productId: limited.id, quantity: 2 })).toBeNull();
+    expect(await outboxEvents(ports)).toHaveLength(0);
+    expect((await ports.orders.list({ page: 0, size: 10 })).total).toBe(0);
+  });
+
+  it('knows SOLD_OUT only when the gate remembers it; a plain gate leaves it to placeOrder', async () => {
+    const plain = memoryPorts();
+    const product = await seedProduct(plain, { stock: 1 });
+    expect((await placeOrder(noInlineSaga(plain), { customerId: 'c1', productId: product.id, quantity: 1 })).ok).toBe(true);
+    expect(await precheckOrder(plain, { customerId: 'c2', productId: product.id, quantity: 1 })).toBeNull();
+
+    const cached = memoryPorts();
+    const ports = { ...cached, stockGate: withSoldOutCache(cached.stockGate, { ttlMs: 60_000 }) };
+    const scarce = await seedProduct(ports, { stock: 1 });
+    expect((await placeOrder(noInlineSaga(ports), { customerId: 'c1', productId: scarce.id, quantity: 1 })).ok).toBe(true);
+    expect(await placeOrder(noInlineSaga(ports), { customerId: 'c2', productId: scarce.id, quantity: 1 })).toEqual({ ok: false, reason: 'SOLD_OUT' });
+    expect(await precheckOrder(ports, { customerId: 'c3', productId: scarce.id, quantity: 1 })).toBe('SOLD_OUT');
+  });
+
+  it('validates like placeOrder and throws NOT_FOUND for an unknown product', async () => {
+    const ports = memoryPorts();
+    await expect(precheckOrder(ports, { customerId: 'c', productId: 'nope', quantity: 1 })).rejects.toSatisfy((e: unknown) =>
+      isLimitedCartError(e, 'NOT_FOUND'),
+    );
+    await expect(precheckOrder(ports, { customerId: 'c', productId: 'p', quantity: 0 })).rejects.toSatisfy((e: unknown) =>
+      isLimitedCartError(e, 'VALIDATION'),
+    );
   });
 });

@@ -56,3 +56,10 @@ export class Closers {
     if (failures.length > 0) throw new AggregateError(failures, 'closing the infrastructure failed');
   }
 }
+
+/**
+ * How long a process repeats a SOLD_OUT answer without asking its gate (`withSoldOutCache`). Releases, expiries
+ * and restocks made by this process take effect at once; one made by another replica makes its units sellable
+ * here at most this much later.
+ */
+export const SOLD_OUT_CACHE_MS = 250;

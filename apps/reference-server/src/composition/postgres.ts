@@ -1,3 +1,4 @@
+import { createPgBossSagaRunner, type PgBossSagaRunner } from '@limitedcart/adapter-pg-boss';
 import {
   createPostgresEventBus,
   createPostgresPool,
@@ -5,22 +6,14 @@ import {
   createPostgresStores,
   migrate,
 } from '@limitedcart/adapter-postgres';
-import { createPgBossSagaRunner, type PgBossSagaRunner } from '@limitedcart/adapter-pg-boss';
 import { createOrderSagaActivities, definePlugin, type FactoryDeps, type Logger, withSoldOutCache } from '@limitedcart/core';
 import type { ServerConfig } from '../config.js';
 import { createMemoryRateLimiter } from '../http/rate-limit.js';
 import { createLedgerReconciliation } from '../http/reconciliation.js';
-import { Closers, type Infrastructure, type StorageProfile } from './infrastructure.js';
+import { Closers, type Infrastructure, SOLD_OUT_CACHE_MS, type StorageProfile } from './infrastructure.js';
 import { withKafka } from './kafka.js';
 import { withRedis } from './redis.js';
 import { withTemporal } from './temporal.js';
-
-/**
- * How long this process repeats a SOLD_OUT answer without asking Postgres. Releases, expiries and restocks made
- * by this process take effect at once; one made by another replica makes its units sellable here at most this
- * much later.
- */
-const SOLD_OUT_CACHE_MS = 250;
 
 export interface PostgresInfrastructureOptions {
   readonly databaseUrl: string;

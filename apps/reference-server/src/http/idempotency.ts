@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IdempotencyStore } from '@limitedcart/core';
+import type { IdempotencyRecord, IdempotencyStore } from '@limitedcart/core';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { problemResponse } from './problem.js';
@@ -9,6 +9,20 @@ export interface StoredResponse {
   readonly status: ContentfulStatusCode;
   /** JSON body; an error status (≥ 400) carries a problem document and is sent as problem+json. */
   readonly body: unknown;
+  /**
+   * false: the request changed nothing (a business rejection), so the key is freed instead of remembering the
+   * answer, and a retry with it is decided again (after a restock it may succeed). Default true.
+   */
+  readonly remember?: boolean;
+}
+
+export interface IdempotentOptions {
+  /**
+   * Answers a request that would certainly be rejected without changing anything (e.g. a sold-out product),
+   * or null to go on. Asked before the key is claimed, so such an attempt costs one read of the key (to replay
+   * an earlier answer under it) instead of a claim and its completion. Its answer is never remembered.
+   */
+  readonly precheck?: () => Promise<StoredResponse | null>;
 }
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -37,8 +51,8 @@ const send = (c: Context, response: StoredResponse): Response =>
  * Runs `handle` at most once per `Idempotency-Key` within `scope` (scopes include the caller, so two users'
  * keys never collide). Same key and same body → the stored status and body again (`idempotent-replayed: true`);
  * same key with another body → 422 `IDEMPOTENCY_MISMATCH`; while the first request is still running → 409
- * `IDEMPOTENCY_IN_FLIGHT`. Responses of 5xx or a thrown error free the key so the client may retry.
- * Without the header the handler simply runs.
+ * `IDEMPOTENCY_IN_FLIGHT`. Responses of 5xx, answers marked `remember: false` and thrown errors free the key so
+ * the client may retry. Without the header the handler simply runs.
  */
 export async function idempotent(
   c: Context,
@@ -46,27 +60,24 @@ export async function idempotent(
   scope: string,
   body: unknown,
   handle: () => Promise<StoredResponse>,
+  options: IdempotentOptions = {},
 ): Promise<Response> {
   const key = c.req.header(IDEMPOTENCY_HEADER);
-  if (key === undefined) return send(c, await handle());
+  if (key === undefined) return send(c, (await options.precheck?.()) ?? (await handle()));
   if (!KEY.test(key)) {
     return problemResponse(c, 400, 'VALIDATION', 'Idempotency-Key must be 1-200 visible ASCII characters', {
       errors: [{ in: 'header', field: IDEMPOTENCY_HEADER, message: 'invalid format' }],
     });
   }
   const hash = requestHash(body);
-  const claim = await store.claim(scope, key, hash);
-  if (!claim.claimed) {
-    const { record } = claim;
-    if (record.requestHash !== hash) {
-      return problemResponse(c, 422, 'IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with a different request body');
-    }
-    if (record.response === null) {
-      return problemResponse(c, 409, 'IDEMPOTENCY_IN_FLIGHT', 'a request with this Idempotency-Key is still being processed');
-    }
-    c.header('idempotent-replayed', 'true');
-    return send(c, { status: record.response.status as ContentfulStatusCode, body: record.response.body });
+  const early = await options.precheck?.();
+  if (early) {
+    // An earlier request under this key may have been accepted before the product sold out: its answer wins.
+    const record = await store.find(scope, key);
+    return record === null ? send(c, early) : answerExisting(c, record, hash);
   }
+  const claim = await store.claim(scope, key, hash);
+  if (!claim.claimed) return answerExisting(c, claim.record, hash);
   let response: StoredResponse;
   try {
     response = await handle();
@@ -74,7 +85,19 @@ export async function idempotent(
     await store.abandon(scope, key);
     throw error;
   }
-  if (response.status >= 500) await store.abandon(scope, key);
-  else await store.complete(scope, key, response);
+  if (response.status >= 500 || response.remember === false) await store.abandon(scope, key);
+  else await store.complete(scope, key, { status: response.status, body: response.body });
   return send(c, response);
+}
+
+/** The answer for a key that already has a record: a mismatch, still in flight, or the stored response. */
+function answerExisting(c: Context, record: IdempotencyRecord, hash: string): Response {
+  if (record.requestHash !== hash) {
+    return problemResponse(c, 422, 'IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with a different request body');
+  }
+  if (record.response === null) {
+    return problemResponse(c, 409, 'IDEMPOTENCY_IN_FLIGHT', 'a request with this Idempotency-Key is still being processed');
+  }
+  c.header('idempotent-replayed', 'true');
+  return send(c, { status: record.response.status as ContentfulStatusCode, body: record.response.body });
 }

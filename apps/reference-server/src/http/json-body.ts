@@ -1,4 +1,5 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from './context.js';
 import { problemResponse } from './problem.js';
 
@@ -9,6 +10,22 @@ const hasBody = (request: Request): boolean => {
   const length = request.headers.get('content-length');
   if (length !== null) return Number(length) > 0;
   return request.headers.has('transfer-encoding');
+};
+
+/**
+ * 413 `PAYLOAD_TOO_LARGE` for a body over `maxBytes`. A declared length is checked from the header alone (hono's
+ * `bodyLimit` would first turn the Node request into a full web Request with a body stream, which costs more
+ * than the rest of a rejected order attempt); a chunked body is counted as it streams in.
+ */
+export const limitBodySize = (maxBytes: number): MiddlewareHandler<AppEnv> => {
+  const tooLarge = (c: Context<AppEnv>) => problemResponse(c, 413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${maxBytes} bytes`);
+  const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  return async (c, next) => {
+    if (!WITH_BODY.has(c.req.method)) return next();
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamed(c, next);
+    return Number(length) > maxBytes ? tooLarge(c) : next();
+  };
 };
 
 /**

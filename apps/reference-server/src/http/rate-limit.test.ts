@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryRateLimiter } from './rate-limit.js';
+import { Hono } from 'hono';
+import { createMemoryRateLimiter, rateLimit } from './rate-limit.js';
 
 describe('memory sliding-window rate limiter', () => {
   it('allows `limit` hits per window, does not count denied hits, and frees slots as hits age out', async () => {
@@ -25,4 +26,35 @@ describe('memory sliding-window rate limiter', () => {
     expect((await limiter.hit('a', 1, 60_000)).allowed).toBe(true);
     expect((await limiter.hit('c', 1, 60_000)).allowed).toBe(false);
   });
+});
+
+describe('rateLimit middleware', () => {
+  const appWith = (concurrent: boolean) => {
+    const limiter = createMemoryRateLimiter();
+    const app = new Hono();
+    app.post(
+      '/',
+      rateLimit(limiter, [
+        { key: () => 'first', limit: 1, windowMs: 60_000 },
+        { key: () => 'second', limit: 5, windowMs: 60_000 },
+      ], { concurrent }),
+      (c) => c.text('ok'),
+    );
+    return { app, limiter };
+  };
+
+  for (const concurrent of [false, true]) {
+    it(`answers 429 RATE_LIMITED with retry-after once a rule is exceeded (concurrent: ${concurrent})`, async () => {
+      const { app, limiter } = appWith(concurrent);
+      expect((await app.request('/', { method: 'POST' })).status).toBe(200);
+      const refused = await app.request('/', { method: 'POST' });
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(((await refused.json()) as { code: string }).code).toBe('RATE_LIMITED');
+      // Sequential checking stops at the refusal; concurrent checking counted the refused request on `second` too.
+      const secondLeft = (await limiter.hit('second', 5, 60_000)).remaining;
+      expect(secondLeft).toBe(concurrent ? 2 : 3);
+    });
+  }
 });

@@ -50,19 +50,40 @@ export interface LimitRule<E extends object> {
   readonly windowMs: number;
 }
 
-/** Applies every rule in order; the first exceeded answers 429 `RATE_LIMITED` with `retry-after` (seconds). */
+export interface RateLimitOptions {
+  /**
+   * Check the rules at once (one round trip to a shared limiter) instead of one after another. Then every rule
+   * counts the request even when another refuses it; sequential checking stops at the first refusal, so a
+   * request refused by an earlier rule uses nothing of the later ones (login: a throttled address cannot use up
+   * an account's attempts). Default false.
+   */
+  readonly concurrent?: boolean;
+}
+
+/** Applies the rules; the first exceeded (in rule order) answers 429 `RATE_LIMITED` with `retry-after` (seconds). */
 export const rateLimit =
-  <E extends object>(limiter: RateLimiter, rules: readonly LimitRule<E>[]): MiddlewareHandler<E> =>
+  <E extends object>(limiter: RateLimiter, rules: readonly LimitRule<E>[], options: RateLimitOptions = {}): MiddlewareHandler<E> =>
   async (c, next) => {
-    for (const rule of rules) {
+    const check = async (rule: LimitRule<E>): Promise<RateLimitDecision | null> => {
       const key = await rule.key(c);
-      if (key === null) continue;
-      const decision = await limiter.hit(key, rule.limit, rule.windowMs);
-      if (!decision.allowed) {
-        const retryAfter = Math.max(1, Math.ceil(decision.resetMs / 1000));
-        c.header('retry-after', String(retryAfter));
-        return problemResponse(c, 429, 'RATE_LIMITED', `too many requests; retry in ${retryAfter} s`);
+      return key === null ? null : limiter.hit(key, rule.limit, rule.windowMs);
+    };
+    let refused: RateLimitDecision | undefined;
+    if (options.concurrent) {
+      refused = (await Promise.all(rules.map(check))).find((decision) => decision !== null && !decision.allowed) ?? undefined;
+    } else {
+      for (const rule of rules) {
+        const decision = await check(rule);
+        if (decision !== null && !decision.allowed) {
+          refused = decision;
+          break;
+        }
       }
+    }
+    if (refused) {
+      const retryAfter = Math.max(1, Math.ceil(refused.resetMs / 1000));
+      c.header('retry-after', String(retryAfter));
+      return problemResponse(c, 429, 'RATE_LIMITED', `too many requests; retry in ${retryAfter} s`);
     }
     await next();
   };

@@ -1,6 +1,6 @@
+import { type EngineAdapters, type HoldTransition, memoryDefaults, type Registration, type StockGate } from '@limitedcart/core';
 import type { Attributes } from '@opentelemetry/api';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { type EngineAdapters, type HoldTransition, memoryDefaults, type Registration, type StockGate } from '@limitedcart/core';
 import type { Tracing } from './tracing.js';
 
 const SKU = 'limitedcart.sku';
@@ -47,6 +47,8 @@ export function traceStockGate(gate: StockGate, tracing: Tracing): StockGate {
     snapshot: (sku) => traced('snapshot', { [SKU]: sku }, () => gate.snapshot(sku), (result) => ({ [RESULT]: result === null ? 'unknown' : 'found' })),
     expire: (now) => traced('expire', {}, () => gate.expire(now), (released) => ({ 'limitedcart.released': released.length })),
     holdState: (orderId) => traced('holdState', { [ORDER_ID]: orderId }, () => gate.holdState(orderId), (state) => ({ [RESULT]: state ?? 'unknown' })),
+    // A memory lookup, not a call worth a span; forwarded so tracing does not turn the cached rejection off.
+    ...(gate.knownRejection ? { knownRejection: gate.knownRejection.bind(gate) } : {}),
   };
 }
 

@@ -70,7 +70,8 @@ export function orderRoutes(deps: AppDeps) {
             windowMs: MINUTE,
           },
           { key: (c) => `orders:ip:${clientIp(c, limits.trustProxy)}`, limit: limits.ordersPerIpPerMinute, windowMs: MINUTE },
-        ]),
+          // Both counted in one round trip: this route is the hot path of a drop.
+        ], { concurrent: true }),
       ] as const,
       request: { headers: IdempotencyHeader, ...jsonBody(PlaceOrderBody) },
       responses: {
@@ -86,20 +87,29 @@ export function orderRoutes(deps: AppDeps) {
     async (c) => {
       const body = c.req.valid('json');
       const { customerId } = c.get('principal');
-      return idempotent(c, engine.ports.idempotency, `orders.place:${customerId}`, body, async (): Promise<StoredResponse> => {
-        const result = await engine.useCases.placeOrder({ customerId, ...body });
-        if (!result.ok) {
-          const code = REJECTION_CODES[result.reason];
-          metrics.orderOutcome(code);
-          return { status: 409, body: problemBody(c, 409, code, REJECTION_DETAILS[result.reason]) };
-        }
+      const input = { customerId, ...body };
+      const rejected = (reason: PlaceOrderRejection): StoredResponse => {
+        const code = REJECTION_CODES[reason];
+        metrics.orderOutcome(code);
+        // A rejection changed nothing: the key is not kept, so a retry (after a restock, say) is decided anew.
+        return { status: 409, body: problemBody(c, 409, code, REJECTION_DETAILS[reason]), remember: false };
+      };
+      const place = async (): Promise<StoredResponse> => {
+        const result = await engine.useCases.placeOrder(input);
+        if (!result.ok) return rejected(result.reason);
         metrics.orderOutcome('accepted');
         const { order } = result;
         return {
           status: 202,
           body: { orderId: order.id, status: order.status, holdUntil: order.holdUntil.toISOString(), total: order.total },
         };
-      });
+      };
+      // During a drop nearly every attempt after the last unit is answered here, before any write.
+      const precheck = async (): Promise<StoredResponse | null> => {
+        const reason = await engine.useCases.precheckOrder(input);
+        return reason === null ? null : rejected(reason);
+      };
+      return idempotent(c, engine.ports.idempotency, `orders.place:${customerId}`, body, place, { precheck });
     },
   );
 

@@ -157,10 +157,27 @@ describe.skipIf(!hasDatabase)('Postgres stock gate (adapter-specific)', () => {
     expect(result).toEqual({ ok: false, reason: 'SOLD_OUT' });
     expect(await gate.holdState(orderId)).toBeNull();
     const { rows } = await db.pool.query(
-      `SELECT coalesce(sum(units), 0)::int AS units FROM "${db.schema}".customer_sku_counts WHERE sku = $1`,
+      `SELECT count(*)::int AS n FROM "${db.schema}".customer_sku_counts WHERE sku = $1`,
       [sku],
     );
-    expect(rows[0].units).toBe(0);
+    // Not even a zero counter: a sold-out attempt is one read.
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('on a sold-out SKU a customer at their limit still hears LIMIT_EXCEEDED, others SOLD_OUT', async () => {
+    const sku = unique('limit-sold-out');
+    await gate.restock(sku, 1, unique('op'));
+    const holdUntil = inAnHour();
+    expect(await gate.reserve({ sku, qty: 1, orderId: unique('o'), customerId: 'holder', limitPerCustomer: 1, holdUntil })).toEqual({ ok: true });
+    expect(await gate.reserve({ sku, qty: 1, orderId: unique('o'), customerId: 'holder', limitPerCustomer: 1, holdUntil })).toEqual({
+      ok: false,
+      reason: 'LIMIT_EXCEEDED',
+    });
+    expect(await gate.reserve({ sku, qty: 1, orderId: unique('o'), customerId: 'newcomer', limitPerCustomer: 1, holdUntil })).toEqual({
+      ok: false,
+      reason: 'SOLD_OUT',
+    });
+    expectInvariant(await gate.snapshot(sku));
   });
 
   it('expireDue releases by the database clock and never a committed hold', async () => {

@@ -1,13 +1,14 @@
 import type { DomainEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
 import type { Product } from '../domain/product.js';
+import type { CorePorts } from '../ports/core-ports.js';
 import type { RestockResult } from '../ports/stock-gate.js';
 import type { Page } from '../ports/stores.js';
-import { archiveProduct, type ArchiveProductInput } from '../use-cases/archive-product.js';
-import { cancelOrder, type CancelOrderInput, type CancelOrderResult } from '../use-cases/cancel-order.js';
+import { type ArchiveProductInput, archiveProduct } from '../use-cases/archive-product.js';
+import { type CancelOrderInput, type CancelOrderResult, cancelOrder } from '../use-cases/cancel-order.js';
 import { createProduct } from '../use-cases/create-product.js';
-import { expireHolds, type ExpireHoldsResult } from '../use-cases/expire-holds.js';
-import { getOrder, type GetOrderInput } from '../use-cases/get-order.js';
+import { type ExpireHoldsResult, expireHolds } from '../use-cases/expire-holds.js';
+import { type GetOrderInput, getOrder } from '../use-cases/get-order.js';
 import { getStockSummary, type StockSummaryLine } from '../use-cases/get-stock-summary.js';
 import {
   handlePaymentResult,
@@ -15,25 +16,26 @@ import {
   type PaymentResultOutcome,
 } from '../use-cases/handle-payment-result.js';
 import {
-  initiatePayment,
   type InitiatePaymentInput,
   type InitiatePaymentResult,
+  initiatePayment,
 } from '../use-cases/initiate-payment.js';
-import { listOrders, type ListOrdersInput } from '../use-cases/list-orders.js';
-import { placeOrder, type PlaceOrderInput, type PlaceOrderResult } from '../use-cases/place-order.js';
-import type { CorePorts } from '../ports/core-ports.js';
+import { type ListOrdersInput, listOrders } from '../use-cases/list-orders.js';
+import { type PlaceOrderInput, type PlaceOrderRejection, type PlaceOrderResult, placeOrder, precheckOrder } from '../use-cases/place-order.js';
 import type { ProductInput } from '../use-cases/product-input.js';
 import { reindexSearch } from '../use-cases/reindex-search.js';
-import { restock, type RestockInput } from '../use-cases/restock.js';
-import { type ProductHit, searchProducts, type SearchProductsInput } from '../use-cases/search-products.js';
-import { startSagaForPlacedOrder, type StartSagaResult } from '../use-cases/start-saga-for-placed-order.js';
+import { type RestockInput, restock } from '../use-cases/restock.js';
 import { createSagaHeadStart } from '../use-cases/saga-head-start.js';
-import { updateProduct, type UpdateProductInput } from '../use-cases/update-product.js';
+import { type ProductHit, type SearchProductsInput, searchProducts } from '../use-cases/search-products.js';
+import { type StartSagaResult, startSagaForPlacedOrder } from '../use-cases/start-saga-for-placed-order.js';
+import { type UpdateProductInput, updateProduct } from '../use-cases/update-product.js';
 import type { EngineConfig } from './config.js';
 
 /** Every use case bound to the engine's ports and config: call them with their input only. */
 export interface EngineUseCases {
   placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResult>;
+  /** A rejection of `placeOrder` known without writing anything, or null (see `precheckOrder`). */
+  precheckOrder(input: PlaceOrderInput): Promise<PlaceOrderRejection | null>;
   cancelOrder(input: CancelOrderInput): Promise<CancelOrderResult>;
   getOrder(input: GetOrderInput): Promise<Order>;
   listOrders(input: ListOrdersInput): Promise<Page<Order>>;
@@ -63,6 +65,7 @@ export function bindUseCases(ports: CorePorts, config: EngineConfig): EngineUseC
   };
   return Object.freeze({
     placeOrder: (input) => placeOrder(orderDeps, input),
+    precheckOrder: (input) => precheckOrder(orderDeps, input),
     cancelOrder: (input) => cancelOrder(ports, input),
     getOrder: (input) => getOrder(ports, input),
     listOrders: (input) => listOrders(ports, input),

@@ -13,6 +13,9 @@ export interface ReserveRequest {
   readonly holdUntil: Date;
 }
 
+/** What a gate needs to know to answer a reservation from memory: the request without its order and hold time. */
+export type ReserveProbe = Pick<ReserveRequest, 'sku' | 'qty' | 'customerId' | 'limitPerCustomer'>;
+
 export type ReserveResult = { readonly ok: true } | { readonly ok: false; readonly reason: ReserveRejection };
 
 export type HoldState = 'HELD' | 'COMMITTED' | 'RELEASED';
@@ -60,4 +63,11 @@ export interface StockGate {
   expire(now: Date): Promise<string[]>;
   /** State of one order's hold, for reconciliation and tests. */
   holdState(orderId: string): Promise<HoldState | null>;
+  /**
+   * Optional: the rejection `reserve` would certainly give this request, when the gate already knows it without
+   * a round trip (a SKU it just saw sold out), else null. Never a promise that a reservation would succeed. Lets a
+   * caller answer a hopeless attempt before doing any other work for it (the order route skips its
+   * Idempotency-Key claim). Gates without such memory leave it out.
+   */
+  knownRejection?(probe: ReserveProbe): ReserveRejection | null;
 }

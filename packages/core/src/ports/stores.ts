@@ -91,6 +91,8 @@ export interface IdempotencyRecord {
 }
 
 export interface IdempotencyStore {
+  /** The key's record (in flight or completed), or null; reads only. */
+  find(scope: string, key: string): Promise<IdempotencyRecord | null>;
   /**
    * Claims the key atomically. Returns `claimed: true` for the first caller; later callers get the existing
    * record (its response is null while the first request is still in flight).
@@ -99,7 +101,7 @@ export interface IdempotencyStore {
     { readonly claimed: true } | { readonly claimed: false; readonly record: IdempotencyRecord }
   >;
   complete(scope: string, key: string, response: { readonly status: number; readonly body: unknown }): Promise<void>;
-  /** Frees a claim whose request failed without a response worth replaying. */
+  /** Frees an in-flight claim whose request ended without a response worth replaying; a completed key is kept. */
   abandon(scope: string, key: string): Promise<void>;
 }
 

@@ -1,11 +1,11 @@
-import type { HoldTransition, ReserveRequest, ReserveResult, RestockResult, StockGate } from '../ports/stock-gate.js';
+import type { HoldTransition, ReserveProbe, ReserveRequest, ReserveResult, RestockResult, StockGate } from '../ports/stock-gate.js';
 
 export interface SoldOutCacheOptions {
   /**
-   * How long a SOLD_OUT answer is repeated from memory. This is the bound on staleness for changes made
-   * elsewhere (another replica releasing or restocking, the expiry sweep of another process): units freed there
-   * become sellable through this gate at most `ttlMs` later. Changes made through this decorator take effect
-   * immediately.
+   * How long a SOLD_OUT answer is repeated from memory. This bounds the staleness for changes made elsewhere
+   * (another replica releasing or restocking, the expiry sweep of another process): units freed there become
+   * sellable through this gate at most `ttlMs` plus one gate round trip later. Changes made through this decorator
+   * take effect immediately.
    */
   readonly ttlMs: number;
   /** Milliseconds clock; defaults to `Date.now`. */
@@ -16,12 +16,17 @@ interface SoldOutEntry {
   /** The smallest quantity the gate rejected as sold out: fewer units than this are available. */
   readonly qty: number;
   readonly until: number;
+  /** Past `until`, one reservation is asking the gate again; the others keep the answer until it returns. */
+  refreshing: boolean;
 }
 
 /**
  * Wraps a stock gate so a SKU the gate just reported sold out is answered SOLD_OUT from memory, without a
  * round trip, for `ttlMs`. During a drop almost every attempt after the last unit is such a rejection, so this
- * turns the reject path into a map lookup.
+ * turns the reject path into a map lookup. When the entry runs out, one reservation asks the gate again while the
+ * rest keep hearing SOLD_OUT until it returns, so hundreds of concurrent attempts do not all fall through to the
+ * gate at every expiry. `knownRejection` (which cannot reserve) renews a run-out entry from the gate's
+ * snapshot in the background instead, answering from memory meanwhile.
  *
  * Exactness: the cached answer is given only for requests of at least the quantity the gate rejected (fewer
  * units than that are available, so more cannot be either). Any release, expiry or commit through this
@@ -46,17 +51,52 @@ export function withSoldOutCache(gate: StockGate, options: SoldOutCacheOptions):
   /** Per SKU, customers who reserved it through this decorator under a per-customer limit. */
   const holders = new Map<string, Set<string>>();
 
-  const cachedRejection = (request: ReserveRequest): boolean => {
+  /**
+   * `answer`: SOLD_OUT from memory. `ask`: the gate decides. `refresh` (only with `mayRefresh`): the entry has
+   * run out and this request is the one that asks the gate again; everybody else is answered until it is back.
+   */
+  const lookup = (request: ReserveProbe, mayRefresh: boolean): 'answer' | 'ask' | 'refresh' => {
     // Malformed requests go to the gate, which owns validation.
-    if (typeof request !== 'object' || request === null || typeof request.sku !== 'string') return false;
+    if (typeof request !== 'object' || request === null || typeof request.sku !== 'string') return 'ask';
     const entry = soldOut.get(request.sku);
-    if (entry === undefined) return false;
-    if (entry.until <= now()) {
-      soldOut.delete(request.sku);
-      return false;
+    if (entry === undefined) return 'ask';
+    if (request.limitPerCustomer !== 0 && holders.get(request.sku)?.has(request.customerId)) return 'ask';
+    if (!Number.isSafeInteger(request.qty) || request.qty < entry.qty) return 'ask';
+    if (entry.until > now() || entry.refreshing) return 'answer';
+    if (!mayRefresh) return 'ask';
+    entry.refreshing = true;
+    return 'refresh';
+  };
+
+  /**
+   * Renews a run-out entry from the gate's snapshot in the background, answering from memory meanwhile. Used by
+   * `knownRejection`, which cannot reserve: without it every caller between the expiry and the next reservation
+   * would be sent on to do its work for nothing.
+   */
+  const refreshInBackground = (sku: string, entry: SoldOutEntry): void => {
+    entry.refreshing = true;
+    gate.snapshot(sku).then(
+      (snapshot) => {
+        if (soldOut.get(sku) !== entry) return;
+        if (snapshot !== null && snapshot.available < entry.qty) soldOut.set(sku, { qty: entry.qty, until: now() + ttlMs, refreshing: false });
+        else soldOut.delete(sku);
+      },
+      () => {
+        entry.refreshing = false;
+      },
+    );
+  };
+
+  const knownRejection = (probe: ReserveProbe): 'SOLD_OUT' | null => {
+    const found = lookup(probe, false);
+    if (found === 'answer') return 'SOLD_OUT';
+    const entry = found === 'ask' ? soldOut.get(probe.sku) : undefined;
+    // Run out, and this probe would otherwise have been answered: answer it and renew the entry.
+    if (entry !== undefined && lookup(probe, true) === 'refresh') {
+      refreshInBackground(probe.sku, entry);
+      return 'SOLD_OUT';
     }
-    if (request.limitPerCustomer !== 0 && holders.get(request.sku)?.has(request.customerId)) return false;
-    return Number.isSafeInteger(request.qty) && request.qty >= entry.qty && typeof request.orderId === 'string' && request.orderId !== '';
+    return null;
   };
 
   const rememberHolder = (request: ReserveRequest): void => {
@@ -72,7 +112,7 @@ export function withSoldOutCache(gate: StockGate, options: SoldOutCacheOptions):
   const remember = (sku: string, qty: number): void => {
     const previous = soldOut.get(sku);
     const smallest = previous !== undefined && previous.until > now() ? Math.min(previous.qty, qty) : qty;
-    soldOut.set(sku, { qty: smallest, until: now() + ttlMs });
+    soldOut.set(sku, { qty: smallest, until: now() + ttlMs, refreshing: false });
   };
 
   const forgetAllIfChanged = (transition: HoldTransition): HoldTransition => {
@@ -82,10 +122,21 @@ export function withSoldOutCache(gate: StockGate, options: SoldOutCacheOptions):
 
   return {
     async reserve(request: ReserveRequest): Promise<ReserveResult> {
-      if (cachedRejection(request)) return { ok: false, reason: 'SOLD_OUT' };
-      const result = await gate.reserve(request);
+      const validOrderId = typeof request?.orderId === 'string' && request.orderId !== '';
+      const found = validOrderId ? lookup(request, true) : 'ask';
+      if (found === 'answer') return { ok: false, reason: 'SOLD_OUT' };
+      const entry = found === 'refresh' ? soldOut.get(request.sku) : undefined;
+      let result: ReserveResult;
+      try {
+        result = await gate.reserve(request);
+      } catch (error) {
+        // Let the next reservation ask instead.
+        if (entry !== undefined) entry.refreshing = false;
+        throw error;
+      }
       if (result.ok) rememberHolder(request);
-      else if (result.reason === 'SOLD_OUT' && ttlMs > 0) remember(request.sku, request.qty);
+      if (!result.ok && result.reason === 'SOLD_OUT' && ttlMs > 0) remember(request.sku, request.qty);
+      else if (entry !== undefined && soldOut.get(request.sku) === entry) soldOut.delete(request.sku);
       return result;
     },
     // The hold's SKU is not known here, so a release or commit forgets every SKU; both are rare next to reserves.
@@ -107,5 +158,7 @@ export function withSoldOutCache(gate: StockGate, options: SoldOutCacheOptions):
       return released;
     },
     holdState: (orderId) => gate.holdState(orderId),
+    // What this decorator remembers, or else whatever the wrapped gate knows.
+    knownRejection: (probe) => knownRejection(probe) ?? gate.knownRejection?.(probe) ?? null,
   };
 }

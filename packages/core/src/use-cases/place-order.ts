@@ -2,10 +2,10 @@ import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { multiply } from '../domain/money.js';
 import type { Order } from '../domain/order.js';
-import { toPricedProduct } from '../ports/small-ports.js';
-import type { PricedProduct } from '../ports/small-ports.js';
-import type { CorePorts } from '../ports/core-ports.js';
 import { orderPlacedEvent } from '../events/builders.js';
+import type { CorePorts } from '../ports/core-ports.js';
+import type { PricedProduct } from '../ports/small-ports.js';
+import { toPricedProduct } from '../ports/small-ports.js';
 import type { SagaHeadStart } from './saga-head-start.js';
 import { requireInteger, requireObject, requireString } from './validate.js';
 
@@ -49,20 +49,14 @@ const MAX_QUANTITY = 10_000;
  * Unknown product → throws NOT_FOUND; business rejections are typed results.
  */
 export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): Promise<PlaceOrderResult> {
-  const request = requireObject(input, 'input');
-  const customerId = requireString(request.customerId, 'customerId', { maxLength: 200 });
-  const productId = requireString(request.productId, 'productId', { maxLength: 200 });
-  const quantity = requireInteger(request.quantity, 'quantity', { min: 1, max: MAX_QUANTITY });
+  const { customerId, productId, quantity } = validInput(input);
   const settings = { ...DEFAULT_PLACE_ORDER_SETTINGS, ...deps.settings };
 
   const product = await pricedProduct(deps, productId);
   const now = deps.clock.now();
-  // new Date(): a cache that serialises entries may hand the date back as a string.
-  if (!product.active || (product.saleStartsAt !== null && new Date(product.saleStartsAt) > now)) {
-    return { ok: false, reason: 'NOT_ON_SALE' };
-  }
+  const rejection = offerRejection(product, quantity, now);
+  if (rejection !== null) return { ok: false, reason: rejection };
   const limit = product.maxQuantityPerCustomer;
-  if (limit > 0 && quantity > limit) return { ok: false, reason: 'LIMIT_EXCEEDED' };
 
   const orderId = newId();
   const holdUntil = new Date(now.getTime() + settings.paymentWindowMs);
@@ -100,6 +94,40 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
   if (settings.startSagaInline) await startSagaInline(deps, order);
   else settings.headStart?.(order);
   return { ok: true, order };
+}
+
+/**
+ * The rejection `placeOrder` would give this input that is known without changing anything: the product is not
+ * on sale, the quantity is over its limit, or the stock gate already knows the SKU is sold out for it. null means
+ * only a real attempt can tell. Costs a price-cache read and no write, so a caller can answer a hopeless attempt
+ * before doing its own bookkeeping (the HTTP route's Idempotency-Key claim). Same validation and NOT_FOUND as
+ * `placeOrder`.
+ */
+export async function precheckOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): Promise<PlaceOrderRejection | null> {
+  const { customerId, productId, quantity } = validInput(input);
+  const product = await pricedProduct(deps, productId);
+  const rejection = offerRejection(product, quantity, deps.clock.now());
+  if (rejection !== null) return rejection;
+  const probe = { sku: product.sku, qty: quantity, customerId, limitPerCustomer: product.maxQuantityPerCustomer };
+  return deps.stockGate.knownRejection?.(probe) ?? null;
+}
+
+function validInput(input: PlaceOrderInput): PlaceOrderInput {
+  const request = requireObject(input, 'input');
+  return {
+    customerId: requireString(request.customerId, 'customerId', { maxLength: 200 }),
+    productId: requireString(request.productId, 'productId', { maxLength: 200 }),
+    quantity: requireInteger(request.quantity, 'quantity', { min: 1, max: MAX_QUANTITY }),
+  };
+}
+
+/** The product's own reasons to refuse: not on sale (inactive or before `saleStartsAt`), or over its limit. */
+function offerRejection(product: PricedProduct, quantity: number, now: Date): PlaceOrderRejection | null {
+  // new Date(): a cache that serialises entries may hand the date back as a string.
+  if (!product.active || (product.saleStartsAt !== null && new Date(product.saleStartsAt) > now)) return 'NOT_ON_SALE';
+  const limit = product.maxQuantityPerCustomer;
+  if (limit > 0 && quantity > limit) return 'LIMIT_EXCEEDED';
+  return null;
 }
 
 /**

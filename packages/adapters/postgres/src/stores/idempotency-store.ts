@@ -43,18 +43,21 @@ const insertClaim = async (db: Executor, t: TableNames, scope: string, key: stri
   }
 };
 
+const findRow = async (db: Executor, t: TableNames, scope: string, key: string): Promise<IdempotencyRow | undefined> =>
+  (await query<IdempotencyRow>(db, 'read idempotency key', `SELECT * FROM ${t.idempotencyKeys} WHERE scope = $1 AND key = $2`, [scope, key]))[0];
+
 export const createIdempotencyStore = (db: Executor, t: TableNames): IdempotencyStore => ({
+  async find(scope, key) {
+    const row = await findRow(db, t, scope, key);
+    return row ? toRecord(row) : null;
+  },
+
   async claim(scope, key, requestHash) {
     // Insert-or-read loops because the existing claim can be abandoned between the two statements.
     for (;;) {
       const inserted = await insertClaim(db, t, scope, key, requestHash);
       if (inserted) return { claimed: true };
-      const [row] = await query<IdempotencyRow>(
-        db,
-        'read idempotency key',
-        `SELECT * FROM ${t.idempotencyKeys} WHERE scope = $1 AND key = $2`,
-        [scope, key],
-      );
+      const row = await findRow(db, t, scope, key);
       if (row) return { claimed: false, record: toRecord(row) };
     }
   },

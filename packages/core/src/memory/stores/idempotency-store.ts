@@ -12,6 +12,11 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.#db = db;
   }
 
+  async find(scope: string, key: string): Promise<IdempotencyRecord | null> {
+    const existing = this.#db.idempotency.get(recordKey(requireId(scope, 'scope'), requireId(key, 'idempotency key')));
+    return existing ? copy(existing) : null;
+  }
+
   async claim(
     scope: string,
     key: string,
@@ -32,7 +37,9 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (existing) this.#db.idempotency.set(id, { ...existing, response: copy(response) });
   }
 
+  /** Frees an in-flight claim; a completed response stays replayable. */
   async abandon(scope: string, key: string): Promise<void> {
-    this.#db.idempotency.delete(recordKey(scope, key));
+    const id = recordKey(scope, key);
+    if (this.#db.idempotency.get(id)?.response === null) this.#db.idempotency.delete(id);
   }
 }

@@ -10,6 +10,7 @@ export const IDEMPOTENCY_STORE_CASES = [
   'idempotency: complete stores the response that later claims replay',
   'idempotency: abandon frees the key for a new claim',
   'idempotency: keys are separate per scope',
+  'idempotency: find reads the record without claiming',
 ] as const;
 
 export type IdempotencyStoreCase = (typeof IDEMPOTENCY_STORE_CASES)[number];
@@ -61,6 +62,20 @@ export function idempotencyStoreCases(stores: () => StoreSet, registry: CaseRegi
     const tag = uniqueTag();
     expect(await idempotency.claim(`a-${tag}`, 'same-key', 'hash')).toEqual({ claimed: true });
     expect(await idempotency.claim(`b-${tag}`, 'same-key', 'hash')).toEqual({ claimed: true });
+  });
+
+  registry.case('idempotency: find reads the record without claiming', async () => {
+    const { idempotency } = stores();
+    const scope = `kit-${uniqueTag()}`;
+    expect(await idempotency.find(scope, 'key')).toBeNull();
+    // Finding claims nothing: the key is still free.
+    expect(await idempotency.claim(scope, 'key', 'hash')).toEqual({ claimed: true });
+    expect(await idempotency.find(scope, 'key')).toMatchObject({ scope, key: 'key', requestHash: 'hash', response: null });
+    await idempotency.complete(scope, 'key', { status: 202, body: { orderId: 'o-1' } });
+    expect((await idempotency.find(scope, 'key'))?.response).toEqual({ status: 202, body: { orderId: 'o-1' } });
+    await idempotency.abandon(scope, 'key');
+    expect((await idempotency.find(scope, 'key'))?.response).toEqual({ status: 202, body: { orderId: 'o-1' } });
+    expect(await idempotency.find(`other-${scope}`, 'key')).toBeNull();
   });
 }
 

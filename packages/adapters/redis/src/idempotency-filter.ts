@@ -1,0 +1,57 @@
+import type { IdempotencyRecord, IdempotencyStore } from '@limitedcart/core';
+import { infrastructureError, type RedisAdapterOptions, resolveClient, validateKeyPrefix } from './options.js';
+
+export type RedisIdempotencyFilterOptions = RedisAdapterOptions & {
+  /** The durable store that holds the records and decides every claim. */
+  readonly store: IdempotencyStore;
+  /**
+   * How long a key is remembered as used. Past it, `find` reports the key as unused without asking the store,
+   * so keep it at least as long as clients may retry a request. Default 24 h.
+   */
+  readonly ttlSeconds?: number;
+};
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/**
+ * An `IdempotencyStore` that answers "this key was never used" from Redis. The order route looks a key up for
+ * every attempt it can refuse up front (during a drop: nearly all of them) only to replay an earlier answer under
+ * it, and almost every such key is new; this turns that database read into one Redis `EXISTS`.
+ *
+ * Every claim first marks its key in Redis, then claims it in `store`, so any record the store holds has its
+ * mark: a missing mark proves the key unused (for `ttlSeconds`). A mark with no record (the claim failed or was
+ * abandoned) only sends `find` on to the store. Claims, completions and abandons are decided by `store` alone, so
+ * losing Redis data can never let a request run twice; it can only make `find` miss an old key, and then the
+ * route answers that attempt on its merits (a refusal) instead of replaying.
+ */
+export function createRedisIdempotencyFilter(options: RedisIdempotencyFilterOptions): IdempotencyStore {
+  const { redis } = resolveClient(options);
+  const keyPrefix = validateKeyPrefix(options.keyPrefix);
+  const ttlSeconds = options.ttlSeconds ?? DAY_SECONDS;
+  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`ttlSeconds must be a positive integer, got ${ttlSeconds}`);
+  const { store } = options;
+  // JSON keeps any scope/key pair apart (a colon inside a scope cannot forge another pair).
+  const markOf = (scope: string, key: string) => `${keyPrefix}:idem:${JSON.stringify([scope, key])}`;
+
+  return {
+    async find(scope: string, key: string): Promise<IdempotencyRecord | null> {
+      let used: number;
+      try {
+        used = await redis.exists(markOf(scope, key));
+      } catch (error) {
+        throw infrastructureError('idempotency mark lookup', error);
+      }
+      return used === 0 ? null : store.find(scope, key);
+    },
+    async claim(scope, key, requestHash) {
+      try {
+        await redis.set(markOf(scope, key), '1', 'EX', ttlSeconds);
+      } catch (error) {
+        throw infrastructureError('idempotency mark', error);
+      }
+      return store.claim(scope, key, requestHash);
+    },
+    complete: (scope, key, response) => store.complete(scope, key, response),
+    abandon: (scope, key) => store.abandon(scope, key),
+  };
+}
