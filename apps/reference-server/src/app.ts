@@ -5,7 +5,6 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './http/context.js';
 import { notFoundProblem, onError, validationHook } from './http/errors.js';
 import { limitBodySize, requireJsonBodies } from './http/json-body.js';
-import { problemResponse } from './http/problem.js';
 import { requestIds, requestLog } from './http/request-context.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
