@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { type Command, LAUNCH_ENV, type LaunchMode, type LauncherMessage, type ProfileStep } from './protocol.js';
 
 const LAUNCHER = fileURLToPath(new URL('./server-launcher.ts', import.meta.url));
-/** Run TypeScript sources directly, as `pnpm start` does. */
-const NODE_ARGS = ['--conditions=@limitedcart/source', '--import', 'tsx'];
+/**
+ * Run TypeScript sources directly with the young-generation size of `pnpm start` and the container image (the
+ * bare-Hono ceiling runs with the same flags).
+ */
+const NODE_ARGS = ['--max-semi-space-size=64', '--conditions=@limitedcart/source', '--import', 'tsx'];
 
 export interface LaunchOptions {
   readonly mode: LaunchMode;

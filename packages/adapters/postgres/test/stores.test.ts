@@ -72,6 +72,35 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
     for (const r of results.filter((r) => !r.ok)) expect(r).toEqual({ ok: false, reason: 'ILLEGAL_TRANSITION', current: final?.status });
   });
 
+  it('300 concurrent idempotency lookups share round trips and each gets its own answer', async () => {
+    // The same pool with its queries counted.
+    let queries = 0;
+    const counted = new Proxy(db.pool, {
+      get(target, property, receiver) {
+        if (property === 'query') {
+          return (...args: unknown[]) => {
+            queries += 1;
+            return (target.query as (...a: unknown[]) => unknown)(...args);
+          };
+        }
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const idempotency = createPostgresStores({ pool: counted, schema: db.schema }).idempotency;
+    const scope = `batch-${newId()}`;
+    for (let i = 0; i < 100; i += 1) await idempotency.claim(scope, `used-${i}`, `hash-${i}`);
+    await idempotency.complete(scope, 'used-7', { status: 202, body: { orderId: 'o-7' } });
+    queries = 0;
+    const keys = Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? `used-${i / 3}` : `fresh-${i}`));
+    const found = await Promise.all(keys.map((key) => idempotency.find(scope, key)));
+    keys.forEach((key, i) => {
+      if (key.startsWith('fresh-')) expect(found[i]).toBeNull();
+      else expect(found[i]).toMatchObject({ scope, key, requestHash: `hash-${Number(key.slice(5))}` });
+    });
+    expect(found[21]?.response).toEqual({ status: 202, body: { orderId: 'o-7' } });
+    expect(queries).toBe(1);
+  });
+
   it('maps a duplicate email (any case) to CONFLICT', async () => {
     await stores.customers.create({ email: 'Drop@Example.com', passwordHash: 'h', roles: ['USER'] });
     await expect(stores.customers.create({ email: 'drop@example.COM ', passwordHash: 'h', roles: ['USER'] })).rejects.toSatisfy(

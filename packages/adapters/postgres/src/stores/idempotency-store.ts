@@ -1,4 +1,5 @@
 import type { IdempotencyRecord, IdempotencyStore } from '@limitedcart/core';
+import DataLoader from 'dataloader';
 import { escapeLiteral, type QueryResult } from 'pg';
 import { toLimitedCartError } from '../errors.js';
 import { type Executor, isPool, query, type TableNames } from '../sql.js';
@@ -46,11 +47,37 @@ const insertClaim = async (db: Executor, t: TableNames, scope: string, key: stri
 const findRow = async (db: Executor, t: TableNames, scope: string, key: string): Promise<IdempotencyRow | undefined> =>
   (await query<IdempotencyRow>(db, 'read idempotency key', `SELECT * FROM ${t.idempotencyKeys} WHERE scope = $1 AND key = $2`, [scope, key]))[0];
 
-export const createIdempotencyStore = (db: Executor, t: TableNames): IdempotencyStore => ({
-  async find(scope, key) {
-    const row = await findRow(db, t, scope, key);
-    return row ? toRecord(row) : null;
-  },
+type KeyRef = readonly [scope: string, key: string];
+
+/**
+ * Lookups of many requests in one statement. During a drop every refused attempt looks its key up (to replay an
+ * earlier answer under it); the lookups that arrive in one turn of the event loop share one round trip instead of
+ * taking one each. Nothing is cached: each lookup reads the table as of its batch.
+ */
+const batchedFinder = (db: Executor, t: TableNames) =>
+  new DataLoader<KeyRef, IdempotencyRow | undefined, string>(
+    async (refs) => {
+      const rows = await query<IdempotencyRow>(
+        db,
+        'read idempotency keys',
+        `SELECT i.* FROM unnest($1::text[], $2::text[]) AS wanted (scope, key) JOIN ${t.idempotencyKeys} i USING (scope, key)`,
+        [refs.map(([scope]) => scope), refs.map(([, key]) => key)],
+      );
+      const byRef = new Map(rows.map((row) => [JSON.stringify([row.scope, row.key]), row]));
+      return refs.map((ref) => byRef.get(JSON.stringify(ref)));
+    },
+    // setImmediate: gather every lookup made by the requests read in this poll phase, not only this tick's.
+    { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
+  );
+
+export const createIdempotencyStore = (db: Executor, t: TableNames): IdempotencyStore => {
+  // Inside a caller's transaction the statement order is the caller's, so lookups go one by one.
+  const finder = isPool(db) ? batchedFinder(db, t) : null;
+  return {
+    async find(scope, key) {
+      const row = finder ? await finder.load([scope, key]) : await findRow(db, t, scope, key);
+      return row ? toRecord(row) : null;
+    },
 
   async claim(scope, key, requestHash) {
     // Insert-or-read loops because the existing claim can be abandoned between the two statements.
@@ -80,4 +107,5 @@ export const createIdempotencyStore = (db: Executor, t: TableNames): Idempotency
       [scope, key],
     );
   },
-});
+  };
+};
