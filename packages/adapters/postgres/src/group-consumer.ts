@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventHandler } from '@limitedcart/core';
+import type { EventHandler, OutboxRecord } from '@limitedcart/core';
 import type { Pool } from 'pg';
 import { type OutboxRow, toOutboxRecord } from './outbox.js';
 import { query, type TableNames } from './sql.js';
@@ -24,8 +24,8 @@ export interface GroupConsumerSettings {
  *
  * The group's position lives in `consumer_offsets`. A member works only while it holds that row's lease, so one
  * member of a group is active at a time and the others stand by (taking over when the lease lapses or the
- * active member unsubscribes). Events are handled one at a time in outbox order; the offset advances only
- * after a handler succeeds (at-least-once), and a failing handler gets the same event again after a backoff.
+ * active member unsubscribes). Events are handled one at a time in outbox order; the offset advances past the
+ * events handled once per batch (at-least-once), and a failing handler gets the same event again after a backoff.
  */
 export class GroupConsumer {
   readonly #member = randomUUID();
@@ -116,34 +116,51 @@ export class GroupConsumer {
       `SELECT * FROM ${t.outbox} WHERE topic = $1 AND position > $2 ORDER BY position LIMIT $3`,
       [topic, lease.position, this.s.batchSize],
     );
-    for (const row of rows) {
-      if (!this.#running) return 'idle';
-      const record = toOutboxRecord(row);
-      // A slow handler keeps the lease alive, so no other member takes over an event still being handled.
-      const heartbeat = setInterval(() => void this.#renewLease(), Math.max(100, Math.floor(this.s.leaseMs / 3)));
-      try {
-        await this.s.handler(record.event);
-      } catch (error) {
-        this.s.onError(error);
-        return 'failed';
-      } finally {
-        clearInterval(heartbeat);
+    // A slow handler keeps the lease alive, so no other member takes over an event still being handled.
+    const heartbeat = setInterval(() => void this.#renewLease(), Math.max(100, Math.floor(this.s.leaseMs / 3)));
+    let handled: OutboxRecord | undefined;
+    let outcome: 'more' | 'idle' | 'failed' = rows.length === this.s.batchSize ? 'more' : 'idle';
+    try {
+      for (const row of rows) {
+        if (!this.#running) {
+          outcome = 'idle';
+          break;
+        }
+        const record = toOutboxRecord(row);
+        try {
+          await this.s.handler(record.event);
+        } catch (error) {
+          this.s.onError(error);
+          outcome = 'failed';
+          break;
+        }
+        this.#failures = 0;
+        handled = record;
       }
-      this.#failures = 0;
-      const advanced = await query(
-        pool,
-        'advance consumer offset',
-        `UPDATE ${t.consumerOffsets}
-         SET position = $4, updated_at = clock_timestamp(),
-             lease_until = clock_timestamp() + make_interval(secs => $5::double precision / 1000)
-         WHERE group_name = $1 AND topic = $2 AND lease_owner = $3 AND position < $4
-         RETURNING position`,
-        [group, topic, this.#member, record.position, this.s.leaseMs],
-      );
-      // Lost the lease (we stalled past it and another member took over): stop; the new owner continues.
-      if (advanced.length === 0) return 'idle';
+    } finally {
+      clearInterval(heartbeat);
     }
-    return rows.length === this.s.batchSize ? 'more' : 'idle';
+    // One offset write per batch rather than per event: a crash before it only hands the batch's handled events
+    // to the next owner again (delivery is at-least-once either way).
+    if (handled !== undefined && !(await this.#advance(handled.position))) return 'idle';
+    return outcome;
+  }
+
+  /** Moves the group's offset to `position`; false when this member no longer holds the lease. */
+  async #advance(position: number): Promise<boolean> {
+    const { pool, tables: t, group, topic } = this.s;
+    const advanced = await query(
+      pool,
+      'advance consumer offset',
+      `UPDATE ${t.consumerOffsets}
+       SET position = $4, updated_at = clock_timestamp(),
+           lease_until = clock_timestamp() + make_interval(secs => $5::double precision / 1000)
+       WHERE group_name = $1 AND topic = $2 AND lease_owner = $3 AND position < $4
+       RETURNING position`,
+      [group, topic, this.#member, position, this.s.leaseMs],
+    );
+    // Lost the lease (we stalled past it and another member took over): stop; the new owner continues.
+    return advanced.length > 0;
   }
 
   async #renewLease(): Promise<void> {
