@@ -51,17 +51,27 @@ flock 9
 
 [ -x "$temporal" ] || build_cli
 
+start_server() {
+  # setsid + nohup: the server outlives this script and the test run that started it, like the other services.
+  setsid nohup "$temporal" server start-dev --headless --ip "$TEMPORAL_IP" --port "$TEMPORAL_PORT" \
+    --db-filename "$LIMITEDCART_STATE/temporal.db" --log-level warn \
+    >>"$LIMITEDCART_CACHE/logs/temporal.log" 2>&1 </dev/null 9>&- &
+  echo $! >"$pid_file"
+}
+
 if ! healthy; then
   pid_file="$LIMITEDCART_STATE/temporal.pid"
   if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
-    # Our server is alive but not answering yet (still opening its store): give it the usual wait below.
-    :
+    # Our server is alive but not answering: still opening its store, or shutting down. Wait for one or the
+    # other; if it exits instead of answering, start a new one.
+    for _ in $(seq 60); do
+      healthy && break
+      kill -0 "$(cat "$pid_file")" 2>/dev/null || break
+      sleep 1
+    done
+    healthy || kill -0 "$(cat "$pid_file")" 2>/dev/null || start_server
   else
-    # setsid + nohup: the server outlives this script and the test run that started it, like the other services.
-    setsid nohup "$temporal" server start-dev --headless --ip "$TEMPORAL_IP" --port "$TEMPORAL_PORT" \
-      --db-filename "$LIMITEDCART_STATE/temporal.db" --log-level warn \
-      >>"$LIMITEDCART_CACHE/logs/temporal.log" 2>&1 </dev/null 9>&- &
-    echo $! >"$pid_file"
+    start_server
   fi
   wait_for "temporal" 60 healthy
 fi
