@@ -103,7 +103,7 @@ export async function postgresInfrastructure(
       },
       close: () => closers.closeAll(),
     };
-    let infrastructure = config.REDIS_URL ? withRedis(base, config, logger, { pool, ledgerGate, closers }) : base;
+    let infrastructure = config.REDIS_URL ? withRedis(base, config, logger, { pool, ledgerGate, idempotency: stores.idempotency, closers }) : base;
     if (config.KAFKA_BROKERS && config.KAFKA_BROKERS.length > 0) infrastructure = withKafka(infrastructure, config, logger, closers);
     if (config.TEMPORAL_ADDRESS) infrastructure = withTemporal(infrastructure, config, logger);
     return infrastructure;

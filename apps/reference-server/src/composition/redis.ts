@@ -1,4 +1,4 @@
-import { createPostgresLedgerReader, createPostgresStores, type PostgresStockGate } from '@limitedcart/adapter-postgres';
+import { createPostgresLedgerReader, type PostgresStockGate } from '@limitedcart/adapter-postgres';
 import {
   createRedisIdempotencyFilter,
   createRedisPriceCache,
@@ -7,7 +7,7 @@ import {
   createStockReconciler,
   createTieredStockGate,
 } from '@limitedcart/adapter-redis';
-import { definePlugin, type Logger, withLocalPriceCache, withSoldOutCache } from '@limitedcart/core';
+import { definePlugin, type IdempotencyStore, type Logger, withLocalPriceCache, withSoldOutCache } from '@limitedcart/core';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { ServerConfig } from '../config.js';
@@ -22,7 +22,12 @@ export function withRedis(
   base: Infrastructure,
   config: ServerConfig,
   logger: Logger,
-  { pool, ledgerGate, closers }: { pool: pg.Pool; ledgerGate: PostgresStockGate; closers: Closers },
+  {
+    pool,
+    ledgerGate,
+    idempotency,
+    closers,
+  }: { pool: pg.Pool; ledgerGate: PostgresStockGate; idempotency: IdempotencyStore; closers: Closers },
 ): Infrastructure {
   // Auto-pipelining sends the commands issued in one event-loop tick (rate limits, price reads, gate scripts of
   // concurrent requests) in one write, which is most of the Redis client's cost under a drop.
@@ -61,11 +66,7 @@ export function withRedis(
       // Every replica applies catalogue events to its own copy (live updates), as with the in-memory cache.
       priceCache: withLocalPriceCache(createRedisPriceCache({ redis, keyPrefix })),
       // New Idempotency-Keys (nearly all of them) are told apart from used ones in Redis, not Postgres.
-      idempotency: createRedisIdempotencyFilter({
-        redis,
-        keyPrefix,
-        store: createPostgresStores({ pool, schema: config.DB_SCHEMA }).idempotency,
-      }),
+      idempotency: createRedisIdempotencyFilter({ redis, keyPrefix, store: idempotency }),
     },
     plugins: [...base.plugins, redisPlugin],
     rateLimiter: createRedisRateLimiter({ redis, keyPrefix }),

@@ -1,5 +1,5 @@
 import type { IdempotencyRecord, IdempotencyStore } from '@limitedcart/core';
-import { infrastructureError, type RedisAdapterOptions, resolveClient, validateKeyPrefix } from './options.js';
+import { closeClient, infrastructureError, type RedisAdapterOptions, resolveClient, validateKeyPrefix } from './options.js';
 
 export type RedisIdempotencyFilterOptions = RedisAdapterOptions & {
   /** The durable store that holds the records and decides every claim. */
@@ -10,6 +10,11 @@ export type RedisIdempotencyFilterOptions = RedisAdapterOptions & {
    */
   readonly ttlSeconds?: number;
 };
+
+export interface RedisIdempotencyFilter extends IdempotencyStore {
+  /** Closes the client the filter opened for `url`; a client passed in stays open for its owner. */
+  close(): Promise<void>;
+}
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -24,8 +29,9 @@ const DAY_SECONDS = 24 * 60 * 60;
  * losing Redis data can never let a request run twice; it can only make `find` miss an old key, and then the
  * route answers that attempt on its merits (a refusal) instead of replaying.
  */
-export function createRedisIdempotencyFilter(options: RedisIdempotencyFilterOptions): IdempotencyStore {
-  const { redis } = resolveClient(options);
+export function createRedisIdempotencyFilter(options: RedisIdempotencyFilterOptions): RedisIdempotencyFilter {
+  const client = resolveClient(options);
+  const { redis } = client;
   const keyPrefix = validateKeyPrefix(options.keyPrefix);
   const ttlSeconds = options.ttlSeconds ?? DAY_SECONDS;
   if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`ttlSeconds must be a positive integer, got ${ttlSeconds}`);
@@ -53,5 +59,6 @@ export function createRedisIdempotencyFilter(options: RedisIdempotencyFilterOpti
     },
     complete: (scope, key, response) => store.complete(scope, key, response),
     abandon: (scope, key) => store.abandon(scope, key),
+    close: () => closeClient(client),
   };
 }

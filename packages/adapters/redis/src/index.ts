@@ -1,4 +1,4 @@
-export { createRedisIdempotencyFilter, type RedisIdempotencyFilterOptions } from './idempotency-filter.js';
+export { createRedisIdempotencyFilter, type RedisIdempotencyFilter, type RedisIdempotencyFilterOptions } from './idempotency-filter.js';
 export type { RedisAdapterOptions, RedisClient, RedisConnection } from './options.js';
 export { createRedisPriceCache, type RedisPriceCache, type RedisPriceCacheOptions } from './price-cache.js';
 export {

@@ -73,6 +73,16 @@ describe.skipIf(!available)('Redis idempotency filter over the Postgres store', 
     expect(await redis.ttl(mark!)).toBeGreaterThan(50);
   });
 
+  it('closes the client it opened for a URL and leaves a borrowed one open', async () => {
+    const store = createPostgresStores({ pool: database.pool, schema: database.schema }).idempotency;
+    const owned = createRedisIdempotencyFilter({ url: redisUrl!, keyPrefix, store });
+    expect(await owned.find('scope-url', 'fresh')).toBeNull();
+    await owned.close();
+    const borrowed = filterOver().filter;
+    await borrowed.close();
+    expect(await redis.ping()).toBe('PONG');
+  });
+
   it('keeps scope/key pairs apart even when a scope contains the separator', async () => {
     const { filter } = filterOver();
     await filter.claim('a:b', 'c', 'hash');

@@ -74,7 +74,6 @@ export function withSoldOutCache(gate: StockGate, options: SoldOutCacheOptions):
    * would be sent on to do its work for nothing.
    */
   const refreshInBackground = (sku: string, entry: SoldOutEntry): void => {
-    entry.refreshing = true;
     gate.snapshot(sku).then(
       (snapshot) => {
         if (soldOut.get(sku) !== entry) return;
@@ -88,15 +87,10 @@ export function withSoldOutCache(gate: StockGate, options: SoldOutCacheOptions):
   };
 
   const knownRejection = (probe: ReserveProbe): 'SOLD_OUT' | null => {
-    const found = lookup(probe, false);
-    if (found === 'answer') return 'SOLD_OUT';
-    const entry = found === 'ask' ? soldOut.get(probe.sku) : undefined;
-    // Run out, and this probe would otherwise have been answered: answer it and renew the entry.
-    if (entry !== undefined && lookup(probe, true) === 'refresh') {
-      refreshInBackground(probe.sku, entry);
-      return 'SOLD_OUT';
-    }
-    return null;
+    const found = lookup(probe, true);
+    // Run out: answer this probe anyway and renew the entry behind it.
+    if (found === 'refresh') refreshInBackground(probe.sku, soldOut.get(probe.sku)!);
+    return found === 'ask' ? null : 'SOLD_OUT';
   };
 
   const rememberHolder = (request: ReserveRequest): void => {

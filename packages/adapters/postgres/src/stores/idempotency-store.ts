@@ -79,33 +79,33 @@ export const createIdempotencyStore = (db: Executor, t: TableNames): Idempotency
       return row ? toRecord(row) : null;
     },
 
-  async claim(scope, key, requestHash) {
-    // Insert-or-read loops because the existing claim can be abandoned between the two statements.
-    for (;;) {
-      const inserted = await insertClaim(db, t, scope, key, requestHash);
-      if (inserted) return { claimed: true };
-      const row = await findRow(db, t, scope, key);
-      if (row) return { claimed: false, record: toRecord(row) };
-    }
-  },
+    async claim(scope, key, requestHash) {
+      // Insert-or-read loops because the existing claim can be abandoned between the two statements.
+      for (;;) {
+        const inserted = await insertClaim(db, t, scope, key, requestHash);
+        if (inserted) return { claimed: true };
+        const row = await findRow(db, t, scope, key);
+        if (row) return { claimed: false, record: toRecord(row) };
+      }
+    },
 
-  async complete(scope, key, response) {
-    await query(
-      db,
-      'complete idempotency key',
-      `UPDATE ${t.idempotencyKeys} SET response_status = $3, response_body = $4::jsonb WHERE scope = $1 AND key = $2`,
-      [scope, key, response.status, JSON.stringify(response.body ?? null)],
-    );
-  },
+    async complete(scope, key, response) {
+      await query(
+        db,
+        'complete idempotency key',
+        `UPDATE ${t.idempotencyKeys} SET response_status = $3, response_body = $4::jsonb WHERE scope = $1 AND key = $2`,
+        [scope, key, response.status, JSON.stringify(response.body ?? null)],
+      );
+    },
 
-  async abandon(scope, key) {
-    // Only an in-flight claim is freed: a completed response stays replayable.
-    await query(
-      db,
-      'abandon idempotency key',
-      `DELETE FROM ${t.idempotencyKeys} WHERE scope = $1 AND key = $2 AND response_status IS NULL`,
-      [scope, key],
-    );
-  },
+    async abandon(scope, key) {
+      // Only an in-flight claim is freed: a completed response stays replayable.
+      await query(
+        db,
+        'abandon idempotency key',
+        `DELETE FROM ${t.idempotencyKeys} WHERE scope = $1 AND key = $2 AND response_status IS NULL`,
+        [scope, key],
+      );
+    },
   };
 };
