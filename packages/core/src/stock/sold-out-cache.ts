@@ -53,7 +53,8 @@ export function withSoldOutCache(gate: StockGate, options: SoldOutCacheOptions):
 
   /**
    * `answer`: SOLD_OUT from memory. `ask`: the gate decides. `refresh` (only with `mayRefresh`): the entry has
-   * run out and this request is the one that asks the gate again; everybody else is answered until it is back.
+   * run out and this caller renews it (a reservation by asking the gate, a probe from a snapshot); everybody
+   * else is answered until that is back.
    */
   const lookup = (request: ReserveProbe, mayRefresh: boolean): 'answer' | 'ask' | 'refresh' => {
     // Malformed requests go to the gate, which owns validation.
