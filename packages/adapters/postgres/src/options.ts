@@ -44,6 +44,11 @@ export interface PostgresStockGateOptions extends PostgresTarget {
    * durably. Default `true`.
    */
   readonly durableReservations?: boolean;
+  /**
+   * Most reservations decided by one statement: concurrent `reserve` calls are grouped (see `gate_reserve_many`).
+   * Default 100; 1 decides each reservation on its own.
+   */
+  readonly reserveBatchSize?: number;
   /** Holds released per round of `expire`; the sweep loops until none are due. Default 500. */
   readonly expiryBatchSize?: number;
 }

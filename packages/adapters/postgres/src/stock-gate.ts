@@ -9,17 +9,18 @@ import {
   type StockSnapshot,
   validationError,
 } from '@limitedcart/core';
+import DataLoader from 'dataloader';
 import { escapeLiteral, type QueryResult } from 'pg';
 import { toLimitedCartError } from './errors.js';
 import { checkDate, checkId, checkQuantity, checkReserveRequest } from './gate-input.js';
 import { type PostgresStockGateOptions, resolveSchema } from './options.js';
 import { query, tableNames } from './sql.js';
 
-/** A gate function argument: text, an integer, a timestamp or null. */
-type SqlValue = string | { readonly int: number } | Date | null;
+/** A gate function argument: text, an integer, a timestamp, JSON or null. */
+type SqlValue = string | { readonly int: number } | { readonly json: unknown } | Date | null;
 
-interface GateReply {
-  readonly outcome: string;
+interface GateReply<Outcome = string> {
+  readonly outcome: Outcome;
   /** Rows of the statement run after the gate function in the same transaction, if any. */
   readonly rows: readonly Record<string, unknown>[];
 }
@@ -29,6 +30,7 @@ const literal = (value: SqlValue): string => {
   if (value === null) return 'NULL';
   if (value instanceof Date) return `${escapeLiteral(value.toISOString())}::timestamptz`;
   if (typeof value === 'string') return `${escapeLiteral(value)}::text`;
+  if ('json' in value) return `${escapeLiteral(JSON.stringify(value.json))}::jsonb`;
   if (!Number.isSafeInteger(value.int)) throw new LimitedCartError('INTERNAL', `not an integer: ${value.int}`);
   return `${value.int}::integer`;
 };
@@ -48,6 +50,11 @@ const toSnapshot = (row: StockRow): StockSnapshot => ({
   sold: row.sold,
   restockedTotal: row.restocked_total,
 });
+
+const isOutcomeList =
+  (length: number) =>
+  (value: unknown): value is string[] =>
+    Array.isArray(value) && value.length === length && value.every((item) => typeof item === 'string');
 
 const checkPositiveInteger = (field: string, value: number): number => {
   if (!Number.isInteger(value) || value <= 0) throw validationError(`${field} must be a positive integer`);
@@ -78,6 +85,7 @@ export const createPostgresStockGate = (options: PostgresStockGateOptions): Post
   const lockTimeoutMs = checkPositiveInteger('lockTimeoutMs', options.lockTimeoutMs ?? 2_000);
   const statementTimeoutMs = checkPositiveInteger('statementTimeoutMs', options.statementTimeoutMs ?? 5_000);
   const batchSize = checkPositiveInteger('expiryBatchSize', options.expiryBatchSize ?? 500);
+  const reserveBatchSize = checkPositiveInteger('reserveBatchSize', options.reserveBatchSize ?? 100);
   // Both values are validated integers, so inlining them is safe; SET cannot take bind parameters.
   const timeouts = `SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs}`;
   const reserveSettings = `${timeouts}; SET LOCAL synchronous_commit = ${options.durableReservations === false ? 'off' : 'on'}`;
@@ -88,12 +96,16 @@ export const createPostgresStockGate = (options: PostgresStockGateOptions): Post
    * row is locked only inside the server, never while a reply travels to Node. Bind parameters are not
    * available in that protocol, hence `literal`; every value has been validated before it gets here.
    */
-  const callGate = async (
+  const callGate = async <Outcome = string>(
     what: string,
     fn: string,
     args: readonly SqlValue[],
-    { settings = timeouts, followUp = '' }: { settings?: string; followUp?: string } = {},
-  ): Promise<GateReply> => {
+    {
+      settings = timeouts,
+      followUp = '',
+      isOutcome = (value): value is Outcome => typeof value === 'string',
+    }: { settings?: string; followUp?: string; isOutcome?: (value: unknown) => value is Outcome } = {},
+  ): Promise<GateReply<Outcome>> => {
     const text = `${settings}; SELECT ${t.fn(fn)}(${args.map(literal).join(', ')}) AS outcome${followUp ? `; ${followUp}` : ''}`;
     const settingCount = settings.split(';').length;
     let results: QueryResult[];
@@ -103,7 +115,7 @@ export const createPostgresStockGate = (options: PostgresStockGateOptions): Post
       throw toLimitedCartError(error, what);
     }
     const outcome = results[settingCount]?.rows[0]?.outcome;
-    if (typeof outcome !== 'string') throw new LimitedCartError('INTERNAL', `${what}: no outcome`);
+    if (!isOutcome(outcome)) throw new LimitedCartError('INTERNAL', `${what}: no outcome`);
     return { outcome, rows: results[settingCount + 1]?.rows ?? [] };
   };
 
@@ -133,22 +145,40 @@ export const createPostgresStockGate = (options: PostgresStockGateOptions): Post
     }
   };
 
-  return {
-    async reserve(request: ReserveRequest): Promise<ReserveResult> {
-      const r = checkReserveRequest(request);
+  /**
+   * Reservations that arrive together are decided by one `gate_reserve_many` call: one round trip, one commit
+   * and one turn on the hot stock row for the whole group, each request still getting its own outcome. A drop's
+   * accepted orders arrive together by nature, and one at a time they queued on that row and on the log. A group
+   * that fails (a lock or statement timeout) fails every request in it; none of them reserved anything.
+   */
+  const reservations = new DataLoader<ReserveRequest, string>(
+    async (requests) => {
       const { outcome } = await callGate(
         'reserve stock',
-        'gate_reserve',
+        'gate_reserve_many',
         [
-          r.sku,
-          { int: r.qty },
-          r.orderId,
-          r.customerId,
-          { int: r.limitPerCustomer },
-          r.holdUntil,
+          {
+            json: requests.map((r) => ({
+              sku: r.sku,
+              qty: r.qty,
+              order_id: r.orderId,
+              customer_id: r.customerId,
+              max_per_customer: r.limitPerCustomer,
+              hold_until: r.holdUntil.toISOString(),
+            })),
+          },
         ],
-        { settings: reserveSettings },
+        { settings: reserveSettings, isOutcome: isOutcomeList(requests.length) },
       );
+      return outcome;
+    },
+    // setImmediate: gather the reservations of every request read in this poll phase, not only this tick's.
+    { cache: false, maxBatchSize: reserveBatchSize, batchScheduleFn: (run) => setImmediate(run) },
+  );
+
+  return {
+    async reserve(request: ReserveRequest): Promise<ReserveResult> {
+      const outcome = await reservations.load(checkReserveRequest(request));
       if (outcome === 'OK' || outcome === 'DUPLICATE') return { ok: true };
       if (outcome === 'SOLD_OUT' || outcome === 'LIMIT_EXCEEDED' || outcome === 'NOT_ON_SALE') return { ok: false, reason: outcome };
       throw new LimitedCartError('INTERNAL', `reserve stock: unexpected outcome ${outcome}`);

@@ -28,7 +28,7 @@ describe.skipIf(!hasDatabase)('Postgres stock gate (adapter-specific)', () => {
     await db?.drop();
   });
 
-  it('1,000 concurrent reservations of 1 unit on 100 units from 20 connections hold exactly 100', async () => {
+  it('1,000 concurrent reservations of 1 unit on 100 units, in batches over 20 connections, hold exactly 100', async () => {
     const sku = unique('hot');
     await gate.restock(sku, 100, unique('op'));
     const results = await Promise.all(
@@ -46,6 +46,96 @@ describe.skipIf(!hasDatabase)('Postgres stock gate (adapter-specific)', () => {
       [sku],
     );
     expect(rows[0]).toEqual({ n: 100, units: 100 });
+  });
+
+  it('reservations that arrive together are decided by one statement, each with its own outcome, in request order', async () => {
+    const statements: string[] = [];
+    const counting = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
+    const query = counting.query.bind(counting) as (...args: unknown[]) => unknown;
+    counting.query = ((...args: unknown[]) => {
+      if (typeof args[0] === 'string') statements.push(args[0]);
+      return query(...args);
+    }) as typeof counting.query;
+    try {
+      const batched = createPostgresStockGate({ pool: counting, schema: db.schema });
+      const [a, b] = [unique('batch-a'), unique('batch-b')];
+      await batched.restock(a, 2, unique('op'));
+      await batched.restock(b, 1, unique('op'));
+      statements.length = 0;
+      const repeated = unique('o');
+      const request = (sku: string, customerId: string, orderId = unique('o')) =>
+        batched.reserve({ sku, qty: 1, orderId, customerId, limitPerCustomer: 1, holdUntil: inAnHour() });
+      const results = await Promise.all([
+        request(b, 'x'), // b's only unit
+        request(a, 'x'), // a: first unit
+        request(a, 'x'), // same customer again: over the limit of 1
+        request(b, 'y'), // b is gone
+        request(a, 'y', repeated), // a: second unit
+        request(a, 'y', repeated), // the same order again: idempotent
+        request(a, 'z'), // a is gone
+        request(unique('never-stocked'), 'z'),
+      ]);
+      expect(results).toEqual([
+        { ok: true },
+        { ok: true },
+        { ok: false, reason: 'LIMIT_EXCEEDED' },
+        { ok: false, reason: 'SOLD_OUT' },
+        { ok: true },
+        { ok: true },
+        { ok: false, reason: 'SOLD_OUT' },
+        { ok: false, reason: 'NOT_ON_SALE' },
+      ]);
+      expect(statements.filter((text) => text.includes('gate_reserve_many'))).toHaveLength(1);
+      expect(await batched.snapshot(a)).toEqual({ sku: a, available: 0, held: 2, sold: 0, restockedTotal: 2 });
+      expect(await batched.snapshot(b)).toEqual({ sku: b, available: 0, held: 1, sold: 0, restockedTotal: 1 });
+    } finally {
+      await counting.end();
+    }
+  });
+
+  it('two gates on their own pools (two processes) batching the same customers on two SKUs stay exact and never deadlock', async () => {
+    const other = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
+    try {
+      // Small batches on both sides: many groups in flight at once, each locking several customers and both SKUs.
+      const left = createPostgresStockGate({ pool: db.pool, schema: db.schema, reserveBatchSize: 7 });
+      const right = createPostgresStockGate({ pool: other, schema: db.schema, reserveBatchSize: 5 });
+      const skus = [unique('pair-1'), unique('pair-2')];
+      for (const sku of skus) await left.restock(sku, 150, unique('op'));
+      // 200 customers each try both SKUs twice, from both gates, in opposite SKU orders: limit 1 per SKU.
+      const attempts = Array.from({ length: 200 }, (_, c) =>
+        [left, right].flatMap((g, side) =>
+          (side === 0 ? skus : [...skus].reverse()).map((sku) =>
+            g.reserve({ sku, qty: 1, orderId: unique('o'), customerId: `pair-${c}`, limitPerCustomer: 1, holdUntil: inAnHour() }),
+          ),
+        ),
+      ).flat();
+      const results = await Promise.all(attempts);
+      expect(results.filter((r) => r.ok)).toHaveLength(300);
+      for (const sku of skus) {
+        const snapshot = await left.snapshot(sku);
+        expect(snapshot).toEqual({ sku, available: 0, held: 150, sold: 0, restockedTotal: 150 });
+        const { rows } = await db.pool.query(
+          `SELECT count(DISTINCT customer_id)::int AS customers, count(*)::int AS holds FROM "${db.schema}".stock_holds WHERE sku = $1`,
+          [sku],
+        );
+        expect(rows[0]).toEqual({ customers: 150, holds: 150 });
+      }
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('with reserveBatchSize 1 every reservation is its own statement and stays exact', async () => {
+    const single = createPostgresStockGate({ pool: db.pool, schema: db.schema, reserveBatchSize: 1 });
+    const sku = unique('one-by-one');
+    await single.restock(sku, 50, unique('op'));
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        single.reserve({ sku, qty: 1, orderId: unique('o'), customerId: `c-${i % 120}`, limitPerCustomer: 1, holdUntil: inAnHour() }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(50);
+    expectInvariant(await single.snapshot(sku));
   });
 
   it('non-durable reservations keep the invariant and do not leak synchronous_commit into the session', async () => {
