@@ -66,15 +66,15 @@ export class SagaAdvancer {
   }
 
   async #advanceLocked(client: PoolClient, orderId: string, lastAttempt: boolean): Promise<AdvanceVerdict> {
-    const instance = await this.tables.instance(client, orderId);
-    if (!instance) return done('unknown');
+    const state = await this.tables.instanceWithJournal(client, orderId);
+    if (!state) return done('unknown');
+    const { instance, journal } = state;
     if (instance.status === 'COMPLETED') {
       await this.lateSignals.handle(orderId);
       return done('already-completed');
     }
     if (instance.status === 'FAILED') return done('already-failed');
 
-    const journal = await this.tables.journal(client, orderId);
     const ctx = new ReplayContext(client, this.tables, orderId, journal, this.activities, lastAttempt, instance.step);
     const run = orderSaga(ctx, instance.input).then(
       (result) => ({ kind: 'returned' as const, result }),

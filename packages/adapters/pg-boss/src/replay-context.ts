@@ -90,13 +90,13 @@ export class ReplayContext implements SagaContext {
       taken = await withTransaction(this.client, async (client) => {
         // The instance lock orders this read with `signal()` and with completion.
         await this.tables.instance(client, this.orderId, true);
-        const [next] = await this.tables.pendingSignals(client, this.orderId, 1);
+        const { next, passed } = await this.tables.nextSignalOrDeadline(client, this.orderId, deadline);
         if (next) {
           await this.tables.append(client, this.orderId, { seq, kind: 'signal', payload: { signal: next.body } }, this.#step);
           await this.tables.markConsumed(client, this.orderId, [next.signalId], seq);
           return { signal: next.body };
         }
-        if (await this.tables.deadlinePassed(client, deadline)) {
+        if (passed) {
           await this.tables.append(client, this.orderId, { seq, kind: 'signal', payload: { signal: null } }, this.#step);
           return { signal: null };
         }

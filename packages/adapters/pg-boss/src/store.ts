@@ -63,41 +63,42 @@ export class SagaTables {
       [orderId],
     );
     const row = rows[0];
-    if (!row) return null;
-    return {
-      orderId: row.order_id,
-      input: row.input,
-      status: row.status,
-      step: row.step,
-      outcome: row.outcome,
-      result: row.result,
-      error: row.error,
-    };
+    return row ? toInstance(row) : null;
   }
 
-  async journal(q: Queryable, orderId: string): Promise<JournalEntry[]> {
+  /** The instance and its journal as of one snapshot, in one round trip: what an advance starts from. */
+  async instanceWithJournal(q: Queryable, orderId: string): Promise<{ instance: InstanceRow; journal: JournalEntry[] } | null> {
     const { rows } = await q.query(
-      `SELECT seq, kind, payload FROM ${this.#s}.saga_journal WHERE order_id = $1 ORDER BY seq`,
+      `SELECT i.order_id, i.input, i.status, i.step, i.outcome, i.result, i.error,
+         COALESCE((SELECT json_agg(json_build_object('seq', j.seq, 'kind', j.kind, 'payload', j.payload) ORDER BY j.seq)
+                   FROM ${this.#s}.saga_journal j WHERE j.order_id = i.order_id), '[]') AS journal
+       FROM ${this.#s}.saga_instances i WHERE i.order_id = $1`,
       [orderId],
     );
-    return rows.map((row) => ({ seq: row.seq, kind: row.kind, payload: row.payload }));
+    const row = rows[0];
+    if (!row) return null;
+    return { instance: toInstance(row), journal: row.journal as JournalEntry[] };
   }
 
-  /** Appends one entry and records the step; fails on a duplicate seq (two writers would be a defect). */
+  /**
+   * Appends one entry and records the step, in one statement (so in one round trip, and atomically even outside a
+   * transaction); fails on a duplicate seq (two writers would be a defect) and then records nothing.
+   */
   async append(q: Queryable, orderId: string, entry: JournalEntry, step: string): Promise<void> {
     await q.query(
-      `INSERT INTO ${this.#s}.saga_journal (order_id, seq, kind, payload) VALUES ($1, $2, $3, $4)`,
-      [orderId, entry.seq, entry.kind, JSON.stringify(entry.payload)],
+      `WITH entry AS (INSERT INTO ${this.#s}.saga_journal (order_id, seq, kind, payload) VALUES ($1, $2, $3, $4))
+       ${this.#setStepSql('$1', '$5')}`,
+      [orderId, entry.seq, entry.kind, JSON.stringify(entry.payload), step],
     );
-    await this.setStep(q, orderId, step);
   }
 
   async setStep(q: Queryable, orderId: string, step: string): Promise<void> {
-    await q.query(
-      `UPDATE ${this.#s}.saga_instances SET step = $2, version = version + 1, updated_at = now()
-       WHERE order_id = $1 AND status = 'RUNNING' AND step IS DISTINCT FROM $2`,
-      [orderId, step],
-    );
+    await q.query(this.#setStepSql('$1', '$2'), [orderId, step]);
+  }
+
+  #setStepSql(orderId: string, step: string): string {
+    return `UPDATE ${this.#s}.saga_instances SET step = ${step}, version = version + 1, updated_at = now()
+       WHERE order_id = ${orderId} AND status = 'RUNNING' AND step IS DISTINCT FROM ${step}`;
   }
 
   /** true when this signal id was new for the order. */
@@ -175,9 +176,40 @@ export class SagaTables {
     );
   }
 
-  /** true once the database clock has reached `deadline`. */
-  async deadlinePassed(q: Queryable, deadline: Date): Promise<boolean> {
-    const { rows } = await q.query('SELECT now() >= $1::timestamptz AS passed', [deadline.toISOString()]);
-    return rows[0]?.passed === true;
+  /** The oldest unconsumed signal (if any) and whether the database clock has reached `deadline`, in one read. */
+  async nextSignalOrDeadline(q: Queryable, orderId: string, deadline: Date): Promise<{ next: PendingSignal | null; passed: boolean }> {
+    const { rows } = await q.query(
+      `SELECT now() >= $2::timestamptz AS passed, s.signal_id, s.body
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (
+         SELECT signal_id, body FROM ${this.#s}.saga_signals
+         WHERE order_id = $1 AND consumed_at IS NULL AND NOT late ORDER BY received_seq LIMIT 1) AS s ON true`,
+      [orderId, deadline.toISOString()],
+    );
+    const row = rows[0];
+    return {
+      next: row?.signal_id ? { signalId: row.signal_id, body: row.body } : null,
+      passed: row?.passed === true,
+    };
   }
 }
+
+interface InstanceDbRow {
+  order_id: string;
+  input: OrderSagaInput;
+  status: SagaStatus;
+  step: string;
+  outcome: TerminalOrderStatus | null;
+  result: OrderSagaResult | null;
+  error: string | null;
+}
+
+const toInstance = (row: InstanceDbRow): InstanceRow => ({
+  orderId: row.order_id,
+  input: row.input,
+  status: row.status,
+  step: row.step,
+  outcome: row.outcome,
+  result: row.result,
+  error: row.error,
+});
