@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventHandler, OutboxRecord } from '@limitedcart/core';
+import type { EventHandler } from '@limitedcart/core';
 import type { Pool } from 'pg';
 import { type OutboxRow, toOutboxRecord } from './outbox.js';
 import { query, type TableNames } from './sql.js';
@@ -18,6 +18,12 @@ export interface GroupConsumerSettings {
   readonly startFrom: 'beginning' | 'latest';
   readonly onError: (error: unknown) => void;
 }
+
+/** `settling`: a committed row waits for an older transaction to end (see `#round`). */
+type Outcome = 'more' | 'idle' | 'settling' | 'failed';
+
+/** How soon a round that found rows still settling looks again; older transactions are short. */
+const SETTLE_DELAY_MS = 5;
 
 /**
  * One member of a consumer group reading one topic from the outbox.
@@ -40,11 +46,14 @@ export class GroupConsumer {
   /** Records the group's starting offset (if new), then starts the loop. */
   async start(): Promise<void> {
     const t = this.s.tables;
-    const start = this.s.startFrom === 'latest' ? `(SELECT coalesce(max(position), 0) FROM ${t.outbox})` : '0';
+    // 'latest': behind the newest row, in reading order (transaction id, then position).
+    const newest = `(SELECT xid, position FROM ${t.outbox} ORDER BY xid DESC, position DESC LIMIT 1)`;
+    const start = this.s.startFrom === 'latest' ? newest : `(SELECT '0'::xid8 AS xid, 0::bigint AS position)`;
     await query(
       this.s.pool,
       'create consumer offset',
-      `INSERT INTO ${t.consumerOffsets} (group_name, topic, position) VALUES ($1, $2, ${start})
+      `INSERT INTO ${t.consumerOffsets} (group_name, topic, xid, position)
+       SELECT $1, $2, coalesce(s.xid, '0'), coalesce(s.position, 0) FROM (SELECT 1) AS one LEFT JOIN ${start} AS s ON true
        ON CONFLICT (group_name, topic) DO NOTHING`,
       [this.s.group, this.s.topic],
     );
@@ -74,7 +83,7 @@ export class GroupConsumer {
   async #run(): Promise<void> {
     while (this.#running) {
       this.#wakePending = false;
-      let outcome: 'more' | 'idle' | 'failed';
+      let outcome: Outcome;
       try {
         outcome = await this.#round();
       } catch (error) {
@@ -84,6 +93,10 @@ export class GroupConsumer {
       // stop() may have run while the round was in flight, when there was no sleep to cut short.
       if (!this.#running) break;
       if (outcome === 'more') continue;
+      if (outcome === 'settling') {
+        await this.#sleep(SETTLE_DELAY_MS, true);
+        continue;
+      }
       if (outcome === 'failed') {
         const delay = Math.min(this.s.retryMaxDelayMs, this.s.retryInitialDelayMs * 2 ** this.#failures);
         this.#failures += 1;
@@ -95,31 +108,37 @@ export class GroupConsumer {
   }
 
   /** Claims the lease, then handles up to one batch. */
-  async #round(): Promise<'more' | 'idle' | 'failed'> {
+  async #round(): Promise<Outcome> {
     const { pool, tables: t, group, topic } = this.s;
-    const [lease] = await query<{ position: string }>(
+    const [lease] = await query<{ xid: string; position: string }>(
       pool,
       'claim consumer lease',
       `UPDATE ${t.consumerOffsets}
        SET lease_owner = $3, lease_until = clock_timestamp() + make_interval(secs => $4::double precision / 1000)
        WHERE group_name = $1 AND topic = $2
          AND (lease_owner IS NULL OR lease_owner = $3 OR lease_until < clock_timestamp())
-       RETURNING position`,
+       RETURNING xid, position`,
       [group, topic, this.#member, this.s.leaseMs],
     );
     if (!lease) return 'idle';
-    // Appenders serialise until commit, so every position below a visible one is already visible: reading
-    // past the stored offset cannot skip an event that commits later.
-    const rows = await query<OutboxRow>(
+    // Only rows of transactions older than every running one are handled ("settled"): any transaction still to
+    // commit has a larger id, so its rows sort after them and moving the cursor past them cannot skip an event that
+    // commits later. Rows are sorted by transaction id, so the settled ones are a prefix of the batch.
+    const read = await query<OutboxRow & { settled: boolean }>(
       pool,
       'read outbox',
-      `SELECT * FROM ${t.outbox} WHERE topic = $1 AND position > $2 ORDER BY position LIMIT $3`,
-      [topic, lease.position, this.s.batchSize],
+      `SELECT *, xid < pg_snapshot_xmin(pg_current_snapshot()) AS settled FROM ${t.outbox}
+       WHERE topic = $1 AND (xid, position) > ($2::xid8, $3::bigint)
+       ORDER BY xid, position LIMIT $4`,
+      [topic, lease.xid, lease.position, this.s.batchSize],
     );
+    const settledCount = read.findIndex((row) => !row.settled);
+    const rows = settledCount === -1 ? read : read.slice(0, settledCount);
     // A slow handler keeps the lease alive, so no other member takes over an event still being handled.
     const heartbeat = setInterval(() => void this.#renewLease(), Math.max(100, Math.floor(this.s.leaseMs / 3)));
-    let handled: OutboxRecord | undefined;
-    let outcome: 'more' | 'idle' | 'failed' = rows.length === this.s.batchSize ? 'more' : 'idle';
+    let handled: { readonly xid: string; readonly position: number } | undefined;
+    // A committed row behind a still-running older transaction is read again shortly, not at the next poll.
+    let outcome: Outcome = rows.length === this.s.batchSize ? 'more' : rows.length < read.length ? 'settling' : 'idle';
     try {
       for (const row of rows) {
         if (!this.#running) {
@@ -135,29 +154,29 @@ export class GroupConsumer {
           break;
         }
         this.#failures = 0;
-        handled = record;
+        handled = { xid: row.xid, position: record.position };
       }
     } finally {
       clearInterval(heartbeat);
     }
     // One offset write per batch rather than per event: a crash before it only hands the batch's handled events
     // to the next owner again (delivery is at-least-once either way).
-    if (handled !== undefined && !(await this.#advance(handled.position))) return 'idle';
+    if (handled !== undefined && !(await this.#advance(handled))) return 'idle';
     return outcome;
   }
 
-  /** Moves the group's offset to `position`; false when this member no longer holds the lease. */
-  async #advance(position: number): Promise<boolean> {
+  /** Moves the group's offset to `to`; false when this member no longer holds the lease. */
+  async #advance(to: { readonly xid: string; readonly position: number }): Promise<boolean> {
     const { pool, tables: t, group, topic } = this.s;
     const advanced = await query(
       pool,
       'advance consumer offset',
       `UPDATE ${t.consumerOffsets}
-       SET position = $4, updated_at = clock_timestamp(),
-           lease_until = clock_timestamp() + make_interval(secs => $5::double precision / 1000)
-       WHERE group_name = $1 AND topic = $2 AND lease_owner = $3 AND position < $4
+       SET xid = $4::xid8, position = $5, updated_at = clock_timestamp(),
+           lease_until = clock_timestamp() + make_interval(secs => $6::double precision / 1000)
+       WHERE group_name = $1 AND topic = $2 AND lease_owner = $3 AND (xid, position) < ($4::xid8, $5::bigint)
        RETURNING position`,
-      [group, topic, this.#member, position, this.s.leaseMs],
+      [group, topic, this.#member, to.xid, to.position, this.s.leaseMs],
     );
     // Lost the lease (we stalled past it and another member took over): stop; the new owner continues.
     return advanced.length > 0;

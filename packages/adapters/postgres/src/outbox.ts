@@ -8,6 +8,8 @@ export const notifyChannel = (schema: string): string => `${schema}_outbox`;
 
 export interface OutboxRow {
   position: string;
+  /** The appending transaction's id (xid8, as text): readers order by it, then by position. */
+  xid: string;
   event_id: string;
   topic: string;
   type: string;
@@ -28,13 +30,8 @@ export const toOutboxRecord = (row: OutboxRow): OutboxRecord => ({
   },
 });
 
-/** Key of the advisory lock that appenders to one schema's outbox take until commit. */
-const outboxLockKey = (schema: string): string => `limitedcart.outbox.${schema}`;
-
 const appendRows = async (client: ClientBase, t: TableNames, schema: string, events: readonly DomainEvent[]) => {
-  // Appenders take turns from here to commit, so positions become visible in order: a subscriber that has
-  // read position N can never later find a committed N-1. Keyed per schema so isolated schemas do not contend.
-  await query(client, 'lock outbox', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [outboxLockKey(schema)]);
+  // No lock: each row carries its transaction's id, and readers wait for older transactions (see migration 0004).
   await query(
     client,
     'append to outbox',
@@ -60,10 +57,9 @@ const appendRows = async (client: ClientBase, t: TableNames, schema: string, eve
 };
 
 /**
- * The append of `events` as SQL text with inlined literals (lock, insert, notify; the same effect as
- * `appendRows`), for a caller that sends it together with its COMMIT as one simple-protocol message: the outbox
- * lock is then taken and released inside the server, never held while a reply travels to Node and back.
- * Every value goes through `escapeLiteral`. Empty for no events.
+ * The append of `events` as SQL text with inlined literals (insert, notify; the same effect as `appendRows`), for
+ * a caller that sends it together with its COMMIT as one simple-protocol message. Every value goes through
+ * `escapeLiteral`. Empty for no events.
  */
 export const appendStatements = (t: TableNames, schema: string, events: readonly DomainEvent[]): string => {
   if (events.length === 0) return '';
@@ -72,7 +68,6 @@ export const appendStatements = (t: TableNames, schema: string, events: readonly
   );
   const topics = [...new Set(events.map((e) => e.topic))];
   return [
-    `SELECT pg_advisory_xact_lock(hashtextextended(${escapeLiteral(outboxLockKey(schema))}, 0))`,
     `INSERT INTO ${t.outbox} (event_id, topic, type, aggregate_id, payload, occurred_at) VALUES (${rows.join('), (')}) ON CONFLICT (event_id) DO NOTHING`,
     ...topics.map((topic) => `SELECT pg_notify(${escapeLiteral(notifyChannel(schema))}, ${escapeLiteral(topic)})`),
   ].join('; ');

@@ -3,7 +3,7 @@ import type { DomainEvent } from '@limitedcart/core';
 import { waitFor } from '@limitedcart/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresEventBus, createPostgresStores, type PostgresEventBus } from '../src/index.js';
+import { appendToOutbox, createPostgresEventBus, createPostgresStores, type PostgresEventBus } from '../src/index.js';
 import { createTestDatabase, DATABASE_URL, hasDatabase, type TestDatabase } from './support.js';
 
 const event = (topic: string, aggregateId: string, n: number): DomainEvent => ({
@@ -112,6 +112,32 @@ describe.skipIf(!hasDatabase)('Postgres event bus (adapter-specific)', () => {
     ]);
     expect(rows[0].n).toBe(0);
     await sub.unsubscribe();
+  });
+
+  it('an event of an older transaction that commits after a younger one is delivered, not skipped', async () => {
+    const topic = `t-${randomUUID()}`;
+    const bus = newBus(50);
+    const seen: number[] = [];
+    const sub = await bus.subscribe(topic, 'late-commit', async (e) => {
+      seen.push(e.payload.n as number);
+    });
+    const older = new pg.Client({ connectionString: DATABASE_URL });
+    await older.connect();
+    try {
+      // The older transaction takes its id and appends first, then stays open while a younger one commits.
+      await older.query('BEGIN');
+      await appendToOutbox(older, [event(topic, 'a', 1)], { schema: db.schema });
+      await bus.publish([event(topic, 'b', 2)]);
+      // Several polls pass: the younger event is committed but must wait, or the cursor would pass the older one.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(seen).toEqual([]);
+      await older.query('COMMIT');
+      await waitFor(() => seen.length === 2, { message: 'both delivered' });
+      expect(seen).toEqual([1, 2]);
+    } finally {
+      await older.end();
+      await sub.unsubscribe();
+    }
   });
 
   it('recovers from a lost LISTEN connection and delivers what was published meanwhile', async () => {

@@ -18,12 +18,11 @@ const FLUSH_LOG = 'SELECT pg_current_xact_id()';
  * One pooled client per `run`: BEGIN, hand out stores bound to that client, COMMIT when `work` resolves and
  * ROLLBACK when it throws.
  *
- * The outbox is the one serialised resource (appenders hold its lock until commit), so this keeps it short:
- * - events appended through `outbox.append` are written at commit, in the same message as the COMMIT, so the
- *   lock is taken and released inside the server and never held across a round trip to a busy Node process
- *   (they are still written and NOTIFYed with the transaction or not at all; nothing reads them back inside it);
- * - that commit does not wait for the log flush while holding the lock (`synchronous_commit = off`); a
- *   synchronous commit sent after it in the same message (once the lock is released) flushes the log past it,
+ * The commit costs one round trip and is shared with other units of work:
+ * - events appended through `outbox.append` are written at commit, in the same message as the COMMIT (they are
+ *   still written and NOTIFYed with the transaction or not at all; nothing reads them back inside it);
+ * - that commit does not wait for the log flush (`synchronous_commit = off`), so its row locks and the NOTIFY queue
+ *   lock are released at once; a synchronous commit sent after it in the same message flushes the log past it,
  *   so `run` still resolves only once its transaction is durable, and concurrent units of work share their
  *   flushes (group commit). Other transactions may see the rows a moment before they are durable; anything they
  *   commit lies later in the log, so it cannot outlive a crash that loses these rows.
