@@ -43,6 +43,12 @@ export class AdvanceQueue {
     });
   }
 
+  /** Queues the same kind of advance for many sagas in one insert, inside `client`'s open transaction. */
+  async wakeAll(orderIds: readonly string[], reason: Exclude<WakeReason, 'deadline'>, { client }: { client: Pick<PoolClient, 'query'> }): Promise<void> {
+    const jobs = orderIds.map((orderId) => ({ data: { orderId, reason } satisfies AdvanceJobData, singletonKey: orderId }));
+    await this.boss.insert(ADVANCE_QUEUE, jobs, { db: bossDb(client) });
+  }
+
   /** Queues an advance; `client` sends it inside that client's open transaction. */
   async wake(
     orderId: string,

@@ -1,5 +1,6 @@
 import { LimitedCartError } from '@limitedcart/core';
 import type { HealthReport, OrderSagaInput, SagaDescription, SagaRunner, SagaSignal, SagaStatus, SignalResult } from '@limitedcart/core';
+import DataLoader from 'dataloader';
 import { PgBoss } from 'pg-boss';
 import type { JobResult, WorkOptions } from 'pg-boss';
 import pg from 'pg';
@@ -118,6 +119,24 @@ export function createPgBossSagaRunner(options: PgBossSagaRunnerOptions): PgBoss
     return opening;
   };
 
+  /**
+   * Sagas started together (accepted orders arrive together in a drop) share one transaction: their instance rows
+   * in one statement and their first advance jobs in one pg-boss insert. Sent in the same transaction, so a saga
+   * row never exists without the job that drives it; each caller learns whether its saga is new.
+   */
+  const starts = new DataLoader<OrderSagaInput, boolean>(
+    async (inputs) => {
+      const fresh = await withTransaction(pool, async (client) => {
+        const inserted = await tables.insertInstances(client, inputs);
+        if (inserted.size > 0) await queue.wakeAll([...inserted], 'start', { client });
+        return inserted;
+      });
+      // An order id twice in one group: the first caller started it.
+      return inputs.map((input) => fresh.delete(input.orderId));
+    },
+    { cache: false, maxBatchSize: 100, batchScheduleFn: (run) => setImmediate(run) },
+  );
+
   return {
     role,
     migrate,
@@ -127,13 +146,7 @@ export function createPgBossSagaRunner(options: PgBossSagaRunnerOptions): PgBoss
       assertInput(input);
       await ready();
       const canonical: OrderSagaInput = { orderId: input.orderId, paymentDeadline: new Date(input.paymentDeadline).toISOString() };
-      const started = await withTransaction(pool, async (client) => {
-        const inserted = await tables.insertInstance(client, canonical);
-        // Sent in the same transaction: a saga row never exists without the job that drives it.
-        if (inserted) await queue.wake(canonical.orderId, 'start', { client });
-        return inserted;
-      });
-      return { started };
+      return { started: await starts.load(canonical) };
     },
 
     async signal(orderId: string, signal: SagaSignal): Promise<SignalResult> {

@@ -46,13 +46,15 @@ export class SagaTables {
     this.#s = `"${schema}"`;
   }
 
-  /** true when inserted; false when the saga already existed (start is idempotent). */
-  async insertInstance(q: Queryable, input: OrderSagaInput): Promise<boolean> {
-    const { rowCount } = await q.query(
-      `INSERT INTO ${this.#s}.saga_instances (order_id, input) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`,
-      [input.orderId, JSON.stringify(input)],
+  /** The order ids of `inputs` whose instance this call inserted (the others already existed). */
+  async insertInstances(q: Queryable, inputs: readonly OrderSagaInput[]): Promise<Set<string>> {
+    const { rows } = await q.query(
+      `INSERT INTO ${this.#s}.saga_instances (order_id, input)
+       SELECT order_id, input FROM unnest($1::text[], $2::jsonb[]) AS i (order_id, input)
+       ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
+      [inputs.map((input) => input.orderId), inputs.map((input) => JSON.stringify(input))],
     );
-    return rowCount === 1;
+    return new Set(rows.map((row) => row.order_id as string));
   }
 
   /** `lock` takes the row lock that serialises signal delivery with the saga's own reads of signals. */

@@ -123,6 +123,28 @@ describe.skipIf(!url)('pg-boss saga runner', () => {
     expect((await client.health()).ok).toBe(true);
   });
 
+  it('sagas started at once each get exactly one job, and a repeated start is not a new saga', async () => {
+    const client = await makeRunner(false);
+    const orderIds = await Promise.all(Array.from({ length: 40 }, () => placeOrder()));
+    const again = orderIds[0] as string;
+    const results = await Promise.all([
+      ...orderIds.map((orderId) => client.start({ orderId, paymentDeadline: deadline() })),
+      client.start({ orderId: again, paymentDeadline: deadline() }),
+    ]);
+    expect(results.slice(0, 40)).toEqual(orderIds.map(() => ({ started: true })));
+    expect(results[40]).toEqual({ started: false });
+    expect(await client.start({ orderId: again, paymentDeadline: deadline() })).toEqual({ started: false });
+    const { rows } = await pool.query(
+      `SELECT data->>'orderId' AS order_id, count(*)::int AS n FROM "${schema}_boss".job
+       WHERE name = 'saga.advance' AND data->>'orderId' = ANY($1::text[]) GROUP BY 1`,
+      [orderIds],
+    );
+    expect(rows).toHaveLength(40);
+    expect(rows.every((row) => row.n === 1)).toBe(true);
+    const worker = await makeRunner(true);
+    for (const orderId of orderIds) await awaitingPayment(worker, orderId);
+  });
+
   it('a saga waiting for payment resumes on a new worker by replaying its journal', async () => {
     const first = await makeRunner(true);
     const orderId = await placeOrder();
