@@ -101,6 +101,41 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
     expect(queries).toBe(1);
   });
 
+  it('concurrent claims and completions share statements; a key claimed twice at once goes to one caller', async () => {
+    let queries = 0;
+    const counted = new Proxy(db.pool, {
+      get(target, property, receiver) {
+        if (property === 'query') {
+          return (...args: unknown[]) => {
+            queries += 1;
+            return (target.query as (...a: unknown[]) => unknown)(...args);
+          };
+        }
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const idempotency = createPostgresStores({ pool: counted, schema: db.schema }).idempotency;
+    const scope = `claims-${newId()}`;
+    await idempotency.claim(scope, 'earlier', 'hash-earlier');
+    queries = 0;
+    const keys = Array.from({ length: 200 }, (_, i) => `k-${i}`);
+    const claims = await Promise.all([
+      ...keys.map((key) => idempotency.claim(scope, key, `hash-${key}`)),
+      idempotency.claim(scope, 'k-0', 'hash-k-0'),
+      idempotency.claim(scope, 'earlier', 'hash-earlier'),
+    ]);
+    expect(claims.slice(0, 200).every((claim) => claim.claimed)).toBe(true);
+    // The losers read the winner's claim: one more statement each.
+    expect(claims[200]).toMatchObject({ claimed: false, record: { key: 'k-0', response: null } });
+    expect(claims[201]).toMatchObject({ claimed: false, record: { key: 'earlier', response: null } });
+    expect(queries).toBe(3);
+    queries = 0;
+    await Promise.all(keys.map((key, i) => idempotency.complete(scope, key, { status: 202, body: { n: i } })));
+    expect(queries).toBe(1);
+    const stored = await Promise.all(keys.map((key) => idempotency.find(scope, key)));
+    stored.forEach((record, i) => expect(record?.response).toEqual({ status: 202, body: { n: i } }));
+  });
+
   it('maps a duplicate email (any case) to CONFLICT', async () => {
     await stores.customers.create({ email: 'Drop@Example.com', passwordHash: 'h', roles: ['USER'] });
     await expect(stores.customers.create({ email: 'drop@example.COM ', passwordHash: 'h', roles: ['USER'] })).rejects.toSatisfy(

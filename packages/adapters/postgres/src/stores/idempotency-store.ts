@@ -21,28 +21,16 @@ const toRecord = (row: IdempotencyRow): IdempotencyRecord => ({
   createdAt: row.created_at,
 });
 
-/**
- * Inserts the claim; true when this call made it. On the pool the claim commits without waiting for the log
- * flush, which saves the request one flush wait: a claim only matters together with what the request does next,
- * and everything after it that must survive a crash (the order, the completed response) commits durably later in
- * the same log, which flushes the claim too. A claim lost in a crash belonged to a request that was never
- * answered, so its retry simply claims again. Inside a caller's transaction the caller's commit decides.
- */
-const insertClaim = async (db: Executor, t: TableNames, scope: string, key: string, requestHash: string): Promise<boolean> => {
-  const insert = `INSERT INTO ${t.idempotencyKeys} (scope, key, request_hash)`;
-  const onConflict = 'ON CONFLICT (scope, key) DO NOTHING RETURNING scope';
-  if (!isPool(db)) {
-    return (await query(db, 'claim idempotency key', `${insert} VALUES ($1, $2, $3) ${onConflict}`, [scope, key, requestHash])).length > 0;
-  }
-  // SET LOCAL needs the simple protocol (one message, one implicit transaction), hence escaped literals.
-  const values = [scope, key, requestHash].map(escapeLiteral).join(', ');
-  try {
-    const results = (await db.query(`SET LOCAL synchronous_commit = off; ${insert} VALUES (${values}) ${onConflict}`)) as unknown as QueryResult[];
-    return (results[1]?.rowCount ?? 0) > 0;
-  } catch (error) {
-    throw toLimitedCartError(error, 'claim idempotency key');
-  }
-};
+/** Inserts the claim inside the caller's transaction (its commit decides); true when this call made it. */
+const insertClaim = async (db: Executor, t: TableNames, scope: string, key: string, requestHash: string): Promise<boolean> =>
+  (
+    await query(
+      db,
+      'claim idempotency key',
+      `INSERT INTO ${t.idempotencyKeys} (scope, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT (scope, key) DO NOTHING RETURNING scope`,
+      [scope, key, requestHash],
+    )
+  ).length > 0;
 
 const findRow = async (db: Executor, t: TableNames, scope: string, key: string): Promise<IdempotencyRow | undefined> =>
   (await query<IdempotencyRow>(db, 'read idempotency key', `SELECT * FROM ${t.idempotencyKeys} WHERE scope = $1 AND key = $2`, [scope, key]))[0];
@@ -70,9 +58,57 @@ const batchedFinder = (db: Executor, t: TableNames) =>
     { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
   );
 
+/**
+ * Claims of many requests in one statement and one commit; resolves, per claim, whether this call inserted it (the
+ * same key twice in one group: the first caller has it). The commit does not wait for the log flush, which saves
+ * each request one flush wait: a claim only matters together with what the request does next, and everything
+ * after it that must survive a crash (the order, the completed response) commits durably later in the same log,
+ * which flushes the claim too. A claim lost in a crash belonged to a request that was never answered, so its retry
+ * simply claims again. SET LOCAL needs the simple protocol (one message, one implicit transaction), hence escaped
+ * literals.
+ */
+const batchedClaimer = (pool: Executor, t: TableNames) =>
+  new DataLoader<readonly [scope: string, key: string, requestHash: string], boolean>(
+    async (claims) => {
+      const values = claims.map((claim) => `(${claim.map(escapeLiteral).join(', ')})`).join(', ');
+      let inserted: QueryResult;
+      try {
+        const results = (await pool.query(
+          `SET LOCAL synchronous_commit = off; INSERT INTO ${t.idempotencyKeys} (scope, key, request_hash) VALUES ${values}
+           ON CONFLICT (scope, key) DO NOTHING RETURNING scope, key`,
+        )) as unknown as QueryResult[];
+        inserted = results[1] as QueryResult;
+      } catch (error) {
+        throw toLimitedCartError(error, 'claim idempotency keys');
+      }
+      const fresh = new Set(inserted.rows.map((row) => JSON.stringify([row.scope, row.key])));
+      return claims.map(([scope, key]) => fresh.delete(JSON.stringify([scope, key])));
+    },
+    { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
+  );
+
+/** Completions of many requests in one statement and one (durable) commit. */
+const batchedCompleter = (pool: Executor, t: TableNames) =>
+  new DataLoader<readonly [scope: string, key: string, status: number, body: string], undefined>(
+    async (completions) => {
+      await query(
+        pool,
+        'complete idempotency keys',
+        `UPDATE ${t.idempotencyKeys} AS i SET response_status = c.status, response_body = c.body
+         FROM unnest($1::text[], $2::text[], $3::integer[], $4::jsonb[]) AS c (scope, key, status, body)
+         WHERE i.scope = c.scope AND i.key = c.key`,
+        [0, 1, 2, 3].map((column) => completions.map((completion) => completion[column])),
+      );
+      return completions.map(() => undefined);
+    },
+    { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
+  );
+
 export const createIdempotencyStore = (db: Executor, t: TableNames): IdempotencyStore => {
-  // Inside a caller's transaction the statement order is the caller's, so lookups go one by one.
+  // Inside a caller's transaction the statement order is the caller's, so statements go one by one.
   const finder = isPool(db) ? batchedFinder(db, t) : null;
+  const claimer = isPool(db) ? batchedClaimer(db, t) : null;
+  const completer = isPool(db) ? batchedCompleter(db, t) : null;
   return {
     async find(scope, key) {
       const row = finder ? await finder.load([scope, key]) : await findRow(db, t, scope, key);
@@ -82,7 +118,7 @@ export const createIdempotencyStore = (db: Executor, t: TableNames): Idempotency
     async claim(scope, key, requestHash) {
       // Insert-or-read loops because the existing claim can be abandoned between the two statements.
       for (;;) {
-        const inserted = await insertClaim(db, t, scope, key, requestHash);
+        const inserted = claimer ? await claimer.load([scope, key, requestHash]) : await insertClaim(db, t, scope, key, requestHash);
         if (inserted) return { claimed: true };
         const row = await findRow(db, t, scope, key);
         if (row) return { claimed: false, record: toRecord(row) };
@@ -90,11 +126,16 @@ export const createIdempotencyStore = (db: Executor, t: TableNames): Idempotency
     },
 
     async complete(scope, key, response) {
+      const body = JSON.stringify(response.body ?? null);
+      if (completer) {
+        await completer.load([scope, key, response.status, body]);
+        return;
+      }
       await query(
         db,
         'complete idempotency key',
         `UPDATE ${t.idempotencyKeys} SET response_status = $3, response_body = $4::jsonb WHERE scope = $1 AND key = $2`,
-        [scope, key, response.status, JSON.stringify(response.body ?? null)],
+        [scope, key, response.status, body],
       );
     },
 
