@@ -21,7 +21,7 @@ async function main(): Promise<number> {
   const options = parseDropOptions(process.argv.slice(2), join(BENCH_DIR, 'results'));
   const tag = randomBytes(4).toString('hex');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
-  const name = `drop-${options.profile}-p${options.processes}-${stamp}`;
+  const name = `drop-${options.profile}-p${options.processes}${options.sagaWorker ? 'w' : ''}-${stamp}`;
   mkdirSync(options.resultsDir, { recursive: true });
   // Embedded Postgres runs as the postgres user when we are root: the folder must be traversable.
   const runDir = mkdtempSync(join(tmpdir(), `limitedcart-drop-${tag}-`));
@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   writeFileSync(
     svgFile,
     dropChart({
-      title: `Drop — ${options.profile}, ${options.processes} process(es), ${options.units} units, ${options.shoppers} shoppers, ${options.connections} connections`,
+      title: `Drop — ${options.profile}, ${options.processes} process(es)${options.sagaWorker ? ' + saga worker' : ''}, ${options.units} units, ${options.shoppers} shoppers, ${options.connections} connections`,
       drop: drop.load,
       ceiling: ceiling?.load ?? null,
     }),

@@ -13,6 +13,7 @@ describe('parseDropOptions', () => {
       connections: 512,
       durationSeconds: 10,
       processes: 1,
+      sagaWorker: false,
       setup: 'seed',
       quick: false,
       resultsDir: '/tmp/results',
@@ -22,6 +23,10 @@ describe('parseDropOptions', () => {
   it('shrinks everything with --quick, and explicit flags still win', () => {
     expect(parse('--quick')).toMatchObject({ units: 100, shoppers: 400, connections: 64, warmupRequests: 200, quick: true });
     expect(parse('--quick', '--units', '7')).toMatchObject({ units: 7, shoppers: 400 });
+  });
+
+  it('reads --saga-worker', () => {
+    expect(parse('--processes', '2', '--saga-worker')).toMatchObject({ processes: 2, sagaWorker: true });
   });
 
   it('reads --processes cores as one per core, and passes a leading -- through', () => {

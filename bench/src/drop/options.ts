@@ -20,6 +20,8 @@ export interface DropOptions {
   readonly durationSeconds: number;
   /** Server processes (node:cluster workers sharing one port). */
   readonly processes: number;
+  /** Run the saga worker and relay in one more process of their own; the server processes only serve the API. */
+  readonly sagaWorker: boolean;
   /** Worker threads of the load generator. */
   readonly loadThreads: number;
   /** Requests sent to a sold-out warm-up product (and to the ceiling) before the measured phase. */
@@ -44,6 +46,8 @@ export const USAGE = `pnpm bench:drop [options]
   --connections N      load-generator connections (default 512)
   --duration S         upper bound of the firing phase in seconds (default 10)
   --processes N|cores  server processes behind one port (default 1; "cores" = one per core)
+  --saga-worker        one more process runs the saga worker and the relay (roles worker,relay, as in
+                       deploy/k8s); the server processes then only serve the API
   --load-threads N     load-generator worker threads (default: one per core, at most 4)
   --warmup N           warm-up requests against a sold-out product / the ceiling (default 2000)
   --setup seed|http    shopper accounts: seeded through the customer store + tokens issued with the
@@ -92,6 +96,7 @@ export function parseDropOptions(argv: readonly string[], defaultResultsDir: str
         connections: { type: 'string' },
         duration: { type: 'string' },
         processes: { type: 'string' },
+        'saga-worker': { type: 'boolean' },
         'load-threads': { type: 'string' },
         warmup: { type: 'string' },
         setup: { type: 'string' },
@@ -120,6 +125,7 @@ export function parseDropOptions(argv: readonly string[], defaultResultsDir: str
     connections: positiveInt('connections', str('connections'), quick ? 64 : 512),
     durationSeconds: positiveInt('duration', str('duration'), quick ? 20 : 10),
     processes,
+    sagaWorker: values['saga-worker'] === true,
     loadThreads: positiveInt('load-threads', str('load-threads'), Math.min(4, cores)),
     warmupRequests: positiveInt('warmup', str('warmup'), quick ? 200 : 2000, { allowZero: true }),
     setup: oneOf('setup', str('setup'), SETUPS, 'seed'),

@@ -60,10 +60,12 @@ const warmupItems = (shoppers: readonly Shopper[], requests: number, tag: string
 export async function runDropPhase(context: RunContext): Promise<DropPhase> {
   const { options, tag, log } = context;
   const setup = await serverSetup(options.profile, { tag, runDir: context.runDir, logLevel: context.logLevel });
-  log(`starting the reference server (${options.profile}, ${options.processes} process${options.processes > 1 ? 'es' : ''}; log: ${context.logFile})`);
+  const layout = `${options.processes} process${options.processes > 1 ? 'es' : ''}${options.sagaWorker ? ' + a saga worker process' : ''}`;
+  log(`starting the reference server (${options.profile}, ${layout}; log: ${context.logFile})`);
   const server = await launchServer({
     mode: 'app',
     processes: options.processes,
+    sagaWorker: options.sagaWorker,
     env: setup.env,
     logFile: context.logFile,
     ...(context.profileDir ? { cpuProfDir: context.profileDir } : {}),

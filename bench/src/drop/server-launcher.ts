@@ -6,7 +6,8 @@
  *
  * Embedded profile with several processes: worker 0 is the embedded deployment (its own Postgres, all roles);
  * the others are API-only processes on the production profile pointed at worker 0's Postgres. Other profiles:
- * worker 0 plays every role, the others only `api`.
+ * worker 0 plays every role, the others only `api`. With a separate saga worker (`--saga-worker`, the layout of
+ * deploy/k8s) one more process plays `worker,relay` on its own port and every server process only serves the API.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import {
 } from './protocol.js';
 
 const mode = (process.env[LAUNCH_ENV.mode] ?? 'app') as LaunchMode;
+const sagaWorker = process.env[LAUNCH_ENV.sagaWorker] === '1';
 
 const send = (message: LauncherMessage | WorkerMessage) => process.send?.(message);
 const describe = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -59,6 +61,7 @@ async function runPrimary(): Promise<void> {
       Array.from({ length: processes - 1 }, (_, index) => forkReady(workerEnv(index + 1))),
     );
     workers.push(...followers.map((follower) => follower.worker));
+    if (mode === 'app' && sagaWorker) workers.push((await forkReady(sagaWorkerEnv())).worker);
     send({
       type: 'ready',
       url: leader.url,
@@ -73,8 +76,18 @@ async function runPrimary(): Promise<void> {
 
 /** The environment of worker `index`. */
 function workerEnv(index: number): NodeJS.ProcessEnv {
-  if (mode === 'ceiling' || index === 0) return {};
-  const env: NodeJS.ProcessEnv = { LIMITEDCART_ROLES: 'api' };
+  if (mode === 'ceiling') return {};
+  if (index === 0) return sagaWorker ? { LIMITEDCART_ROLES: 'api' } : {};
+  return followerEnv('api');
+}
+
+/** The separate saga worker: not behind the API port (port 0 gives it a port of its own). */
+function sagaWorkerEnv(): NodeJS.ProcessEnv {
+  return { ...followerEnv('worker,relay'), PORT: '0' };
+}
+
+function followerEnv(roles: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { LIMITEDCART_ROLES: roles };
   const embeddedPort = process.env.LIMITEDCART_EMBEDDED_PG_PORT ?? '54329';
   if (!process.env.DATABASE_URL) {
     env.LIMITEDCART_PROFILE = 'production';

@@ -13,6 +13,8 @@ const NODE_ARGS = ['--max-semi-space-size=64', '--conditions=@limitedcart/source
 export interface LaunchOptions {
   readonly mode: LaunchMode;
   readonly processes: number;
+  /** One more process for the saga worker and relay; the server processes then only serve the API. */
+  readonly sagaWorker?: boolean;
   /** The complete environment of the server processes (PORT, profile, secrets, ...). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Set: the server processes can be CPU-profiled (`profile`), writing `.cpuprofile` files here. */
@@ -40,6 +42,7 @@ export async function launchServer(options: LaunchOptions): Promise<LaunchedServ
       ...options.env,
       [LAUNCH_ENV.mode]: options.mode,
       [LAUNCH_ENV.processes]: String(options.processes),
+      ...(options.sagaWorker ? { [LAUNCH_ENV.sagaWorker]: '1' } : {}),
       ...(options.cpuProfDir ? { [LAUNCH_ENV.cpuProfDir]: options.cpuProfDir } : {}),
     },
     stdio: ['ignore', log, log, 'ipc'],
