@@ -1,5 +1,6 @@
 import type { Db } from 'pg-boss';
 import type { Pool, PoolClient } from 'pg';
+import { prepared } from './prepared.js';
 
 /** Runs `fn` in a transaction on a client of the pool, or on an already checked-out client. */
 export async function withTransaction<T>(source: Pool | PoolClient, fn: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -28,5 +29,5 @@ const isPool = (source: Pool | PoolClient): source is Pool => !('release' in sou
 
 /** pg-boss's database interface over one client, so a job is sent inside the caller's transaction. */
 export const bossDb = (client: Pick<PoolClient, 'query'>): Db => ({
-  executeSql: async (text, values) => client.query(text, values),
+  executeSql: async (text, values) => (values && values.length > 0 ? client.query(prepared(text, values)) : client.query(text)),
 });

@@ -9,6 +9,7 @@ import { SagaAdvancer } from './advancer.js';
 import { withTransaction } from './db.js';
 import { LateSignals } from './late-signals.js';
 import { type PgBossSagaRunnerOptions, resolveOptions } from './options.js';
+import { prepared } from './prepared.js';
 import { migrateSagaSchema } from './schema.js';
 import { assertInput, assertOrderId, assertSignal, signalId } from './signals.js';
 import { SagaTables } from './store.js';
@@ -58,7 +59,13 @@ export function createPgBossSagaRunner(options: PgBossSagaRunnerOptions): PgBoss
   // worker then wakes on a signal at once instead of at its next poll. With a caller's pool it polls.
   const bossConnection = options.connectionString
     ? { connectionString: options.connectionString, max: 4, useListenNotify: config.worker }
-    : { db: { executeSql: async (text: string, values?: unknown[]) => pool.query(text, values) } };
+    : {
+        db: {
+          // pg-boss's own statements are the heaviest to plan (the job insert above all): named, they are planned once.
+          executeSql: async (text: string, values?: unknown[]) =>
+            values && values.length > 0 ? pool.query(prepared(text, values)) : pool.query(text),
+        },
+      };
   const boss = new PgBoss({
     ...bossConnection,
     schema: config.bossSchema,

@@ -1,5 +1,6 @@
 import type { OrderSagaInput, OrderSagaResult, SagaSignal, SagaStatus, TerminalOrderStatus } from '@limitedcart/core';
 import type { Pool, PoolClient } from 'pg';
+import { prepared } from './prepared.js';
 
 /** A pool or a checked-out client: everything here runs on either. */
 export type Queryable = Pick<Pool | PoolClient, 'query'>;
@@ -46,9 +47,13 @@ export class SagaTables {
     this.#s = `"${schema}"`;
   }
 
+  #query(q: Queryable, text: string, values: readonly unknown[]) {
+    return q.query(prepared(text, values));
+  }
+
   /** The order ids of `inputs` whose instance this call inserted (the others already existed). */
   async insertInstances(q: Queryable, inputs: readonly OrderSagaInput[]): Promise<Set<string>> {
-    const { rows } = await q.query(
+    const { rows } = await this.#query(q, 
       `INSERT INTO ${this.#s}.saga_instances (order_id, input)
        SELECT order_id, input FROM unnest($1::text[], $2::jsonb[]) AS i (order_id, input)
        ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
@@ -59,7 +64,7 @@ export class SagaTables {
 
   /** `lock` takes the row lock that serialises signal delivery with the saga's own reads of signals. */
   async instance(q: Queryable, orderId: string, lock = false): Promise<InstanceRow | null> {
-    const { rows } = await q.query(
+    const { rows } = await this.#query(q, 
       `SELECT order_id, input, status, step, outcome, result, error FROM ${this.#s}.saga_instances
        WHERE order_id = $1 ${lock ? 'FOR UPDATE' : ''}`,
       [orderId],
@@ -70,7 +75,7 @@ export class SagaTables {
 
   /** The instance and its journal as of one snapshot, in one round trip: what an advance starts from. */
   async instanceWithJournal(q: Queryable, orderId: string): Promise<{ instance: InstanceRow; journal: JournalEntry[] } | null> {
-    const { rows } = await q.query(
+    const { rows } = await this.#query(q, 
       `SELECT i.order_id, i.input, i.status, i.step, i.outcome, i.result, i.error,
          COALESCE((SELECT json_agg(json_build_object('seq', j.seq, 'kind', j.kind, 'payload', j.payload) ORDER BY j.seq)
                    FROM ${this.#s}.saga_journal j WHERE j.order_id = i.order_id), '[]') AS journal
@@ -87,7 +92,7 @@ export class SagaTables {
    * transaction); fails on a duplicate seq (two writers would be a defect) and then records nothing.
    */
   async append(q: Queryable, orderId: string, entry: JournalEntry, step: string): Promise<void> {
-    await q.query(
+    await this.#query(q, 
       `WITH entry AS (INSERT INTO ${this.#s}.saga_journal (order_id, seq, kind, payload) VALUES ($1, $2, $3, $4))
        ${this.#setStepSql('$1', '$5')}`,
       [orderId, entry.seq, entry.kind, JSON.stringify(entry.payload), step],
@@ -95,7 +100,7 @@ export class SagaTables {
   }
 
   async setStep(q: Queryable, orderId: string, step: string): Promise<void> {
-    await q.query(this.#setStepSql('$1', '$2'), [orderId, step]);
+    await this.#query(q, this.#setStepSql('$1', '$2'), [orderId, step]);
   }
 
   #setStepSql(orderId: string, step: string): string {
@@ -105,7 +110,7 @@ export class SagaTables {
 
   /** true when this signal id was new for the order. */
   async insertSignal(q: Queryable, orderId: string, signalId: string, body: SagaSignal, late: boolean): Promise<boolean> {
-    const { rowCount } = await q.query(
+    const { rowCount } = await this.#query(q, 
       `INSERT INTO ${this.#s}.saga_signals (order_id, signal_id, body, late) VALUES ($1, $2, $3, $4)
        ON CONFLICT (order_id, signal_id) DO NOTHING`,
       [orderId, signalId, JSON.stringify(body), late],
@@ -115,7 +120,7 @@ export class SagaTables {
 
   /** Unconsumed signals in arrival order (at most `limit`). */
   async pendingSignals(q: Queryable, orderId: string, limit?: number): Promise<PendingSignal[]> {
-    const { rows } = await q.query(
+    const { rows } = await this.#query(q, 
       `SELECT signal_id, body FROM ${this.#s}.saga_signals
        WHERE order_id = $1 AND consumed_at IS NULL AND NOT late
        ORDER BY received_seq ${limit === undefined ? '' : `LIMIT ${Number(limit)}`}`,
@@ -125,7 +130,7 @@ export class SagaTables {
   }
 
   async markConsumed(q: Queryable, orderId: string, signalIds: readonly string[], journalSeq: number): Promise<void> {
-    await q.query(
+    await this.#query(q, 
       `UPDATE ${this.#s}.saga_signals SET consumed_at = now(), journal_seq = $3
        WHERE order_id = $1 AND signal_id = ANY($2::text[])`,
       [orderId, signalIds, journalSeq],
@@ -134,7 +139,7 @@ export class SagaTables {
 
   /** Signals that reached a RUNNING saga too late to be consumed by it: handed to the late-signal policy. */
   async markLeftoversLate(q: Queryable, orderId: string): Promise<number> {
-    const { rowCount } = await q.query(
+    const { rowCount } = await this.#query(q, 
       `UPDATE ${this.#s}.saga_signals SET late = true WHERE order_id = $1 AND consumed_at IS NULL AND NOT late`,
       [orderId],
     );
@@ -143,7 +148,7 @@ export class SagaTables {
 
   /** Late signals not yet handled, locked so one handler at a time applies each. */
   async lockUnhandledLate(q: Queryable, orderId: string): Promise<PendingSignal[]> {
-    const { rows } = await q.query(
+    const { rows } = await this.#query(q, 
       `SELECT signal_id, body FROM ${this.#s}.saga_signals
        WHERE order_id = $1 AND late AND late_handled_at IS NULL
        ORDER BY received_seq FOR UPDATE`,
@@ -153,7 +158,7 @@ export class SagaTables {
   }
 
   async markLateHandled(q: Queryable, orderId: string, signalId: string): Promise<void> {
-    await q.query(
+    await this.#query(q, 
       `UPDATE ${this.#s}.saga_signals SET late_handled_at = now() WHERE order_id = $1 AND signal_id = $2`,
       [orderId, signalId],
     );
@@ -161,7 +166,7 @@ export class SagaTables {
 
   /** `error` reports compensations that failed although the order ended. */
   async complete(q: Queryable, orderId: string, result: OrderSagaResult, step: string, error: string | null): Promise<void> {
-    await q.query(
+    await this.#query(q, 
       `UPDATE ${this.#s}.saga_instances
        SET status = 'COMPLETED', outcome = $2, result = $3, step = $4, error = $5, version = version + 1, updated_at = now()
        WHERE order_id = $1 AND status = 'RUNNING'`,
@@ -170,7 +175,7 @@ export class SagaTables {
   }
 
   async fail(q: Queryable, orderId: string, error: string, step: string): Promise<void> {
-    await q.query(
+    await this.#query(q, 
       `UPDATE ${this.#s}.saga_instances
        SET status = 'FAILED', error = $2, step = $3, version = version + 1, updated_at = now()
        WHERE order_id = $1 AND status = 'RUNNING'`,
@@ -180,7 +185,7 @@ export class SagaTables {
 
   /** The oldest unconsumed signal (if any) and whether the database clock has reached `deadline`, in one read. */
   async nextSignalOrDeadline(q: Queryable, orderId: string, deadline: Date): Promise<{ next: PendingSignal | null; passed: boolean }> {
-    const { rows } = await q.query(
+    const { rows } = await this.#query(q, 
       `SELECT now() >= $2::timestamptz AS passed, s.signal_id, s.body
        FROM (SELECT 1) AS one
        LEFT JOIN LATERAL (
