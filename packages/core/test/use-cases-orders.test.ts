@@ -41,6 +41,16 @@ describe('startSagaForPlacedOrder', () => {
     expect(await deps.sagaRunner.describe(order.id)).toMatchObject({ status: 'RUNNING' });
   });
 
+  it('asks only the saga runner when the saga already runs', async () => {
+    const deps = memoryPorts();
+    const order = await placeWithoutSaga(deps, 'c1');
+    await deps.sagaRunner.start({ orderId: order.id, paymentDeadline: order.holdUntil.toISOString() });
+    const lookups: string[] = [];
+    const orders = { ...deps.orders, get: async (id: string) => (lookups.push(id), deps.orders.get(id)) };
+    expect(await startSagaForPlacedOrder({ ...deps, orders }, orderPlacedEvent(order))).toEqual({ started: false });
+    expect(lookups).toEqual([]);
+  });
+
   it('ignores other order events, and skips orders that ended or do not exist', async () => {
     const deps = memoryPorts();
     const order = await placeWithoutSaga(deps, 'c1');

@@ -22,6 +22,10 @@ export async function startSagaForPlacedOrder(deps: StartSagaDeps, event: Domain
   const orderId = requireString(payload.orderId, 'event.payload.orderId');
   const holdUntil = requireDate(payload.holdUntil, 'event.payload.holdUntil');
 
+  // Nearly always the inline start (or the head start) ran already: one look at the saga settles it, without
+  // reading the order or asking for a second start.
+  if ((await deps.sagaRunner.describe(orderId)) !== null) return { started: false };
+
   const order = await deps.orders.get(orderId);
   if (order === null) {
     deps.logger.warn('order.placed for an unknown order ignored', { orderId, eventId: event.id });
