@@ -25,6 +25,29 @@ export async function withTransaction<T>(source: Pool | PoolClient, fn: (client:
   }
 }
 
+/**
+ * A transaction on `client` that starts by locking a row and may end with one more statement, each sent in the same
+ * message as its BEGIN or COMMIT: two round trips fewer than BEGIN, lock, …, last statement, COMMIT. `lockSql` and
+ * the returned `finalSql` are single statements with escaped literals (the simple protocol has no parameters).
+ * Rolls back when `work` or a statement throws.
+ */
+export async function inLockedTransaction<T>(
+  client: PoolClient,
+  lockSql: string,
+  work: (client: PoolClient) => Promise<{ readonly result: T; readonly finalSql?: string }>,
+): Promise<T> {
+  try {
+    await client.query(`BEGIN; ${lockSql}`);
+    const { result, finalSql } = await work(client);
+    await client.query(finalSql ? `${finalSql}; COMMIT` : 'COMMIT');
+    return result;
+  } catch (error) {
+    // Also after a failed BEGIN message: ROLLBACK outside a transaction only warns.
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
 const isPool = (source: Pool | PoolClient): source is Pool => !('release' in source);
 
 /** pg-boss's database interface over one client, so a job is sent inside the caller's transaction. */

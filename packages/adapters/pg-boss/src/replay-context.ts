@@ -1,7 +1,7 @@
 import { isRetryableError, LimitedCartError } from '@limitedcart/core';
 import type { LimitedCartErrorCode, OrderSagaActivities, SagaContext, SagaSignal } from '@limitedcart/core';
 import type { PoolClient } from 'pg';
-import { withTransaction } from './db.js';
+import { inLockedTransaction } from './db.js';
 import type { JournalEntry, JournalKind, JournalPayload, SagaTables } from './store.js';
 
 /** Why an advance stopped before the saga returned. */
@@ -87,21 +87,19 @@ export class ReplayContext implements SagaContext {
     if (recorded && 'signal' in recorded) return recorded.signal;
     let taken: { signal: SagaSignal | null } | undefined;
     try {
-      taken = await withTransaction(this.client, async (client) => {
-        // The instance lock orders this read with `signal()` and with completion.
-        await this.tables.instance(client, this.orderId, true);
+      // The instance lock orders this read with `signal()` and with completion.
+      const lock = this.tables.lockInstanceSql(this.orderId);
+      taken = await inLockedTransaction<{ signal: SagaSignal | null } | undefined>(this.client, lock, async (client) => {
         const { next, passed } = await this.tables.nextSignalOrDeadline(client, this.orderId, deadline);
         if (next) {
           await this.tables.append(client, this.orderId, { seq, kind: 'signal', payload: { signal: next.body } }, this.#step);
-          await this.tables.markConsumed(client, this.orderId, [next.signalId], seq);
-          return { signal: next.body };
+          return { result: { signal: next.body }, finalSql: this.tables.markConsumedSql(this.orderId, [next.signalId], seq) };
         }
         if (passed) {
           await this.tables.append(client, this.orderId, { seq, kind: 'signal', payload: { signal: null } }, this.#step);
-          return { signal: null };
+          return { result: { signal: null } };
         }
-        await this.tables.setStep(client, this.orderId, this.#step);
-        return undefined;
+        return { result: undefined, finalSql: this.tables.setStepSql(this.orderId, this.#step) };
       });
     } catch (error) {
       return this.#halt({ kind: 'retry', error });
@@ -116,13 +114,11 @@ export class ReplayContext implements SagaContext {
     if (recorded === DIVERGED) return stalled();
     if (recorded && 'signals' in recorded) return recorded.signals;
     try {
-      return await withTransaction(this.client, async (client) => {
-        await this.tables.instance(client, this.orderId, true);
+      return await inLockedTransaction(this.client, this.tables.lockInstanceSql(this.orderId), async (client) => {
         const pending = await this.tables.pendingSignals(client, this.orderId);
         const signals = pending.map((p) => p.body);
         await this.tables.append(client, this.orderId, { seq, kind: 'drain', payload: { signals } }, this.#step);
-        await this.tables.markConsumed(client, this.orderId, pending.map((p) => p.signalId), seq);
-        return signals;
+        return { result: signals, finalSql: this.tables.markConsumedSql(this.orderId, pending.map((p) => p.signalId), seq) };
       });
     } catch (error) {
       return this.#halt({ kind: 'retry', error });

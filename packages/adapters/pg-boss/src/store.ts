@@ -1,5 +1,5 @@
 import type { OrderSagaInput, OrderSagaResult, SagaSignal, SagaStatus, TerminalOrderStatus } from '@limitedcart/core';
-import type { Pool, PoolClient } from 'pg';
+import { escapeLiteral, type Pool, type PoolClient } from 'pg';
 import { prepared } from './prepared.js';
 
 /** A pool or a checked-out client: everything here runs on either. */
@@ -99,6 +99,23 @@ export class SagaTables {
     );
   }
 
+  /** Locks the instance row (see `instance`), as text for `inLockedTransaction`. */
+  lockInstanceSql(orderId: string): string {
+    return `SELECT 1 FROM ${this.#s}.saga_instances WHERE order_id = ${escapeLiteral(orderId)} FOR UPDATE`;
+  }
+
+  /** `setStep` as text for `inLockedTransaction`. */
+  setStepSql(orderId: string, step: string): string {
+    return this.#setStepSql(escapeLiteral(orderId), escapeLiteral(step));
+  }
+
+  /** `markConsumed` as text for `inLockedTransaction`. */
+  markConsumedSql(orderId: string, signalIds: readonly string[], journalSeq: number): string {
+    if (!Number.isSafeInteger(journalSeq)) throw new TypeError(`journal seq ${journalSeq}`);
+    return `UPDATE ${this.#s}.saga_signals SET consumed_at = now(), journal_seq = ${journalSeq}
+       WHERE order_id = ${escapeLiteral(orderId)} AND signal_id = ANY(ARRAY[${signalIds.map(escapeLiteral).join(', ')}]::text[])`;
+  }
+
   async setStep(q: Queryable, orderId: string, step: string): Promise<void> {
     await this.#query(q, this.#setStepSql('$1', '$2'), [orderId, step]);
   }
@@ -127,14 +144,6 @@ export class SagaTables {
       [orderId],
     );
     return rows.map((row) => ({ signalId: row.signal_id, body: row.body }));
-  }
-
-  async markConsumed(q: Queryable, orderId: string, signalIds: readonly string[], journalSeq: number): Promise<void> {
-    await this.#query(q, 
-      `UPDATE ${this.#s}.saga_signals SET consumed_at = now(), journal_seq = $3
-       WHERE order_id = $1 AND signal_id = ANY($2::text[])`,
-      [orderId, signalIds, journalSeq],
-    );
   }
 
   /** Signals that reached a RUNNING saga too late to be consumed by it: handed to the late-signal policy. */
