@@ -46,7 +46,13 @@ describe('startSagaForPlacedOrder', () => {
     const order = await placeWithoutSaga(deps, 'c1');
     await deps.sagaRunner.start({ orderId: order.id, paymentDeadline: order.holdUntil.toISOString() });
     const lookups: string[] = [];
-    const orders = { ...deps.orders, get: async (id: string) => (lookups.push(id), deps.orders.get(id)) };
+    const orders = {
+      ...deps.orders,
+      get: async (id: string) => {
+        lookups.push(id);
+        return deps.orders.get(id);
+      },
+    };
     expect(await startSagaForPlacedOrder({ ...deps, orders }, orderPlacedEvent(order))).toEqual({ started: false });
     expect(lookups).toEqual([]);
   });

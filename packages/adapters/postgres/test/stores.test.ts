@@ -133,7 +133,7 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
     await Promise.all(keys.map((key, i) => idempotency.complete(scope, key, { status: 202, body: { n: i } })));
     expect(queries).toBe(1);
     const stored = await Promise.all(keys.map((key) => idempotency.find(scope, key)));
-    stored.forEach((record, i) => expect(record?.response).toEqual({ status: 202, body: { n: i } }));
+    expect(stored.map((record) => record?.response)).toEqual(keys.map((_, n) => ({ status: 202, body: { n } })));
   });
 
   it('maps a duplicate email (any case) to CONFLICT', async () => {
