@@ -85,7 +85,11 @@ export function formatReport(options: DropOptions, drop: DropPhase, ceiling: Cei
     `unanswered shoppers: ${int(drop.load.unanswered)}`,
     `stock: ${v.stock ? `restocked ${v.stock.restockedTotal}, available ${v.stock.available}, held ${v.stock.held}, sold ${v.stock.sold}` : 'n/a'}`,
     `oversold ${v.oversold}, undersold ${v.undersold ?? 'n/a'}; orders in the database ${v.ordersInDatabase}; ` +
-      `all PAYMENT_PENDING ${v.drainMs === null ? 'NOT within the timeout' : `${v.drainMs} ms after the last accept`}`,
+      `all PAYMENT_PENDING ${
+        v.drainMs === null
+          ? 'NOT within the timeout'
+          : `${v.drainMs} ms after the last accept${v.drainSeenMs !== v.drainMs ? ` (seen by polling after the firing: ${v.drainSeenMs} ms)` : ''}`
+      }`,
     ...v.checks.map((check) => `  ${check.ok ? 'ok  ' : 'FAIL'} ${check.name} — ${check.detail}`),
     '',
   ].join('\n');

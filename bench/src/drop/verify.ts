@@ -17,8 +17,13 @@ export interface Check {
 export interface Verification {
   /** Every accepted order reached PAYMENT_PENDING within the drain timeout. */
   readonly drained: boolean;
-  /** ms from the last 202 until every accepted order was PAYMENT_PENDING (null: not within the timeout). */
+  /**
+   * ms from the last 202 until the last accepted order was written PAYMENT_PENDING (null: not within the
+   * timeout). From the order rows when the run can read them, else as seen by polling.
+   */
   readonly drainMs: number | null;
+  /** ms from the last 202 until polling, which starts after the firing, saw every accepted order PAYMENT_PENDING. */
+  readonly drainSeenMs: number | null;
   /** Orders of the drop product in the database, any status. */
   readonly ordersInDatabase: number;
   readonly paymentPending: number;
@@ -45,6 +50,8 @@ export interface VerifyInput {
   readonly everyShopperAnswered: boolean;
   readonly lastAcceptAt: number | null;
   readonly drainTimeoutMs: number;
+  /** When the last order of the product was written PAYMENT_PENDING (epoch ms), read from the database. */
+  readonly lastPaymentPendingAt?: () => Promise<number | null>;
 }
 
 interface Page {
@@ -72,7 +79,10 @@ export async function verifyDrop(input: VerifyInput): Promise<Verification> {
     },
     { timeoutMs: input.drainTimeoutMs, intervalMs: 50 },
   );
-  const drainMs = drained ? Math.round(Math.max(0, Date.now() - (input.lastAcceptAt ?? Date.now()))) : null;
+  const sinceLastAccept = (at: number) => Math.round(Math.max(0, at - (input.lastAcceptAt ?? at)));
+  const drainSeenMs = drained ? sinceLastAccept(Date.now()) : null;
+  const writtenAt = drained && input.lastPaymentPendingAt ? await input.lastPaymentPendingAt() : null;
+  const drainMs = writtenAt === null ? drainSeenMs : sinceLastAccept(writtenAt);
   const ordersInDatabase = await count();
   const stragglers = drained
     ? []
@@ -127,6 +137,7 @@ export async function verifyDrop(input: VerifyInput): Promise<Verification> {
   return {
     drained,
     drainMs,
+    drainSeenMs,
     ordersInDatabase,
     paymentPending,
     stragglers,
