@@ -11,6 +11,7 @@ import {
 import pg from 'pg';
 import { GroupConsumer } from './group-consumer.js';
 import { NotifyListener } from './notify-listener.js';
+import { checkPositiveInteger } from './option-checks.js';
 import { type PostgresEventBusOptions, resolveSchema } from './options.js';
 import { appendEvents, notifyChannel } from './outbox.js';
 import { query, tableNames } from './sql.js';
@@ -30,8 +31,8 @@ const checkName = (field: string, value: unknown): string => {
  * so events published while nobody listened are delivered when a member of the group next runs.
  *
  * Within a group one member is active per topic at a time (a lease on the offset row); the others take over when
- * it unsubscribes or its lease lapses. Delivery is at-least-once in outbox order, which keeps each aggregate's
- * events in order.
+ * it unsubscribes or its lease lapses. Delivery is at-least-once and in outbox order per aggregate; different
+ * aggregates' events of a batch are handled side by side.
  */
 export const createPostgresEventBus = (options: PostgresEventBusOptions): PostgresEventBus => {
   const schema = resolveSchema(options.schema);
@@ -39,6 +40,7 @@ export const createPostgresEventBus = (options: PostgresEventBusOptions): Postgr
   const { pool } = options;
   const channel = notifyChannel(schema);
   const onError = options.onError ?? (() => {});
+  const handlerConcurrency = checkPositiveInteger('handlerConcurrency', options.handlerConcurrency ?? 32);
   const consumers = new Set<{ consumer: GroupConsumer; topic: string }>();
   let listener: NotifyListener | undefined;
   let listening: Promise<void> | undefined;
@@ -87,6 +89,7 @@ export const createPostgresEventBus = (options: PostgresEventBusOptions): Postgr
           handler,
           pollIntervalMs: options.pollIntervalMs ?? 500,
           batchSize: options.batchSize ?? 100,
+          concurrency: handlerConcurrency,
           leaseMs: options.leaseMs ?? 30_000,
           retryInitialDelayMs: options.retryInitialDelayMs ?? 100,
           retryMaxDelayMs: options.retryMaxDelayMs ?? 5_000,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventHandler } from '@limitedcart/core';
 import type { Pool } from 'pg';
+import { handleInLanes } from './aggregate-lanes.js';
 import { type OutboxRow, toOutboxRecord } from './outbox.js';
 import { query, type TableNames } from './sql.js';
 
@@ -12,6 +13,8 @@ export interface GroupConsumerSettings {
   readonly handler: EventHandler;
   readonly pollIntervalMs: number;
   readonly batchSize: number;
+  /** Aggregates of one batch handled side by side (each aggregate's events still one at a time, in order). */
+  readonly concurrency: number;
   readonly leaseMs: number;
   readonly retryInitialDelayMs: number;
   readonly retryMaxDelayMs: number;
@@ -30,8 +33,9 @@ const SETTLE_DELAY_MS = 5;
  *
  * The group's position lives in `consumer_offsets`. A member works only while it holds that row's lease, so one
  * member of a group is active at a time and the others stand by (taking over when the lease lapses or the
- * active member unsubscribes). Events are handled one at a time in outbox order; the offset advances past the
- * events handled once per batch (at-least-once), and a failing handler gets the same event again after a backoff.
+ * active member unsubscribes). A batch is handled in outbox order per aggregate, different aggregates side by side
+ * (`handleInLanes`); the offset advances past the handled prefix of the batch once per batch (at-least-once), and a
+ * failing handler gets the same event again after a backoff.
  */
 export class GroupConsumer {
   readonly #member = randomUUID();
@@ -136,29 +140,26 @@ export class GroupConsumer {
     const rows = settledCount === -1 ? read : read.slice(0, settledCount);
     // A slow handler keeps the lease alive, so no other member takes over an event still being handled.
     const heartbeat = setInterval(() => void this.#renewLease(), Math.max(100, Math.floor(this.s.leaseMs / 3)));
-    let handled: { readonly xid: string; readonly position: number } | undefined;
     // A committed row behind a still-running older transaction is read again shortly, not at the next poll.
     let outcome: Outcome = rows.length === this.s.batchSize ? 'more' : rows.length < read.length ? 'settling' : 'idle';
+    let handledPrefix = 0;
     try {
-      for (const row of rows) {
-        if (!this.#running) {
-          outcome = 'idle';
-          break;
-        }
-        const record = toOutboxRecord(row);
-        try {
-          await this.s.handler(record.event);
-        } catch (error) {
-          this.s.onError(error);
-          outcome = 'failed';
-          break;
-        }
-        this.#failures = 0;
-        handled = { xid: row.xid, position: record.position };
-      }
+      const lanes = await handleInLanes(rows, {
+        aggregateOf: (row) => row.aggregate_id,
+        handle: (row) => this.s.handler(toOutboxRecord(row).event),
+        onFailure: this.s.onError,
+        concurrency: this.s.concurrency,
+        keepGoing: () => this.#running,
+      });
+      handledPrefix = lanes.handledPrefix;
+      if (handledPrefix > 0 || !lanes.failed) this.#failures = 0;
+      if (lanes.failed) outcome = 'failed';
+      else if (handledPrefix < rows.length) outcome = 'idle';
     } finally {
       clearInterval(heartbeat);
     }
+    const last = rows[handledPrefix - 1];
+    const handled = last === undefined ? undefined : { xid: last.xid, position: toOutboxRecord(last).position };
     // One offset write per batch rather than per event: a crash before it only hands the batch's handled events
     // to the next owner again (delivery is at-least-once either way).
     if (handled !== undefined && !(await this.#advance(handled))) return 'idle';

@@ -66,6 +66,11 @@ export interface PostgresEventBusOptions extends PostgresTarget {
   /** Events fetched per round per subscription. Default 100. */
   readonly batchSize?: number;
   /**
+   * Aggregates of one batch whose events are handled side by side; an aggregate's own events are always handled
+   * one at a time, in order. Default 32; 1 handles the whole batch one event at a time.
+   */
+  readonly handlerConcurrency?: number;
+  /**
    * How long a member owns a (group, topic) after its last heartbeat. Another member of the group takes over
    * once it lapses (e.g. the owner's process died). Default 30 000 ms.
    */

@@ -7,12 +7,12 @@ import {
   type RestockResult,
   type StockGate,
   type StockSnapshot,
-  validationError,
 } from '@limitedcart/core';
 import DataLoader from 'dataloader';
 import { escapeLiteral, type QueryResult } from 'pg';
 import { toLimitedCartError } from './errors.js';
 import { checkDate, checkId, checkQuantity, checkReserveRequest } from './gate-input.js';
+import { checkPositiveInteger } from './option-checks.js';
 import { type PostgresStockGateOptions, resolveSchema } from './options.js';
 import { query, tableNames } from './sql.js';
 
@@ -55,11 +55,6 @@ const isOutcomeList =
   (length: number) =>
   (value: unknown): value is string[] =>
     Array.isArray(value) && value.length === length && value.every((item) => typeof item === 'string');
-
-const checkPositiveInteger = (field: string, value: number): number => {
-  if (!Number.isInteger(value) || value <= 0) throw validationError(`${field} must be a positive integer`);
-  return value;
-};
 
 /** The Postgres stock gate with an extra sweep that trusts the database clock rather than the caller's. */
 export interface PostgresStockGate extends StockGate {
