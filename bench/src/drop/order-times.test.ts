@@ -3,7 +3,7 @@ import { createPostgresStores, migrate } from '@limitedcart/adapter-postgres';
 import { type NewOrder, newId } from '@limitedcart/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lastStatusWriteAt } from './order-times.js';
+import { countOverTime, statusWriteTimes } from './order-times.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 
@@ -18,7 +18,14 @@ const newOrder = (productId: string): NewOrder => ({
   holdUntil: new Date(Date.now() + 600_000),
 });
 
-describe.skipIf(!DATABASE_URL)('lastStatusWriteAt', () => {
+describe('countOverTime', () => {
+  it('counts per bucket from the start, with empty buckets in between and earlier times in the first', () => {
+    expect(countOverTime([900, 1_000, 1_499, 1_500, 2_600], 1_000, 500)).toEqual([3, 1, 0, 1]);
+    expect(countOverTime([], 0, 500)).toEqual([]);
+  });
+});
+
+describe.skipIf(!DATABASE_URL)('statusWriteTimes', () => {
   const schema = `bench_test_${randomBytes(6).toString('hex')}`;
   let pool: pg.Pool;
 
@@ -32,22 +39,22 @@ describe.skipIf(!DATABASE_URL)('lastStatusWriteAt', () => {
     await pool.end();
   });
 
-  it('is when the last of the product’s orders was moved to the status, not when it was placed', async () => {
+  it('are the times the product’s orders were moved to the status, not when they were placed, in order', async () => {
     const { orders } = createPostgresStores({ pool, schema });
     const drop = newId();
-    const [early, late] = [await orders.create(newOrder(drop)), await orders.create(newOrder(drop))];
+    const [early, late, pending] = [await orders.create(newOrder(drop)), await orders.create(newOrder(drop)), await orders.create(newOrder(drop))];
     const other = await orders.create(newOrder(newId()));
-    expect(await lastStatusWriteAt(DATABASE_URL as string, schema, drop, 'PAYMENT_PENDING')).toBeNull();
+    expect(await statusWriteTimes(DATABASE_URL as string, schema, drop, 'PAYMENT_PENDING')).toEqual([]);
 
-    await orders.transition(early.id, 'PAYMENT_PENDING');
+    // Moved in the opposite order to their placing.
+    const second = await orders.transition(late.id, 'PAYMENT_PENDING');
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const moved = await orders.transition(late.id, 'PAYMENT_PENDING');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const first = await orders.transition(early.id, 'PAYMENT_PENDING');
     await orders.transition(other.id, 'PAYMENT_PENDING');
 
-    if (!moved.ok) throw new Error(`transition failed: ${moved.reason}`);
-    const at = await lastStatusWriteAt(DATABASE_URL as string, schema, drop, 'PAYMENT_PENDING');
-    expect(at).toBe(moved.order.updatedAt.getTime());
-    expect(at).toBeGreaterThan(late.createdAt.getTime());
+    if (!first.ok || !second.ok) throw new Error('transition failed');
+    const times = await statusWriteTimes(DATABASE_URL as string, schema, drop, 'PAYMENT_PENDING');
+    expect(times).toEqual([second.order.updatedAt.getTime(), first.order.updatedAt.getTime()]);
+    expect(times[1]).toBeGreaterThan(pending.createdAt.getTime());
   });
 });

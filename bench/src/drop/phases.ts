@@ -4,7 +4,7 @@ import { type DbWrites, dbWrites, readDbCounters, STATS_SETTLE_MS } from './db-s
 import { fire, type LoadResult } from './load.js';
 import { type LoadItem, shopperIp } from './load-types.js';
 import type { DropOptions } from './options.js';
-import { lastStatusWriteAt } from './order-times.js';
+import { statusWriteTimes } from './order-times.js';
 import { meterResources, type Resources } from './resources.js';
 import { cleanUp, freePort, serverSetup } from './server-env.js';
 import { launchServer, type LaunchedServer } from './server-process.js';
@@ -133,7 +133,8 @@ export async function runDropPhase(context: RunContext): Promise<DropPhase> {
       everyShopperAnswered: load.unanswered === 0,
       lastAcceptAt: load.lastAcceptAt,
       drainTimeoutMs: options.drainTimeoutSeconds * 1000,
-      lastPaymentPendingAt: () => lastStatusWriteAt(setup.databaseUrl, setup.schema, productId, 'PAYMENT_PENDING'),
+      firing: { startedAt: result.startedAt, endedAt: result.endedAt },
+      paymentPendingWrites: () => statusWriteTimes(setup.databaseUrl, setup.schema, productId, 'PAYMENT_PENDING'),
     });
     let writes: DbWrites | null = null;
     if (countersBefore !== null) {

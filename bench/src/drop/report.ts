@@ -1,6 +1,7 @@
 import type { DropOptions } from './options.js';
 import type { CeilingPhase, DropPhase } from './phases.js';
 import type { Latency } from './stats.js';
+import { SAGA_BUCKET_MS } from './verify.js';
 
 export interface Ratios {
   /** Drop attempts/s ÷ ceiling requests/s. */
@@ -90,6 +91,12 @@ export function formatReport(options: DropOptions, drop: DropPhase, ceiling: Cei
           ? 'NOT within the timeout'
           : `${v.drainMs} ms after the last accept${v.drainSeenMs !== v.drainMs ? ` (seen by polling after the firing: ${v.drainSeenMs} ms)` : ''}`
       }`,
+    ...(v.paymentPendingOverTime && v.paymentPendingAtFiringEnd !== null
+      ? [
+          `sagas: ${int(v.paymentPendingAtFiringEnd)} of ${int(drop.load.distinctOrderIds)} accepted orders PAYMENT_PENDING when the firing ended; ` +
+            `written PAYMENT_PENDING per ${SAGA_BUCKET_MS / 1000} s from the firing's start: ${v.paymentPendingOverTime.join(' ')}`,
+        ]
+      : []),
     ...v.checks.map((check) => `  ${check.ok ? 'ok  ' : 'FAIL'} ${check.name} — ${check.detail}`),
     '',
   ].join('\n');

@@ -1,4 +1,5 @@
 import { type ApiClient, pollUntil } from './api-client.js';
+import { countOverTime } from './order-times.js';
 
 export interface StockLine {
   readonly productId: string;
@@ -24,6 +25,10 @@ export interface Verification {
   readonly drainMs: number | null;
   /** ms from the last 202 until polling, which starts after the firing, saw every accepted order PAYMENT_PENDING. */
   readonly drainSeenMs: number | null;
+  /** Accepted orders already PAYMENT_PENDING when the firing ended (null: the rows could not be read). */
+  readonly paymentPendingAtFiringEnd: number | null;
+  /** Orders written PAYMENT_PENDING per `SAGA_BUCKET_MS` from the firing's start: how the sagas kept up. */
+  readonly paymentPendingOverTime: readonly number[] | null;
   /** Orders of the drop product in the database, any status. */
   readonly ordersInDatabase: number;
   readonly paymentPending: number;
@@ -50,9 +55,13 @@ export interface VerifyInput {
   readonly everyShopperAnswered: boolean;
   readonly lastAcceptAt: number | null;
   readonly drainTimeoutMs: number;
-  /** When the last order of the product was written PAYMENT_PENDING (epoch ms), read from the database. */
-  readonly lastPaymentPendingAt?: () => Promise<number | null>;
+  /** The firing's first send and last answer (epoch ms). */
+  readonly firing: { readonly startedAt: number; readonly endedAt: number };
+  /** When each order of the product was written PAYMENT_PENDING (epoch ms, ascending), read from the database. */
+  readonly paymentPendingWrites?: () => Promise<number[]>;
 }
+
+export const SAGA_BUCKET_MS = 500;
 
 interface Page {
   total: number;
@@ -81,8 +90,9 @@ export async function verifyDrop(input: VerifyInput): Promise<Verification> {
   );
   const sinceLastAccept = (at: number) => Math.round(Math.max(0, at - (input.lastAcceptAt ?? at)));
   const drainSeenMs = drained ? sinceLastAccept(Date.now()) : null;
-  const writtenAt = drained && input.lastPaymentPendingAt ? await input.lastPaymentPendingAt() : null;
-  const drainMs = writtenAt === null ? drainSeenMs : sinceLastAccept(writtenAt);
+  const writes = input.paymentPendingWrites ? await input.paymentPendingWrites() : null;
+  const lastWrite = writes?.at(-1);
+  const drainMs = drained && lastWrite !== undefined ? sinceLastAccept(lastWrite) : drainSeenMs;
   const ordersInDatabase = await count();
   const stragglers = drained
     ? []
@@ -138,6 +148,8 @@ export async function verifyDrop(input: VerifyInput): Promise<Verification> {
     drained,
     drainMs,
     drainSeenMs,
+    paymentPendingAtFiringEnd: writes ? writes.filter((at) => at <= input.firing.endedAt).length : null,
+    paymentPendingOverTime: writes ? countOverTime(writes, input.firing.startedAt, SAGA_BUCKET_MS) : null,
     ordersInDatabase,
     paymentPending,
     stragglers,
