@@ -15,6 +15,23 @@ const newOrder = (): NewOrder => ({
   holdUntil: new Date(Date.now() + 600_000),
 });
 
+/** The same pool with the statements sent through `pool.query` counted. */
+const countingQueries = (pool: pg.Pool) => {
+  const counter = { queries: 0 };
+  const counted = new Proxy(pool, {
+    get(target, property, receiver) {
+      if (property === 'query') {
+        return (...args: unknown[]) => {
+          counter.queries += 1;
+          return (target.query as (...a: unknown[]) => unknown)(...args);
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+  return { pool: counted, counter };
+};
+
 describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
   let db: TestDatabase;
   let stores: StoreSet;
@@ -73,24 +90,12 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
   });
 
   it('300 concurrent idempotency lookups share round trips and each gets its own answer', async () => {
-    // The same pool with its queries counted.
-    let queries = 0;
-    const counted = new Proxy(db.pool, {
-      get(target, property, receiver) {
-        if (property === 'query') {
-          return (...args: unknown[]) => {
-            queries += 1;
-            return (target.query as (...a: unknown[]) => unknown)(...args);
-          };
-        }
-        return Reflect.get(target, property, receiver);
-      },
-    });
+    const { pool: counted, counter } = countingQueries(db.pool);
     const idempotency = createPostgresStores({ pool: counted, schema: db.schema }).idempotency;
     const scope = `batch-${newId()}`;
     for (let i = 0; i < 100; i += 1) await idempotency.claim(scope, `used-${i}`, `hash-${i}`);
     await idempotency.complete(scope, 'used-7', { status: 202, body: { orderId: 'o-7' } });
-    queries = 0;
+    counter.queries = 0;
     const keys = Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? `used-${i / 3}` : `fresh-${i}`));
     const found = await Promise.all(keys.map((key) => idempotency.find(scope, key)));
     keys.forEach((key, i) => {
@@ -98,26 +103,15 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
       else expect(found[i]).toMatchObject({ scope, key, requestHash: `hash-${Number(key.slice(5))}` });
     });
     expect(found[21]?.response).toEqual({ status: 202, body: { orderId: 'o-7' } });
-    expect(queries).toBe(1);
+    expect(counter.queries).toBe(1);
   });
 
   it('concurrent claims and completions share statements; a key claimed twice at once goes to one caller', async () => {
-    let queries = 0;
-    const counted = new Proxy(db.pool, {
-      get(target, property, receiver) {
-        if (property === 'query') {
-          return (...args: unknown[]) => {
-            queries += 1;
-            return (target.query as (...a: unknown[]) => unknown)(...args);
-          };
-        }
-        return Reflect.get(target, property, receiver);
-      },
-    });
+    const { pool: counted, counter } = countingQueries(db.pool);
     const idempotency = createPostgresStores({ pool: counted, schema: db.schema }).idempotency;
     const scope = `claims-${newId()}`;
     await idempotency.claim(scope, 'earlier', 'hash-earlier');
-    queries = 0;
+    counter.queries = 0;
     const keys = Array.from({ length: 200 }, (_, i) => `k-${i}`);
     const claims = await Promise.all([
       ...keys.map((key) => idempotency.claim(scope, key, `hash-${key}`)),
@@ -128,10 +122,10 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
     // The losers read the winner's claim: one more statement each.
     expect(claims[200]).toMatchObject({ claimed: false, record: { key: 'k-0', response: null } });
     expect(claims[201]).toMatchObject({ claimed: false, record: { key: 'earlier', response: null } });
-    expect(queries).toBe(3);
-    queries = 0;
+    expect(counter.queries).toBe(3);
+    counter.queries = 0;
     await Promise.all(keys.map((key, i) => idempotency.complete(scope, key, { status: 202, body: { n: i } })));
-    expect(queries).toBe(1);
+    expect(counter.queries).toBe(1);
     const stored = await Promise.all(keys.map((key) => idempotency.find(scope, key)));
     expect(stored.map((record) => record?.response)).toEqual(keys.map((_, n) => ({ status: 202, body: { n } })));
   });
