@@ -12,7 +12,7 @@ import { type PgBossSagaRunnerOptions, resolveOptions } from './options.js';
 import { prepared } from './prepared.js';
 import { migrateSagaSchema } from './schema.js';
 import { assertInput, assertOrderId, assertSignal, signalId } from './signals.js';
-import { SagaTables } from './store.js';
+import { type InstanceRow, SagaTables } from './store.js';
 
 /**
  * A `SagaRunner` on Postgres + pg-boss, plus its lifecycle. `open()` is optional: the first call opens.
@@ -144,6 +144,18 @@ export function createPgBossSagaRunner(options: PgBossSagaRunnerOptions): PgBoss
     { cache: false, maxBatchSize: 100, batchScheduleFn: (run) => setImmediate(run) },
   );
 
+  /**
+   * Descriptions asked for together share one statement: a drop's `order.placed` events, handled side by side,
+   * each ask whether their saga already runs.
+   */
+  const descriptions = new DataLoader<string, InstanceRow | null>(
+    async (orderIds) => {
+      const found = await tables.instances(pool, orderIds);
+      return orderIds.map((orderId) => found.get(orderId) ?? null);
+    },
+    { cache: false, maxBatchSize: 100, batchScheduleFn: (run) => setImmediate(run) },
+  );
+
   return {
     role,
     migrate,
@@ -182,7 +194,7 @@ export function createPgBossSagaRunner(options: PgBossSagaRunnerOptions): PgBoss
     async describe(orderId: string): Promise<SagaDescription | null> {
       assertOrderId(orderId);
       await ready();
-      const row = await tables.instance(pool, orderId);
+      const row = await descriptions.load(orderId);
       if (!row) return null;
       return { orderId: row.orderId, status: row.status, step: row.step, outcome: row.outcome, error: row.error };
     },

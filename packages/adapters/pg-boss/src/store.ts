@@ -73,6 +73,16 @@ export class SagaTables {
     return row ? toInstance(row) : null;
   }
 
+  /** The instances of `orderIds` that exist, by order id, in one statement. */
+  async instances(q: Queryable, orderIds: readonly string[]): Promise<Map<string, InstanceRow>> {
+    const { rows } = await this.#query(q,
+      `SELECT order_id, input, status, step, outcome, result, error FROM ${this.#s}.saga_instances
+       WHERE order_id = ANY($1::text[])`,
+      [orderIds],
+    );
+    return new Map(rows.map((row) => [row.order_id as string, toInstance(row)]));
+  }
+
   /** The instance and its journal as of one snapshot, in one round trip: what an advance starts from. */
   async instanceWithJournal(q: Queryable, orderId: string): Promise<{ instance: InstanceRow; journal: JournalEntry[] } | null> {
     const { rows } = await this.#query(q, 

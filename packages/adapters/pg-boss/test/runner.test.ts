@@ -145,6 +145,32 @@ describe.skipIf(!url)('pg-boss saga runner', () => {
     for (const orderId of orderIds) await awaitingPayment(worker, orderId);
   });
 
+  it('descriptions asked for together share one statement, each with its own answer', async () => {
+    let queries = 0;
+    const counted = new Proxy(pool, {
+      get(target, property, receiver) {
+        if (property === 'query') {
+          return (...args: unknown[]) => {
+            queries += 1;
+            return (target.query as (...a: unknown[]) => unknown)(...args);
+          };
+        }
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const client = createPgBossSagaRunner({ pool: counted, schema, activities, worker: false, retry: TEST_RETRY, tuning: TEST_TUNING });
+    runners.push(client);
+    await client.open();
+    const orderIds = await Promise.all(Array.from({ length: 30 }, () => placeOrder()));
+    await Promise.all(orderIds.map((orderId) => client.start({ orderId, paymentDeadline: deadline() })));
+    const unknown = randomUUID();
+    queries = 0;
+    const described = await Promise.all([...orderIds, unknown].map((orderId) => client.describe(orderId)));
+    expect(queries).toBe(1);
+    expect(described.slice(0, 30)).toEqual(orderIds.map((orderId) => expect.objectContaining({ orderId, status: 'RUNNING' })));
+    expect(described[30]).toBeNull();
+  });
+
   it('a saga waiting for payment resumes on a new worker by replaying its journal', async () => {
     const first = await makeRunner(true);
     const orderId = await placeOrder();
