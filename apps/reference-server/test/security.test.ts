@@ -373,4 +373,14 @@ describe('rate limits', () => {
     expect(statuses).toEqual([202, 202, 429]);
     expect((await server.engine.ports.orders.list({ page: 0, size: 10, customerId: shopper!.id })).total).toBe(2);
   });
+
+  it('does not count order attempts refused from what is already known', async () => {
+    const [shopper] = await createUsers(server, 1);
+    const product = await createStockedProduct(server, { units: 10, limit: 1 });
+    const overLimit = [];
+    for (let i = 0; i < 3; i++) overLimit.push(await api.post('/api/orders', { productId: product.id, quantity: 2 }, { token: shopper!.token }));
+    expect(overLimit.map((r) => [r.status, r.body.code])).toEqual(Array(3).fill([409, 'LIMIT_EXCEEDED']));
+    // Three refusals past a limit of two per minute, and the first real attempt still goes through.
+    expect((await api.post('/api/orders', { productId: product.id, quantity: 1 }, { token: shopper!.token })).status).toBe(202);
+  });
 });

@@ -23,6 +23,12 @@ export interface IdempotentOptions {
    * an earlier answer under it) instead of a claim and its completion. Its answer is never remembered.
    */
   readonly precheck?: () => Promise<StoredResponse | null>;
+  /**
+   * Asked once the precheck let the request through, before the key is claimed: a response (e.g. 429) ends the
+   * request there, null goes on. A rate limit placed here leaves the attempts the precheck answers uncounted:
+   * counting them would cost more than answering them.
+   */
+  readonly admit?: () => Promise<Response | null>;
 }
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -63,7 +69,11 @@ export async function idempotent(
   options: IdempotentOptions = {},
 ): Promise<Response> {
   const key = c.req.header(IDEMPOTENCY_HEADER);
-  if (key === undefined) return send(c, (await options.precheck?.()) ?? (await handle()));
+  if (key === undefined) {
+    const early = await options.precheck?.();
+    if (early) return send(c, early);
+    return (await options.admit?.()) ?? send(c, await handle());
+  }
   if (!KEY.test(key)) {
     return problemResponse(c, 400, 'VALIDATION', 'Idempotency-Key must be 1-200 visible ASCII characters', {
       errors: [{ in: 'header', field: IDEMPOTENCY_HEADER, message: 'invalid format' }],
@@ -76,6 +86,8 @@ export async function idempotent(
     const record = await store.find(scope, key);
     return record === null ? send(c, early) : answerExisting(c, record, hash);
   }
+  const refusal = await options.admit?.();
+  if (refusal) return refusal;
   const claim = await store.claim(scope, key, hash);
   if (!claim.claimed) return answerExisting(c, claim.record, hash);
   let response: StoredResponse;

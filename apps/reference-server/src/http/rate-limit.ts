@@ -60,10 +60,13 @@ export interface RateLimitOptions {
   readonly concurrent?: boolean;
 }
 
-/** Applies the rules; the first exceeded (in rule order) answers 429 `RATE_LIMITED` with `retry-after` (seconds). */
-export const rateLimit =
-  <E extends object>(limiter: RateLimiter, rules: readonly LimitRule<E>[], options: RateLimitOptions = {}): MiddlewareHandler<E> =>
-  async (c, next) => {
+/**
+ * Applies the rules; the first exceeded (in rule order) gives 429 `RATE_LIMITED` with `retry-after` (seconds),
+ * null lets the request through. For a handler that counts only some requests (see `rateLimit` for the middleware).
+ */
+export const limitCheck =
+  <E extends object>(limiter: RateLimiter, rules: readonly LimitRule<E>[], options: RateLimitOptions = {}) =>
+  async (c: Parameters<MiddlewareHandler<E>>[0]): Promise<Response | null> => {
     const check = async (rule: LimitRule<E>): Promise<RateLimitDecision | null> => {
       const key = await rule.key(c);
       return key === null ? null : limiter.hit(key, rule.limit, rule.windowMs);
@@ -80,10 +83,22 @@ export const rateLimit =
         }
       }
     }
-    if (refused) {
-      const retryAfter = Math.max(1, Math.ceil(refused.resetMs / 1000));
-      c.header('retry-after', String(retryAfter));
-      return problemResponse(c, 429, 'RATE_LIMITED', `too many requests; retry in ${retryAfter} s`);
-    }
+    if (!refused) return null;
+    const retryAfter = Math.max(1, Math.ceil(refused.resetMs / 1000));
+    c.header('retry-after', String(retryAfter));
+    return problemResponse(c, 429, 'RATE_LIMITED', `too many requests; retry in ${retryAfter} s`);
+  };
+
+/** `limitCheck` as middleware: every request that reaches it is counted. */
+export const rateLimit = <E extends object>(
+  limiter: RateLimiter,
+  rules: readonly LimitRule<E>[],
+  options: RateLimitOptions = {},
+): MiddlewareHandler<E> => {
+  const limited = limitCheck(limiter, rules, options);
+  return async (c, next) => {
+    const refusal = await limited(c);
+    if (refusal) return refusal;
     await next();
   };
+};

@@ -5,7 +5,7 @@ import { clientIp } from '../http/client-ip.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { idempotent, type StoredResponse } from '../http/idempotency.js';
 import { ApiProblem, problemBody } from '../http/problem.js';
-import { rateLimit } from '../http/rate-limit.js';
+import { limitCheck } from '../http/rate-limit.js';
 import { mount, router } from '../http/route.js';
 import {
   AUTH_PROBLEMS,
@@ -51,6 +51,20 @@ export function orderRoutes(deps: AppDeps) {
   const app = router();
   const { engine, tokens, limits, metrics } = deps;
   const signedIn = authenticate(tokens);
+  // Counted after the precheck: a refusal known in advance costs less than the round trip that would count it.
+  const orderLimits = limitCheck<AppEnv>(
+    deps.rateLimiter,
+    [
+      {
+        key: (c) => `orders:customer:${c.get('principal').customerId}`,
+        limit: limits.ordersPerCustomerPerMinute,
+        windowMs: MINUTE,
+      },
+      { key: (c) => `orders:ip:${clientIp(c, limits.trustProxy)}`, limit: limits.ordersPerIpPerMinute, windowMs: MINUTE },
+    ],
+    // Both counted in one round trip: this route is the hot path of a drop.
+    { concurrent: true },
+  );
 
   mount(
     app,
@@ -63,15 +77,6 @@ export function orderRoutes(deps: AppDeps) {
       middleware: [
         signedIn,
         requireRole('USER'),
-        rateLimit<AppEnv>(deps.rateLimiter, [
-          {
-            key: (c) => `orders:customer:${c.get('principal').customerId}`,
-            limit: limits.ordersPerCustomerPerMinute,
-            windowMs: MINUTE,
-          },
-          { key: (c) => `orders:ip:${clientIp(c, limits.trustProxy)}`, limit: limits.ordersPerIpPerMinute, windowMs: MINUTE },
-          // Both counted in one round trip: this route is the hot path of a drop.
-        ], { concurrent: true }),
       ] as const,
       request: { headers: IdempotencyHeader, ...jsonBody(PlaceOrderBody) },
       responses: {
@@ -80,7 +85,9 @@ export function orderRoutes(deps: AppDeps) {
         404: problem('No such product.'),
         409: problem('`OUT_OF_STOCK`, `LIMIT_EXCEEDED`, `NOT_ON_SALE`, or `IDEMPOTENCY_IN_FLIGHT`.'),
         422: problem('The Idempotency-Key was used with another body (`IDEMPOTENCY_MISMATCH`).'),
-        429: problem('Too many orders from this customer or address (`RATE_LIMITED`).'),
+        429: problem(
+          'Too many orders from this customer or address (`RATE_LIMITED`). Attempts answered 409 from what is already known (sold out, over the limit, not on sale) are not counted.',
+        ),
         ...AUTH_PROBLEMS,
       },
     }),
@@ -109,7 +116,10 @@ export function orderRoutes(deps: AppDeps) {
         const reason = await engine.useCases.precheckOrder(input);
         return reason === null ? null : rejected(reason);
       };
-      return idempotent(c, engine.ports.idempotency, `orders.place:${customerId}`, body, place, { precheck });
+      return idempotent(c, engine.ports.idempotency, `orders.place:${customerId}`, body, place, {
+        precheck,
+        admit: () => orderLimits(c),
+      });
     },
   );
 
