@@ -84,6 +84,9 @@ describe('operations endpoints', () => {
     expect(operations).toEqual(expect.arrayContaining(SECTION_6_OPERATIONS));
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(document.paths['/api/orders'].post.requestBody.content['application/json'].schema).toBeDefined();
+    expect(document.paths['/api/orders'].post.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'idempotency-key', required: false })]),
+    );
     const docs = await api().get('/api/docs');
     expect(docs.status).toBe(200);
     expect(String(docs.body)).toContain('swagger');

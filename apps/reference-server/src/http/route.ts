@@ -1,5 +1,6 @@
 import { OpenAPIHono, type RouteConfig, type RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from './context.js';
+import { declaredHeaders } from './declared-headers.js';
 import { validationHook } from './errors.js';
 
 /** The context a route's handler gets: validated input typed from the route's schemas. */
@@ -11,13 +12,26 @@ export const router = (): OpenAPIHono<AppEnv> => new OpenAPIHono<AppEnv>({ defau
 /**
  * Registers a documented route. Handlers return plain Responses: problems and replayed idempotent responses
  * are not expressible in zod-openapi's per-status response typing, so the response schemas are enforced by
- * the HTTP tests rather than the compiler. Request validation is unaffected.
+ * the HTTP tests rather than the compiler. Request validation is unaffected. Declared headers are validated
+ * by `declaredHeaders` (the route is documented as declared, and served without zod-openapi's header validator).
  */
 export function mount<R extends RouteConfig>(
   app: OpenAPIHono<AppEnv>,
   route: R,
   handler: (c: RouteContext<R>) => Response | Promise<Response>,
 ): void {
-  app.openapi(route, handler as never);
+  const headers = route.request?.headers;
+  if (!headers || !('shape' in headers) || route.hide) {
+    app.openapi(route, handler as never);
+    return;
+  }
+  const { middleware, hide: _hide, ...documented } = route;
+  app.openAPIRegistry.registerPath(documented);
+  const served = {
+    ...route,
+    hide: true,
+    request: { ...route.request, headers: undefined },
+    middleware: [...(Array.isArray(middleware) ? middleware : middleware ? [middleware] : []), declaredHeaders(headers)],
+  };
+  app.openapi(served as R, handler as never);
 }
-
