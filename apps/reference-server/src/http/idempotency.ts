@@ -79,13 +79,14 @@ export async function idempotent(
       errors: [{ in: 'header', field: IDEMPOTENCY_HEADER, message: 'invalid format' }],
     });
   }
-  const hash = requestHash(body);
   const early = await options.precheck?.();
   if (early) {
     // An earlier request under this key may have been accepted before the product sold out: its answer wins.
+    // (The body is hashed only then: most refused attempts carry a fresh key.)
     const record = await store.find(scope, key);
-    return record === null ? send(c, early) : answerExisting(c, record, hash);
+    return record === null ? send(c, early) : answerExisting(c, record, requestHash(body));
   }
+  const hash = requestHash(body);
   const refusal = await options.admit?.();
   if (refusal) return refusal;
   const claim = await store.claim(scope, key, hash);
