@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
 
 /** Claims checked by `verifyHs256`; every check jose would make for these options, nothing looser. */
 export interface Hs256Expectations {
@@ -30,7 +30,7 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
  * time before any claim is trusted, `crit` headers are refused, and `exp`, `iat`, `sub`, `iss` and `aud` are
  * required exactly as the jose path requires them.
  */
-export function verifyHs256(token: string, secret: Uint8Array, expect: Hs256Expectations): Hs256Result {
+export function verifyHs256(token: string, secret: Uint8Array | KeyObject, expect: Hs256Expectations): Hs256Result {
   const parts = token.split('.');
   if (parts.length !== 3) return { ok: false, reason: 'MALFORMED' };
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { type Role, ROLES, LimitedCartError } from '@limitedcart/core';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { verifyHs256 } from './hs256-verify.js';
@@ -44,7 +44,7 @@ export function createTokenService(options: AuthOptions): TokenService {
 
   const verifyPayload = async (token: string): Promise<Record<string, unknown>> => {
     if (algorithm === 'HS256') {
-      const result = verifyHs256(token, verifyingKey as Uint8Array, { issuer, audience, now: Math.floor(Date.now() / 1000) });
+      const result = verifyHs256(token, verifyingKey, { issuer, audience, now: Math.floor(Date.now() / 1000) });
       if (result.ok) return result.payload;
       throw new LimitedCartError('UNAUTHENTICATED', result.reason === 'EXPIRED' ? 'access token expired' : 'invalid access token');
     }
@@ -99,7 +99,8 @@ function importKeys(algorithm: TokenAlgorithm, key: string): { signingKey: KeyOb
     if (secret.length < 32) {
       throw new LimitedCartError('VALIDATION', 'HS256 signing secret must be at least 32 bytes');
     }
-    return { signingKey: secret, verifyingKey: secret };
+    // Verification takes a KeyObject: node:crypto then does not import the raw secret again for every token.
+    return { signingKey: secret, verifyingKey: createSecretKey(secret) };
   }
   const privateKey = createPrivateKey(key);
   if (privateKey.asymmetricKeyType !== 'ed25519') {
