@@ -1,3 +1,4 @@
+import type { OrderSagaInput } from '@limitedcart/core';
 import type { PgBoss, SendOptions } from 'pg-boss';
 import type { PoolClient } from 'pg';
 import { bossDb } from './db.js';
@@ -13,6 +14,8 @@ export type WakeReason = 'start' | 'signal' | 'deadline' | 'busy';
 export interface AdvanceJobData {
   readonly orderId: string;
   readonly reason: WakeReason;
+  /** On a saga's first job: its payment-deadline timer was queued with it, so the advance need not queue it. */
+  readonly deadlineQueued?: boolean;
 }
 
 /**
@@ -43,9 +46,19 @@ export class AdvanceQueue {
     });
   }
 
-  /** Queues the same kind of advance for many sagas in one insert, inside `client`'s open transaction. */
-  async wakeAll(orderIds: readonly string[], reason: Exclude<WakeReason, 'deadline'>, { client }: { client: Pick<PoolClient, 'query'> }): Promise<void> {
-    const jobs = orderIds.map((orderId) => ({ data: { orderId, reason } satisfies AdvanceJobData, singletonKey: orderId }));
+  /**
+   * Queues the first advance of new sagas and, with it, each one's payment-deadline timer: one insert inside
+   * `client`'s open transaction, instead of a timer sent by every saga's first advance when it suspends.
+   */
+  async startAll(inputs: readonly OrderSagaInput[], { client }: { client: Pick<PoolClient, 'query'> }): Promise<void> {
+    const jobs = inputs.flatMap(({ orderId, paymentDeadline }) => [
+      { data: { orderId, reason: 'start', deadlineQueued: true } satisfies AdvanceJobData, singletonKey: orderId },
+      {
+        data: { orderId, reason: 'deadline' } satisfies AdvanceJobData,
+        singletonKey: deadlineKey(orderId),
+        startAfter: new Date(paymentDeadline),
+      },
+    ]);
     await this.boss.insert(ADVANCE_QUEUE, jobs, { db: bossDb(client) });
   }
 
@@ -56,7 +69,7 @@ export class AdvanceQueue {
     { client, startAfter }: { client?: Pick<PoolClient, 'query'>; startAfter?: Date } = {},
   ): Promise<void> {
     const options: SendOptions = {
-      singletonKey: reason === 'deadline' ? `${orderId}:deadline` : orderId,
+      singletonKey: reason === 'deadline' ? deadlineKey(orderId) : orderId,
       ...(startAfter ? { startAfter } : {}),
       ...(client ? { db: bossDb(client) } : {}),
     };
@@ -64,3 +77,6 @@ export class AdvanceQueue {
     await this.boss.send(ADVANCE_QUEUE, { ...data }, options);
   }
 }
+
+/** The deadline timer has a key of its own, so a pending timer never swallows a signal's wake-up. */
+const deadlineKey = (orderId: string): string => `${orderId}:deadline`;

@@ -34,7 +34,8 @@ export class SagaAdvancer {
     private readonly logger: Logger | undefined,
   ) {}
 
-  async advance(orderId: string, lastAttempt: boolean): Promise<AdvanceVerdict> {
+  /** `deadlineQueued`: the job was queued together with the saga's payment-deadline timer (its first job). */
+  async advance(orderId: string, lastAttempt: boolean, deadlineQueued = false): Promise<AdvanceVerdict> {
     let client: PoolClient;
     try {
       client = await this.lockPool.connect();
@@ -50,7 +51,7 @@ export class SagaAdvancer {
         await this.queue.wake(orderId, 'busy', { startAfter: new Date(Date.now() + this.tuning.busyRetrySeconds * 1000) });
         return done('busy');
       }
-      return await this.#advanceLocked(client, orderId, lastAttempt);
+      return await this.#advanceLocked(client, orderId, lastAttempt, deadlineQueued);
     } catch (error) {
       broken = error instanceof Error ? error : new Error(String(error));
       return { status: 'failed', output: { message: broken.message } };
@@ -65,7 +66,7 @@ export class SagaAdvancer {
     }
   }
 
-  async #advanceLocked(client: PoolClient, orderId: string, lastAttempt: boolean): Promise<AdvanceVerdict> {
+  async #advanceLocked(client: PoolClient, orderId: string, lastAttempt: boolean, deadlineQueued: boolean): Promise<AdvanceVerdict> {
     const state = await this.tables.instanceWithJournal(client, orderId);
     if (!state) return done('unknown');
     const { instance, journal } = state;
@@ -87,7 +88,10 @@ export class SagaAdvancer {
         await this.#complete(client, orderId, outcome.result, ctx.currentStep);
         return done(outcome.result.status);
       case 'suspend':
-        await this.queue.wake(orderId, 'deadline', { startAfter: outcome.deadline });
+        // The timer queued with the first job already wakes the saga at its payment deadline.
+        if (!deadlineQueued || outcome.deadline.getTime() !== Date.parse(instance.input.paymentDeadline)) {
+          await this.queue.wake(orderId, 'deadline', { startAfter: outcome.deadline });
+        }
         return done('suspended');
       case 'retry':
         if (!isRetryableError(outcome.error)) return this.#fail(client, orderId, outcome.error, ctx.currentStep);

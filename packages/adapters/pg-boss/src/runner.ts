@@ -108,7 +108,7 @@ export function createPgBossSagaRunner(options: PgBossSagaRunnerOptions): PgBoss
         async (jobs): Promise<JobResult[]> =>
           Promise.all(
             jobs.map(async (job) => {
-              const verdict = await advancer.advance(job.data.orderId, job.retryCount >= config.retry.limit);
+              const verdict = await advancer.advance(job.data.orderId, job.retryCount >= config.retry.limit, job.data.deadlineQueued === true);
               return { id: job.id, status: verdict.status, output: verdict.output };
             }),
           ),
@@ -128,14 +128,17 @@ export function createPgBossSagaRunner(options: PgBossSagaRunnerOptions): PgBoss
 
   /**
    * Sagas started together (accepted orders arrive together in a drop) share one transaction: their instance rows
-   * in one statement and their first advance jobs in one pg-boss insert. Sent in the same transaction, so a saga
+   * in one statement and their first advance jobs and deadline timers in one pg-boss insert. Sent in the same transaction, so a saga
    * row never exists without the job that drives it; each caller learns whether its saga is new.
    */
   const starts = new DataLoader<OrderSagaInput, boolean>(
     async (inputs) => {
       const fresh = await withTransaction(pool, async (client) => {
         const inserted = await tables.insertInstances(client, inputs);
-        if (inserted.size > 0) await queue.wakeAll([...inserted], 'start', { client });
+        // An order id twice in one group: its first input is the one inserted.
+        const fresh = new Map<string, OrderSagaInput>();
+        for (const input of inputs) if (inserted.has(input.orderId) && !fresh.has(input.orderId)) fresh.set(input.orderId, input);
+        if (fresh.size > 0) await queue.startAll([...fresh.values()], { client });
         return inserted;
       });
       // An order id twice in one group: the first caller started it.

@@ -111,12 +111,18 @@ describe.skipIf(!url)('pg-boss saga runner', () => {
   it('a client queues durable work that a worker started later executes', async () => {
     const client = await makeRunner(false);
     const orderId = await placeOrder();
-    expect(await client.start({ orderId, paymentDeadline: deadline() })).toEqual({ started: true });
+    const paymentDeadline = deadline();
+    expect(await client.start({ orderId, paymentDeadline })).toEqual({ started: true });
+    // The first advance, and the payment-deadline timer queued with it.
     const { rows } = await pool.query(
-      `SELECT count(*)::int AS n FROM "${schema}_boss".job WHERE name = 'saga.advance' AND data->>'orderId' = $1`,
+      `SELECT data->>'reason' AS reason, singleton_key, start_after FROM "${schema}_boss".job
+       WHERE name = 'saga.advance' AND data->>'orderId' = $1 ORDER BY 1`,
       [orderId],
     );
-    expect(rows[0].n).toBe(1);
+    expect(rows).toEqual([
+      { reason: 'deadline', singleton_key: `${orderId}:deadline`, start_after: new Date(paymentDeadline) },
+      expect.objectContaining({ reason: 'start', singleton_key: orderId }),
+    ]);
     expect(await client.describe(orderId)).toMatchObject({ status: 'RUNNING', step: 'started', outcome: null });
     await makeRunner(true);
     await awaitingPayment(client, orderId);
@@ -135,12 +141,13 @@ describe.skipIf(!url)('pg-boss saga runner', () => {
     expect(results[40]).toEqual({ started: false });
     expect(await client.start({ orderId: again, paymentDeadline: deadline() })).toEqual({ started: false });
     const { rows } = await pool.query(
-      `SELECT data->>'orderId' AS order_id, count(*)::int AS n FROM "${schema}_boss".job
-       WHERE name = 'saga.advance' AND data->>'orderId' = ANY($1::text[]) GROUP BY 1`,
+      `SELECT data->>'orderId' AS order_id, count(*) FILTER (WHERE data->>'reason' = 'start')::int AS starts,
+         count(*) FILTER (WHERE data->>'reason' = 'deadline')::int AS timers
+       FROM "${schema}_boss".job WHERE name = 'saga.advance' AND data->>'orderId' = ANY($1::text[]) GROUP BY 1`,
       [orderIds],
     );
     expect(rows).toHaveLength(40);
-    expect(rows.every((row) => row.n === 1)).toBe(true);
+    expect(rows.every((row) => row.starts === 1 && row.timers === 1)).toBe(true);
     const worker = await makeRunner(true);
     for (const orderId of orderIds) await awaitingPayment(worker, orderId);
   });
