@@ -1,6 +1,6 @@
 import { isRetryableError, LimitedCartError, orderSaga } from '@limitedcart/core';
 import type { Logger, OrderSagaActivities, OrderSagaResult } from '@limitedcart/core';
-import type { Pool, PoolClient } from 'pg';
+import { escapeLiteral, type Pool, type PoolClient } from 'pg';
 import type { AdvanceQueue } from './advance-queue.js';
 import { withTransaction } from './db.js';
 import type { LateSignals } from './late-signals.js';
@@ -44,6 +44,7 @@ export class SagaAdvancer {
     }
     let broken: Error | undefined;
     let locked = false;
+    const lock = { released: false };
     try {
       locked = await this.#tryLock(client, orderId);
       if (!locked) {
@@ -51,12 +52,12 @@ export class SagaAdvancer {
         await this.queue.wake(orderId, 'busy', { startAfter: new Date(Date.now() + this.tuning.busyRetrySeconds * 1000) });
         return done('busy');
       }
-      return await this.#advanceLocked(client, orderId, lastAttempt, deadlineQueued);
+      return await this.#advanceLocked(client, orderId, lastAttempt, deadlineQueued, lock);
     } catch (error) {
       broken = error instanceof Error ? error : new Error(String(error));
       return { status: 'failed', output: { message: broken.message } };
     } finally {
-      if (locked && !broken) {
+      if (locked && !lock.released && !broken) {
         await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [this.#lockKey(orderId)]).catch((error) => {
           broken = error instanceof Error ? error : new Error(String(error));
         });
@@ -66,7 +67,14 @@ export class SagaAdvancer {
     }
   }
 
-  async #advanceLocked(client: PoolClient, orderId: string, lastAttempt: boolean, deadlineQueued: boolean): Promise<AdvanceVerdict> {
+  /** `lock.released`: set when the suspending commit already released the saga lock. */
+  async #advanceLocked(
+    client: PoolClient,
+    orderId: string,
+    lastAttempt: boolean,
+    deadlineQueued: boolean,
+    lock: { released: boolean },
+  ): Promise<AdvanceVerdict> {
     const state = await this.tables.instanceWithJournal(client, orderId);
     if (!state) return done('unknown');
     const { instance, journal } = state;
@@ -76,7 +84,8 @@ export class SagaAdvancer {
     }
     if (instance.status === 'FAILED') return done('already-failed');
 
-    const ctx = new ReplayContext(client, this.tables, orderId, journal, this.activities, lastAttempt, instance.step);
+    const releaseLock = `SELECT pg_advisory_unlock(hashtextextended(${escapeLiteral(this.#lockKey(orderId))}, 0))`;
+    const ctx = new ReplayContext(client, this.tables, orderId, journal, this.activities, lastAttempt, instance.step, releaseLock);
     const run = orderSaga(ctx, instance.input).then(
       (result) => ({ kind: 'returned' as const, result }),
       (error: unknown) => ({ kind: 'threw' as const, error }),
@@ -85,29 +94,38 @@ export class SagaAdvancer {
 
     switch (outcome.kind) {
       case 'returned':
-        await this.#complete(client, orderId, outcome.result, ctx.currentStep);
+        await this.#complete(client, ctx, orderId, outcome.result);
         return done(outcome.result.status);
       case 'suspend':
+        lock.released = ctx.lockReleased;
         // The timer queued with the first job already wakes the saga at its payment deadline.
         if (!deadlineQueued || outcome.deadline.getTime() !== Date.parse(instance.input.paymentDeadline)) {
           await this.queue.wake(orderId, 'deadline', { startAfter: outcome.deadline });
         }
         return done('suspended');
       case 'retry':
-        if (!isRetryableError(outcome.error)) return this.#fail(client, orderId, outcome.error, ctx.currentStep);
+        if (!isRetryableError(outcome.error)) return this.#fail(client, ctx, orderId, outcome.error);
         this.logger?.warn('saga advance will be retried', { orderId, error: messageOf(outcome.error) });
         return { status: 'failed', output: { message: messageOf(outcome.error) } };
       case 'diverged':
-        return this.#fail(client, orderId, outcome.error, ctx.currentStep);
+        return this.#fail(client, ctx, orderId, outcome.error);
       case 'threw':
         // An activity fault the saga did not handle: non-retryable, or transient with retries exhausted.
-        return this.#fail(client, orderId, outcome.error, ctx.currentStep);
+        return this.#fail(client, ctx, orderId, outcome.error);
     }
   }
 
-  async #complete(client: PoolClient, orderId: string, result: OrderSagaResult, step: string): Promise<void> {
+  /** Writes the last call's journal entry, if the saga has not written it yet, in the transaction that ends it. */
+  async #recordLast(tx: PoolClient, ctx: ReplayContext, orderId: string): Promise<void> {
+    const unrecorded = ctx.takeUnrecorded();
+    if (unrecorded) await this.tables.append(tx, orderId, unrecorded.entry, unrecorded.step);
+  }
+
+  async #complete(client: PoolClient, ctx: ReplayContext, orderId: string, result: OrderSagaResult): Promise<void> {
+    const step = ctx.currentStep;
     await withTransaction(client, async (tx) => {
       await this.tables.instance(tx, orderId, true);
+      await this.#recordLast(tx, ctx, orderId);
       const error =
         result.compensationFailures.length > 0 ? `compensation failed: ${result.compensationFailures.join('; ')}` : null;
       await this.tables.complete(tx, orderId, result, step, error);
@@ -118,10 +136,12 @@ export class SagaAdvancer {
     this.logger?.info('saga completed', { orderId, status: result.status });
   }
 
-  async #fail(client: PoolClient, orderId: string, error: unknown, step: string): Promise<AdvanceVerdict> {
+  async #fail(client: PoolClient, ctx: ReplayContext, orderId: string, error: unknown): Promise<AdvanceVerdict> {
     const message = messageOf(error);
+    const step = ctx.currentStep;
     await withTransaction(client, async (tx) => {
       await this.tables.instance(tx, orderId, true);
+      await this.#recordLast(tx, ctx, orderId);
       await this.tables.fail(tx, orderId, message, step);
       await this.tables.markLeftoversLate(tx, orderId);
     });

@@ -1,5 +1,5 @@
 import type { Db } from 'pg-boss';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { prepared } from './prepared.js';
 
 /** Runs `fn` in a transaction on a client of the pool, or on an already checked-out client. */
@@ -25,21 +25,31 @@ export async function withTransaction<T>(source: Pool | PoolClient, fn: (client:
   }
 }
 
+/** What a locked transaction does once it has read: the statements to commit with, and its result. */
+export interface LockedDecision<T> {
+  readonly result: T;
+  /** Statements sent in the COMMIT message, before COMMIT. */
+  readonly finalSql?: readonly string[];
+  /** One statement sent in the COMMIT message after COMMIT, so it runs only once the transaction committed. */
+  readonly afterCommitSql?: string;
+}
+
 /**
- * A transaction on `client` that starts by locking a row and may end with one more statement, each sent in the same
- * message as its BEGIN or COMMIT: two round trips fewer than BEGIN, lock, …, last statement, COMMIT. `lockSql` and
- * the returned `finalSql` are single statements with escaped literals (the simple protocol has no parameters).
- * Rolls back when `work` or a statement throws.
+ * A transaction on `client` in two round trips: BEGIN with `opening` (a row lock first, then writes and reads;
+ * `decide` gets the rows of the last one), then `decide`'s statements with COMMIT. Against BEGIN, lock, each
+ * statement, COMMIT one by one, this saves a round trip per statement. Statements are text with escaped literals
+ * (the simple protocol has no parameters). Rolls back when a statement or `decide` throws.
  */
 export async function inLockedTransaction<T>(
   client: PoolClient,
-  lockSql: string,
-  work: (client: PoolClient) => Promise<{ readonly result: T; readonly finalSql?: string }>,
+  opening: readonly string[],
+  decide: (rows: Record<string, unknown>[]) => LockedDecision<T>,
 ): Promise<T> {
   try {
-    await client.query(`BEGIN; ${lockSql}`);
-    const { result, finalSql } = await work(client);
-    await client.query(finalSql ? `${finalSql}; COMMIT` : 'COMMIT');
+    // A message of several statements answers with one result per statement.
+    const results = (await client.query(['BEGIN', ...opening].join('; '))) as unknown as QueryResult[];
+    const { result, finalSql = [], afterCommitSql } = decide(results[results.length - 1]?.rows ?? []);
+    await client.query([...finalSql, 'COMMIT', ...(afterCommitSql ? [afterCommitSql] : [])].join('; '));
     return result;
   } catch (error) {
     // Also after a failed BEGIN message: ROLLBACK outside a transaction only warns.

@@ -15,8 +15,9 @@ export type Interruption =
 
 /**
  * A `SagaContext` that makes `orderSaga` durable by journal replay. The n-th durable call returns the n-th
- * journal entry when there is one; past the end of the journal it does the work for real and appends the
- * result before returning it, so a crash at any point re-runs at most the one call whose result was not
+ * journal entry when there is one; past the end of the journal it does the work for real and records the
+ * result with the next durable call (in the same message as that call's own statements, or in the
+ * transaction that ends the saga), so a crash at any point re-runs at most the one call whose result was not
  * yet recorded (activities are idempotent, so that is safe).
  *
  * Control flow that must not reach the saga (suspension, transient faults) is not thrown into it: the saga
@@ -29,6 +30,9 @@ export class ReplayContext implements SagaContext {
   #interrupt!: (interruption: Interruption) => void;
   #cursor = 0;
   #step: string;
+  /** The last real call's entry until it is written (see the class comment). */
+  #unrecorded: { readonly entry: JournalEntry; readonly step: string } | undefined;
+  #lockReleased = false;
 
   constructor(
     private readonly client: PoolClient,
@@ -39,6 +43,8 @@ export class ReplayContext implements SagaContext {
     /** On the last attempt a transient fault is handed to the saga instead of retried again. */
     private readonly lastAttempt: boolean,
     initialStep: string,
+    /** Releases the advance's saga lock; sent right after the commit that suspends the saga. */
+    private readonly releaseLockSql?: string,
   ) {
     this.#step = initialStep;
     this.interrupted = new Promise((resolve) => {
@@ -48,6 +54,18 @@ export class ReplayContext implements SagaContext {
 
   get currentStep(): string {
     return this.#step;
+  }
+
+  /** true once the suspension's commit also released the saga lock (`releaseLockSql`). */
+  get lockReleased(): boolean {
+    return this.#lockReleased;
+  }
+
+  /** The entry not yet written, for the transaction that ends the saga; it is then the caller's to write. */
+  takeUnrecorded(): { readonly entry: JournalEntry; readonly step: string } | undefined {
+    const unrecorded = this.#unrecorded;
+    this.#unrecorded = undefined;
+    return unrecorded;
   }
 
   step(name: string): void {
@@ -66,6 +84,8 @@ export class ReplayContext implements SagaContext {
       if ('error' in recorded) throw rebuildError(recorded.error);
       if ('value' in recorded) return (recorded.value ?? undefined) as Result;
     }
+    // The previous call's entry is written before this call runs: never two unrecorded calls.
+    await this.#writeUnrecorded();
     const run = this.activities[name] as (...a: Parameters<OrderSagaActivities[K]>) => Promise<Result>;
     let value: Result;
     try {
@@ -73,10 +93,10 @@ export class ReplayContext implements SagaContext {
     } catch (error) {
       if (isRetryableError(error) && !this.lastAttempt) return this.#halt({ kind: 'retry', error });
       // Recorded so a replay throws the same error without running the activity again.
-      await this.#record(seq, 'activity', { name, args, error: describeError(error) });
+      this.#defer(seq, 'activity', { name, args, error: describeError(error) });
       throw error;
     }
-    await this.#record(seq, 'activity', { name, args, value: value ?? null });
+    this.#defer(seq, 'activity', { name, args, value: value ?? null });
     return value;
   }
 
@@ -85,26 +105,28 @@ export class ReplayContext implements SagaContext {
     const recorded = this.#replay(seq, 'signal');
     if (recorded === DIVERGED) return stalled();
     if (recorded && 'signal' in recorded) return recorded.signal;
+    const { orderId, tables } = this;
     let taken: { signal: SagaSignal | null } | undefined;
     try {
       // The instance lock orders this read with `signal()` and with completion.
-      const lock = this.tables.lockInstanceSql(this.orderId);
-      taken = await inLockedTransaction<{ signal: SagaSignal | null } | undefined>(this.client, lock, async (client) => {
-        const { next, passed } = await this.tables.nextSignalOrDeadline(client, this.orderId, deadline);
+      const opening = [tables.lockInstanceSql(orderId), ...this.#unrecordedSql(), tables.nextSignalOrDeadlineSql(orderId, deadline)];
+      taken = await inLockedTransaction<{ signal: SagaSignal | null } | undefined>(this.client, opening, (rows) => {
+        const { next, passed } = tables.nextSignalOf(rows);
         if (next) {
-          await this.tables.append(client, this.orderId, { seq, kind: 'signal', payload: { signal: next.body } }, this.#step);
-          return { result: { signal: next.body }, finalSql: this.tables.markConsumedSql(this.orderId, [next.signalId], seq) };
+          const entry = tables.appendSql(orderId, { seq, kind: 'signal', payload: { signal: next.body } }, this.#step);
+          return { result: { signal: next.body }, finalSql: [entry, tables.markConsumedSql(orderId, [next.signalId], seq)] };
         }
         if (passed) {
-          await this.tables.append(client, this.orderId, { seq, kind: 'signal', payload: { signal: null } }, this.#step);
-          return { result: { signal: null } };
+          return { result: { signal: null }, finalSql: [tables.appendSql(orderId, { seq, kind: 'signal', payload: { signal: null } }, this.#step)] };
         }
-        return { result: undefined, finalSql: this.tables.setStepSql(this.orderId, this.#step) };
+        // Nothing to do until a wake-up: the saga lock can go with the commit.
+        return { result: undefined, finalSql: [tables.setStepSql(orderId, this.#step)], afterCommitSql: this.releaseLockSql };
       });
     } catch (error) {
       return this.#halt({ kind: 'retry', error });
     }
     if (taken) return taken.signal;
+    this.#lockReleased = this.releaseLockSql !== undefined;
     return this.#halt({ kind: 'suspend', deadline });
   }
 
@@ -113,12 +135,14 @@ export class ReplayContext implements SagaContext {
     const recorded = this.#replay(seq, 'drain');
     if (recorded === DIVERGED) return stalled();
     if (recorded && 'signals' in recorded) return recorded.signals;
+    const { orderId, tables } = this;
     try {
-      return await inLockedTransaction(this.client, this.tables.lockInstanceSql(this.orderId), async (client) => {
-        const pending = await this.tables.pendingSignals(client, this.orderId);
+      const opening = [tables.lockInstanceSql(orderId), ...this.#unrecordedSql(), tables.pendingSignalsSql(orderId)];
+      return await inLockedTransaction(this.client, opening, (rows) => {
+        const pending = tables.pendingOf(rows);
         const signals = pending.map((p) => p.body);
-        await this.tables.append(client, this.orderId, { seq, kind: 'drain', payload: { signals } }, this.#step);
-        return { result: signals, finalSql: this.tables.markConsumedSql(this.orderId, pending.map((p) => p.signalId), seq) };
+        const entry = tables.appendSql(orderId, { seq, kind: 'drain', payload: { signals } }, this.#step);
+        return { result: signals, finalSql: [entry, tables.markConsumedSql(orderId, pending.map((p) => p.signalId), seq)] };
       });
     } catch (error) {
       return this.#halt({ kind: 'retry', error });
@@ -142,9 +166,21 @@ export class ReplayContext implements SagaContext {
     return entry.payload;
   }
 
-  async #record(seq: number, kind: JournalKind, payload: JournalPayload): Promise<void> {
+  #defer(seq: number, kind: JournalKind, payload: JournalPayload): void {
+    this.#unrecorded = { entry: { seq, kind, payload }, step: this.#step };
+  }
+
+  /** The unrecorded entry as statements for a locked transaction's opening message (taken: that message writes it). */
+  #unrecordedSql(): string[] {
+    const unrecorded = this.takeUnrecorded();
+    return unrecorded ? [this.tables.appendSql(this.orderId, unrecorded.entry, unrecorded.step)] : [];
+  }
+
+  async #writeUnrecorded(): Promise<void> {
+    const unrecorded = this.takeUnrecorded();
+    if (!unrecorded) return;
     try {
-      await this.tables.append(this.client, this.orderId, { seq, kind, payload }, this.#step);
+      await this.tables.append(this.client, this.orderId, unrecorded.entry, unrecorded.step);
     } catch (error) {
       return this.#halt({ kind: 'retry', error });
     }

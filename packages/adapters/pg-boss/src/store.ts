@@ -109,6 +109,45 @@ export class SagaTables {
     );
   }
 
+  /** `append` as text for `inLockedTransaction`. */
+  appendSql(orderId: string, entry: JournalEntry, step: string): string {
+    if (!Number.isSafeInteger(entry.seq)) throw new TypeError(`journal seq ${entry.seq}`);
+    const id = escapeLiteral(orderId);
+    return `WITH entry AS (INSERT INTO ${this.#s}.saga_journal (order_id, seq, kind, payload)
+       VALUES (${id}, ${entry.seq}, ${escapeLiteral(entry.kind)}, ${escapeLiteral(JSON.stringify(entry.payload))}::jsonb))
+       ${this.#setStepSql(id, escapeLiteral(step))}`;
+  }
+
+  /**
+   * The oldest unconsumed signal (if any) and whether the database clock has reached `deadline`, in one read, as
+   * text for `inLockedTransaction`; read its row with `nextSignalOf`.
+   */
+  nextSignalOrDeadlineSql(orderId: string, deadline: Date): string {
+    return `SELECT now() >= ${escapeLiteral(deadline.toISOString())}::timestamptz AS passed, s.signal_id, s.body
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (
+         SELECT signal_id, body FROM ${this.#s}.saga_signals
+         WHERE order_id = ${escapeLiteral(orderId)} AND consumed_at IS NULL AND NOT late ORDER BY received_seq LIMIT 1) AS s ON true`;
+  }
+
+  nextSignalOf(rows: readonly Record<string, unknown>[]): { next: PendingSignal | null; passed: boolean } {
+    const row = rows[0];
+    return {
+      next: row?.signal_id ? { signalId: row.signal_id as string, body: row.body as SagaSignal } : null,
+      passed: row?.passed === true,
+    };
+  }
+
+  /** Unconsumed signals in arrival order, as text for `inLockedTransaction`; read its rows with `pendingOf`. */
+  pendingSignalsSql(orderId: string): string {
+    return `SELECT signal_id, body FROM ${this.#s}.saga_signals
+       WHERE order_id = ${escapeLiteral(orderId)} AND consumed_at IS NULL AND NOT late ORDER BY received_seq`;
+  }
+
+  pendingOf(rows: readonly Record<string, unknown>[]): PendingSignal[] {
+    return rows.map((row) => ({ signalId: row.signal_id as string, body: row.body as SagaSignal }));
+  }
+
   /** Locks the instance row (see `instance`), as text for `inLockedTransaction`. */
   lockInstanceSql(orderId: string): string {
     return `SELECT 1 FROM ${this.#s}.saga_instances WHERE order_id = ${escapeLiteral(orderId)} FOR UPDATE`;
@@ -126,10 +165,6 @@ export class SagaTables {
        WHERE order_id = ${escapeLiteral(orderId)} AND signal_id = ANY(ARRAY[${signalIds.map(escapeLiteral).join(', ')}]::text[])`;
   }
 
-  async setStep(q: Queryable, orderId: string, step: string): Promise<void> {
-    await this.#query(q, this.#setStepSql('$1', '$2'), [orderId, step]);
-  }
-
   #setStepSql(orderId: string, step: string): string {
     return `UPDATE ${this.#s}.saga_instances SET step = ${step}, version = version + 1, updated_at = now()
        WHERE order_id = ${orderId} AND status = 'RUNNING' AND step IS DISTINCT FROM ${step}`;
@@ -143,17 +178,6 @@ export class SagaTables {
       [orderId, signalId, JSON.stringify(body), late],
     );
     return rowCount === 1;
-  }
-
-  /** Unconsumed signals in arrival order (at most `limit`). */
-  async pendingSignals(q: Queryable, orderId: string, limit?: number): Promise<PendingSignal[]> {
-    const { rows } = await this.#query(q, 
-      `SELECT signal_id, body FROM ${this.#s}.saga_signals
-       WHERE order_id = $1 AND consumed_at IS NULL AND NOT late
-       ORDER BY received_seq ${limit === undefined ? '' : `LIMIT ${Number(limit)}`}`,
-      [orderId],
-    );
-    return rows.map((row) => ({ signalId: row.signal_id, body: row.body }));
   }
 
   /** Signals that reached a RUNNING saga too late to be consumed by it: handed to the late-signal policy. */
@@ -200,23 +224,6 @@ export class SagaTables {
        WHERE order_id = $1 AND status = 'RUNNING'`,
       [orderId, error, step],
     );
-  }
-
-  /** The oldest unconsumed signal (if any) and whether the database clock has reached `deadline`, in one read. */
-  async nextSignalOrDeadline(q: Queryable, orderId: string, deadline: Date): Promise<{ next: PendingSignal | null; passed: boolean }> {
-    const { rows } = await this.#query(q, 
-      `SELECT now() >= $2::timestamptz AS passed, s.signal_id, s.body
-       FROM (SELECT 1) AS one
-       LEFT JOIN LATERAL (
-         SELECT signal_id, body FROM ${this.#s}.saga_signals
-         WHERE order_id = $1 AND consumed_at IS NULL AND NOT late ORDER BY received_seq LIMIT 1) AS s ON true`,
-      [orderId, deadline.toISOString()],
-    );
-    const row = rows[0];
-    return {
-      next: row?.signal_id ? { signalId: row.signal_id, body: row.body } : null,
-      passed: row?.passed === true,
-    };
   }
 }
 

@@ -199,6 +199,30 @@ describe.skipIf(!url)('pg-boss saga runner', () => {
     expect(await calls(orderId, 'markPaymentPending')).toBe(1);
   });
 
+  it('journals every call, the last one in the transaction that ends the saga', async () => {
+    const first = await makeRunner(true);
+    const orderId = await placeOrder();
+    await first.start({ orderId, paymentDeadline: deadline() });
+    await awaitingPayment(first, orderId);
+    await first.close();
+    // Both signals wait for the next worker: it takes the cancel, then drains the payment and refunds it.
+    const client = await makeRunner(false);
+    const paymentId = await capture(orderId);
+    await client.signal(orderId, { type: 'cancel', reason: 'changed my mind' });
+    await client.signal(orderId, { type: 'payment-succeeded', paymentId });
+    const second = await makeRunner(true);
+    expect(await ended(second, orderId)).toMatchObject({ status: 'COMPLETED', outcome: 'CANCELLED' });
+    expect(await journalKinds(orderId)).toEqual([
+      'activity:markPaymentPending',
+      'signal',
+      'activity:releaseStock',
+      'activity:endOrder',
+      'drain',
+      'activity:refundPayment',
+    ]);
+    expect(await paymentStatus(paymentId)).toBe('REFUNDED');
+  });
+
   it('a non-retryable fault after the sale fails the saga and dead-letters its job', async () => {
     const worker = await makeRunner(true);
     const orderId = await placeOrder();
