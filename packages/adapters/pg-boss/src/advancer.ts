@@ -1,12 +1,12 @@
 import { isRetryableError, LimitedCartError, orderSaga } from '@limitedcart/core';
 import type { Logger, OrderSagaActivities, OrderSagaResult } from '@limitedcart/core';
-import { escapeLiteral, type Pool, type PoolClient } from 'pg';
+import { escapeLiteral, type Pool, type PoolClient, type QueryResult } from 'pg';
 import type { AdvanceQueue } from './advance-queue.js';
 import { withTransaction } from './db.js';
 import type { LateSignals } from './late-signals.js';
 import type { PgBossTuning } from './options.js';
 import { ReplayContext } from './replay-context.js';
-import type { SagaTables } from './store.js';
+import type { JournalEntry, InstanceRow, SagaTables } from './store.js';
 
 /** What pg-boss should do with the advance job. */
 export type AdvanceVerdict =
@@ -46,13 +46,15 @@ export class SagaAdvancer {
     let locked = false;
     const lock = { released: false };
     try {
-      locked = await this.#tryLock(client, orderId);
-      if (!locked) {
+      const start = await this.#lockAndRead(client, orderId);
+      locked = start.locked;
+      if (!start.locked) {
         // Another worker is advancing it; look again shortly so a wake-up sent meanwhile is not lost.
         await this.queue.wake(orderId, 'busy', { startAfter: new Date(Date.now() + this.tuning.busyRetrySeconds * 1000) });
         return done('busy');
       }
-      return await this.#advanceLocked(client, orderId, lastAttempt, deadlineQueued, lock);
+      if (!start.state) return done('unknown');
+      return await this.#advanceLocked(client, orderId, start.state, lastAttempt, deadlineQueued, lock);
     } catch (error) {
       broken = error instanceof Error ? error : new Error(String(error));
       return { status: 'failed', output: { message: broken.message } };
@@ -71,13 +73,11 @@ export class SagaAdvancer {
   async #advanceLocked(
     client: PoolClient,
     orderId: string,
+    { instance, journal }: { instance: InstanceRow; journal: JournalEntry[] },
     lastAttempt: boolean,
     deadlineQueued: boolean,
     lock: { released: boolean },
   ): Promise<AdvanceVerdict> {
-    const state = await this.tables.instanceWithJournal(client, orderId);
-    if (!state) return done('unknown');
-    const { instance, journal } = state;
     if (instance.status === 'COMPLETED') {
       await this.lateSignals.handle(orderId);
       return done('already-completed');
@@ -150,9 +150,20 @@ export class SagaAdvancer {
     return { status: 'deadletter', output: { message } };
   }
 
-  async #tryLock(client: PoolClient, orderId: string): Promise<boolean> {
-    const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [this.#lockKey(orderId)]);
-    return rows[0]?.locked === true;
+  /**
+   * Tries the saga lock and reads the saga in one message. The read is a statement of its own, so its snapshot
+   * is taken after the lock is held and sees everything the previous holder committed. Without the lock the
+   * read is ignored; a session lock outlives the message's implicit transaction.
+   */
+  async #lockAndRead(
+    client: PoolClient,
+    orderId: string,
+  ): Promise<{ locked: false } | { locked: true; state: { instance: InstanceRow; journal: JournalEntry[] } | null }> {
+    const lockSql = `SELECT pg_try_advisory_lock(hashtextextended(${escapeLiteral(this.#lockKey(orderId))}, 0)) AS locked`;
+    // A message of several statements answers with one result per statement.
+    const [lockResult, readResult] = (await client.query(`${lockSql}; ${this.tables.instanceWithJournalSql(orderId)}`)) as unknown as QueryResult[];
+    if (lockResult?.rows[0]?.locked !== true) return { locked: false };
+    return { locked: true, state: this.tables.instanceWithJournalOf(readResult?.rows ?? []) };
   }
 
   #lockKey(orderId: string): string {

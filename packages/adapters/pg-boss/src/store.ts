@@ -83,18 +83,21 @@ export class SagaTables {
     return new Map(rows.map((row) => [row.order_id as string, toInstance(row)]));
   }
 
-  /** The instance and its journal as of one snapshot, in one round trip: what an advance starts from. */
-  async instanceWithJournal(q: Queryable, orderId: string): Promise<{ instance: InstanceRow; journal: JournalEntry[] } | null> {
-    const { rows } = await this.#query(q, 
-      `SELECT i.order_id, i.input, i.status, i.step, i.outcome, i.result, i.error,
+  /**
+   * The instance and its journal as of one snapshot: what an advance starts from. Text with escaped literals, so
+   * it can share a message with the saga lock; read its row with `instanceWithJournalOf`.
+   */
+  instanceWithJournalSql(orderId: string): string {
+    return `SELECT i.order_id, i.input, i.status, i.step, i.outcome, i.result, i.error,
          COALESCE((SELECT json_agg(json_build_object('seq', j.seq, 'kind', j.kind, 'payload', j.payload) ORDER BY j.seq)
                    FROM ${this.#s}.saga_journal j WHERE j.order_id = i.order_id), '[]') AS journal
-       FROM ${this.#s}.saga_instances i WHERE i.order_id = $1`,
-      [orderId],
-    );
+       FROM ${this.#s}.saga_instances i WHERE i.order_id = ${escapeLiteral(orderId)}`;
+  }
+
+  instanceWithJournalOf(rows: readonly Record<string, unknown>[]): { instance: InstanceRow; journal: JournalEntry[] } | null {
     const row = rows[0];
     if (!row) return null;
-    return { instance: toInstance(row), journal: row.journal as JournalEntry[] };
+    return { instance: toInstance(row as unknown as InstanceDbRow), journal: row.journal as JournalEntry[] };
   }
 
   /**
