@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { money } from '../src/index.js';
+import { createSagaHeadStart, createSilentLogger, money, type Order, type SagaRunner } from '../src/index.js';
 import { waitFor } from '../src/testing/index.js';
 import { testEngine } from './engine-fixture.js';
 
@@ -48,5 +48,43 @@ describe('saga head start', () => {
 
   it('rejects a negative bound', () => {
     expect(() => testEngine({ config: { sagaHeadStarts: -1 } })).toThrow(/sagaHeadStarts/);
+  });
+
+  describe('over its bound', () => {
+    /** A runner whose starts finish only when the test says so. */
+    const heldRunner = () => {
+      const started: string[] = [];
+      const finishers: (() => void)[] = [];
+      const start: SagaRunner['start'] = (input) => {
+        started.push(input.orderId);
+        return new Promise((resolve) => finishers.push(() => resolve({ started: true })));
+      };
+      const finish = async (count: number) => {
+        for (const done of finishers.splice(0, count)) done();
+        await new Promise((resolve) => setImmediate(resolve));
+      };
+      return { runner: { start } as unknown as SagaRunner, started, finish };
+    };
+    const order = (id: string) => ({ id, holdUntil: new Date('2030-01-01T00:00:00Z') }) as Order;
+
+    it('starts the waiting orders in order as slots free up, those freed together in the same turn', async () => {
+      const { runner, started, finish } = heldRunner();
+      const headStart = createSagaHeadStart({ sagaRunner: runner, logger: createSilentLogger() }, 2);
+      for (const id of ['a', 'b', 'c', 'd', 'e']) headStart(order(id));
+      expect(started).toEqual(['a', 'b']);
+      await finish(2);
+      expect(started).toEqual(['a', 'b', 'c', 'd']);
+      await finish(2);
+      expect(started).toEqual(['a', 'b', 'c', 'd', 'e']);
+    });
+
+    it('leaves a burst beyond its waiting room to the subscriber', async () => {
+      const { runner, started, finish } = heldRunner();
+      const headStart = createSagaHeadStart({ sagaRunner: runner, logger: createSilentLogger() }, 1);
+      for (let i = 0; i < 20; i++) headStart(order(`o${i}`));
+      // One in flight and 16 waiting; the last three are the subscriber's.
+      for (let i = 0; i < 20; i++) await finish(1);
+      expect(started).toEqual(Array.from({ length: 17 }, (_, i) => `o${i}`));
+    });
   });
 });

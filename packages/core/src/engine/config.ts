@@ -21,8 +21,8 @@ export interface EngineConfig {
   readonly startSagaInline: boolean;
   /**
    * When sagas are not started inline: how many may be started in the background right after their order
-   * commits (a bounded head start on the `order.placed` subscriber). 0 leaves every start to the subscriber.
-   * Default 32.
+   * commits (a bounded head start on the `order.placed` subscriber; more wait for a free slot, up to 16 per
+   * slot). 0 leaves every start to the subscriber. Default 128.
    */
   readonly sagaHeadStarts: number;
   /**
@@ -39,7 +39,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   sweepIntervalMs: 5_000,
   relay: true,
   startSagaInline: true,
-  sagaHeadStarts: 32,
+  sagaHeadStarts: 128,
   roles: ENGINE_ROLES,
   relayIntervalMs: 50,
 };
