@@ -66,7 +66,7 @@ export interface ResolvedOptions {
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,40}$/;
 
 export const DEFAULT_TUNING: PgBossTuning = {
-  concurrency: 2,
+  concurrency: 4,
   batchSize: 8,
   pollingIntervalSeconds: 0.5,
   expireInSeconds: 30,
