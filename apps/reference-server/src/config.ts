@@ -1,3 +1,5 @@
+import { DEFAULT_TUNING } from '@limitedcart/adapter-pg-boss';
+import { DEFAULT_ENGINE_CONFIG } from '@limitedcart/core';
 import { z } from 'zod';
 
 const list = z
@@ -52,6 +54,11 @@ export const ENV_SCHEMA = z.object({
   /** How long a hold waits for payment. */
   PAYMENT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   HOLD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
+  /** Sagas started in the background as their orders commit (when not inline); 0 leaves them to the subscriber. */
+  SAGA_HEAD_STARTS: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_ENGINE_CONFIG.sagaHeadStarts),
+  /** pg-boss worker: polling loops, each running a batch of saga advances at once. */
+  SAGA_WORKER_LOOPS: z.coerce.number().int().min(1).max(64).default(DEFAULT_TUNING.concurrency),
+  SAGA_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(DEFAULT_TUNING.batchSize),
   /** Base URL the server is reached at (payment links, webhook delivery). */
   PUBLIC_URL: z.string().url().optional(),
   /** Created with ADMIN role on first start when both are set. */

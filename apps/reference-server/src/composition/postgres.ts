@@ -62,6 +62,7 @@ export async function postgresInfrastructure(
           schema: `${schema}_saga`,
           activities: createOrderSagaActivities(ports),
           worker,
+          tuning: { concurrency: config.SAGA_WORKER_LOOPS, batchSize: config.SAGA_WORKER_BATCH_SIZE },
           logger: ports.logger.child({ component: 'pg-boss' }),
         });
         return runner;

@@ -111,6 +111,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       config: {
         paymentWindowMs: config.PAYMENT_WINDOW_SECONDS * 1000,
         sweepIntervalMs: config.HOLD_SWEEP_INTERVAL_MS,
+        sagaHeadStarts: config.SAGA_HEAD_STARTS,
         roles,
         relay: infrastructure.relay,
         ...(infrastructure.startSagaInline === undefined ? {} : { startSagaInline: infrastructure.startSagaInline }),
