@@ -374,6 +374,19 @@ describe('rate limits', () => {
     expect((await server.engine.ports.orders.list({ page: 0, size: 10, customerId: shopper!.id })).total).toBe(2);
   });
 
+  it('gives back the Idempotency-Key of an order refused by the limit', async () => {
+    const [shopper] = await createUsers(server, 1);
+    const product = await createStockedProduct(server, { units: 10, limit: 0 });
+    const order = (key?: string) =>
+      api.post('/api/orders', { productId: product.id, quantity: 1 }, { token: shopper!.token, ...(key ? { headers: { 'idempotency-key': key } } : {}) });
+    expect([(await order()).status, (await order()).status]).toEqual([202, 202]);
+    const refused = await order('over-the-limit');
+    expect([refused.status, refused.body.code]).toEqual([429, 'RATE_LIMITED']);
+    // Not left claimed: the same key is refused by the limit again, not reported as still in flight.
+    expect(await server.engine.ports.idempotency.find(`orders.place:${shopper!.id}`, 'over-the-limit')).toBeNull();
+    expect((await order('over-the-limit')).body.code).toBe('RATE_LIMITED');
+  });
+
   it('does not count order attempts refused from what is already known', async () => {
     const [shopper] = await createUsers(server, 1);
     const product = await createStockedProduct(server, { units: 10, limit: 1 });
