@@ -60,7 +60,7 @@ export class SagaAdvancer {
       return { status: 'failed', output: { message: broken.message } };
     } finally {
       if (locked && !lock.released && !broken) {
-        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [this.#lockKey(orderId)]).catch((error) => {
+        await client.query(this.#unlockSql(orderId)).catch((error) => {
           broken = error instanceof Error ? error : new Error(String(error));
         });
       }
@@ -84,8 +84,7 @@ export class SagaAdvancer {
     }
     if (instance.status === 'FAILED') return done('already-failed');
 
-    const releaseLock = `SELECT pg_advisory_unlock(hashtextextended(${escapeLiteral(this.#lockKey(orderId))}, 0))`;
-    const ctx = new ReplayContext(client, this.tables, orderId, journal, this.activities, lastAttempt, instance.step, releaseLock);
+    const ctx = new ReplayContext(client, this.tables, orderId, journal, this.activities, lastAttempt, instance.step, this.#unlockSql(orderId));
     const run = orderSaga(ctx, instance.input).then(
       (result) => ({ kind: 'returned' as const, result }),
       (error: unknown) => ({ kind: 'threw' as const, error }),
@@ -159,15 +158,20 @@ export class SagaAdvancer {
     client: PoolClient,
     orderId: string,
   ): Promise<{ locked: false } | { locked: true; state: { instance: InstanceRow; journal: JournalEntry[] } | null }> {
-    const lockSql = `SELECT pg_try_advisory_lock(hashtextextended(${escapeLiteral(this.#lockKey(orderId))}, 0)) AS locked`;
+    const lockSql = `SELECT pg_try_advisory_lock(${this.#lockId(orderId)}) AS locked`;
     // A message of several statements answers with one result per statement.
     const [lockResult, readResult] = (await client.query(`${lockSql}; ${this.tables.instanceWithJournalSql(orderId)}`)) as unknown as QueryResult[];
     if (lockResult?.rows[0]?.locked !== true) return { locked: false };
     return { locked: true, state: this.tables.instanceWithJournalOf(readResult?.rows ?? []) };
   }
 
-  #lockKey(orderId: string): string {
-    return `limitedcart-saga:${this.schema}:${orderId}`;
+  /** The saga's advisory lock id, as SQL text (it travels in simple-protocol messages). */
+  #lockId(orderId: string): string {
+    return `hashtextextended(${escapeLiteral(`limitedcart-saga:${this.schema}:${orderId}`)}, 0)`;
+  }
+
+  #unlockSql(orderId: string): string {
+    return `SELECT pg_advisory_unlock(${this.#lockId(orderId)})`;
   }
 }
 
