@@ -223,7 +223,7 @@ describe('event builders', () => {
   };
 
   it('orderPlacedEvent describes the placed order', () => {
-    const placed = orderPlacedEvent(order);
+    const placed = orderPlacedEvent(order, order.createdAt);
     expect(placed).toMatchObject({
       topic: TOPICS.orders,
       type: EVENT_TYPES.orderPlaced,
@@ -231,7 +231,7 @@ describe('event builders', () => {
       occurredAt: '2030-01-01T00:00:00.000Z',
       payload: { orderId: order.id, customerId: order.customerId, sku: 'sku-1', quantity: 2, holdUntil: '2030-01-01T00:10:00.000Z' },
     });
-    expect(placed.id).not.toBe(orderPlacedEvent(order).id);
+    expect(placed.id).not.toBe(orderPlacedEvent(order, order.createdAt).id);
   });
 
   it('orderProgressEvent carries the status and reason', () => {

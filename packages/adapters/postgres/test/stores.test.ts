@@ -130,6 +130,43 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
     expect(stored.map((record) => record?.response)).toEqual(keys.map((_, n) => ({ status: 202, body: { n } })));
   });
 
+  it('concurrent createOrder calls commit in groups of up to 100, each order in one transaction with its event', async () => {
+    const orders = Array.from({ length: 250 }, newOrder);
+    const event = (order: NewOrder) => ({
+      id: newId(),
+      topic: 'orders',
+      type: 'order.placed',
+      aggregateId: order.id,
+      payload: {},
+      occurredAt: new Date().toISOString(),
+    });
+    await Promise.all(orders.map((order) => stores.unitOfWork.createOrder(order, [event(order)])));
+    // xmin: the transaction that wrote the order row; the outbox row records its appending transaction's id.
+    const { rows } = await db.pool.query<{ tx: string; outbox_tx: string | null }>(
+      `SELECT o.xmin::text AS tx, (e.xid::text::numeric % 4294967296)::text AS outbox_tx
+       FROM "${db.schema}".orders o LEFT JOIN "${db.schema}".outbox e ON e.aggregate_id = o.id
+       WHERE o.id = ANY($1::text[])`,
+      [orders.map((order) => order.id)],
+    );
+    expect(rows).toHaveLength(250);
+    expect(rows.filter((row) => row.outbox_tx !== row.tx)).toEqual([]);
+    expect(new Set(rows.map((row) => row.tx)).size).toBe(3);
+  });
+
+  it('a group that fails on one order leaves every pooled connection usable', async () => {
+    const existing = await stores.orders.create(newOrder());
+    const group = [...Array.from({ length: 20 }, newOrder), { ...newOrder(), id: existing.id }];
+    const outcomes = await Promise.allSettled(group.map((order) => stores.unitOfWork.createOrder(order, [])));
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(1);
+    // Every connection the pool holds answers: none was returned inside the failed group's aborted transaction.
+    const clients = await Promise.all(Array.from({ length: db.pool.options.max ?? 10 }, () => db.pool.connect()));
+    try {
+      await Promise.all(clients.map((client) => client.query('SELECT 1')));
+    } finally {
+      for (const client of clients) client.release();
+    }
+  });
+
   it('maps a duplicate email (any case) to CONFLICT', async () => {
     await stores.customers.create({ email: 'Drop@Example.com', passwordHash: 'h', roles: ['USER'] });
     await expect(stores.customers.create({ email: 'drop@example.COM ', passwordHash: 'h', roles: ['USER'] })).rejects.toSatisfy(

@@ -1,7 +1,7 @@
 import type { DomainEvent, OrderPlacedPayload, OrderProgressPayload, ProductChangedPayload } from '../domain/events.js';
 import { TOPICS } from '../domain/events.js';
 import { newId } from '../domain/ids.js';
-import type { Order } from '../domain/order.js';
+import type { NewOrder, Order } from '../domain/order.js';
 
 /** The `type` of every event core emits. */
 export const EVENT_TYPES = {
@@ -12,8 +12,8 @@ export const EVENT_TYPES = {
 
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 
-/** `order.placed`: starts the order's saga. Occurs at the order's creation unless `at` says otherwise. */
-export const orderPlacedEvent = (order: Order, at: Date = order.createdAt): DomainEvent<OrderPlacedPayload> => ({
+/** `order.placed`: starts the order's saga. Built before the order row is written, so it commits with it. */
+export const orderPlacedEvent = (order: NewOrder, at: Date): DomainEvent<OrderPlacedPayload> => ({
   id: newId(),
   topic: TOPICS.orders,
   type: EVENT_TYPES.orderPlaced,

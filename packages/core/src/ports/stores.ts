@@ -133,6 +133,14 @@ export interface TransactionalStores {
  */
 export interface UnitOfWork {
   run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T>;
+  /**
+   * Creates the PENDING order and appends its events atomically: what `run` does with `orders.create` and
+   * `outbox.append`, as one call, so that a backend may commit concurrent calls in one transaction (a drop
+   * accepts hundreds of orders a second; each then shares one commit and one log flush). Resolves once the order
+   * is durable. Throws LimitedCartError('CONFLICT') when the id exists, and then appends none of `events`; one
+   * call's failure never fails another's.
+   */
+  createOrder(order: NewOrder, events: readonly DomainEvent[]): Promise<Order>;
 }
 
 /** Records which events a consumer group has handled, so handlers act once per event id. */

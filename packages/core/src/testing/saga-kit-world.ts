@@ -106,6 +106,11 @@ const recordingUnitOfWork = (inner: UnitOfWork, onCommit: (events: readonly Doma
     onCommit(appended);
     return result;
   },
+  async createOrder(order, events) {
+    const created = await inner.createOrder(order, events);
+    onCommit(events);
+    return created;
+  },
 });
 
 /** Builds a saga kit world; see `SagaKitWorld`. */

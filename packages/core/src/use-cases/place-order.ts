@@ -1,7 +1,7 @@
 import { notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { multiply } from '../domain/money.js';
-import type { Order } from '../domain/order.js';
+import type { NewOrder, Order } from '../domain/order.js';
 import { orderPlacedEvent } from '../events/builders.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import type { PricedProduct } from '../ports/small-ports.js';
@@ -70,22 +70,19 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
   });
   if (!reservation.ok) return { ok: false, reason: reservation.reason };
 
+  const placed: NewOrder = {
+    id: orderId,
+    customerId,
+    productId,
+    sku: product.sku,
+    quantity,
+    unitPrice: product.price,
+    total: multiply(product.price, quantity),
+    holdUntil,
+  };
   let order: Order;
   try {
-    order = await deps.unitOfWork.run(async (tx) => {
-      const created = await tx.orders.create({
-        id: orderId,
-        customerId,
-        productId,
-        sku: product.sku,
-        quantity,
-        unitPrice: product.price,
-        total: multiply(product.price, quantity),
-        holdUntil,
-      });
-      await tx.outbox.append([orderPlacedEvent(created, now)]);
-      return created;
-    });
+    order = await deps.unitOfWork.createOrder(placed, [orderPlacedEvent(placed, now)]);
   } catch (error) {
     await releaseAfterFailedWrite(deps, orderId, error);
     throw error;

@@ -3,16 +3,11 @@ import type { Pool } from 'pg';
 import { isConnectionBroken } from '../errors.js';
 import { appendStatements } from '../outbox.js';
 import { connect, query, type TableNames } from '../sql.js';
+import { commitDurably, groupedOrderCreator, type OrderCreation } from './order-intake.js';
 import { createOrderStore } from './order-store.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createPaymentStore } from './payment-store.js';
 import { createProductStore } from './product-store.js';
-
-/**
- * Assigning a transaction id makes this one-statement transaction write a commit record, and a synchronous
- * commit waits until the log is flushed up to that record: everything committed before it is then durable too.
- */
-const FLUSH_LOG = 'SELECT pg_current_xact_id()';
 
 /**
  * One pooled client per `run`: BEGIN, hand out stores bound to that client, COMMIT when `work` resolves and
@@ -27,8 +22,8 @@ const FLUSH_LOG = 'SELECT pg_current_xact_id()';
  *   flushes (group commit). Other transactions may see the rows a moment before they are durable; anything they
  *   commit lies later in the log, so it cannot outlive a crash that loses these rows.
  */
-export const createUnitOfWork = (pool: Pool, t: TableNames, schema: string): UnitOfWork => ({
-  run: async (work) => {
+export const createUnitOfWork = (pool: Pool, t: TableNames, schema: string): UnitOfWork => {
+  const run: UnitOfWork['run'] = async (work) => {
     const client = await connect(pool, 'unit of work');
     let broken: Error | undefined;
     try {
@@ -49,10 +44,8 @@ export const createUnitOfWork = (pool: Pool, t: TableNames, schema: string): Uni
           outbox,
         };
         result = await work(stores);
-        const append = appendStatements(t, schema, pending);
-        // The flush rides in the same message, as its own implicit transaction after the COMMIT, at the session's
-        // synchronous_commit: one round trip for append, commit and flush.
-        await query(client, 'unit of work commit', `SET LOCAL synchronous_commit = off; ${append ? `${append}; ` : ''}COMMIT; ${FLUSH_LOG}`);
+        // One round trip for append, commit and flush.
+        await query(client, 'unit of work commit', commitDurably([appendStatements(t, schema, pending)]));
       } catch (error) {
         await client.query('ROLLBACK').catch((rollbackError: unknown) => {
           broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
@@ -66,5 +59,13 @@ export const createUnitOfWork = (pool: Pool, t: TableNames, schema: string): Uni
     } finally {
       client.release(broken);
     }
-  },
-});
+  };
+  const createOne = ({ order, events }: OrderCreation) =>
+    run(async (tx) => {
+      const created = await tx.orders.create(order);
+      await tx.outbox.append(events);
+      return created;
+    });
+  const creator = groupedOrderCreator(pool, t, schema, createOne);
+  return { run, createOrder: (order, events) => creator.load({ order, events }) };
+};

@@ -1,3 +1,5 @@
+import type { DomainEvent } from '../../domain/events.js';
+import type { NewOrder, Order } from '../../domain/order.js';
 import type { TransactionalStores, UnitOfWork } from '../../ports/stores.js';
 import { MemoryDatabase, type MemoryScope } from './database.js';
 import { MemoryOrderStore } from './order-store.js';
@@ -25,5 +27,13 @@ export class MemoryUnitOfWork implements UnitOfWork {
 
   run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T> {
     return this.#db.transaction((scope) => work(storesFor(scope)));
+  }
+
+  createOrder(order: NewOrder, events: readonly DomainEvent[]): Promise<Order> {
+    return this.run(async (tx) => {
+      const created = await tx.orders.create(order);
+      await tx.outbox.append(events);
+      return created;
+    });
   }
 }

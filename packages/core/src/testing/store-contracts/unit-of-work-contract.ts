@@ -10,6 +10,9 @@ export const UNIT_OF_WORK_CASES = [
   'unit of work: a throw inside discards every write',
   'unit of work: work sees its own writes; others see them only after commit',
   'unit of work: concurrent units transitioning one order: exactly one commits',
+  'unit of work: createOrder commits the PENDING order and its events together',
+  'unit of work: createOrder of an existing id: CONFLICT, and none of its events',
+  'unit of work: concurrent createOrder calls each commit their own order; one conflict fails only itself',
 ] as const;
 
 export type UnitOfWorkCase = (typeof UNIT_OF_WORK_CASES)[number];
@@ -98,6 +101,63 @@ export function unitOfWorkCases(stores: () => StoreSet, registry: CaseRegistry<U
     ).filter((record) => record !== undefined);
     expect(committed).toHaveLength(1);
     expect(committed[0]!.event.id).toBe(events[outcomes.indexOf(true)]!.id);
+    await outbox.markShipped(claimed.map((record) => record.position));
+  });
+
+  createOrderCases(stores, registry);
+}
+
+/** The cases of `createOrder`, the one-call order write (see `UnitOfWork.createOrder`). */
+function createOrderCases(stores: () => StoreSet, registry: CaseRegistry<UnitOfWorkCase>): void {
+  registry.case('unit of work: createOrder commits the PENDING order and its events together', async () => {
+    const { unitOfWork, orders, outbox } = stores();
+    const input = newOrderInput({ quantity: 3 });
+    const events = [newEvent({ aggregateId: input.id }), newEvent({ aggregateId: input.id })];
+    const created = await unitOfWork.createOrder(input, events);
+    expect(created).toMatchObject({ ...input, status: 'PENDING', statusReason: null });
+    expect(created.createdAt).toBeInstanceOf(Date);
+    expect(await orders.get(input.id)).toEqual(created);
+    const ids = events.map((event) => event.id);
+    const claimed = await claimUntilSeen(outbox, ids);
+    const records = recordsOf(claimed, ids);
+    expect(records.map((record) => record?.event)).toEqual(events);
+    expect(records[0]!.position).toBeLessThan(records[1]!.position);
+    await outbox.markShipped(claimed.map((record) => record.position));
+  });
+
+  registry.case('unit of work: createOrder of an existing id: CONFLICT, and none of its events', async () => {
+    const { unitOfWork, orders, outbox } = stores();
+    const existing = await orders.create(newOrderInput());
+    const event = newEvent({ aggregateId: existing.id });
+    await expect(unitOfWork.createOrder(newOrderInput({ id: existing.id }), [event])).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect(await orders.get(existing.id)).toEqual(existing);
+    const claimed = await claimUntilSeen(outbox, [event.id]);
+    expect(claimed.map((record) => record.event.id)).not.toContain(event.id);
+    await outbox.markShipped(claimed.map((record) => record.position));
+  });
+
+  registry.case('unit of work: concurrent createOrder calls each commit their own order; one conflict fails only itself', async () => {
+    const { unitOfWork, orders, outbox } = stores();
+    const existing = await orders.create(newOrderInput());
+    // Issued together, as a drop's accepted orders are: a backend that commits them as one group must still
+    // answer each call with its own outcome.
+    const inputs = Array.from({ length: 150 }, (_, i) => newOrderInput(i === 75 ? { id: existing.id } : {}));
+    const events = inputs.map((input) => newEvent({ aggregateId: input.id }));
+    const outcomes = await Promise.allSettled(inputs.map((input, i) => unitOfWork.createOrder(input, [events[i]!])));
+    outcomes.forEach((outcome, i) => {
+      if (i === 75) expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT' } });
+      else expect(outcome).toMatchObject({ status: 'fulfilled', value: { id: inputs[i]!.id, status: 'PENDING' } });
+    });
+    const stored = await Promise.all(inputs.map((input) => orders.get(input.id)));
+    expect(stored.filter((order) => order === null)).toHaveLength(0);
+    expect(stored[75]).toEqual(existing);
+    const ids = events.map((event) => event.id);
+    const claimed = await claimUntilSeen(outbox, ids, { limit: 500 });
+    const committed = recordsOf(claimed, ids);
+    expect(committed[75]).toBeUndefined();
+    expect(committed.filter((record) => record !== undefined)).toHaveLength(149);
     await outbox.markShipped(claimed.map((record) => record.position));
   });
 }
