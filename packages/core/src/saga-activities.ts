@@ -33,20 +33,15 @@ export const createOrderSagaActivities = (ports: OrderSagaActivityPorts): OrderS
    * after a crash between the commit and the runner recording the result.
    */
   const transition = async (orderId: string, to: OrderStatus, reason: string | null): Promise<void> => {
-    await unitOfWork.run(async (tx) => {
-      const result = await tx.orders.transition(orderId, to, reason);
-      if (result.ok) {
-        await tx.outbox.append([orderProgressEvent(result.order, clock.now())]);
-        return;
-      }
-      if (result.reason === 'NOT_FOUND') {
-        throw new LimitedCartError('NOT_FOUND', `order ${orderId} not found`, { details: { orderId } });
-      }
-      if (result.current === to) return;
+    const result = await unitOfWork.transitionOrder(orderId, to, reason, (order) => [orderProgressEvent(order, clock.now())]);
+    if (!result.ok && result.reason === 'NOT_FOUND') {
+      throw new LimitedCartError('NOT_FOUND', `order ${orderId} not found`, { details: { orderId } });
+    }
+    if (!result.ok && result.current !== to) {
       throw new LimitedCartError('ILLEGAL_TRANSITION', `order ${orderId} cannot move from ${result.current} to ${to}`, {
         details: { orderId, from: result.current, to },
       });
-    });
+    }
     logger?.debug('order transition', { orderId, to, reason });
   };
 

@@ -154,6 +154,7 @@ describe('placeOrder', () => {
     const failingUnitOfWork: UnitOfWork = {
       run: () => Promise.reject(failure),
       createOrder: () => Promise.reject(failure),
+      transitionOrder: () => Promise.reject(failure),
     };
     const deps = { ...ports, unitOfWork: failingUnitOfWork };
 

@@ -1,4 +1,4 @@
-import { isLimitedCartError, type NewOrder, newId, type StoreSet } from '@limitedcart/core';
+import { isLimitedCartError, type NewOrder, newId, type Order, type StoreSet } from '@limitedcart/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStores } from '../src/index.js';
@@ -165,6 +165,49 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
     } finally {
       for (const client of clients) client.release();
     }
+  });
+
+  it('concurrent transitionOrder calls move their orders in shared transactions, each with its events', async () => {
+    const placed = await Promise.all(Array.from({ length: 150 }, () => stores.orders.create(newOrder())));
+    const event = (order: Order) => ({
+      id: newId(),
+      topic: 'orders',
+      type: 'order.progress',
+      aggregateId: order.id,
+      payload: { status: order.status },
+      occurredAt: new Date().toISOString(),
+    });
+    const results = await Promise.all(
+      placed.map((order) => stores.unitOfWork.transitionOrder(order.id, 'PAYMENT_PENDING', null, (moved) => [event(moved)])),
+    );
+    expect(results.every((result) => result.ok && result.order.status === 'PAYMENT_PENDING')).toBe(true);
+    const { rows } = await db.pool.query<{ tx: string; outbox_tx: string | null; announced: string | null }>(
+      `SELECT o.xmin::text AS tx, (e.xid::text::numeric % 4294967296)::text AS outbox_tx, e.payload->>'status' AS announced
+       FROM "${db.schema}".orders o LEFT JOIN "${db.schema}".outbox e ON e.aggregate_id = o.id
+       WHERE o.id = ANY($1::text[])`,
+      [placed.map((order) => order.id)],
+    );
+    expect(rows).toHaveLength(150);
+    expect(rows.filter((row) => row.outbox_tx !== row.tx || row.announced !== 'PAYMENT_PENDING')).toEqual([]);
+    expect(new Set(rows.map((row) => row.tx)).size).toBe(2);
+  });
+
+  it('a transition group in which one call fails: only that call fails, the others move', async () => {
+    const placed = await Promise.all(Array.from({ length: 30 }, () => stores.orders.create(newOrder())));
+    const outcomes = await Promise.allSettled(
+      placed.map((order, i) =>
+        stores.unitOfWork.transitionOrder(order.id, 'CANCELLED', 'by test', () => {
+          if (i === 7) throw new Error('cannot announce');
+          return [];
+        }),
+      ),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([
+      { status: 'rejected', reason: new Error('cannot announce') },
+    ]);
+    const statuses = await Promise.all(placed.map(async (order) => (await stores.orders.get(order.id))?.status));
+    expect(statuses.filter((status) => status === 'CANCELLED')).toHaveLength(29);
+    expect(statuses[7]).toBe('PENDING');
   });
 
   it('maps a duplicate email (any case) to CONFLICT', async () => {

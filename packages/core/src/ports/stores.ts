@@ -141,6 +141,19 @@ export interface UnitOfWork {
    * call's failure never fails another's.
    */
   createOrder(order: NewOrder, events: readonly DomainEvent[]): Promise<Order>;
+  /**
+   * Moves the order as `orders.transition` does and, only when it moved, appends the events `announce` builds from
+   * the moved order, atomically: what `run` does with `orders.transition` and `outbox.append`, as one call, so that
+   * a backend may commit concurrent calls together (the sagas of a drop move hundreds of orders a second). Resolves
+   * once durable; one call's failure never fails another's, and of concurrent calls on one order each sees the
+   * outcome of those before it.
+   */
+  transitionOrder(
+    id: string,
+    to: OrderStatus,
+    reason: string | null,
+    announce: (order: Order) => readonly DomainEvent[],
+  ): Promise<TransitionResult>;
 }
 
 /** Records which events a consumer group has handled, so handlers act once per event id. */

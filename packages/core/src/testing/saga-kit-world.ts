@@ -111,6 +111,15 @@ const recordingUnitOfWork = (inner: UnitOfWork, onCommit: (events: readonly Doma
     onCommit(events);
     return created;
   },
+  async transitionOrder(id, to, reason, announce) {
+    let announced: readonly DomainEvent[] = [];
+    const result = await inner.transitionOrder(id, to, reason, (order) => {
+      announced = announce(order);
+      return announced;
+    });
+    if (result.ok) onCommit(announced);
+    return result;
+  },
 });
 
 /** Builds a saga kit world; see `SagaKitWorld`. */

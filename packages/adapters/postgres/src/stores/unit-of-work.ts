@@ -5,6 +5,7 @@ import { appendStatements } from '../outbox.js';
 import { connect, query, type TableNames } from '../sql.js';
 import { commitDurably, groupedOrderCreator, type OrderCreation } from './order-intake.js';
 import { createOrderStore } from './order-store.js';
+import { groupedOrderTransitions, type OrderTransition } from './order-transitions.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createPaymentStore } from './payment-store.js';
 import { createProductStore } from './product-store.js';
@@ -21,6 +22,9 @@ import { createProductStore } from './product-store.js';
  *   so `run` still resolves only once its transaction is durable, and concurrent units of work share their
  *   flushes (group commit). Other transactions may see the rows a moment before they are durable; anything they
  *   commit lies later in the log, so it cannot outlive a crash that loses these rows.
+ *
+ * `createOrder` and `transitionOrder` commit the calls of one turn of the event loop together (group commit; see
+ * `groupedOrderCreator` and `groupedOrderTransitions`).
  */
 export const createUnitOfWork = (pool: Pool, t: TableNames, schema: string): UnitOfWork => {
   const run: UnitOfWork['run'] = async (work) => {
@@ -67,5 +71,16 @@ export const createUnitOfWork = (pool: Pool, t: TableNames, schema: string): Uni
       return created;
     });
   const creator = groupedOrderCreator(pool, t, schema, createOne);
-  return { run, createOrder: (order, events) => creator.load({ order, events }) };
+  const transitionOne = ({ id, to, reason, announce }: OrderTransition) =>
+    run(async (tx) => {
+      const result = await tx.orders.transition(id, to, reason);
+      if (result.ok) await tx.outbox.append(announce(result.order));
+      return result;
+    });
+  const transitions = groupedOrderTransitions(pool, t, schema, transitionOne);
+  return {
+    run,
+    createOrder: (order, events) => creator.load({ order, events }),
+    transitionOrder: (id, to, reason, announce) => transitions.load({ id, to, reason, announce }),
+  };
 };

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../domain/events.js';
-import type { NewOrder, Order } from '../../domain/order.js';
-import type { TransactionalStores, UnitOfWork } from '../../ports/stores.js';
+import type { NewOrder, Order, OrderStatus } from '../../domain/order.js';
+import type { TransactionalStores, TransitionResult, UnitOfWork } from '../../ports/stores.js';
 import { MemoryDatabase, type MemoryScope } from './database.js';
 import { MemoryOrderStore } from './order-store.js';
 import { MemoryOutboxStore } from './outbox-store.js';
@@ -34,6 +34,19 @@ export class MemoryUnitOfWork implements UnitOfWork {
       const created = await tx.orders.create(order);
       await tx.outbox.append(events);
       return created;
+    });
+  }
+
+  transitionOrder(
+    id: string,
+    to: OrderStatus,
+    reason: string | null,
+    announce: (order: Order) => readonly DomainEvent[],
+  ): Promise<TransitionResult> {
+    return this.run(async (tx) => {
+      const result = await tx.orders.transition(id, to, reason);
+      if (result.ok) await tx.outbox.append(announce(result.order));
+      return result;
     });
   }
 }

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { OrderStatus } from '../../domain/order.js';
+import type { Order, OrderStatus } from '../../domain/order.js';
 import type { StoreSet } from '../../ports/stores.js';
 import { type CaseRegistry, type ContractOptions, describeKit, useTarget } from './cases.js';
 import { claimUntilSeen, type MakeStores, newEvent, newOrderInput, newPaymentInput, newProductInput, recordsOf } from './fixtures.js';
@@ -13,6 +13,9 @@ export const UNIT_OF_WORK_CASES = [
   'unit of work: createOrder commits the PENDING order and its events together',
   'unit of work: createOrder of an existing id: CONFLICT, and none of its events',
   'unit of work: concurrent createOrder calls each commit their own order; one conflict fails only itself',
+  'unit of work: transitionOrder moves the order and appends the events announced for the moved order',
+  'unit of work: transitionOrder that may not move: NOT_FOUND or ILLEGAL_TRANSITION, and nothing announced',
+  'unit of work: concurrent transitionOrder calls each get their own outcome; on one order exactly one terminal move wins',
 ] as const;
 
 export type UnitOfWorkCase = (typeof UNIT_OF_WORK_CASES)[number];
@@ -105,6 +108,7 @@ export function unitOfWorkCases(stores: () => StoreSet, registry: CaseRegistry<U
   });
 
   createOrderCases(stores, registry);
+  transitionOrderCases(stores, registry);
 }
 
 /** The cases of `createOrder`, the one-call order write (see `UnitOfWork.createOrder`). */
@@ -160,6 +164,78 @@ function createOrderCases(stores: () => StoreSet, registry: CaseRegistry<UnitOfW
     expect(committed.filter((record) => record !== undefined)).toHaveLength(149);
     await outbox.markShipped(claimed.map((record) => record.position));
   });
+}
+
+/** The cases of `transitionOrder`, the one-call order move (see `UnitOfWork.transitionOrder`). */
+function transitionOrderCases(stores: () => StoreSet, registry: CaseRegistry<UnitOfWorkCase>): void {
+  registry.case('unit of work: transitionOrder moves the order and appends the events announced for the moved order', async () => {
+    const { unitOfWork, orders, outbox } = stores();
+    const order = await orders.create(newOrderInput());
+    const announced: Order[] = [];
+    const event = newEvent({ aggregateId: order.id });
+    const result = await unitOfWork.transitionOrder(order.id, 'CANCELLED', 'changed my mind', (moved) => {
+      announced.push(moved);
+      return [event];
+    });
+    expect(result).toMatchObject({ ok: true, order: { id: order.id, status: 'CANCELLED', statusReason: 'changed my mind' } });
+    expect(announced).toEqual([result.ok && result.order]);
+    expect(await orders.get(order.id)).toEqual(result.ok && result.order);
+    const claimed = await claimUntilSeen(outbox, [event.id]);
+    expect(recordsOf(claimed, [event.id])[0]?.event).toEqual(event);
+    await outbox.markShipped(claimed.map((record) => record.position));
+  });
+
+  registry.case('unit of work: transitionOrder that may not move: NOT_FOUND or ILLEGAL_TRANSITION, and nothing announced', async () => {
+    const { unitOfWork, orders, outbox } = stores();
+    const order = await orders.create(newOrderInput());
+    await orders.transition(order.id, 'EXPIRED', 'window over');
+    const events = [newEvent({ aggregateId: order.id }), newEvent({ aggregateId: order.id })];
+    const announce = (index: number) => () => [events[index]!];
+    const [illegal, missing] = await Promise.all([
+      unitOfWork.transitionOrder(order.id, 'CONFIRMED', null, announce(0)),
+      unitOfWork.transitionOrder('no-such-order', 'CONFIRMED', null, announce(1)),
+    ]);
+    expect(illegal).toEqual({ ok: false, reason: 'ILLEGAL_TRANSITION', current: 'EXPIRED' });
+    expect(missing).toEqual({ ok: false, reason: 'NOT_FOUND' });
+    expect(await orders.get(order.id)).toMatchObject({ status: 'EXPIRED', statusReason: 'window over' });
+    const claimed = await claimUntilSeen(
+      outbox,
+      events.map((event) => event.id),
+    );
+    expect(recordsOf(claimed, events.map((event) => event.id)).filter((record) => record !== undefined)).toEqual([]);
+    await outbox.markShipped(claimed.map((record) => record.position));
+  });
+
+  registry.case(
+    'unit of work: concurrent transitionOrder calls each get their own outcome; on one order exactly one terminal move wins',
+    async () => {
+      const { unitOfWork, orders, outbox } = stores();
+      const placed = await Promise.all(Array.from({ length: 120 }, () => orders.create(newOrderInput())));
+      for (const order of placed) await orders.transition(order.id, 'PAYMENT_PENDING');
+      // Issued together, as a drop's sagas are; the first 20 orders are also cancelled at the same moment.
+      const calls = placed
+        .flatMap((order, i) => (i < 20 ? [order, order] : [order]).map((o, j) => ({ id: o.id, to: j === 0 ? 'CONFIRMED' : 'CANCELLED' })))
+        .map((call) => ({ ...call, to: call.to as OrderStatus, event: newEvent({ aggregateId: call.id }) }));
+      const results = await Promise.all(
+        calls.map((call) => unitOfWork.transitionOrder(call.id, call.to, null, () => [call.event])),
+      );
+      for (const order of placed) {
+        const mine = results.filter((_, i) => calls[i]!.id === order.id);
+        const winners = mine.filter((result) => result.ok);
+        expect(winners).toHaveLength(1);
+        const status = winners[0]!.ok && winners[0]!.order.status;
+        expect(mine.filter((result) => !result.ok)).toEqual(
+          mine.length === 2 ? [{ ok: false, reason: 'ILLEGAL_TRANSITION', current: status }] : [],
+        );
+        expect((await orders.get(order.id))?.status).toBe(status);
+      }
+      const ids = calls.map((call) => call.event.id);
+      const claimed = await claimUntilSeen(outbox, ids, { limit: 500 });
+      const committed = recordsOf(claimed, ids);
+      expect(committed.map((record) => record !== undefined)).toEqual(results.map((result) => result.ok));
+      await outbox.markShipped(claimed.map((record) => record.position));
+    },
+  );
 }
 
 /** The UnitOfWork conformance kit. */
