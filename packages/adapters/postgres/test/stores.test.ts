@@ -128,6 +128,18 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
     expect(counter.queries).toBe(1);
     const stored = await Promise.all(keys.map((key) => idempotency.find(scope, key)));
     expect(stored.map((record) => record?.response)).toEqual(keys.map((_, n) => ({ status: 202, body: { n } })));
+    // Abandons too share one statement, and free only keys still in flight.
+    const inFlight = Array.from({ length: 200 }, (_, i) => `a-${i}`);
+    await Promise.all(inFlight.map((key) => idempotency.claim(scope, key, `hash-${key}`)));
+    counter.queries = 0;
+    await Promise.all([...inFlight, 'k-0', 'k-1'].map((key) => idempotency.abandon(scope, key)));
+    expect(counter.queries).toBe(1);
+    const after = await Promise.all([...inFlight, 'k-0', 'k-1'].map((key) => idempotency.find(scope, key)));
+    expect(after.slice(0, 200).every((record) => record === null)).toBe(true);
+    expect(after.slice(200).map((record) => record?.response)).toEqual([
+      { status: 202, body: { n: 0 } },
+      { status: 202, body: { n: 1 } },
+    ]);
   });
 
   it('concurrent createOrder calls commit in groups of up to 100, each order in one transaction with its event', async () => {

@@ -104,11 +104,32 @@ const batchedCompleter = (pool: Executor, t: TableNames) =>
     { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
   );
 
+/**
+ * Abandons of many requests in one statement and one commit. When a drop sells out, the attempts that claimed
+ * their keys before the sell-out was known are all refused at once, and each frees its key.
+ */
+const batchedAbandoner = (pool: Executor, t: TableNames) =>
+  new DataLoader<KeyRef, undefined>(
+    async (refs) => {
+      await query(
+        pool,
+        'abandon idempotency keys',
+        // Only an in-flight claim is freed: a completed response stays replayable.
+        `DELETE FROM ${t.idempotencyKeys} AS i USING unnest($1::text[], $2::text[]) AS a (scope, key)
+         WHERE i.scope = a.scope AND i.key = a.key AND i.response_status IS NULL`,
+        [refs.map(([scope]) => scope), refs.map(([, key]) => key)],
+      );
+      return refs.map(() => undefined);
+    },
+    { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
+  );
+
 export const createIdempotencyStore = (db: Executor, t: TableNames): IdempotencyStore => {
   // Inside a caller's transaction the statement order is the caller's, so statements go one by one.
   const finder = isPool(db) ? batchedFinder(db, t) : null;
   const claimer = isPool(db) ? batchedClaimer(db, t) : null;
   const completer = isPool(db) ? batchedCompleter(db, t) : null;
+  const abandoner = isPool(db) ? batchedAbandoner(db, t) : null;
   return {
     async find(scope, key) {
       const row = finder ? await finder.load([scope, key]) : await findRow(db, t, scope, key);
@@ -140,6 +161,10 @@ export const createIdempotencyStore = (db: Executor, t: TableNames): Idempotency
     },
 
     async abandon(scope, key) {
+      if (abandoner) {
+        await abandoner.load([scope, key]);
+        return;
+      }
       // Only an in-flight claim is freed: a completed response stays replayable.
       await query(
         db,
