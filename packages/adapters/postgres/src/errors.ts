@@ -43,3 +43,6 @@ export const isConnectionBroken = (error: unknown): boolean => {
   const mapped = toLimitedCartError(original, 'query');
   return mapped.code === 'INFRASTRUCTURE' && !['40001', '40P01'].includes(sqlState(original) ?? '');
 };
+
+/** `error` as an `Error`, for APIs that take one (DataLoader's per-key failures, `client.release`). */
+export const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

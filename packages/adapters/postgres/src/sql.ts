@@ -1,5 +1,5 @@
 import type { ClientBase, Pool, PoolClient, QueryResultRow } from 'pg';
-import { isConnectionBroken, toLimitedCartError } from './errors.js';
+import { isConnectionBroken, toError, toLimitedCartError } from './errors.js';
 
 /**
  * Where a statement runs: the pool (each statement its own transaction) or one client, which may be inside a
@@ -61,37 +61,37 @@ export const connect = async (pool: Pool, what: string): Promise<PoolClient> => 
 };
 
 /**
- * Runs `work` on one client inside BEGIN/COMMIT, rolling back on any throw. A client whose connection broke is
- * destroyed instead of being returned to the pool.
+ * Runs `work` on one pooled client. When it throws, whatever transaction it left open is rolled back (a failed
+ * statement leaves an explicit transaction aborted, and the next borrower must not inherit it), and a client whose
+ * connection broke is destroyed instead of being returned to the pool. The error passes through untouched.
  */
-export const inTransaction = async <T>(
-  pool: Pool,
-  what: string,
-  work: (client: PoolClient) => Promise<T>,
-): Promise<T> => {
+export const onClient = async <T>(pool: Pool, what: string, work: (client: PoolClient) => Promise<T>): Promise<T> => {
   const client = await connect(pool, what);
   let broken: Error | undefined;
   try {
-    await query(client, what, 'BEGIN');
-    try {
-      const result = await work(client);
-      await query(client, what, 'COMMIT');
-      return result;
-    } catch (error) {
-      // The work's own statements already threw mapped errors; anything else (a caller's exception) passes
-      // through untouched after the rollback.
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw error;
-    }
+    return await work(client);
   } catch (error) {
-    if (broken === undefined && isConnectionBroken(error)) broken = error instanceof Error ? error : new Error(String(error));
+    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+      broken = toError(rollbackError);
+    });
+    if (broken === undefined && isConnectionBroken(error)) broken = toError(error);
     throw error;
   } finally {
     client.release(broken);
   }
 };
+
+/**
+ * Runs `work` on one client inside BEGIN/COMMIT, rolling back on any throw (see `onClient`). The work's own
+ * statements throw mapped errors; anything else (a caller's exception) passes through untouched.
+ */
+export const inTransaction = <T>(pool: Pool, what: string, work: (client: PoolClient) => Promise<T>): Promise<T> =>
+  onClient(pool, what, async (client) => {
+    await query(client, what, 'BEGIN');
+    const result = await work(client);
+    await query(client, what, 'COMMIT');
+    return result;
+  });
 
 /** `bigint` columns arrive as strings (pg avoids silent precision loss); our values fit a safe integer. */
 export const toNumber = (value: string | number): number => (typeof value === 'number' ? value : Number(value));

@@ -204,24 +204,6 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
     expect(new Set(rows.map((row) => row.tx)).size).toBe(2);
   });
 
-  it('a transition group in which one call fails: only that call fails, the others move', async () => {
-    const placed = await Promise.all(Array.from({ length: 30 }, () => stores.orders.create(newOrder())));
-    const outcomes = await Promise.allSettled(
-      placed.map((order, i) =>
-        stores.unitOfWork.transitionOrder(order.id, 'CANCELLED', 'by test', () => {
-          if (i === 7) throw new Error('cannot announce');
-          return [];
-        }),
-      ),
-    );
-    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([
-      { status: 'rejected', reason: new Error('cannot announce') },
-    ]);
-    const statuses = await Promise.all(placed.map(async (order) => (await stores.orders.get(order.id))?.status));
-    expect(statuses.filter((status) => status === 'CANCELLED')).toHaveLength(29);
-    expect(statuses[7]).toBe('PENDING');
-  });
-
   it('maps a duplicate email (any case) to CONFLICT', async () => {
     await stores.customers.create({ email: 'Drop@Example.com', passwordHash: 'h', roles: ['USER'] });
     await expect(stores.customers.create({ email: 'drop@example.COM ', passwordHash: 'h', roles: ['USER'] })).rejects.toSatisfy(

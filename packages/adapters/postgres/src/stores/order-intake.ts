@@ -1,9 +1,9 @@
 import type { DomainEvent, NewOrder, Order } from '@limitedcart/core';
 import DataLoader from 'dataloader';
 import { escapeLiteral, type Pool, type QueryResult } from 'pg';
-import { isConnectionBroken, toLimitedCartError } from '../errors.js';
+import { isConnectionBroken, toError, toLimitedCartError } from '../errors.js';
 import { appendStatements } from '../outbox.js';
-import { connect, type TableNames } from '../sql.js';
+import { onClient, type TableNames } from '../sql.js';
 import { type OrderRow, toOrder } from './rows.js';
 
 /**
@@ -56,22 +56,12 @@ const createAll = async (pool: Pool, t: TableNames, schema: string, group: reado
     schema,
     group.flatMap((creation) => creation.events),
   );
-  const client = await connect(pool, 'create orders');
-  let broken: Error | undefined;
-  try {
+  // The explicit BEGIN outlives a failed message: `onClient` leaves the aborted transaction before releasing.
+  return onClient(pool, 'create orders', async (client) => {
     const results = (await client.query(`BEGIN; ${commitDurably([insert, append])}`)) as unknown as QueryResult<OrderRow>[];
     const rows = new Map((results[2] as QueryResult<OrderRow>).rows.map((row) => [row.id, row]));
     return group.map((creation) => toOrder(rows.get(creation.order.id) as OrderRow));
-  } catch (error) {
-    // The explicit BEGIN outlives the failed message: the session must leave the aborted transaction first.
-    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-      broken = toError(rollbackError);
-    });
-    if (broken === undefined && isConnectionBroken(error)) broken = toError(error);
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 };
 
 /**
@@ -103,5 +93,3 @@ export const groupedOrderCreator = (
     // setImmediate: gather the creations of every request resumed in this poll phase, not only this tick's.
     { cache: false, maxBatchSize: maxGroupSize, batchScheduleFn: (run) => setImmediate(run) },
   );
-
-const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

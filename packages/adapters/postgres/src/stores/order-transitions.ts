@@ -1,9 +1,9 @@
 import { allowedSources, type DomainEvent, type Order, type OrderStatus, type TransitionResult } from '@limitedcart/core';
 import DataLoader from 'dataloader';
 import { escapeLiteral, type Pool, type QueryResult } from 'pg';
-import { isConnectionBroken, toLimitedCartError } from '../errors.js';
+import { isConnectionBroken, toError, toLimitedCartError } from '../errors.js';
 import { appendStatements } from '../outbox.js';
-import { connect, type TableNames } from '../sql.js';
+import { onClient, type TableNames } from '../sql.js';
 import { commitDurably } from './order-intake.js';
 import { type OrderRow, toOrder } from './rows.js';
 
@@ -16,8 +16,6 @@ export interface OrderTransition {
 
 /** A failure after which the group may be written again call by call: nothing of it was committed. */
 class Retryable extends Error {}
-
-const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 const transitionValues = ({ id, to, reason }: OrderTransition): string =>
   [
@@ -35,42 +33,40 @@ const transitionValues = ({ id, to, reason }: OrderTransition): string =>
  */
 const transitionAll = async (pool: Pool, t: TableNames, schema: string, group: readonly OrderTransition[]) => {
   const ids = group.map((transition) => escapeLiteral(transition.id)).join(', ');
-  const client = await connect(pool, 'transition orders');
-  let broken: Error | undefined;
   let committing = false;
   try {
-    const [, locked, moved] = (await client.query(
-      `BEGIN;
-       SELECT id, status FROM ${t.orders} WHERE id IN (${ids}) ORDER BY id FOR UPDATE;
-       UPDATE ${t.orders} AS o SET status = c.status, status_reason = c.reason, updated_at = clock_timestamp()
-         FROM (VALUES (${group.map(transitionValues).join('), (')})) AS c (id, status, reason, sources)
-         WHERE o.id = c.id AND o.status = ANY (c.sources) RETURNING o.*`,
-    )) as unknown as QueryResult[];
-    const before = new Map((locked as QueryResult<{ id: string; status: OrderStatus }>).rows.map((row) => [row.id, row.status]));
-    const after = new Map((moved as QueryResult<OrderRow>).rows.map((row) => [row.id, toOrder(row)]));
-    const results = group.map((transition): TransitionResult => {
-      const order = after.get(transition.id);
-      if (order) return { ok: true, order };
-      const current = before.get(transition.id);
-      return current === undefined ? { ok: false, reason: 'NOT_FOUND' } : { ok: false, reason: 'ILLEGAL_TRANSITION', current };
+    return await onClient(pool, 'transition orders', async (client) => {
+      const send = (text: string) =>
+        client.query(text).catch((error: unknown) => {
+          throw toLimitedCartError(error, 'transition orders');
+        }) as unknown as Promise<QueryResult[]>;
+      const [, locked, moved] = await send(
+        `BEGIN;
+         SELECT id, status FROM ${t.orders} WHERE id IN (${ids}) ORDER BY id FOR UPDATE;
+         UPDATE ${t.orders} AS o SET status = c.status, status_reason = c.reason, updated_at = clock_timestamp()
+           FROM (VALUES (${group.map(transitionValues).join('), (')})) AS c (id, status, reason, sources)
+           WHERE o.id = c.id AND o.status = ANY (c.sources) RETURNING o.*`,
+      );
+      const before = new Map((locked as QueryResult<{ id: string; status: OrderStatus }>).rows.map((row) => [row.id, row.status]));
+      const after = new Map((moved as QueryResult<OrderRow>).rows.map((row) => [row.id, toOrder(row)]));
+      const results = group.map((transition): TransitionResult => {
+        const order = after.get(transition.id);
+        if (order) return { ok: true, order };
+        const current = before.get(transition.id);
+        return current === undefined ? { ok: false, reason: 'NOT_FOUND' } : { ok: false, reason: 'ILLEGAL_TRANSITION', current };
+      });
+      const events = group.flatMap((transition, i) => {
+        const result = results[i] as TransitionResult;
+        return result.ok ? transition.announce(result.order) : [];
+      });
+      committing = true;
+      await send(after.size === 0 ? 'ROLLBACK' : commitDurably([appendStatements(t, schema, events)]));
+      return results;
     });
-    const events = group.flatMap((transition, i) => {
-      const result = results[i] as TransitionResult;
-      return result.ok ? transition.announce(result.order) : [];
-    });
-    committing = true;
-    await client.query(after.size === 0 ? 'ROLLBACK' : commitDurably([appendStatements(t, schema, events)]));
-    return results;
   } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-      broken = toError(rollbackError);
-    });
-    if (broken === undefined && isConnectionBroken(error)) broken = toError(error);
     // A connection lost while committing leaves the outcome unknown; anything else rolled the group back.
-    if (committing && isConnectionBroken(error)) throw toLimitedCartError(error, 'transition orders');
+    if (committing && isConnectionBroken(error)) throw error;
     throw new Retryable('group rolled back', { cause: error });
-  } finally {
-    client.release(broken);
   }
 };
 
@@ -103,7 +99,8 @@ export const groupedOrderTransitions = (
         });
       } catch (error) {
         if (!(error instanceof Retryable)) throw error;
-        if (group.length === 1) throw toLimitedCartError(error.cause, 'transition order');
+        // The database's errors arrive mapped; an `announce` that threw passes through as `run` would pass it.
+        if (group.length === 1) throw error.cause;
         await Promise.all(
           group.map(async (call) => outcomes.set(call, await transitionOne(call).catch((one: unknown) => toError(one)))),
         );

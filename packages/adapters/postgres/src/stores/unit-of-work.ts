@@ -1,8 +1,7 @@
 import type { DomainEvent, OutboxStore, TransactionalStores, UnitOfWork } from '@limitedcart/core';
 import type { Pool } from 'pg';
-import { isConnectionBroken } from '../errors.js';
 import { appendStatements } from '../outbox.js';
-import { connect, query, type TableNames } from '../sql.js';
+import { onClient, query, type TableNames } from '../sql.js';
 import { commitDurably, groupedOrderCreator, type OrderCreation } from './order-intake.js';
 import { createOrderStore } from './order-store.js';
 import { groupedOrderTransitions, type OrderTransition } from './order-transitions.js';
@@ -27,43 +26,27 @@ import { createProductStore } from './product-store.js';
  * `groupedOrderCreator` and `groupedOrderTransitions`).
  */
 export const createUnitOfWork = (pool: Pool, t: TableNames, schema: string): UnitOfWork => {
-  const run: UnitOfWork['run'] = async (work) => {
-    const client = await connect(pool, 'unit of work');
-    let broken: Error | undefined;
-    try {
+  const run: UnitOfWork['run'] = (work) =>
+    onClient(pool, 'unit of work', async (client) => {
       await query(client, 'unit of work', 'BEGIN');
-      let result: Awaited<ReturnType<typeof work>>;
-      try {
-        const pending: DomainEvent[] = [];
-        const outbox: OutboxStore = {
-          ...createOutboxStore(client, t, schema),
-          append: async (events) => {
-            pending.push(...events);
-          },
-        };
-        const stores: TransactionalStores = {
-          orders: createOrderStore(client, t),
-          payments: createPaymentStore(client, t),
-          products: createProductStore(client, t),
-          outbox,
-        };
-        result = await work(stores);
-        // One round trip for append, commit and flush.
-        await query(client, 'unit of work commit', commitDurably([appendStatements(t, schema, pending)]));
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-        });
-        throw error;
-      }
+      const pending: DomainEvent[] = [];
+      const outbox: OutboxStore = {
+        ...createOutboxStore(client, t, schema),
+        append: async (events) => {
+          pending.push(...events);
+        },
+      };
+      const stores: TransactionalStores = {
+        orders: createOrderStore(client, t),
+        payments: createPaymentStore(client, t),
+        products: createProductStore(client, t),
+        outbox,
+      };
+      const result = await work(stores);
+      // One round trip for append, commit and flush.
+      await query(client, 'unit of work commit', commitDurably([appendStatements(t, schema, pending)]));
       return result;
-    } catch (error) {
-      if (broken === undefined && isConnectionBroken(error)) broken = error instanceof Error ? error : new Error(String(error));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  };
+    });
   const createOne = ({ order, events }: OrderCreation) =>
     run(async (tx) => {
       const created = await tx.orders.create(order);

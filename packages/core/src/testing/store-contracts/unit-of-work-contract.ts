@@ -15,6 +15,7 @@ export const UNIT_OF_WORK_CASES = [
   'unit of work: concurrent createOrder calls each commit their own order; one conflict fails only itself',
   'unit of work: transitionOrder moves the order and appends the events announced for the moved order',
   'unit of work: transitionOrder that may not move: NOT_FOUND or ILLEGAL_TRANSITION, and nothing announced',
+  'unit of work: transitionOrder whose announce throws: the order stays, the error passes through, others move',
   'unit of work: concurrent transitionOrder calls each get their own outcome; on one order exactly one terminal move wins',
 ] as const;
 
@@ -204,6 +205,30 @@ function transitionOrderCases(stores: () => StoreSet, registry: CaseRegistry<Uni
     );
     expect(recordsOf(claimed, events.map((event) => event.id)).filter((record) => record !== undefined)).toEqual([]);
     await outbox.markShipped(claimed.map((record) => record.position));
+  });
+
+  registry.case('unit of work: transitionOrder whose announce throws: the order stays, the error passes through, others move', async () => {
+    const { unitOfWork, orders } = stores();
+    const failure = new Error('cannot announce');
+    const alone = await orders.create(newOrderInput());
+    const throwing = (): never => {
+      throw failure;
+    };
+    await expect(unitOfWork.transitionOrder(alone.id, 'CANCELLED', null, throwing)).rejects.toBe(failure);
+    expect((await orders.get(alone.id))?.status).toBe('PENDING');
+    const together = await Promise.all(Array.from({ length: 12 }, () => orders.create(newOrderInput())));
+    const outcomes = await Promise.allSettled(
+      together.map((order, i) =>
+        unitOfWork.transitionOrder(order.id, 'CANCELLED', null, () => {
+          if (i === 5) throw failure;
+          return [newEvent({ aggregateId: order.id })];
+        }),
+      ),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(together.map((_, i) => (i === 5 ? 'rejected' : 'fulfilled')));
+    expect(outcomes[5]).toEqual({ status: 'rejected', reason: failure });
+    const statuses = await Promise.all(together.map(async (order) => (await orders.get(order.id))?.status));
+    expect(statuses).toEqual(together.map((_, i) => (i === 5 ? 'PENDING' : 'CANCELLED')));
   });
 
   registry.case(
