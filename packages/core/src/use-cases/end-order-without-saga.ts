@@ -19,11 +19,9 @@ export async function endOrderWithoutSaga(
   status: EndStatus,
   reason: string,
 ): Promise<TransitionResult> {
-  const result = await deps.unitOfWork.run(async (tx) => {
-    const moved = await tx.orders.transition(orderId, status, reason);
-    if (moved.ok) await tx.outbox.append([orderProgressEvent(moved.order, deps.clock.now())]);
-    return moved;
-  });
+  const result = await deps.unitOfWork.transitionOrder(orderId, status, reason, (moved) => [
+    orderProgressEvent(moved, deps.clock.now()),
+  ]);
   if (result.ok) await releaseHold(deps, result.order);
   return result;
 }
