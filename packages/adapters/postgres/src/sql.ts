@@ -95,3 +95,29 @@ export const inTransaction = <T>(pool: Pool, what: string, work: (client: PoolCl
 
 /** `bigint` columns arrive as strings (pg avoids silent precision loss); our values fit a safe integer. */
 export const toNumber = (value: string | number): number => (typeof value === 'number' ? value : Number(value));
+
+/**
+ * DataLoader options for statements shared by the calls of one turn of the event loop: batches are scheduled with
+ * `setImmediate`, so they gather the calls of every request resumed in this poll phase, not only this tick's; no
+ * cache, as each call must see the table as of its batch.
+ */
+export const perTurn = (maxBatchSize: number) => ({
+  cache: false,
+  maxBatchSize,
+  batchScheduleFn: (run: () => void) => setImmediate(run),
+});
+
+/**
+ * Assigning a transaction id makes this one-statement transaction write a commit record, and a synchronous
+ * commit waits until the log is flushed up to that record: everything committed before it is then durable too.
+ */
+const FLUSH_LOG = 'SELECT pg_current_xact_id()';
+
+/**
+ * The end of a write as SQL text: `statements` in a transaction that does not wait for the log flush (its row
+ * locks and the NOTIFY queue lock are released at once), then a synchronous flush past it. Sent as one
+ * simple-protocol message, the caller's round trip resolves only once its writes are durable, and concurrent
+ * writers share their flushes.
+ */
+export const commitDurably = (statements: readonly string[]): string =>
+  ['SET LOCAL synchronous_commit = off', ...statements.filter((s) => s !== ''), 'COMMIT', FLUSH_LOG].join('; ');

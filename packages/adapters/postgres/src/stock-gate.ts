@@ -14,7 +14,7 @@ import { toLimitedCartError } from './errors.js';
 import { checkDate, checkId, checkQuantity, checkReserveRequest } from './gate-input.js';
 import { checkPositiveInteger } from './option-checks.js';
 import { type PostgresStockGateOptions, resolveSchema } from './options.js';
-import { query, tableNames } from './sql.js';
+import { perTurn, query, tableNames } from './sql.js';
 
 /** A gate function argument: text, an integer, a timestamp, JSON or null. */
 type SqlValue = string | { readonly int: number } | { readonly json: unknown } | Date | null;
@@ -167,8 +167,7 @@ export const createPostgresStockGate = (options: PostgresStockGateOptions): Post
       );
       return outcome;
     },
-    // setImmediate: gather the reservations of every request read in this poll phase, not only this tick's.
-    { cache: false, maxBatchSize: reserveBatchSize, batchScheduleFn: (run) => setImmediate(run) },
+    perTurn(reserveBatchSize),
   );
 
   return {

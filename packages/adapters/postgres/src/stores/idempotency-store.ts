@@ -2,7 +2,7 @@ import type { IdempotencyRecord, IdempotencyStore } from '@limitedcart/core';
 import DataLoader from 'dataloader';
 import { escapeLiteral, type QueryResult } from 'pg';
 import { toLimitedCartError } from '../errors.js';
-import { type Executor, isPool, query, type TableNames } from '../sql.js';
+import { type Executor, isPool, perTurn, query, type TableNames } from '../sql.js';
 
 interface IdempotencyRow {
   scope: string;
@@ -54,8 +54,7 @@ const batchedFinder = (db: Executor, t: TableNames) =>
       const byRef = new Map(rows.map((row) => [JSON.stringify([row.scope, row.key]), row]));
       return refs.map((ref) => byRef.get(JSON.stringify(ref)));
     },
-    // setImmediate: gather every lookup made by the requests read in this poll phase, not only this tick's.
-    { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
+    perTurn(500),
   );
 
 /**
@@ -84,7 +83,7 @@ const batchedClaimer = (pool: Executor, t: TableNames) =>
       const fresh = new Set(inserted.rows.map((row) => JSON.stringify([row.scope, row.key])));
       return claims.map(([scope, key]) => fresh.delete(JSON.stringify([scope, key])));
     },
-    { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
+    perTurn(500),
   );
 
 /** Completions of many requests in one statement and one (durable) commit. */
@@ -101,7 +100,7 @@ const batchedCompleter = (pool: Executor, t: TableNames) =>
       );
       return completions.map(() => undefined);
     },
-    { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
+    perTurn(500),
   );
 
 /**
@@ -121,7 +120,7 @@ const batchedAbandoner = (pool: Executor, t: TableNames) =>
       );
       return refs.map(() => undefined);
     },
-    { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
+    perTurn(500),
   );
 
 export const createIdempotencyStore = (db: Executor, t: TableNames): IdempotencyStore => {

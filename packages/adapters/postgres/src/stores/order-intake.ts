@@ -3,23 +3,8 @@ import DataLoader from 'dataloader';
 import { escapeLiteral, type Pool, type QueryResult } from 'pg';
 import { isConnectionBroken, toError, toLimitedCartError } from '../errors.js';
 import { appendStatements } from '../outbox.js';
-import { onClient, type TableNames } from '../sql.js';
+import { commitDurably, onClient, perTurn, type TableNames } from '../sql.js';
 import { type OrderRow, toOrder } from './rows.js';
-
-/**
- * Assigning a transaction id makes this one-statement transaction write a commit record, and a synchronous
- * commit waits until the log is flushed up to that record: everything committed before it is then durable too.
- */
-export const FLUSH_LOG = 'SELECT pg_current_xact_id()';
-
-/**
- * The end of a write as SQL text: `statements` in a transaction that does not wait for the log flush (its row
- * locks and the NOTIFY queue lock are released at once), then a synchronous flush past it. Sent as one
- * simple-protocol message, the caller's round trip resolves only once its writes are durable, and concurrent
- * writers share their flushes.
- */
-export const commitDurably = (statements: readonly string[]): string =>
-  ['SET LOCAL synchronous_commit = off', ...statements.filter((s) => s !== ''), 'COMMIT', FLUSH_LOG].join('; ');
 
 export interface OrderCreation {
   readonly order: NewOrder;
@@ -79,7 +64,6 @@ export const groupedOrderCreator = (
   t: TableNames,
   schema: string,
   createOne: (creation: OrderCreation) => Promise<Order>,
-  maxGroupSize = 100,
 ) =>
   new DataLoader<OrderCreation, Order>(
     async (group) => {
@@ -90,6 +74,5 @@ export const groupedOrderCreator = (
         return Promise.all(group.map((creation) => createOne(creation).catch((one: unknown) => toError(one))));
       }
     },
-    // setImmediate: gather the creations of every request resumed in this poll phase, not only this tick's.
-    { cache: false, maxBatchSize: maxGroupSize, batchScheduleFn: (run) => setImmediate(run) },
+    perTurn(100),
   );

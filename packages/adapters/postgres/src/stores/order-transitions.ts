@@ -3,8 +3,7 @@ import DataLoader from 'dataloader';
 import { escapeLiteral, type Pool, type QueryResult } from 'pg';
 import { isConnectionBroken, toError, toLimitedCartError } from '../errors.js';
 import { appendStatements } from '../outbox.js';
-import { onClient, type TableNames } from '../sql.js';
-import { commitDurably } from './order-intake.js';
+import { commitDurably, onClient, perTurn, type TableNames } from '../sql.js';
 import { type OrderRow, toOrder } from './rows.js';
 
 export interface OrderTransition {
@@ -85,7 +84,6 @@ export const groupedOrderTransitions = (
   t: TableNames,
   schema: string,
   transitionOne: (transition: OrderTransition) => Promise<TransitionResult>,
-  maxGroupSize = 100,
 ) =>
   new DataLoader<OrderTransition, TransitionResult>(
     async (calls) => {
@@ -110,6 +108,5 @@ export const groupedOrderTransitions = (
       }
       return calls.map((call) => outcomes.get(call) as TransitionResult | Error);
     },
-    // setImmediate: gather the transitions of every saga resumed in this poll phase, not only this tick's.
-    { cache: false, maxBatchSize: maxGroupSize, batchScheduleFn: (run) => setImmediate(run) },
+    perTurn(100),
   );

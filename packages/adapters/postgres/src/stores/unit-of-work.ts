@@ -1,8 +1,8 @@
 import type { DomainEvent, OutboxStore, TransactionalStores, UnitOfWork } from '@limitedcart/core';
 import type { Pool } from 'pg';
 import { appendStatements } from '../outbox.js';
-import { onClient, query, type TableNames } from '../sql.js';
-import { commitDurably, groupedOrderCreator, type OrderCreation } from './order-intake.js';
+import { commitDurably, onClient, query, type TableNames } from '../sql.js';
+import { groupedOrderCreator, type OrderCreation } from './order-intake.js';
 import { createOrderStore } from './order-store.js';
 import { groupedOrderTransitions, type OrderTransition } from './order-transitions.js';
 import { createOutboxStore } from './outbox-store.js';
