@@ -13,6 +13,7 @@ describe('parseDropOptions', () => {
       connections: 512,
       durationSeconds: 10,
       processes: 1,
+      server: 'dist',
       sagaWorker: false,
       setup: 'seed',
       quick: false,
@@ -27,6 +28,11 @@ describe('parseDropOptions', () => {
 
   it('reads --saga-worker', () => {
     expect(parse('--processes', '2', '--saga-worker')).toMatchObject({ processes: 2, sagaWorker: true });
+  });
+
+  it('reads --server: the compiled packages or the TypeScript sources', () => {
+    expect(parse('--server', 'source')).toMatchObject({ server: 'source' });
+    expect(() => parse('--server', 'ts')).toThrow(/one of dist, source/);
   });
 
   it('reads --processes cores as one per core, and passes a leading -- through', () => {

@@ -8,6 +8,13 @@ export type DropProfile = (typeof PROFILES)[number];
 export const SETUPS = ['seed', 'http'] as const;
 export type ShopperSetup = (typeof SETUPS)[number];
 
+/**
+ * What the server processes run: the compiled packages (`dist/`, what the container image runs with
+ * `node dist/cli.js`), or the TypeScript sources through tsx (what `pnpm start` runs).
+ */
+export const SERVER_CODE = ['dist', 'source'] as const;
+export type ServerCode = (typeof SERVER_CODE)[number];
+
 export interface DropOptions {
   readonly profile: DropProfile;
   /** Units restocked on the drop product. */
@@ -20,6 +27,8 @@ export interface DropOptions {
   readonly durationSeconds: number;
   /** Server processes (node:cluster workers sharing one port). */
   readonly processes: number;
+  /** Compiled packages (built first when a source is newer than its build) or TypeScript sources. */
+  readonly server: ServerCode;
   /** Run the saga worker and relay in one more process of their own; the server processes only serve the API. */
   readonly sagaWorker: boolean;
   /** Worker threads of the load generator. */
@@ -46,6 +55,9 @@ export const USAGE = `pnpm bench:drop [options]
   --connections N      load-generator connections (default 512)
   --duration S         upper bound of the firing phase in seconds (default 10)
   --processes N|cores  server processes behind one port (default 1; "cores" = one per core)
+  --server dist|source what the server runs: the compiled packages, as the container image does (default;
+                       built first with pnpm build when a source is newer than its build), or the
+                       TypeScript sources through tsx, as pnpm start does
   --saga-worker        one more process runs the saga worker and the relay (roles worker,relay, as in
                        deploy/k8s); the server processes then only serve the API
   --load-threads N     load-generator worker threads (default: one per core, at most 4)
@@ -96,6 +108,7 @@ export function parseDropOptions(argv: readonly string[], defaultResultsDir: str
         connections: { type: 'string' },
         duration: { type: 'string' },
         processes: { type: 'string' },
+        server: { type: 'string' },
         'saga-worker': { type: 'boolean' },
         'load-threads': { type: 'string' },
         warmup: { type: 'string' },
@@ -125,6 +138,7 @@ export function parseDropOptions(argv: readonly string[], defaultResultsDir: str
     connections: positiveInt('connections', str('connections'), quick ? 64 : 512),
     durationSeconds: positiveInt('duration', str('duration'), quick ? 20 : 10),
     processes,
+    server: oneOf('server', str('server'), SERVER_CODE, 'dist'),
     sagaWorker: values['saga-worker'] === true,
     loadThreads: positiveInt('load-threads', str('load-threads'), Math.min(4, cores)),
     warmupRequests: positiveInt('warmup', str('warmup'), quick ? 200 : 2000, { allowZero: true }),

@@ -7,6 +7,7 @@ import type { DropOptions } from './options.js';
 import { statusWriteTimes } from './order-times.js';
 import { meterResources, type Resources } from './resources.js';
 import { cleanUp, freePort, serverSetup } from './server-env.js';
+import { ensureBuilt } from './server-build.js';
 import { launchServer, type LaunchedServer } from './server-process.js';
 import { registerShoppers, seedShoppers, type Shopper } from './shoppers.js';
 import { type LoadSummary, summarise } from './stats.js';
@@ -62,9 +63,11 @@ export async function runDropPhase(context: RunContext): Promise<DropPhase> {
   const { options, tag, log } = context;
   const setup = await serverSetup(options.profile, { tag, runDir: context.runDir, logLevel: context.logLevel });
   const layout = `${options.processes} process${options.processes > 1 ? 'es' : ''}${options.sagaWorker ? ' + a saga worker process' : ''}`;
-  log(`starting the reference server (${options.profile}, ${layout}; log: ${context.logFile})`);
+  if (options.server === 'dist') await ensureBuilt(context.repoRoot, context.logFile, log);
+  log(`starting the reference server (${options.profile}, ${layout}, ${options.server === 'dist' ? 'compiled packages' : 'TypeScript sources'}; log: ${context.logFile})`);
   const server = await launchServer({
     mode: 'app',
+    code: options.server,
     processes: options.processes,
     sagaWorker: options.sagaWorker,
     env: setup.env,
@@ -156,6 +159,7 @@ export async function runCeilingPhase(context: RunContext, drop: Pick<DropPhase,
   const port = await freePort();
   const server = await launchServer({
     mode: 'ceiling',
+    code: options.server,
     processes: options.processes,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
     logFile: context.logFile,

@@ -74,7 +74,8 @@ export function formatReport(options: DropOptions, drop: DropPhase, ceiling: Cei
   const v = drop.verification;
   return [
     '',
-    `LimitedCart drop — profile ${options.profile}, ${options.processes} server process(es)${options.sagaWorker ? ' + a saga worker process' : ''}, ${int(options.units)} units, ` +
+    `LimitedCart drop — profile ${options.profile}, ${options.processes} server process(es)${options.sagaWorker ? ' + a saga worker process' : ''} running ${options.server === 'dist' ? 'the compiled packages' : 'the TypeScript sources'}, ` +
+      `${int(options.units)} units, ` +
       `${int(options.shoppers)} shoppers, ${options.connections} connections, ${options.loadThreads} load threads`,
     `server components: ${drop.components.map((check) => `${check.name}${check.ok ? '' : ' (DOWN)'}`).join(', ')}`,
     `setup (not measured): ${int(options.shoppers)} shoppers via ${options.setup} in ${drop.setupSeconds.toFixed(1)} s`,

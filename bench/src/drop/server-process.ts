@@ -1,18 +1,27 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ServerCode } from './options.js';
 import { type Command, LAUNCH_ENV, type LaunchMode, type LauncherMessage, type ProfileStep } from './protocol.js';
 
 const LAUNCHER = fileURLToPath(new URL('./server-launcher.ts', import.meta.url));
 /**
- * Run TypeScript sources directly with the young-generation size of `pnpm start` and the container image (the
- * bare-Hono ceiling runs with the same flags).
+ * The young-generation size of `pnpm start` and the container image (the bare-Hono ceiling runs with the same
+ * flags). tsx runs the launcher itself; the `@limitedcart/source` condition makes the workspace packages resolve
+ * to their TypeScript sources instead of their `dist/`.
  */
-const NODE_ARGS = ['--max-semi-space-size=64', '--conditions=@limitedcart/source', '--import', 'tsx'];
+const nodeArgs = (code: ServerCode) => [
+  '--max-semi-space-size=64',
+  ...(code === 'source' ? ['--conditions=@limitedcart/source'] : []),
+  '--import',
+  'tsx',
+];
 
 export interface LaunchOptions {
   readonly mode: LaunchMode;
   readonly processes: number;
+  /** The compiled packages (built beforehand) or the TypeScript sources. */
+  readonly code: ServerCode;
   /** One more process for the saga worker and relay; the server processes then only serve the API. */
   readonly sagaWorker?: boolean;
   /** The complete environment of the server processes (PORT, profile, secrets, ...). */
@@ -37,7 +46,7 @@ export interface LaunchedServer {
 export async function launchServer(options: LaunchOptions): Promise<LaunchedServer> {
   const log = openSync(options.logFile, 'a');
   const child = fork(LAUNCHER, [], {
-    execArgv: NODE_ARGS,
+    execArgv: nodeArgs(options.code),
     env: {
       ...options.env,
       [LAUNCH_ENV.mode]: options.mode,
