@@ -6,7 +6,7 @@ import { join } from 'node:path';
 const SERVER_PACKAGE_PARENTS = ['apps', 'packages', 'packages/adapters', 'packages/plugins'];
 
 /** Newest modification time (ms) of the files under `dir` that `keep` accepts; 0 for none or no folder. */
-export function newestMtime(dir: string, keep: (name: string) => boolean = () => true): number {
+function newestMtime(dir: string, keep: (name: string) => boolean = () => true): number {
   if (!existsSync(dir)) return 0;
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
@@ -40,11 +40,11 @@ export function staleBuilds(repoRoot: string): string[] {
 
 /**
  * Makes sure the compiled packages are those of the current sources: runs `pnpm build` (output to `logFile`)
- * when any of them is stale, and resolves with the packages that were.
+ * when any of them is stale.
  */
-export async function ensureBuilt(repoRoot: string, logFile: string, log: (line: string) => void): Promise<string[]> {
+export async function ensureBuilt(repoRoot: string, logFile: string, log: (line: string) => void): Promise<void> {
   const stale = staleBuilds(repoRoot);
-  if (stale.length === 0) return stale;
+  if (stale.length === 0) return;
   log(`building the server packages (pnpm build: ${stale.join(', ')} older than their sources; log: ${logFile})`);
   const out = openSync(logFile, 'a');
   try {
@@ -57,5 +57,4 @@ export async function ensureBuilt(repoRoot: string, logFile: string, log: (line:
   } finally {
     closeSync(out);
   }
-  return stale;
 }
