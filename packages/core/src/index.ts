@@ -1,13 +1,149 @@
-// reflect-metadata must load before tsyringe evaluates.
-import 'reflect-metadata';
+/**
+ * `@limitedcart/core`: the engine, its plugin API, the domain, the ports adapters implement and the use cases.
+ * In-memory adapters are in `@limitedcart/core/memory`, the order saga for runner authors in
+ * `@limitedcart/core/saga`, the conformance kits in `@limitedcart/core/testing`.
+ *
+ * tsyringe, the engine's DI container, needs a Reflect metadata polyfill: importing this package loads
+ * `reflect-metadata`, which adds `Reflect.defineMetadata`/`Reflect.getMetadata` to the global `Reflect`.
+ */
 
-export * from './domain/index.js';
-export * from './engine/index.js';
-export * from './events/index.js';
-export * from './memory/index.js';
-export * from './ports/index.js';
-export * from './pricing/local-price-cache.js';
-export * from './saga/index.js';
-export * from './saga-activities.js';
-export * from './stock/sold-out-cache.js';
-export * from './use-cases/index.js';
+// Engine and plugin API
+export { createEngine, SAGA_STARTER_GROUP } from './engine/create-engine.js';
+export type { Engine, EngineHealth, EngineOptions, EngineState } from './engine/engine.js';
+export {
+  DEFAULT_ENGINE_CONFIG,
+  ENGINE_ROLES,
+  type EngineConfig,
+  type EngineConfigInput,
+  type EngineRole,
+  type OrderRateLimits,
+} from './engine/config.js';
+export {
+  type Decorator,
+  definePlugin,
+  defineToken,
+  type EngineAdapters,
+  type FactoryDeps,
+  type FactoryProvider,
+  type HealthCheck,
+  type LifecycleHook,
+  type Plugin,
+  type PluginContext,
+  type PluginEventHandler,
+  type PluginSubscribeOptions,
+  type Registration,
+  type Token,
+} from './engine/plugin.js';
+export type { EngineUseCases } from './engine/use-cases.js';
+export { type PortToken, TOKENS } from './ports/tokens.js';
+export type { CorePorts, PortName } from './ports/core-ports.js';
+export { forwardLifecycle, type HealthReport, type HealthStatus, type Lifecycle } from './ports/lifecycle.js';
+
+// Domain
+export { type Customer, type NewCustomer, normalizeEmail, ROLES, type Role } from './domain/customer.js';
+export { isLimitedCartError, LimitedCartError, type LimitedCartErrorCode, notFound, validationError } from './domain/errors.js';
+export type { DomainEvent, OrderPlacedPayload, OrderProgressPayload, ProductChangedPayload } from './domain/events.js';
+export { TOPICS } from './domain/events.js';
+export { newId } from './domain/ids.js';
+export { type CurrencyCode, isCurrencyCode, type Money, minorUnits, money, multiply } from './domain/money.js';
+export {
+  allowedSources,
+  canTransition,
+  isCancellable,
+  isTerminal,
+  type NewOrder,
+  ORDER_STATUSES,
+  type Order,
+  type OrderStatus,
+  type TerminalOrderStatus,
+} from './domain/order.js';
+export { type NewPayment, PAYMENT_STATUSES, type Payment, type PaymentStatus } from './domain/payment.js';
+export { isOnSale, type NewProduct, type Product, type ProductPatch } from './domain/product.js';
+export { EVENT_TYPES, type EventType, orderProgressEvent } from './events/builders.js';
+
+// Ports
+export type { EventBus, EventHandler, SubscribeOptions, Subscription } from './ports/event-bus.js';
+export type { RateLimitDecision, RateLimiter } from './ports/rate-limiter.js';
+export type {
+  OrderSagaInput,
+  SagaDescription,
+  SagaRunner,
+  SagaSignal,
+  SagaSignalType,
+  SagaStatus,
+  SignalResult,
+} from './ports/saga-runner.js';
+export {
+  type CardDetails,
+  type ChargeResult,
+  type Clock,
+  type Logger,
+  type PaymentGateway,
+  type PriceCache,
+  type PricedProduct,
+  type SearchHit,
+  type SearchIndex,
+  toPricedProduct,
+} from './ports/small-ports.js';
+export type {
+  HoldState,
+  HoldTransition,
+  ReserveProbe,
+  ReserveRejection,
+  ReserveRequest,
+  ReserveResult,
+  RestockResult,
+  StockGate,
+  StockSnapshot,
+} from './ports/stock-gate.js';
+export type { SkuStockState, StockHoldRecord, StockLedgerReader } from './ports/stock-ledger.js';
+export type { ReconciliationReport, SkuReconciliation, StockReconciliation } from './ports/stock-reconciliation.js';
+export type {
+  CustomerStore,
+  IdempotencyRecord,
+  IdempotencyStore,
+  OrderQuery,
+  OrderStore,
+  OutboxRecord,
+  OutboxStore,
+  Page,
+  PageRequest,
+  PaymentStore,
+  ProcessedEventStore,
+  ProductStore,
+  StoreSet,
+  TransactionalStores,
+  TransitionResult,
+  UnitOfWork,
+} from './ports/stores.js';
+
+// Building blocks for adapters and plugins
+export { oncePerEvent } from './events/once-per-event.js';
+export { type LocalPriceCacheOptions, withLocalPriceCache } from './pricing/local-price-cache.js';
+export { createOrderSagaActivities, type OrderSagaActivityPorts } from './saga-activities.js';
+export { type SoldOutCacheOptions, withSoldOutCache } from './stock/sold-out-cache.js';
+
+// Use cases: inputs and results (the functions are `engine.useCases`)
+export type { ListCustomersInput, SetCustomerRolesInput } from './use-cases/accounts.js';
+export type { ArchiveProductInput } from './use-cases/archive-product.js';
+export type { CancelOrderInput, CancelOrderResult } from './use-cases/cancel-order.js';
+export type { ExpireHoldsResult } from './use-cases/expire-holds.js';
+export type { BusinessMetrics, StockTotals } from './use-cases/get-business-metrics.js';
+export { stockTotals } from './use-cases/get-business-metrics.js';
+export type { GetOrderInput } from './use-cases/get-order.js';
+export type { GetPaymentInput, PaymentLinkView } from './use-cases/get-payment.js';
+export type { StockSummaryLine } from './use-cases/get-stock-summary.js';
+export type { PaymentOutcome, PaymentResultInput, PaymentResultOutcome } from './use-cases/handle-payment-result.js';
+export type { InitiatePaymentInput, InitiatePaymentResult } from './use-cases/initiate-payment.js';
+export type { ListOrdersInput } from './use-cases/list-orders.js';
+export type { PlaceOrderInput, PlaceOrderRejection, PlaceOrderResult } from './use-cases/place-order.js';
+export { type Actor, isAdmin } from './use-cases/ports.js';
+export type { ProcessPaymentInput, ProcessPaymentResult } from './use-cases/process-payment.js';
+export type { ProductInput, ProductPatchInput } from './use-cases/product-input.js';
+export type { ReconcileStockInput } from './use-cases/reconcile-stock.js';
+export type { RestockInput, RestockOutcome } from './use-cases/restock.js';
+export type { SearchProductsInput } from './use-cases/search-products.js';
+export type { CatalogueEntry } from './use-cases/catalogue-entry.js';
+export type { GetProductInput, ListProductsInput } from './use-cases/list-products.js';
+export type { StartSagaResult } from './use-cases/start-saga-for-placed-order.js';
+export type { UpdateProductInput } from './use-cases/update-product.js';

@@ -1,5 +1,6 @@
 import { afterEach } from 'vitest';
-import { createEngine, createSilentLogger, type Engine, type EngineOptions } from '../src/index.js';
+import { createEngine, type Engine, type EngineOptions } from '../src/index.js';
+import { createSilentLogger } from '../src/memory/index.js';
 
 const engines: Engine[] = [];
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { createMemoryEventBus, createMemoryStockGate, createSilentLogger } from '../src/memory/index.js';
 import {
   createEngine,
-  createMemoryEventBus,
-  createMemoryStockGate,
-  createSilentLogger,
+  defineToken,
   definePlugin,
+  forwardLifecycle,
   type EventBus,
   type HealthReport,
   isLimitedCartError,
@@ -20,8 +20,8 @@ function lifecycleAdapters(log: string[], options: { failStart?: 'stockGate' | '
   const stockGate: StockGate & Lifecycle = {
     ...gate,
     reserve: (request) => gate.reserve(request),
-    async start() {
-      log.push('stockGate.start');
+    async open() {
+      log.push('stockGate.open');
       if (options.failStart === 'stockGate') throw new LimitedCartError('INFRASTRUCTURE', 'gate unreachable');
     },
     async close() {
@@ -35,8 +35,8 @@ function lifecycleAdapters(log: string[], options: { failStart?: 'stockGate' | '
   const eventBus: EventBus & Lifecycle = {
     publish: (events) => bus.publish(events),
     subscribe: (topic, group, handler) => bus.subscribe(topic, group, handler),
-    async start() {
-      log.push('eventBus.start');
+    async open() {
+      log.push('eventBus.open');
       if (options.failStart === 'eventBus') throw new LimitedCartError('INFRASTRUCTURE', 'broker unreachable');
     },
     async close() {
@@ -62,7 +62,7 @@ const hooks = (name: string, log: string[], options: { failStart?: boolean } = {
   });
 
 describe('engine lifecycle', () => {
-  it('starts adapters before plugins and stops everything in reverse', async () => {
+  it('opens its objects before plugins start, and stops everything in reverse', async () => {
     const log: string[] = [];
     const engine = testEngine({
       adapters: lifecycleAdapters(log),
@@ -72,7 +72,7 @@ describe('engine lifecycle', () => {
 
     await engine.start();
     expect(engine.state).toBe('started');
-    expect(log).toEqual(['stockGate.start', 'eventBus.start', 'first.start', 'second.start']);
+    expect(log).toEqual(['stockGate.open', 'eventBus.open', 'first.start', 'second.start']);
 
     log.length = 0;
     await engine.stop();
@@ -84,7 +84,7 @@ describe('engine lifecycle', () => {
     const log: string[] = [];
     const engine = testEngine({ adapters: lifecycleAdapters(log) });
     await Promise.all([engine.start(), engine.start()]);
-    expect(log.filter((entry) => entry.endsWith('.start'))).toEqual(['stockGate.start', 'eventBus.start']);
+    expect(log.filter((entry) => entry.endsWith('.open'))).toEqual(['stockGate.open', 'eventBus.open']);
 
     await Promise.all([engine.stop(), engine.stop()]);
     await engine.stop();
@@ -92,14 +92,14 @@ describe('engine lifecycle', () => {
     await expect(engine.start()).rejects.toSatisfy((error) => isLimitedCartError(error, 'CONFLICT'));
   });
 
-  it('closes adapters on stop even when the engine never started', async () => {
+  it('closes its objects on stop even when the engine never started', async () => {
     const log: string[] = [];
     const engine = testEngine({ adapters: lifecycleAdapters(log) });
     await engine.stop();
     expect(log).toEqual(['eventBus.close', 'stockGate.close']);
   });
 
-  it('rejects start with the adapter’s own error, and undoes what had started', async () => {
+  it('rejects start with the object’s own error, and undoes what had started', async () => {
     const log: string[] = [];
     const engine = testEngine({
       adapters: lifecycleAdapters(log, { failStart: 'eventBus' }),
@@ -110,7 +110,7 @@ describe('engine lifecycle', () => {
 
     expect(error).toBeInstanceOf(LimitedCartError);
     expect((error as LimitedCartError).message).toBe('broker unreachable');
-    expect(log).toEqual(['stockGate.start', 'eventBus.start', 'eventBus.close', 'stockGate.close']);
+    expect(log).toEqual(['stockGate.open', 'eventBus.open', 'eventBus.close', 'stockGate.close']);
     expect(engine.state).toBe('stopped');
     await engine.stop();
     expect(log.filter((entry) => entry.endsWith('.close'))).toHaveLength(2);
@@ -125,8 +125,8 @@ describe('engine lifecycle', () => {
 
     await expect(engine.start()).rejects.toThrow('plugin search failed in onStart: cannot reach the search service');
     expect(log).toEqual([
-      'stockGate.start',
-      'eventBus.start',
+      'stockGate.open',
+      'eventBus.open',
       'ok.start',
       'search.start',
       'search.stop',
@@ -154,6 +154,81 @@ describe('engine lifecycle', () => {
     await expect(engine.stop()).rejects.toThrow(/plugin failing-stop onStop \(flush failed\)/);
     expect(log).toContain('stockGate.close');
     expect(engine.state).toBe('stopped');
+  });
+});
+
+describe('engine lifecycle: dependency order and wrappers', () => {
+  interface Pool extends Lifecycle {
+    query(): string;
+  }
+  const POOL = defineToken<Pool>('test.lifecycle.pool');
+  const pool = (log: string[]): Pool => ({
+    query: () => 'row',
+    async open() {
+      log.push('pool.open');
+    },
+    async close() {
+      log.push('pool.close');
+    },
+    health: () => ({ ok: true, detail: 'reachable' }),
+  });
+
+  it('opens what an object resolved before the object, whatever the plugin order, and closes it after', async () => {
+    const log: string[] = [];
+    const gate = createMemoryStockGate();
+    const users = definePlugin({
+      name: 'gate-on-pool',
+      setup(ctx) {
+        ctx.provide({
+          stockGate: {
+            useFactory: ({ resolve }) => {
+              const connection = resolve(POOL);
+              return forwardLifecycle({ ...gate, reserve: (request) => (connection.query(), gate.reserve(request)) }, {
+                async open() {
+                  log.push('gate.open');
+                },
+                async close() {
+                  log.push('gate.close');
+                },
+              });
+            },
+          },
+        });
+      },
+    });
+    const owner = definePlugin({ name: 'pool-owner', setup: (ctx) => ctx.register(POOL, { useFactory: () => pool(log) }) });
+    const engine = testEngine({ plugins: [users, owner] });
+    await engine.start();
+    expect(log).toEqual(['pool.open', 'gate.open']);
+    expect((await engine.health()).checks).toContainEqual({ name: 'test.lifecycle.pool', ok: true, detail: 'reachable' });
+    await engine.stop();
+    expect(log).toEqual(['pool.open', 'gate.open', 'gate.close', 'pool.close']);
+  });
+
+  it('keeps the lifecycle of a decorated port: the wrapper forwards it, each call once', async () => {
+    const log: string[] = [];
+    const adapters = lifecycleAdapters(log);
+    const tracing = definePlugin({
+      name: 'tracing',
+      setup(ctx) {
+        ctx.decorate('stockGate', (inner) => forwardLifecycle({ ...inner, reserve: (request) => inner.reserve(request) }, inner));
+      },
+    });
+    const engine = testEngine({ plugins: [definePlugin({ name: 'gate', setup: (ctx) => ctx.provide({ stockGate: adapters.stockGate }) }), tracing] });
+    await engine.start();
+    expect((await engine.health()).checks).toContainEqual({ name: 'stock-gate', ok: true, detail: 'ok' });
+    await engine.stop();
+    expect(log).toEqual(['stockGate.open', 'stockGate.close']);
+  });
+
+  it('names a dependency cycle, and a token nobody registered', () => {
+    const orphan = definePlugin({ name: 'orphan', setup: (ctx) => ctx.register(POOL, { useFactory: ({ resolve }) => resolve(POOL) }) });
+    expect(() => createEngine({ plugins: [orphan] })).toThrow(/dependency cycle: test.lifecycle.pool → test.lifecycle.pool/);
+    expect(() =>
+      createEngine({
+        plugins: [definePlugin({ name: 'needs-pool', setup: (ctx) => ctx.provide({ stockGate: { useFactory: ({ resolve }) => resolve(POOL) as never } }) })],
+      }),
+    ).toThrow(/nothing is registered for test.lifecycle.pool/);
   });
 });
 
@@ -214,9 +289,14 @@ describe('engine config', () => {
     const engine = testEngine();
     expect(engine.config).toMatchObject({
       paymentWindowMs: 600_000,
-      relay: true,
-      startSagaInline: true,
+      sagaHeadStarts: 128,
+      soldOutCacheMs: 250,
+      orderRateLimits: { perCustomerPerMinute: 60, perAddressPerMinute: 600 },
       roles: ['api', 'worker', 'relay'],
+    });
+    expect(testEngine({ config: { orderRateLimits: { perAddressPerMinute: 0 } } }).config.orderRateLimits).toEqual({
+      perCustomerPerMinute: 60,
+      perAddressPerMinute: 0,
     });
     expect(() => createEngine({ config: { paymentWindowMs: 0 } })).toThrow(/paymentWindowMs/);
     expect(() => createEngine({ config: { roles: ['web' as never] } })).toThrow(/unknown role web/);

@@ -1,10 +1,9 @@
 import type { InjectionToken } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
+import { createManualClock, createMemoryPriceCache } from '../src/memory/index.js';
 import {
   type Clock,
   createEngine,
-  createManualClock,
-  createMemoryPriceCache,
   definePlugin,
   type DomainEvent,
   type Engine,
@@ -14,18 +13,8 @@ import {
   type PriceCache,
 } from '../src/index.js';
 import { waitFor } from '../src/testing/wait-for.js';
+import { createMemoryEventBus } from '../src/memory/event-bus.js';
 import { testEngine } from './engine-fixture.js';
-
-/** What a host would declare: the extension keys it reads, with their value types. */
-interface TestRoute {
-  readonly method: 'GET' | 'POST';
-  readonly path: string;
-}
-declare module '../src/engine/extensions.js' {
-  interface EngineExtensions {
-    'test.routes': TestRoute;
-  }
-}
 
 const GREETING: InjectionToken<{ readonly hello: string }> = Symbol('test.greeting');
 
@@ -72,6 +61,7 @@ describe('plugin registration', () => {
         'payments',
         'priceCache',
         'processedEvents',
+        'rateLimiter',
         'products',
         'sagaRunner',
         'searchIndex',
@@ -83,7 +73,7 @@ describe('plugin registration', () => {
     await engine.stop();
   });
 
-  it('runs factories lazily, so they see the final registration of the ports they use', () => {
+  it('builds every registration once, after every plugin registered, so factories see the final ports', () => {
     const clock = createManualClock(new Date('2031-01-01T00:00:00Z'));
     let seen: Clock | undefined;
     const runnerPlugin = definePlugin({
@@ -100,7 +90,7 @@ describe('plugin registration', () => {
     const clockPlugin = definePlugin({ name: 'clock', setup: (ctx) => ctx.provide({ clock }) });
     const engine = testEngine({ plugins: [runnerPlugin, clockPlugin] });
 
-    expect(seen).toBeUndefined();
+    expect(seen).toBe(clock);
     const first = engine.resolve(GREETING);
     expect(first).toEqual({ hello: 'world' });
     expect(engine.resolve(GREETING)).toBe(first);
@@ -125,7 +115,7 @@ describe('plugin registration', () => {
           logger: { useFactory: ({ ports }) => (ports.clock ? createSilentLoggerLike() : createSilentLoggerLike()) },
         },
       });
-    expect(build).toThrow(/dependency cycle: limitedcart\.clock → limitedcart\.logger → limitedcart\.clock/);
+    expect(build).toThrow(/dependency cycle: clock → logger → clock/);
   });
 
   it('rejects a port name that is not a port, a plugin applied twice, and async setups', () => {
@@ -166,23 +156,9 @@ describe('plugin registration', () => {
     expect(() => leaked!.onStart(() => {})).toThrow(/only usable during setup/);
   });
 
-  it('collects extensions per key, in plugin order, typed by the declared keys', () => {
-    const routes = (name: string, path: string) =>
-      definePlugin({
-        name,
-        setup(ctx) {
-          ctx.extend('test.routes', { method: 'GET', path });
-          ctx.extend('untyped.key', 42);
-        },
-      });
-    const engine = testEngine({ plugins: [routes('a', '/a'), routes('b', '/b')] });
-
-    const mounted: readonly TestRoute[] = engine.extensions.get('test.routes');
-    expect(mounted.map((route) => route.path)).toEqual(['/a', '/b']);
-    expect(engine.extensions.get('untyped.key')).toEqual([42, 42]);
-    expect(engine.extensions.get('nobody.declared')).toEqual([]);
-    expect([...engine.extensions.keys()].sort()).toEqual(['test.routes', 'untyped.key']);
-    expect(engine.plugins).toEqual(['a', 'b']);
+  it('lists the applied plugins in order', () => {
+    const named = (name: string) => definePlugin({ name, setup() {} });
+    expect(testEngine({ plugins: [named('a'), named('b')] }).plugins).toEqual(['a', 'b']);
   });
 });
 
@@ -219,6 +195,42 @@ describe('plugin subscriptions', () => {
 
     expect(handled).toEqual(['e1', 'e2']);
     expect(engineSeen).toBe(engine);
+  });
+
+  it('runs cluster subscriptions on workers and process subscriptions on api processes', async () => {
+    const bus = createMemoryEventBus();
+    const seen: string[] = [];
+    const listener = (role: string) =>
+      definePlugin({
+        name: `listener-${role}`,
+        setup(ctx) {
+          ctx.subscribe('chat', 'chat.cluster', async (event) => void seen.push(`${role}:cluster:${event.id}`));
+          ctx.subscribe('chat', 'chat.local', async (event) => void seen.push(`${role}:process:${event.id}`), { scope: 'process' });
+        },
+      });
+    const engines = [
+      testEngine({ adapters: { eventBus: bus }, plugins: [listener('api')], config: { roles: ['api'] } }),
+      testEngine({ adapters: { eventBus: bus }, plugins: [listener('worker')], config: { roles: ['worker'] } }),
+    ];
+    await Promise.all(engines.map((engine) => engine.start()));
+    await bus.publish([{ id: 'm1', topic: 'chat', type: 'chat.said', aggregateId: 'a', payload: {}, occurredAt: new Date().toISOString() }]);
+    await waitFor(() => seen.length >= 2, { message: 'both subscriptions to handle m1' });
+    expect(seen.sort()).toEqual(['api:process:m1', 'worker:cluster:m1']);
+  });
+
+  it('starts a process subscription at the newest event: what was published before it joined is not replayed', async () => {
+    const bus = createMemoryEventBus();
+    const event = (id: string): DomainEvent => ({ id, topic: 'news', type: 'news', aggregateId: id, payload: {}, occurredAt: new Date().toISOString() });
+    await bus.publish([event('old')]);
+    const seen: string[] = [];
+    const engine = testEngine({
+      adapters: { eventBus: bus },
+      plugins: [definePlugin({ name: 'local', setup: (ctx) => ctx.subscribe('news', 'news.local', async (e) => void seen.push(e.id), { scope: 'process' }) })],
+    });
+    await engine.start();
+    await bus.publish([event('new')]);
+    await waitFor(() => seen.includes('new'), { message: 'the new event' });
+    expect(seen).toEqual(['new']);
   });
 });
 

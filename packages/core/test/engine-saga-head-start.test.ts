@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { createSagaHeadStart, createSilentLogger, money, type Order, type SagaRunner } from '../src/index.js';
+import { money, type Order, type SagaRunner } from '../src/index.js';
+import { createSilentLogger } from '../src/memory/index.js';
+import { createSagaHeadStart } from '../src/use-cases/saga-head-start.js';
 import { waitFor } from '../src/testing/index.js';
 import { testEngine } from './engine-fixture.js';
 
 /**
- * With sagas not started inline, an api-only process (no `order.placed` subscriber) shows what the head start
- * alone does: it starts the saga after the order commits, unless `sagaHeadStarts` is 0.
+ * An api-only process (no `order.placed` subscriber) shows what the head start alone does: it starts the saga after
+ * the order commits, unless `sagaHeadStarts` is 0.
  */
 describe('saga head start', () => {
   const placeOne = async (sagaHeadStarts: number) => {
-    const engine = testEngine({ config: { roles: ['api'], startSagaInline: false, sagaHeadStarts } });
+    const engine = testEngine({ config: { roles: ['api'], sagaHeadStarts } });
     await engine.start();
     // The head start calls `start` synchronously inside placeOrder, so counting calls needs no waiting.
     const runner = engine.ports.sagaRunner;
@@ -70,7 +72,7 @@ describe('saga head start', () => {
     it('starts the waiting orders in order as slots free up, those freed together in the same turn', async () => {
       const { runner, started, finish } = heldRunner();
       const headStart = createSagaHeadStart({ sagaRunner: runner, logger: createSilentLogger() }, 2);
-      for (const id of ['a', 'b', 'c', 'd', 'e']) headStart(order(id));
+      for (const id of ['a', 'b', 'c', 'd', 'e']) headStart.start(order(id));
       expect(started).toEqual(['a', 'b']);
       await finish(2);
       expect(started).toEqual(['a', 'b', 'c', 'd']);
@@ -81,10 +83,26 @@ describe('saga head start', () => {
     it('leaves a burst beyond its waiting room to the subscriber', async () => {
       const { runner, started, finish } = heldRunner();
       const headStart = createSagaHeadStart({ sagaRunner: runner, logger: createSilentLogger() }, 1);
-      for (let i = 0; i < 20; i++) headStart(order(`o${i}`));
+      for (let i = 0; i < 20; i++) headStart.start(order(`o${i}`));
       // One in flight and 16 waiting; the last three are the subscriber's.
       for (let i = 0; i < 20; i++) await finish(1);
       expect(started).toEqual(Array.from({ length: 17 }, (_, i) => `o${i}`));
+    });
+
+    it('drains: takes no new start and waits for those in flight, leaving the waiting ones to the subscriber', async () => {
+      const { runner, started, finish } = heldRunner();
+      const headStart = createSagaHeadStart({ sagaRunner: runner, logger: createSilentLogger() }, 1);
+      for (const id of ['a', 'b']) headStart.start(order(id));
+      let drained = false;
+      const draining = headStart.drain().then(() => {
+        drained = true;
+      });
+      headStart.start(order('c'));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(drained).toBe(false);
+      await finish(1);
+      await draining;
+      expect(started).toEqual(['a']);
     });
   });
 });

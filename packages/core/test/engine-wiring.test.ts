@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createMemoryEventBus } from '../src/memory/index.js';
 import {
-  createMemoryEventBus,
   type DomainEvent,
   definePlugin,
   type Engine,
@@ -85,8 +85,8 @@ describe('engine wiring (in memory)', () => {
     expect(await engine.ports.sagaRunner.describe(order.id)).toMatchObject({ status: 'COMPLETED', outcome: 'CONFIRMED' });
   });
 
-  it('starts sagas from order.placed through the outbox relay when the inline start is off', async () => {
-    const engine = testEngine({ config: { startSagaInline: false } });
+  it('starts sagas from order.placed through the outbox relay alone, without a head start', async () => {
+    const engine = testEngine({ config: { sagaHeadStarts: 0 } });
     await engine.start();
     const product = await stockedProduct(engine, 1);
     const order = await place(engine, 'shopper-1', product.id);
@@ -189,16 +189,16 @@ describe('engine roles', () => {
     const inner = createMemoryEventBus();
     const bus: EventBus & { close(): Promise<void> } = {
       publish: (events) => inner.publish(events),
-      subscribe: (topic, group, handler) => {
+      subscribe: (topic, group, handler, options) => {
         groups.push(`${topic}/${group}`);
-        return inner.subscribe(topic, group, handler);
+        return inner.subscribe(topic, group, handler, options);
       },
       close: () => inner.close(),
     };
     return { bus, groups };
   }
 
-  it('an api-only process serves use cases and indexes search, but neither starts sagas nor relays', async () => {
+  it('an api-only process serves use cases, indexes search and follows the catalogue, but neither starts sagas nor relays', async () => {
     const { bus, groups } = recordingBus();
     const engine = testEngine({ adapters: { eventBus: bus }, config: { roles: ['api'] } });
     let claims = 0;
@@ -218,14 +218,15 @@ describe('engine roles', () => {
 
     await engine.start();
 
-    expect(groups).toEqual([]);
+    // Its only subscription is its own copy of the catalogue: a group of this process alone.
+    expect(groups).toEqual([expect.stringMatching(/^products\/limitedcart\.catalogue-/)]);
     expect(claims).toBe(0);
     expect(await engine.ports.searchIndex.search('persisted', 5)).toEqual([
       expect.objectContaining({ productId: product.id }),
     ]);
   });
 
-  it('a worker subscribes the saga starter, and relaying needs both the relay role and config.relay', async () => {
+  it('a worker subscribes the saga starter; a relay process relays unless the bus reads the outbox itself', async () => {
     const worker = recordingBus();
     const engine = testEngine({ adapters: { eventBus: worker.bus }, config: { roles: ['worker'] } });
     await engine.start();
@@ -242,7 +243,8 @@ describe('engine roles', () => {
     expect(claimed).toBe(true);
 
     let claimedWithoutFlag = false;
-    const flagOff = testEngine({ config: { roles: ['relay'], relay: false } });
+    const readsOutbox = Object.assign(createMemoryEventBus(), { readsOutbox: true });
+    const flagOff = testEngine({ adapters: { eventBus: readsOutbox }, config: { roles: ['relay'] } });
     const claimOff = flagOff.ports.outbox.claimUnshipped.bind(flagOff.ports.outbox);
     flagOff.ports.outbox.claimUnshipped = (...args) => {
       claimedWithoutFlag = true;

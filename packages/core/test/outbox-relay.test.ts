@@ -4,14 +4,9 @@ import { TOPICS } from '../src/domain/events.js';
 import { newId } from '../src/domain/ids.js';
 import { money } from '../src/domain/money.js';
 import type { Order } from '../src/domain/order.js';
-import {
-  createOutboxRelay,
-  EVENT_TYPES,
-  oncePerEvent,
-  orderPlacedEvent,
-  orderProgressEvent,
-  productChangedEvent,
-} from '../src/events/index.js';
+import { EVENT_TYPES, orderPlacedEvent, orderProgressEvent, productChangedEvent } from '../src/events/builders.js';
+import { oncePerEvent } from '../src/events/once-per-event.js';
+import { createOutboxRelay } from '../src/events/outbox-relay.js';
 import { createMemoryEventBus, type MemoryEventBus } from '../src/memory/event-bus.js';
 import { createMemoryStores, MemoryProcessedEventStore } from '../src/memory/stores/index.js';
 import type { EventBus } from '../src/ports/event-bus.js';

@@ -10,6 +10,7 @@ import { createMemoryEventBus } from '../src/memory/event-bus.js';
 import { createSilentLogger } from '../src/memory/logger.js';
 import { createMemoryPaymentGateway, type MemoryPaymentGateway } from '../src/memory/payment-gateway.js';
 import { createMemoryPriceCache } from '../src/memory/price-cache.js';
+import { createMemoryRateLimiter } from '../src/memory/rate-limiter.js';
 import { createMemorySagaRunner, type MemorySagaRunner } from '../src/memory/saga-runner.js';
 import { createMemorySearchIndex } from '../src/memory/search-index.js';
 import { createMemoryStockGate } from '../src/memory/stock-gate.js';
@@ -54,6 +55,7 @@ export function memoryPorts(options: { clock?: Clock; overrides?: Partial<CorePo
     sagaRunner,
     eventBus: createMemoryEventBus(),
     priceCache: createMemoryPriceCache(),
+    rateLimiter: createMemoryRateLimiter(),
     searchIndex: createMemorySearchIndex(),
     ...options.overrides,
   } as TestPorts;

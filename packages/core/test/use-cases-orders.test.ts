@@ -5,6 +5,7 @@ import type { Order } from '../src/domain/order.js';
 import { cancelOrder } from '../src/use-cases/cancel-order.js';
 import { expireHolds } from '../src/use-cases/expire-holds.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
+import type { CorePorts } from '../src/ports/core-ports.js';
 import { startSagaForPlacedOrder } from '../src/use-cases/start-saga-for-placed-order.js';
 import {
   admin,
@@ -22,7 +23,7 @@ import {
 async function placeWithoutSaga(deps: TestPorts, customerId: string, quantity = 1): Promise<Order> {
   const product = await seedProduct(deps, { stock: 5 });
   const result = await placeOrder(
-    { ...deps, settings: { startSagaInline: false } },
+    deps,
     { customerId, productId: product.id, quantity },
   );
   if (!result.ok) throw new Error(`order rejected: ${result.reason}`);
@@ -90,6 +91,7 @@ describe('cancelOrder', () => {
     const product = await seedProduct(deps, { stock: 3 });
     const owner = shopper();
     const placed = await placeOrder(deps, { customerId: owner.customerId, productId: product.id, quantity: 2 });
+    if (placed.ok) await startSaga(deps, placed.order);
     if (!placed.ok) throw new Error('not placed');
     await waitForStatus(deps, placed.order.id, 'PAYMENT_PENDING');
 
@@ -183,6 +185,7 @@ describe('expireHolds', () => {
     const deps = memoryPorts({ clock });
     const product = await seedProduct(deps, { stock: 2 });
     const placed = await placeOrder(deps, { customerId: 'c1', productId: product.id, quantity: 1 });
+    if (placed.ok) await startSaga(deps, placed.order);
     if (!placed.ok) throw new Error('not placed');
     await waitForStatus(deps, placed.order.id, 'PAYMENT_PENDING');
 
@@ -205,3 +208,8 @@ describe('expireHolds', () => {
     expect(await deps.orders.get(order.id)).toMatchObject({ status: 'EXPIRED' });
   });
 });
+
+/** What the engine's head start or `order.placed` subscriber would do once the order committed. */
+async function startSaga(deps: CorePorts, order: Order): Promise<void> {
+  await deps.sagaRunner.start({ orderId: order.id, paymentDeadline: order.holdUntil.toISOString() });
+}

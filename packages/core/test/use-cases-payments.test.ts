@@ -23,16 +23,16 @@ interface World {
 }
 
 /** An order placed with its saga running and waiting for payment. */
-async function awaitingPayment(options: { inlineSaga?: boolean; quantity?: number } = {}): Promise<World> {
+async function awaitingPayment(options: { startSaga?: boolean; quantity?: number } = {}): Promise<World> {
   const deps = memoryPorts();
   const owner = shopper();
   const product = await seedProduct(deps, { stock: 5, price: 2_500 });
-  const placed = await placeOrder(
-    { ...deps, settings: { startSagaInline: options.inlineSaga ?? true } },
-    { customerId: owner.customerId, productId: product.id, quantity: options.quantity ?? 2 },
-  );
+  const placed = await placeOrder(deps, { customerId: owner.customerId, productId: product.id, quantity: options.quantity ?? 2 });
   if (!placed.ok) throw new Error(`not placed: ${placed.reason}`);
-  if (options.inlineSaga ?? true) await waitForStatus(deps, placed.order.id, 'PAYMENT_PENDING');
+  if (options.startSaga ?? true) {
+    await deps.sagaRunner.start({ orderId: placed.order.id, paymentDeadline: placed.order.holdUntil.toISOString() });
+    await waitForStatus(deps, placed.order.id, 'PAYMENT_PENDING');
+  }
   return { deps, owner, order: placed.order };
 }
 
@@ -154,7 +154,7 @@ describe('handlePaymentResult', () => {
   });
 
   it('refunds a late payment for an order that ended without any saga', async () => {
-    const world = await awaitingPayment({ inlineSaga: false });
+    const world = await awaitingPayment({ startSaga: false });
     const paymentId = await paymentFor(world);
     await cancelOrder(world.deps, { orderId: world.order.id, actor: world.owner });
     expect(await world.deps.sagaRunner.describe(world.order.id)).toBeNull();
@@ -166,7 +166,7 @@ describe('handlePaymentResult', () => {
   });
 
   it('starts a missing saga for an open order before signalling it', async () => {
-    const world = await awaitingPayment({ inlineSaga: false });
+    const world = await awaitingPayment({ startSaga: false });
     const paymentId = await paymentFor(world);
 
     const result = await handlePaymentResult(world.deps, { paymentId, outcome: 'succeeded', reference: 'ref-3' });

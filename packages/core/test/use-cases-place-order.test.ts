@@ -3,7 +3,7 @@ import { isLimitedCartError, LimitedCartError } from '../src/domain/errors.js';
 import { money } from '../src/domain/money.js';
 import type { UnitOfWork } from '../src/ports/stores.js';
 import { withSoldOutCache } from '../src/stock/sold-out-cache.js';
-import { placeOrder, precheckOrder } from '../src/use-cases/place-order.js';
+import { placeOrder } from '../src/use-cases/place-order.js';
 import {
   expectStockInvariant,
   manualClock,
@@ -14,8 +14,6 @@ import {
   type TestPorts,
 } from './use-cases-fixture.js';
 
-const noInlineSaga = (ports: TestPorts) => ({ ...ports, settings: { startSagaInline: false } });
-
 describe('placeOrder', () => {
   it('holds stock, writes a PENDING order priced by the server and appends order.placed', async () => {
     const clock = manualClock();
@@ -24,7 +22,7 @@ describe('placeOrder', () => {
     await outboxEvents(ports); // drop the seeding events
     const { customerId } = shopper();
 
-    const result = await placeOrder({ ...ports, settings: { paymentWindowMs: 60_000, startSagaInline: false } }, {
+    const result = await placeOrder({ ...ports, settings: { paymentWindowMs: 60_000 } }, {
       customerId,
       productId: product.id,
       quantity: 2,
@@ -54,7 +52,7 @@ describe('placeOrder', () => {
     const clock = manualClock();
     const ports = memoryPorts({ clock });
     const product = await seedProduct(ports);
-    const result = await placeOrder(noInlineSaga(ports), { customerId: 'c1', productId: product.id, quantity: 1 });
+    const result = await placeOrder(ports, { customerId: 'c1', productId: product.id, quantity: 1 });
     expect(result.ok && result.order.holdUntil.getTime() - clock.now().getTime()).toBe(10 * 60_000);
   });
 
@@ -63,13 +61,13 @@ describe('placeOrder', () => {
     const product = await seedProduct(ports, { price: 1_000 });
     await ports.priceCache.delete(product.id);
 
-    const first = await placeOrder(noInlineSaga(ports), { customerId: 'c1', productId: product.id, quantity: 1 });
+    const first = await placeOrder(ports, { customerId: 'c1', productId: product.id, quantity: 1 });
     expect(first.ok && first.order.total).toEqual(money(1_000));
     expect(await ports.priceCache.get(product.id)).toMatchObject({ productId: product.id, price: money(1_000) });
 
     // The cache is what the hot path trusts: a cached price wins over the catalogue.
     await ports.priceCache.set({ ...(await ports.priceCache.get(product.id))!, price: money(777) });
-    const second = await placeOrder(noInlineSaga(ports), { customerId: 'c2', productId: product.id, quantity: 1 });
+    const second = await placeOrder(ports, { customerId: 'c2', productId: product.id, quantity: 1 });
     expect(second.ok && second.order.total).toEqual(money(777));
   });
 
@@ -79,7 +77,7 @@ describe('placeOrder', () => {
     const down = () => Promise.reject(new LimitedCartError('INFRASTRUCTURE', 'cache down'));
     const priceCache = { get: down, set: down, delete: down };
     const result = await placeOrder(
-      { ...noInlineSaga(ports), priceCache },
+      { ...ports, priceCache },
       { customerId: 'c1', productId: product.id, quantity: 1 },
     );
     expect(result.ok && result.order.total).toEqual(money(3_000));
@@ -95,13 +93,13 @@ describe('placeOrder', () => {
     await ports.priceCache.delete(archived.id);
 
     for (const product of [inactive, future, archived]) {
-      const result = await placeOrder(noInlineSaga(ports), { customerId: 'c1', productId: product.id, quantity: 1 });
+      const result = await placeOrder(ports, { customerId: 'c1', productId: product.id, quantity: 1 });
       expect(result).toEqual({ ok: false, reason: 'NOT_ON_SALE' });
       expect(await ports.stockGate.snapshot(product.sku)).toMatchObject({ held: 0 });
     }
 
     clock.advance(60_000);
-    const started = await placeOrder(noInlineSaga(ports), { customerId: 'c1', productId: future.id, quantity: 1 });
+    const started = await placeOrder(ports, { customerId: 'c1', productId: future.id, quantity: 1 });
     expect(started.ok).toBe(true);
   });
 
@@ -115,7 +113,7 @@ describe('placeOrder', () => {
   it('rejects a quantity above the per-customer limit, per order and across orders', async () => {
     const ports = memoryPorts();
     const product = await seedProduct(ports, { stock: 10, limit: 2 });
-    const deps = noInlineSaga(ports);
+    const deps = ports;
 
     expect(await placeOrder(deps, { customerId: 'c1', productId: product.id, quantity: 3 })).toEqual({
       ok: false,
@@ -135,7 +133,7 @@ describe('placeOrder', () => {
     const product = await seedProduct(ports, { stock: 3 });
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        placeOrder(noInlineSaga(ports), { customerId: `c${i}`, productId: product.id, quantity: 1 }),
+        placeOrder(ports, { customerId: `c${i}`, productId: product.id, quantity: 1 }),
       ),
     );
     expect(results.filter((result) => result.ok)).toHaveLength(3);
@@ -166,27 +164,13 @@ describe('placeOrder', () => {
     await expectStockInvariant(ports, product.sku);
   });
 
-  it('starts the saga inline by default, and a failing inline start does not fail the order', async () => {
+  it('never starts a saga itself: the committed order.placed event is what starts it', async () => {
     const ports = memoryPorts();
     const product = await seedProduct(ports, { stock: 5 });
     const placed = await placeOrder(ports, { customerId: 'c1', productId: product.id, quantity: 1 });
     expect(placed.ok).toBe(true);
     if (!placed.ok) return;
-    expect(await ports.sagaRunner.describe(placed.order.id)).toMatchObject({ status: 'RUNNING' });
-
-    const notInline = await placeOrder(noInlineSaga(ports), { customerId: 'c2', productId: product.id, quantity: 1 });
-    expect(notInline.ok && (await ports.sagaRunner.describe(notInline.order.id))).toBeNull();
-
-    const brokenRunner = {
-      ...ports.sagaRunner,
-      start: () => Promise.reject(new LimitedCartError('INFRASTRUCTURE', 'runner down')),
-    };
-    const despite = await placeOrder(
-      { ...ports, sagaRunner: brokenRunner },
-      { customerId: 'c3', productId: product.id, quantity: 1 },
-    );
-    expect(despite.ok).toBe(true);
-    await ports.sagaRunner.close();
+    expect(await ports.sagaRunner.describe(placed.order.id)).toBeNull();
   });
 
   it.each([
@@ -204,8 +188,8 @@ describe('placeOrder', () => {
   });
 });
 
-describe('precheckOrder', () => {
-  it('knows NOT_ON_SALE and LIMIT_EXCEEDED from the product, and writes nothing', async () => {
+describe('placeOrder: what it refuses before writing', () => {
+  it('answers NOT_ON_SALE and LIMIT_EXCEEDED from the product, claiming no key and writing nothing', async () => {
     const clock = manualClock();
     const ports = memoryPorts({ clock });
     const inactive = await seedProduct(ports, { active: false });
@@ -213,35 +197,129 @@ describe('precheckOrder', () => {
     const limited = await seedProduct(ports, { limit: 2 });
     await outboxEvents(ports);
     const { customerId } = shopper();
-    expect(await precheckOrder(ports, { customerId, productId: inactive.id, quantity: 1 })).toBe('NOT_ON_SALE');
-    expect(await precheckOrder(ports, { customerId, productId: later.id, quantity: 1 })).toBe('NOT_ON_SALE');
-    expect(await precheckOrder(ports, { customerId, productId: limited.id, quantity: 3 })).toBe('LIMIT_EXCEEDED');
-    expect(await precheckOrder(ports, { customerId, productId: limited.id, quantity: 2 })).toBeNull();
+    const attempt = (productId: string, quantity: number, idempotencyKey: string) =>
+      placeOrder(ports, { customerId, productId, quantity, idempotencyKey });
+    expect(await attempt(inactive.id, 1, 'k1')).toEqual({ ok: false, reason: 'NOT_ON_SALE' });
+    expect(await attempt(later.id, 1, 'k2')).toEqual({ ok: false, reason: 'NOT_ON_SALE' });
+    expect(await attempt(limited.id, 3, 'k3')).toEqual({ ok: false, reason: 'LIMIT_EXCEEDED' });
+    for (const key of ['k1', 'k2', 'k3']) expect(await ports.idempotency.find(`orders.place:${customerId}`, key)).toBeNull();
     expect(await outboxEvents(ports)).toHaveLength(0);
     expect((await ports.orders.list({ page: 0, size: 10 })).total).toBe(0);
   });
 
-  it('knows SOLD_OUT only when the gate remembers it; a plain gate leaves it to placeOrder', async () => {
-    const plain = memoryPorts();
-    const product = await seedProduct(plain, { stock: 1 });
-    expect((await placeOrder(noInlineSaga(plain), { customerId: 'c1', productId: product.id, quantity: 1 })).ok).toBe(true);
-    expect(await precheckOrder(plain, { customerId: 'c2', productId: product.id, quantity: 1 })).toBeNull();
-
+  it('answers SOLD_OUT from a gate that remembers it, without reserving', async () => {
     const cached = memoryPorts();
     const ports = { ...cached, stockGate: withSoldOutCache(cached.stockGate, { ttlMs: 60_000 }) };
     const scarce = await seedProduct(ports, { stock: 1 });
-    expect((await placeOrder(noInlineSaga(ports), { customerId: 'c1', productId: scarce.id, quantity: 1 })).ok).toBe(true);
-    expect(await placeOrder(noInlineSaga(ports), { customerId: 'c2', productId: scarce.id, quantity: 1 })).toEqual({ ok: false, reason: 'SOLD_OUT' });
-    expect(await precheckOrder(ports, { customerId: 'c3', productId: scarce.id, quantity: 1 })).toBe('SOLD_OUT');
+    expect((await placeOrder(ports, { customerId: 'c1', productId: scarce.id, quantity: 1 })).ok).toBe(true);
+    expect(await placeOrder(ports, { customerId: 'c2', productId: scarce.id, quantity: 1 })).toEqual({ ok: false, reason: 'SOLD_OUT' });
+    let reserves = 0;
+    const reserve: typeof ports.stockGate.reserve = (request) => {
+      reserves += 1;
+      return ports.stockGate.reserve(request);
+    };
+    const counting = { ...ports, stockGate: { ...ports.stockGate, reserve } };
+    expect(await placeOrder(counting, { customerId: 'c3', productId: scarce.id, quantity: 1 })).toEqual({ ok: false, reason: 'SOLD_OUT' });
+    expect(reserves).toBe(0);
   });
 
-  it('validates like placeOrder and throws NOT_FOUND for an unknown product', async () => {
+  it('counts attempts per customer and per address; a refused attempt claims no key', async () => {
     const ports = memoryPorts();
-    await expect(precheckOrder(ports, { customerId: 'c', productId: 'nope', quantity: 1 })).rejects.toSatisfy((e: unknown) =>
+    const product = await seedProduct(ports, { stock: 100 });
+    const deps = { ...ports, settings: { rateLimits: { perCustomerPerMinute: 2, perAddressPerMinute: 4 } } };
+    const place = (customerId: string, idempotencyKey?: string) =>
+      placeOrder(deps, { customerId, productId: product.id, quantity: 1, clientAddress: '10.0.0.1', ...(idempotencyKey ? { idempotencyKey } : {}) });
+    expect((await place('a')).ok).toBe(true);
+    expect((await place('a')).ok).toBe(true);
+    const limited = await place('a', 'over');
+    expect(limited).toMatchObject({ ok: false, reason: 'RATE_LIMITED' });
+    expect(limited.ok === false && limited.reason === 'RATE_LIMITED' && limited.retryAfterMs).toBeGreaterThan(0);
+    expect(await ports.idempotency.find('orders.place:a', 'over')).toBeNull();
+    // Both limits count every attempt that reaches them (in one round trip): the address has one attempt left.
+    expect((await place('b')).ok).toBe(true);
+    expect(await place('c')).toMatchObject({ ok: false, reason: 'RATE_LIMITED' });
+  });
+
+  it('validates and throws NOT_FOUND for an unknown product', async () => {
+    const ports = memoryPorts();
+    await expect(placeOrder(ports, { customerId: 'c', productId: 'nope', quantity: 1 })).rejects.toSatisfy((e: unknown) =>
       isLimitedCartError(e, 'NOT_FOUND'),
     );
-    await expect(precheckOrder(ports, { customerId: 'c', productId: 'p', quantity: 0 })).rejects.toSatisfy((e: unknown) =>
-      isLimitedCartError(e, 'VALIDATION'),
+    await expect(placeOrder(ports, { customerId: 'c', productId: 'p', quantity: 1, idempotencyKey: 'has space' })).rejects.toSatisfy(
+      (e: unknown) => isLimitedCartError(e, 'VALIDATION'),
     );
+  });
+});
+
+describe('placeOrder: Idempotency-Key', () => {
+  it('a retry under the key gets the first order, not a second one', async () => {
+    const ports = memoryPorts();
+    const product = await seedProduct(ports, { stock: 5 });
+    const input = { customerId: 'c1', productId: product.id, quantity: 2, idempotencyKey: 'retry-me' };
+    const first = await placeOrder(ports, input);
+    const again = await placeOrder(ports, input);
+    expect(first).toMatchObject({ ok: true, replayed: false });
+    expect(again).toMatchObject({ ok: true, replayed: true });
+    if (!first.ok || !again.ok) return;
+    expect(again.order).toEqual(first.order);
+    expect(again.order.holdUntil).toBeInstanceOf(Date);
+    expect(await ports.stockGate.snapshot(product.sku)).toMatchObject({ held: 2, available: 3 });
+    expect((await ports.orders.list({ page: 0, size: 10 })).total).toBe(1);
+  });
+
+  it('the same key with another request is IDEMPOTENCY_MISMATCH; keys are per customer', async () => {
+    const ports = memoryPorts();
+    const product = await seedProduct(ports, { stock: 5 });
+    await placeOrder(ports, { customerId: 'c1', productId: product.id, quantity: 1, idempotencyKey: 'k' });
+    await expect(placeOrder(ports, { customerId: 'c1', productId: product.id, quantity: 2, idempotencyKey: 'k' })).rejects.toSatisfy(
+      (e: unknown) => isLimitedCartError(e, 'IDEMPOTENCY_MISMATCH'),
+    );
+    expect(await placeOrder(ports, { customerId: 'c2', productId: product.id, quantity: 2, idempotencyKey: 'k' })).toMatchObject({
+      ok: true,
+      replayed: false,
+    });
+  });
+
+  it('a key whose first request still runs is IDEMPOTENCY_IN_FLIGHT', async () => {
+    const ports = memoryPorts();
+    const product = await seedProduct(ports, { stock: 5 });
+    let release: () => void = () => {};
+    const slowGate = {
+      ...ports.stockGate,
+      reserve: async (request: Parameters<typeof ports.stockGate.reserve>[0]) => {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return ports.stockGate.reserve(request);
+      },
+    };
+    const input = { customerId: 'c1', productId: product.id, quantity: 1, idempotencyKey: 'slow' };
+    const first = placeOrder({ ...ports, stockGate: slowGate }, input);
+    await expect.poll(() => ports.idempotency.find('orders.place:c1', 'slow')).not.toBeNull();
+    await expect(placeOrder(ports, input)).rejects.toSatisfy((e: unknown) => isLimitedCartError(e, 'IDEMPOTENCY_IN_FLIGHT'));
+    release();
+    expect((await first).ok).toBe(true);
+  });
+
+  it('a rejection frees its key, so a retry after a restock is decided anew', async () => {
+    const ports = memoryPorts();
+    const product = await seedProduct(ports, { stock: 1 });
+    await placeOrder(ports, { customerId: 'c1', productId: product.id, quantity: 1 });
+    const input = { customerId: 'c2', productId: product.id, quantity: 1, idempotencyKey: 'after-restock' };
+    expect(await placeOrder(ports, input)).toEqual({ ok: false, reason: 'SOLD_OUT' });
+    await ports.stockGate.restock(product.sku, 1, 'more');
+    expect(await placeOrder(ports, input)).toMatchObject({ ok: true, replayed: false });
+  });
+
+  it('an accepted order wins over a later sold-out answer under the same key', async () => {
+    const cached = memoryPorts();
+    const ports = { ...cached, stockGate: withSoldOutCache(cached.stockGate, { ttlMs: 60_000 }) };
+    const product = await seedProduct(ports, { stock: 1 });
+    const input = { customerId: 'c1', productId: product.id, quantity: 1, idempotencyKey: 'won' };
+    const first = await placeOrder(ports, input);
+    expect(await placeOrder(ports, { customerId: 'c2', productId: product.id, quantity: 1 })).toEqual({ ok: false, reason: 'SOLD_OUT' });
+    const retry = await placeOrder(ports, input);
+    expect(retry).toMatchObject({ ok: true, replayed: true });
+    expect(retry.ok && first.ok && retry.order.id).toBe(first.ok && first.order.id);
   });
 });

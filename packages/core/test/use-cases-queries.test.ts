@@ -7,12 +7,13 @@ import { getOrder } from '../src/use-cases/get-order.js';
 import { listOrders } from '../src/use-cases/list-orders.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
 import { searchProducts } from '../src/use-cases/search-products.js';
+import { getProduct, listProducts } from '../src/use-cases/list-products.js';
 import { updateProduct } from '../src/use-cases/update-product.js';
 import { admin, memoryPorts, seedProduct, shopper } from './use-cases-fixture.js';
 
 async function twoCustomersOrders() {
   const ports = memoryPorts();
-  const deps = { ...ports, settings: { startSagaInline: false } };
+  const deps = ports;
   const product = await seedProduct(ports, { stock: 10 });
   const alice = shopper();
   const bob = shopper();
@@ -78,26 +79,48 @@ describe('listOrders', () => {
 });
 
 describe('searchProducts', () => {
-  it('finds products on sale despite a typo, and leaves out archived or inactive ones', async () => {
+  it('finds listed products despite a typo, upcoming drops included, and leaves out archived or inactive ones', async () => {
     const ports = memoryPorts();
     const runner = await createProduct(ports, { name: 'Trail Runner', price: money(100) });
     const archived = await createProduct(ports, { name: 'Trail Walker', price: money(100) });
     const hidden = await createProduct(ports, { name: 'Trail Hiker', price: money(100) });
-    // Indexed (it is active) but not on sale yet: the catalogue check drops it.
+    // Listed before its sale starts, so shoppers can find the drop and its countdown.
     const upcoming = await createProduct(ports, {
       name: 'Trail Runner Next',
       price: money(100),
       saleStartsAt: new Date(Date.now() + 3_600_000),
     });
-    expect((await ports.searchIndex.search('runner', 10)).map((hit) => hit.productId)).toContain(upcoming.id);
     await archiveProduct(ports, { productId: archived.id });
     await updateProduct(ports, { productId: hidden.id, patch: { active: false } });
 
-    const hits = await searchProducts(ports, { query: 'trial runer' });
-    expect(hits.map((hit) => hit.product.id)).toEqual([runner.id]);
-    expect(await searchProducts(ports, { query: '' })).toEqual([]);
-    await expect(searchProducts(ports, { query: 'x', limit: 0 })).rejects.toSatisfy((error) =>
+    const found = await searchProducts(ports, { query: 'trial runer' });
+    expect(found.items.map((entry) => entry.product.id).sort()).toEqual([runner.id, upcoming.id].sort());
+    expect(found.items[0]!.stock).toEqual({ available: 0, restockedTotal: 0 });
+    expect(found.total).toBe(2);
+    expect((await searchProducts(ports, { query: 'trial runer', page: 1, size: 1 })).items).toHaveLength(1);
+    expect((await searchProducts(ports, { query: '' })).items).toEqual([]);
+    await expect(searchProducts(ports, { query: 'x', size: 0 })).rejects.toSatisfy((error) =>
       isLimitedCartError(error, 'VALIDATION'),
     );
+  });
+});
+
+describe('listProducts and getProduct', () => {
+  it('show listed products with live stock; staff also see unlisted ones', async () => {
+    const ports = memoryPorts();
+    const listed = await seedProduct(ports, { stock: 4 });
+    const hidden = await seedProduct(ports, { active: false });
+    const staff = admin();
+    const shopperPage = await listProducts(ports, { actor: shopper(), includeInactive: true });
+    expect(shopperPage.items.map((entry) => entry.product.id)).toEqual([listed.id]);
+    expect(shopperPage.items[0]!.stock).toEqual({ available: 4, restockedTotal: 4 });
+    const staffPage = await listProducts(ports, { actor: staff, includeInactive: true });
+    expect(staffPage.items.map((entry) => entry.product.id).sort()).toEqual([listed.id, hidden.id].sort());
+
+    expect((await getProduct(ports, { productId: listed.id })).stock.available).toBe(4);
+    await expect(getProduct(ports, { productId: hidden.id, actor: shopper() })).rejects.toSatisfy((error) =>
+      isLimitedCartError(error, 'NOT_FOUND'),
+    );
+    expect((await getProduct(ports, { productId: hidden.id, actor: staff })).product.id).toBe(hidden.id);
   });
 });

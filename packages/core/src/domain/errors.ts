@@ -8,6 +8,7 @@ export type LimitedCartErrorCode =
   | 'CONFLICT'
   | 'ILLEGAL_TRANSITION'
   | 'IDEMPOTENCY_MISMATCH'
+  | 'IDEMPOTENCY_IN_FLIGHT'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
@@ -15,8 +16,21 @@ export type LimitedCartErrorCode =
   | 'TIMEOUT'
   | 'INTERNAL';
 
+/** Marks LimitedCart errors, so one made by another copy of this package is still recognised. */
+const BRAND = Symbol.for('limitedcart.error');
+
 export class LimitedCartError extends Error {
   override readonly name = 'LimitedCartError';
+  readonly [BRAND] = true;
+
+  /**
+   * `instanceof` answers by the brand, not by this class object: an error thrown by a second copy of core (an
+   * application that ended up with two) is still classified by its code, never mistaken for an unknown fault.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   constructor(
     readonly code: LimitedCartErrorCode,
     message: string,

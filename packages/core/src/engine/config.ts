@@ -4,27 +4,33 @@ import { validationError } from '../domain/errors.js';
 export const ENGINE_ROLES = ['api', 'worker', 'relay'] as const;
 export type EngineRole = (typeof ENGINE_ROLES)[number];
 
+/** Per-minute caps on order attempts; 0 turns one off. */
+export interface OrderRateLimits {
+  /** Attempts one customer may make per minute. Default 60. */
+  readonly perCustomerPerMinute: number;
+  /** Attempts from one client address per minute (when the caller passes one). Default 600. */
+  readonly perAddressPerMinute: number;
+}
+
 export interface EngineConfig {
   /** How long a placed order holds its stock waiting for payment. Default 10 minutes. */
   readonly paymentWindowMs: number;
   /** Period of the expiry sweep (`expireHolds`) on worker processes. Default 5 seconds. */
   readonly sweepIntervalMs: number;
   /**
-   * Whether this engine ships outbox rows to the event bus. Set it false when the bus reads the outbox
-   * itself (Postgres LISTEN/NOTIFY), true when it is a separate transport (memory, Kafka). Default true.
-   */
-  readonly relay: boolean;
-  /**
-   * Start the saga right after the order commits, instead of only when `order.placed` is delivered.
-   * Purely a latency gain: the subscriber still starts it (idempotently) if this start is lost. Default true.
-   */
-  readonly startSagaInline: boolean;
-  /**
-   * When sagas are not started inline: how many may be started in the background right after their order
-   * commits (a bounded head start on the `order.placed` subscriber; more wait for a free slot, up to 16 per
-   * slot). 0 leaves every start to the subscriber. Default 128.
+   * How many accepted orders may have their saga started in the background of the process that accepted them, ahead
+   * of the `order.placed` subscriber that guarantees every start (more wait for a free slot, up to 16 per slot).
+   * The request never waits for it. 0 leaves every start to the subscriber. Default 128.
    */
   readonly sagaHeadStarts: number;
+  /**
+   * How long a SOLD_OUT answer of the stock gate is repeated from memory (`withSoldOutCache`, applied by the engine
+   * around whatever gate is registered): the reject path of a drop then asks nobody. Stock freed by another process
+   * becomes sellable here at most this much later. 0 turns it off. Default 250 ms.
+   */
+  readonly soldOutCacheMs: number;
+  /** Caps on order attempts, counted by the `rateLimiter` port. */
+  readonly orderRateLimits: OrderRateLimits;
   /**
    * Roles this process plays. `api` serves use cases; `worker` starts sagas from `order.placed`, runs
    * plugin subscriptions and the expiry sweep; `relay` ships the outbox. Default: all three.
@@ -34,39 +40,53 @@ export interface EngineConfig {
   readonly relayIntervalMs: number;
 }
 
+/** What `createEngine({ config })` takes: any field left out gets its default. */
+export type EngineConfigInput = Partial<Omit<EngineConfig, 'orderRateLimits'>> & {
+  readonly orderRateLimits?: Partial<OrderRateLimits>;
+};
+
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   paymentWindowMs: 10 * 60_000,
   sweepIntervalMs: 5_000,
-  relay: true,
-  startSagaInline: true,
   sagaHeadStarts: 128,
+  soldOutCacheMs: 250,
+  orderRateLimits: { perCustomerPerMinute: 60, perAddressPerMinute: 600 },
   roles: ENGINE_ROLES,
   relayIntervalMs: 50,
 };
 
-const positiveInteger = (value: number, field: string): void => {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw validationError(`engine config ${field} must be a positive integer, got ${value}`, { field });
+const integer = (value: number, field: string, min: number): void => {
+  if (!Number.isSafeInteger(value) || value < min) {
+    const what = min > 0 ? 'a positive integer' : 'a non-negative integer';
+    throw validationError(`engine config ${field} must be ${what}, got ${value}`, { field });
   }
 };
 
 /** Fills defaults and rejects nonsense early: a bad config fails `createEngine`, not the first order. */
-export function resolveEngineConfig(partial: Partial<EngineConfig> = {}): EngineConfig {
-  const config: EngineConfig = { ...DEFAULT_ENGINE_CONFIG, ...stripUndefined(partial) };
-  positiveInteger(config.paymentWindowMs, 'paymentWindowMs');
-  positiveInteger(config.sweepIntervalMs, 'sweepIntervalMs');
-  positiveInteger(config.relayIntervalMs, 'relayIntervalMs');
-  if (!Number.isSafeInteger(config.sagaHeadStarts) || config.sagaHeadStarts < 0) {
-    throw validationError(`engine config sagaHeadStarts must be a non-negative integer, got ${config.sagaHeadStarts}`, {
-      field: 'sagaHeadStarts',
-    });
-  }
+export function resolveEngineConfig(partial: EngineConfigInput = {}): EngineConfig {
+  const given = stripUndefined(partial);
+  const config: EngineConfig = {
+    ...DEFAULT_ENGINE_CONFIG,
+    ...given,
+    orderRateLimits: { ...DEFAULT_ENGINE_CONFIG.orderRateLimits, ...stripUndefined(given.orderRateLimits ?? {}) },
+  };
+  integer(config.paymentWindowMs, 'paymentWindowMs', 1);
+  integer(config.sweepIntervalMs, 'sweepIntervalMs', 1);
+  integer(config.relayIntervalMs, 'relayIntervalMs', 1);
+  integer(config.sagaHeadStarts, 'sagaHeadStarts', 0);
+  integer(config.soldOutCacheMs, 'soldOutCacheMs', 0);
+  integer(config.orderRateLimits.perCustomerPerMinute, 'orderRateLimits.perCustomerPerMinute', 0);
+  integer(config.orderRateLimits.perAddressPerMinute, 'orderRateLimits.perAddressPerMinute', 0);
   for (const role of config.roles) {
     if (!ENGINE_ROLES.includes(role)) {
       throw validationError(`engine config roles: unknown role ${String(role)}`, { field: 'roles' });
     }
   }
-  return Object.freeze({ ...config, roles: Object.freeze([...new Set(config.roles)]) });
+  return Object.freeze({
+    ...config,
+    orderRateLimits: Object.freeze(config.orderRateLimits),
+    roles: Object.freeze([...new Set(config.roles)]),
+  });
 }
 
 export const hasRole = (config: EngineConfig, role: EngineRole): boolean => config.roles.includes(role);

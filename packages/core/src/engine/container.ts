@@ -1,107 +1,132 @@
-// tsyringe needs the Reflect polyfill loaded before it evaluates, whichever entry point imports the engine.
+// tsyringe refuses to load without a Reflect metadata polyfill, whichever entry point imports the engine first.
 import 'reflect-metadata';
-import { type DependencyContainer, type InjectionToken, container as rootContainer } from 'tsyringe';
-import { LimitedCartError } from '../domain/errors.js';
-import { TOKENS } from '../ports/tokens.js';
+import { type DependencyContainer, type InjectionToken, instancePerContainerCachingFactory, container as rootContainer } from 'tsyringe';
+import { LimitedCartError, validationError } from '../domain/errors.js';
 import type { CorePorts, PortName } from '../ports/core-ports.js';
+import { TOKENS } from '../ports/tokens.js';
 import type { EngineConfig } from './config.js';
-import { type FactoryDeps, isFactoryProvider, type Registration } from './plugin.js';
+import { type Decorator, type FactoryDeps, isFactoryProvider, type Registration } from './plugin.js';
 
-/** The port tokens, typed per port name. Fails to compile if a port lacks a token. */
-export const PORT_TOKENS: { readonly [K in PortName]: InjectionToken<CorePorts[K]> } = TOKENS;
+/** One declaration of a plugin (or of `createEngine` itself) about the engine's container, in the order made. */
+export type ContainerDeclaration =
+  | { readonly kind: 'register'; readonly token: InjectionToken<unknown>; readonly registration: Registration<unknown>; readonly source: string }
+  | { readonly kind: 'decorate'; readonly token: InjectionToken<unknown>; readonly decorator: Decorator<unknown>; readonly source: string };
 
-/**
- * Start order of the ports: what others depend on first (stores before the bus relaying their outbox,
- * the bus before the saga runner that emits through it). Stop runs it backwards. A record, so that a
- * port added to `CorePorts` without a rank fails to compile.
- */
-const PORT_RANK: Readonly<Record<PortName, number>> = {
-  clock: 0,
-  logger: 1,
-  products: 2,
-  customers: 3,
-  orders: 4,
-  payments: 5,
-  idempotency: 6,
-  outbox: 7,
-  processedEvents: 8,
-  unitOfWork: 9,
-  priceCache: 10,
-  searchIndex: 11,
-  paymentGateway: 12,
-  stockGate: 13,
-  eventBus: 14,
-  sagaRunner: 15,
-};
-
-export const PORT_ORDER: readonly PortName[] = (Object.keys(PORT_RANK) as PortName[]).sort(
-  (a, b) => PORT_RANK[a] - PORT_RANK[b],
-);
-
-export interface ContainerRegistration {
+/** An object the container built for a token, with what it was built for. */
+export interface BuiltObject {
+  readonly instance: unknown;
   readonly token: InjectionToken<unknown>;
-  readonly registration: Registration<unknown>;
-  /** 'defaults', a plugin name, or 'adapters' (createEngine's own option). */
+  /** Who registered (and decorated) it: 'defaults', 'adapters' or plugin names. */
   readonly source: string;
 }
 
-const tokenName = (token: InjectionToken<unknown>): string =>
-  typeof token === 'symbol' ? (token.description ?? 'symbol') : typeof token === 'string' ? token : String(token);
+/** The engine's container: every registration built once, in dependency order. */
+export interface EngineContainer {
+  /** Resolves a registered token; throws NOT_FOUND naming the token otherwise. */
+  resolve<T>(token: InjectionToken<T>): T;
+  isRegistered(token: InjectionToken<unknown>): boolean;
+  /**
+   * Every object built so far, each once, in the order its construction completed: an object comes after everything
+   * it resolved while being built, which is the order to open them in.
+   */
+  readonly built: readonly BuiltObject[];
+  /** Builds every registered token (the engine builds everything when it is created). */
+  buildAll(): void;
+}
+
+const PORT_NAME_OF = new Map<InjectionToken<unknown>, PortName>(
+  (Object.entries(TOKENS) as [PortName, InjectionToken<unknown>][]).map(([name, token]) => [token, name]),
+);
+
+/** A token's name for messages and health reports: the port name, or the token's description. */
+export const tokenName = (token: InjectionToken<unknown>): string =>
+  PORT_NAME_OF.get(token) ??
+  (typeof token === 'symbol' ? (token.description ?? 'symbol') : typeof token === 'string' ? token : (token as { name?: string }).name ?? 'token');
+
+const builderOf =
+  (registration: Registration<unknown>) =>
+  (deps: FactoryDeps): unknown =>
+    isFactoryProvider(registration) ? registration.useFactory(deps) : registration;
 
 /**
- * Builds the engine's tsyringe child container. Registrations apply in the order given and tsyringe
- * resolves a token to its latest registration, so later ones win. Every registration is a singleton per
- * engine: factories run once, on first resolution, and a factory that (indirectly) resolves its own token
- * fails with the cycle spelled out instead of overflowing the stack.
+ * Builds the engine's tsyringe child container from the declarations, in order: for one token the latest
+ * registration wins and a decoration wraps whatever was registered before it. Each token is registered once in the
+ * container with a factory cached per container (tsyringe's container-scoped factories), so every object is built
+ * once per engine; a factory that resolves its own token again fails with the cycle spelled out.
  */
-export function buildContainer(registrations: readonly ContainerRegistration[], config: EngineConfig): DependencyContainer {
-  const container = rootContainer.createChildContainer();
-  const resolving: string[] = [];
-  const resolve = <T>(token: InjectionToken<T>): T => container.resolve(token);
-  const deps: FactoryDeps = { ports: lazyPorts(resolve), config, resolve };
-
-  for (const { token, registration, source } of registrations) {
-    if (!isFactoryProvider(registration)) {
-      container.register(token, { useValue: registration });
+export function buildContainer(declarations: readonly ContainerDeclaration[], config: EngineConfig): EngineContainer {
+  const container: DependencyContainer = rootContainer.createChildContainer();
+  const builders = new Map<InjectionToken<unknown>, { build: (deps: FactoryDeps) => unknown; source: string }>();
+  for (const declaration of declarations) {
+    if (declaration.kind === 'register') {
+      builders.set(declaration.token, { build: builderOf(declaration.registration), source: declaration.source });
       continue;
     }
-    let built = false;
-    let instance: unknown;
+    const inner = builders.get(declaration.token);
+    if (inner === undefined) {
+      throw validationError(`${declaration.source}: cannot decorate ${tokenName(declaration.token)}: nothing is registered for it`, {
+        token: tokenName(declaration.token),
+      });
+    }
+    const { decorator } = declaration;
+    builders.set(declaration.token, {
+      // The inner object is built for this wrapper alone; the wrapper forwards its lifecycle (`forwardLifecycle`).
+      build: (deps) => decorator(inner.build(deps), deps),
+      source: `${inner.source} < ${declaration.source}`,
+    });
+  }
+
+  const built: BuiltObject[] = [];
+  const resolving: string[] = [];
+  const resolve = <T>(token: InjectionToken<T>): T => {
+    if (!container.isRegistered(token, true)) {
+      throw new LimitedCartError('NOT_FOUND', `nothing is registered for ${tokenName(token)}`, { details: { token: tokenName(token) } });
+    }
+    return container.resolve(token);
+  };
+  const deps: FactoryDeps = { ports: lazyPorts(resolve), config, resolve };
+
+  for (const [token, { build, source }] of builders) {
     container.register(token, {
-      useFactory: () => {
-        if (built) return instance;
+      useFactory: instancePerContainerCachingFactory(() => {
         const name = tokenName(token);
         if (resolving.includes(name)) {
-          throw new LimitedCartError('INTERNAL', `dependency cycle: ${[...resolving, name].join(' → ')}`, {
-            details: { source },
-          });
+          throw new LimitedCartError('INTERNAL', `dependency cycle: ${[...resolving, name].join(' → ')}`, { details: { source } });
         }
         resolving.push(name);
         try {
-          instance = registration.useFactory(deps);
-          built = true;
+          const instance = build(deps);
+          built.push({ instance, token, source });
           return instance;
         } finally {
           resolving.pop();
         }
-      },
+      }),
     });
   }
-  return container;
+
+  return {
+    resolve,
+    isRegistered: (token) => container.isRegistered(token, true),
+    built,
+    buildAll() {
+      for (const token of builders.keys()) container.resolve(token);
+    },
+  };
 }
 
 /** A ports object whose properties resolve on access, for factories that need other ports. */
-export function lazyPorts(resolve: <T>(token: InjectionToken<T>) => T): CorePorts {
+function lazyPorts(resolve: <T>(token: InjectionToken<T>) => T): CorePorts {
   const ports = {};
-  for (const name of PORT_ORDER) {
-    Object.defineProperty(ports, name, { enumerable: true, get: () => resolve(PORT_TOKENS[name] as InjectionToken<unknown>) });
+  for (const [name, token] of Object.entries(TOKENS)) {
+    Object.defineProperty(ports, name, { enumerable: true, get: () => resolve(token as InjectionToken<unknown>) });
   }
   return ports as CorePorts;
 }
 
 /** Resolves every port once; the result is what `engine.ports` exposes. */
-export function resolvePorts(container: DependencyContainer): CorePorts {
+export function resolvePorts(container: EngineContainer): CorePorts {
   const ports: Partial<Record<PortName, unknown>> = {};
-  for (const name of PORT_ORDER) ports[name] = container.resolve(PORT_TOKENS[name] as InjectionToken<unknown>);
+  for (const [name, token] of Object.entries(TOKENS) as [PortName, InjectionToken<unknown>][]) ports[name] = container.resolve(token);
   return Object.freeze(ports) as CorePorts;
 }

@@ -1,19 +1,21 @@
-import type { InjectionToken } from 'tsyringe';
-import { TOPICS } from '../domain/events.js';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { LimitedCartError } from '../domain/errors.js';
+import { TOPICS } from '../domain/events.js';
 import { EVENT_TYPES } from '../events/builders.js';
 import { oncePerEvent } from '../events/once-per-event.js';
 import { createOutboxRelay } from '../events/outbox-relay.js';
 import type { EventHandler } from '../ports/event-bus.js';
-import type { HealthReport, Lifecycle } from '../ports/small-ports.js';
-import type { CorePorts, PortName } from '../ports/core-ports.js';
-import { hasRole, resolveEngineConfig } from './config.js';
-import { buildContainer, PORT_ORDER, resolvePorts } from './container.js';
+import { type HealthReport, type HealthStatus, hasLifecycle, type Lifecycle } from '../ports/lifecycle.js';
+import type { StockGate } from '../ports/stock-gate.js';
+import { TOKENS } from '../ports/tokens.js';
+import { withSoldOutCache } from '../stock/sold-out-cache.js';
+import { type EngineConfig, hasRole, resolveEngineConfig } from './config.js';
+import { type BuiltObject, buildContainer, type ContainerDeclaration, resolvePorts, tokenName } from './container.js';
 import { memoryDefaults } from './defaults.js';
 import type { Engine, EngineHealth, EngineOptions, EngineState } from './engine.js';
-import { createExtensionRegistry } from './extensions.js';
-import { type HealthCheck, pluginError } from './plugin.js';
-import { adapterRegistrations, collectPlugins, type PluginRecord } from './plugin-registry.js';
+import { type Decorator, type HealthCheck, pluginError } from './plugin.js';
+import { adapterDeclarations, collectPlugins, type PluginRecord, type SubscriptionSpec } from './plugin-registry.js';
 import { startPeriodic } from './periodic.js';
 import { TeardownStack } from './teardown.js';
 import { bindUseCases } from './use-cases.js';
@@ -24,29 +26,37 @@ export const SAGA_STARTER_GROUP = 'limitedcart.saga-starter';
 /** A health check that does not answer within this is reported unhealthy rather than hanging readiness. */
 const HEALTH_TIMEOUT_MS = 5_000;
 
+/** An object the engine opens, closes and probes, named by what it was registered as. */
+interface ManagedObject {
+  readonly object: Lifecycle;
+  readonly name: string;
+}
+
 /**
- * Composes an engine. Registration order (later wins for the same token):
- * in-memory defaults for every port → each plugin's registrations, in plugin order → `options.adapters`.
- * Nothing starts here and no IO happens: ports are built (adapters connect lazily or in `start`).
- * Invalid config or a failing plugin setup throws at once.
+ * Composes an engine. Declarations apply in order (later wins for the same token; a decoration wraps what came
+ * before): core's in-memory implementation of every port → each plugin's, in plugin order → `options.adapters` →
+ * the engine's own sold-out cache around the stock gate. Every registration is then built (no IO happens: objects
+ * connect in `open` or on first use). Invalid config or a failing plugin setup throws at once.
  */
 export function createEngine(options: EngineOptions = {}): Engine {
   const config = resolveEngineConfig(options.config);
   const records = collectPlugins(options.plugins ?? [], config);
   const container = buildContainer(
     [
-      ...adapterRegistrations(memoryDefaults(), 'defaults'),
-      ...records.flatMap((record) => record.registrations),
-      ...adapterRegistrations(options.adapters ?? {}, 'adapters'),
+      ...adapterDeclarations(memoryDefaults(), 'defaults'),
+      ...records.flatMap((record) => record.declarations),
+      ...adapterDeclarations(options.adapters ?? {}, 'adapters'),
+      ...engineDecorations(config),
     ],
     config,
   );
+  container.buildAll();
   const ports = resolvePorts(container);
-  const useCases = bindUseCases(ports, config);
-  const adapters = distinctAdapters(ports);
+  const managed = managedObjects(container.built);
+  const { useCases, drainHeadStarts } = bindUseCases(ports, config);
   const teardown = new TeardownStack();
-  // Pushed first so it runs last: adapters close on every stop, started or not (they may hold a pool).
-  teardown.push('close adapters', () => closeAdapters(adapters, ports));
+  // Pushed first so it runs last: objects close on every stop, opened or not (a factory may have made a pool).
+  teardown.push('close objects', () => closeAll(managed, ports.logger));
 
   let state: EngineState = 'created';
   let starting: Promise<void> | null = null;
@@ -56,24 +66,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
     config,
     ports,
     useCases,
-    extensions: createExtensionRegistry(records.flatMap((record) => record.extensions)),
     plugins: Object.freeze(records.map((record) => record.name)),
     get state() {
       return state;
     },
-    resolve<T>(token: InjectionToken<T>): T {
-      if (!container.isRegistered(token, true)) {
-        throw new LimitedCartError('NOT_FOUND', `nothing is registered for ${String(token)}`);
-      }
-      return container.resolve(token);
-    },
+    resolve: (token) => container.resolve(token),
     start() {
       if (state === 'starting' || state === 'started') return starting!;
       if (state !== 'created') {
         return Promise.reject(new LimitedCartError('CONFLICT', `cannot start an engine that is ${state}`));
       }
       state = 'starting';
-      starting = startAll(engine, records, adapters, teardown).then(
+      starting = startAll(engine, records, managed, teardown, drainHeadStarts).then(
         () => {
           state = 'started';
         },
@@ -109,10 +113,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     async health(): Promise<EngineHealth> {
       const probes: Promise<HealthReport>[] = [];
-      for (const [adapter, names] of adapters) {
-        const probe = (adapter as Lifecycle).health;
-        // An adapter names itself in its report; the port names stand in if it does not.
-        if (typeof probe === 'function') probes.push(runCheck(names.join('+'), () => probe.call(adapter), true));
+      for (const { object, name } of managed) {
+        const probe = object.health;
+        if (typeof probe === 'function') probes.push(runCheck(name, () => probe.call(object)));
       }
       for (const record of records) {
         for (const { name, check } of record.healthChecks) probes.push(runCheck(name, check));
@@ -125,24 +128,47 @@ export function createEngine(options: EngineOptions = {}): Engine {
   return engine;
 }
 
+/** What the engine itself wraps around the registered ports. */
+function engineDecorations(config: EngineConfig): ContainerDeclaration[] {
+  if (config.soldOutCacheMs === 0) return [];
+  const soldOutCache: Decorator<StockGate> = (gate) => withSoldOutCache(gate, { ttlMs: config.soldOutCacheMs });
+  return [{ kind: 'decorate', token: TOKENS.stockGate, decorator: soldOutCache as Decorator<unknown>, source: 'engine' }];
+}
+
+/**
+ * The built objects that declare a lifecycle, each once (one object may serve several ports, a store set sharing a
+ * pool say), in build order, named by the ports they serve or the token they were registered under.
+ */
+function managedObjects(built: readonly BuiltObject[]): ManagedObject[] {
+  const names = new Map<Lifecycle, string[]>();
+  for (const { instance, token } of built) {
+    if (!hasLifecycle(instance)) continue;
+    const existing = names.get(instance);
+    if (existing) existing.push(tokenName(token));
+    else names.set(instance, [tokenName(token)]);
+  }
+  return [...names].map(([object, served]) => ({ object, name: served.join('+') }));
+}
+
 async function startAll(
   engine: Engine,
   records: readonly PluginRecord[],
-  adapters: ReadonlyMap<object, PortName[]>,
+  managed: readonly ManagedObject[],
   teardown: TeardownStack,
+  drainHeadStarts: () => Promise<void>,
 ): Promise<void> {
   const { ports, config, useCases } = engine;
-  for (const [adapter, names] of adapters) {
-    const start = (adapter as Lifecycle).start;
-    // SagaRunner.start(input) is the port's own operation, not Lifecycle.start: never call it bare.
-    if (typeof start !== 'function' || names.includes('sagaRunner')) continue;
+  for (const { object, name } of managed) {
+    if (typeof object.open !== 'function') continue;
     try {
-      await start.call(adapter);
+      await object.open();
     } catch (error) {
-      ports.logger.error('adapter failed to start', { ports: names, error });
+      ports.logger.error('failed to open', { object: name, error });
       throw error;
     }
   }
+  // Before anything can place an order; pushed now so it runs after subscriptions and hooks have stopped.
+  teardown.push('saga head starts', drainHeadStarts);
 
   // A process-local search index starts empty while the catalogue may be persisted.
   if (hasRole(config, 'api')) await useCases.reindexSearch();
@@ -165,16 +191,27 @@ async function startAll(
     const startSaga: EventHandler = async (event) => {
       if (event.type === EVENT_TYPES.orderPlaced) await useCases.startSagaForPlacedOrder(event);
     };
-    await subscribe(engine, teardown, TOPICS.orders, SAGA_STARTER_GROUP, startSaga, 'core');
+    await subscribe(engine, teardown, { topic: TOPICS.orders, group: SAGA_STARTER_GROUP, scope: 'cluster' }, startSaga, 'core');
+  }
+  if (hasRole(config, 'api')) {
+    // Every process keeps its own price-cache copy and search index current, whichever replica changed the product.
+    const refresh: EventHandler = async (event) => {
+      if (event.type === EVENT_TYPES.productChanged) await useCases.refreshCatalogueEntry(event);
+    };
+    await subscribe(engine, teardown, { topic: TOPICS.products, group: 'limitedcart.catalogue', scope: 'process' }, refresh, 'core');
   }
   for (const record of records) {
-    for (const { topic, group, handler } of record.subscriptions) {
-      const handle = oncePerEvent(ports.processedEvents, group, (event) => handler(event, engine));
-      await subscribe(engine, teardown, topic, group, handle, record.name);
+    for (const spec of record.subscriptions) {
+      if (!hasRole(config, spec.scope === 'process' ? 'api' : 'worker')) continue;
+      const handler: EventHandler =
+        spec.scope === 'process'
+          ? (event) => spec.handler(event, engine)
+          : oncePerEvent(ports.processedEvents, spec.group, (event) => spec.handler(event, engine));
+      await subscribe(engine, teardown, spec, handler, record.name);
     }
   }
 
-  if (config.relay && hasRole(config, 'relay')) {
+  if (!ports.eventBus.readsOutbox && hasRole(config, 'relay')) {
     const relay = createOutboxRelay({
       outbox: ports.outbox,
       bus: ports.eventBus,
@@ -191,63 +228,49 @@ async function startAll(
   }
 }
 
+/**
+ * A group of this process alone: every replica must see every event (its own SSE clients, its own caches), so
+ * replicas must not share a group and split the events between them.
+ */
+const processGroup = (group: string): string => `${group}-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+
 async function subscribe(
   engine: Engine,
   teardown: TeardownStack,
-  topic: string,
-  group: string,
+  spec: Pick<SubscriptionSpec, 'topic' | 'group' | 'scope'>,
   handler: EventHandler,
   source: string,
 ): Promise<void> {
-  const subscription = await engine.ports.eventBus.subscribe(topic, group, handler);
-  teardown.push(`${source} subscription ${topic}/${group}`, () => subscription.unsubscribe());
+  const perProcess = spec.scope === 'process';
+  const group = perProcess ? processGroup(spec.group) : spec.group;
+  const subscription = await engine.ports.eventBus.subscribe(spec.topic, group, handler, perProcess ? { startAt: 'latest' } : {});
+  teardown.push(`${source} subscription ${spec.topic}/${group}`, () => subscription.unsubscribe());
 }
 
-/**
- * Port instances in start order, each once: one object may serve several ports (a store set sharing a
- * pool, say), and it must start and close once.
- */
-function distinctAdapters(ports: CorePorts): Map<object, PortName[]> {
-  const adapters = new Map<object, PortName[]>();
-  for (const name of PORT_ORDER) {
-    const adapter: unknown = ports[name];
-    if (typeof adapter !== 'object' || adapter === null) continue;
-    const names = adapters.get(adapter);
-    if (names) names.push(name);
-    else adapters.set(adapter, [name]);
-  }
-  return adapters;
-}
-
-/** Closes adapters newest-started first; every close runs, failures are raised together. */
-async function closeAdapters(adapters: ReadonlyMap<object, PortName[]>, ports: CorePorts): Promise<void> {
+/** Closes objects newest-built first; every close runs, failures are raised together. */
+async function closeAll(managed: readonly ManagedObject[], logger: Engine['ports']['logger']): Promise<void> {
   const failures: unknown[] = [];
-  for (const [adapter, names] of [...adapters].reverse()) {
-    const close = (adapter as Lifecycle).close;
-    if (typeof close !== 'function') continue;
+  for (const { object, name } of [...managed].reverse()) {
+    if (typeof object.close !== 'function') continue;
     try {
-      await close.call(adapter);
+      await object.close();
     } catch (error) {
-      ports.logger.error('adapter failed to close', { ports: names, error });
+      logger.error('failed to close', { object: name, error });
       failures.push(error);
     }
   }
-  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} adapter(s) failed to close`);
+  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} object(s) failed to close`);
 }
 
-async function runCheck(
-  name: string,
-  check: HealthCheck | (() => Promise<HealthReport>),
-  selfNamed = false,
-): Promise<HealthReport> {
+async function runCheck(name: string, check: HealthCheck): Promise<HealthReport> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
   });
   try {
-    const status = await Promise.race([Promise.resolve().then(check), timeout]);
-    const reported = selfNamed && 'name' in status && typeof status.name === 'string' ? status.name : name;
-    const report: HealthReport = { name: reported, ok: status.ok === true };
+    const status: HealthStatus & { name?: unknown } = await Promise.race([Promise.resolve().then(check), timeout]);
+    // An object may name itself in its report (e.g. `saga-runner:pg-boss:worker`); its registration names it otherwise.
+    const report: HealthReport = { name: typeof status.name === 'string' ? status.name : name, ok: status.ok === true };
     return status.detail === undefined ? report : { ...report, detail: status.detail };
   } catch (error) {
     return { name, ok: false, detail: messageOf(error) };
@@ -257,3 +280,4 @@ async function runCheck(
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+

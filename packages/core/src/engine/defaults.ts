@@ -3,19 +3,19 @@ import { createMemoryEventBus } from '../memory/event-bus.js';
 import { createConsoleLogger } from '../memory/logger.js';
 import { createMemoryPaymentGateway } from '../memory/payment-gateway.js';
 import { createMemoryPriceCache } from '../memory/price-cache.js';
+import { createMemoryRateLimiter } from '../memory/rate-limiter.js';
 import { createMemorySagaRunner } from '../memory/saga-runner.js';
 import { createMemorySearchIndex } from '../memory/search-index.js';
 import { createMemoryStockGate } from '../memory/stock-gate.js';
 import { createMemoryStores } from '../memory/stores/create-memory-stores.js';
 import type { StoreSet } from '../ports/stores.js';
 import { createOrderSagaActivities } from '../saga-activities.js';
-import type { FactoryProvider } from './plugin.js';
-import type { EngineAdapters } from './plugin.js';
+import type { EngineAdapters, FactoryProvider } from './plugin.js';
 
 /**
  * The in-memory implementation of every port: what an engine uses for any port nobody registered, so
  * `createEngine()` with no options is a complete single-process engine. Factories, so only the ports that
- * end up used are built. The stores share one memory database (their unit of work spans them all).
+ * nobody replaced are built. The stores share one memory database (their unit of work spans them all).
  */
 export function memoryDefaults(): EngineAdapters {
   let stores: StoreSet | undefined;
@@ -37,6 +37,7 @@ export function memoryDefaults(): EngineAdapters {
     processedEvents: store('processedEvents'),
     unitOfWork: store('unitOfWork'),
     priceCache: { useFactory: () => createMemoryPriceCache() },
+    rateLimiter: { useFactory: () => createMemoryRateLimiter() },
     searchIndex: { useFactory: () => createMemorySearchIndex() },
     paymentGateway: { useFactory: () => createMemoryPaymentGateway() },
     stockGate: { useFactory: ({ ports }) => createMemoryStockGate({ clock: ports.clock }) },

@@ -1,20 +1,22 @@
 import type { InjectionToken } from 'tsyringe';
-import type { HealthReport } from '../ports/small-ports.js';
 import type { CorePorts } from '../ports/core-ports.js';
-import type { EngineConfig } from './config.js';
-import type { ExtensionRegistry } from './extensions.js';
+import type { HealthReport } from '../ports/lifecycle.js';
+import type { EngineConfig, EngineConfigInput } from './config.js';
 import type { EngineAdapters, Plugin } from './plugin.js';
 import type { EngineUseCases } from './use-cases.js';
 
 export interface EngineOptions {
   /**
-   * Port implementations by name: a ready value or `{ useFactory: ({ ports, config, resolve }) => value }`.
-   * They win over plugins and defaults. Any port left out is the in-memory implementation.
+   * Applied in order: each provides ports, registers its own services, decorates what an earlier one provided,
+   * subscribes to events. For the same token a later plugin's registration wins over an earlier one's.
+   */
+  readonly plugins?: readonly Plugin[];
+  /**
+   * Port implementations by name: a ready value or `{ useFactory: ({ ports, config, resolve }) => value }`. They
+   * win over plugins and defaults. Any port nobody provides is core's in-memory implementation.
    */
   readonly adapters?: Partial<EngineAdapters>;
-  /** Applied in order; for the same token, a later plugin's registration wins over an earlier one's. */
-  readonly plugins?: readonly Plugin[];
-  readonly config?: Partial<EngineConfig>;
+  readonly config?: EngineConfigInput;
 }
 
 export type EngineState = 'created' | 'starting' | 'started' | 'stopping' | 'stopped';
@@ -22,7 +24,7 @@ export type EngineState = 'created' | 'starting' | 'started' | 'stopping' | 'sto
 export interface EngineHealth {
   /** true when the engine is started and every check passed. */
   readonly ok: boolean;
-  /** One report per adapter exposing `health()`, per plugin check, and the engine's own state. */
+  /** One report per object with a `health()`, per plugin check, and the engine's own state. */
   readonly checks: readonly HealthReport[];
 }
 
@@ -30,7 +32,7 @@ export interface EngineHealth {
  * A composed LimitedCart engine. Build with `createEngine`, then `start()`; `stop()` on shutdown.
  *
  * ```ts
- * const engine = createEngine({ plugins: [paymentMockPlugin()], config: { paymentWindowMs: 5 * 60_000 } });
+ * const engine = createEngine({ plugins: [postgres({ connectionString }), pgBoss()], config: { paymentWindowMs: 300_000 } });
  * await engine.start();
  * const result = await engine.useCases.placeOrder({ customerId, productId, quantity: 1 });
  * ```
@@ -41,27 +43,24 @@ export interface Engine {
   readonly ports: CorePorts;
   /** Every use case, bound to `ports` and `config`. */
   readonly useCases: EngineUseCases;
-  /** What plugins contributed through `ctx.extend`, e.g. HTTP routes for the host to mount. */
-  readonly extensions: ExtensionRegistry;
   /** Names of the applied plugins, in order. */
   readonly plugins: readonly string[];
   readonly state: EngineState;
-  /** Resolves any registered token, including a plugin's own; throws NOT_FOUND for an unregistered one. */
+  /** Resolves any registered token, e.g. a plugin's own service; throws NOT_FOUND for an unregistered one. */
   resolve<T>(token: InjectionToken<T>): T;
   /**
-   * Starts adapters (those exposing `Lifecycle.start`, in dependency order; not the saga runner, whose
-   * `start(input)` is its port operation: a runner with a worker to launch does it in a plugin `onStart`
-   * hook or lazily), plugin `onStart` hooks, event
-   * subscriptions, the outbox relay and the expiry sweep, as `config.relay` and `config.roles` say.
-   * Any failure undoes what already started and rejects with the original error. Concurrent calls share
-   * one start; starting a stopped engine is an error (build a new one).
+   * Opens every object the engine holds that declares `open` (ports and plugins' services, dependencies first),
+   * then runs plugin `onStart` hooks, event subscriptions, the outbox relay and the expiry sweep, as the roles say.
+   * Any failure undoes what already started and rejects with the original error. Concurrent calls share one start;
+   * starting a stopped engine is an error (build a new one).
    */
   start(): Promise<void>;
   /**
-   * Stops everything in reverse order and closes every adapter exposing `close` (also when the engine was
-   * never started). Idempotent. Every step runs even if one fails; failures are reported together.
+   * Undoes the start in reverse: sweep, relay, subscriptions, plugin `onStop` hooks, saga head starts in flight,
+   * then closes every object declaring `close` (also when the engine never started). Idempotent. Every step runs
+   * even if one fails; failures are reported together.
    */
   stop(): Promise<void>;
-  /** Aggregated readiness: adapter `health()`, plugin checks and the engine state. Never throws. */
+  /** Aggregated readiness: every object's `health()`, plugin checks and the engine state. Never throws. */
   health(): Promise<EngineHealth>;
 }

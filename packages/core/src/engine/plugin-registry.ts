@@ -1,16 +1,18 @@
 import type { InjectionToken } from 'tsyringe';
 import { validationError } from '../domain/errors.js';
 import type { PortName } from '../ports/core-ports.js';
+import { TOKENS } from '../ports/tokens.js';
 import type { EngineConfig } from './config.js';
-import { type ContainerRegistration, PORT_TOKENS } from './container.js';
-import type { ExtensionEntry } from './extensions.js';
+import type { ContainerDeclaration } from './container.js';
 import {
+  type Decorator,
   type EngineAdapters,
   type HealthCheck,
   type LifecycleHook,
   type Plugin,
   type PluginContext,
   type PluginEventHandler,
+  type PluginSubscribeOptions,
   pluginError,
   type Registration,
 } from './plugin.js';
@@ -19,32 +21,34 @@ export interface SubscriptionSpec {
   readonly topic: string;
   readonly group: string;
   readonly handler: PluginEventHandler;
+  readonly scope: NonNullable<PluginSubscribeOptions['scope']>;
 }
 
 /** Everything one plugin declared in its setup. */
 export interface PluginRecord {
   readonly name: string;
-  readonly registrations: ContainerRegistration[];
+  readonly declarations: ContainerDeclaration[];
   readonly subscriptions: SubscriptionSpec[];
   readonly startHooks: LifecycleHook[];
   readonly stopHooks: LifecycleHook[];
   readonly healthChecks: { readonly name: string; readonly check: HealthCheck }[];
-  readonly extensions: ExtensionEntry[];
 }
 
-/** Port registrations by name as container registrations. */
-export function adapterRegistrations(adapters: Partial<EngineAdapters>, source: string): ContainerRegistration[] {
-  const registrations: ContainerRegistration[] = [];
-  for (const [name, registration] of Object.entries(adapters)) {
-    if (registration === undefined) continue;
-    if (!(name in PORT_TOKENS)) throw validationError(`${source}: ${name} is not a port`, { port: name });
-    registrations.push({
-      token: PORT_TOKENS[name as PortName] as InjectionToken<unknown>,
+const portToken = (name: string, source: string): InjectionToken<unknown> => {
+  if (!(name in TOKENS)) throw validationError(`${source}: ${name} is not a port`, { port: name });
+  return TOKENS[name as PortName] as InjectionToken<unknown>;
+};
+
+/** Port registrations by name as container declarations. */
+export function adapterDeclarations(adapters: Partial<EngineAdapters>, source: string): ContainerDeclaration[] {
+  return Object.entries(adapters)
+    .filter(([, registration]) => registration !== undefined)
+    .map(([name, registration]) => ({
+      kind: 'register' as const,
+      token: portToken(name, source),
       registration: registration as Registration<unknown>,
       source,
-    });
-  }
-  return registrations;
+    }));
 }
 
 const requireText = (value: unknown, what: string): string => {
@@ -65,12 +69,11 @@ export function collectPlugins(plugins: readonly Plugin[], config: EngineConfig)
     names.add(plugin.name);
     const record: PluginRecord = {
       name: plugin.name,
-      registrations: [],
+      declarations: [],
       subscriptions: [],
       startHooks: [],
       stopHooks: [],
       healthChecks: [],
-      extensions: [],
     };
     const where = `plugin ${plugin.name}`;
     let sealed = false;
@@ -84,19 +87,32 @@ export function collectPlugins(plugins: readonly Plugin[], config: EngineConfig)
       register(token, registration) {
         open();
         if (token === undefined || token === null) throw validationError(`${where}: register needs a token`);
-        record.registrations.push({ token, registration: registration as Registration<unknown>, source: plugin.name });
+        record.declarations.push({ kind: 'register', token, registration: registration as Registration<unknown>, source: plugin.name });
       },
       provide(adapters) {
         open();
-        record.registrations.push(...adapterRegistrations(adapters, where));
+        record.declarations.push(...adapterDeclarations(adapters, where));
       },
-      subscribe(topic, group, handler) {
+      decorate(port, decorator) {
+        open();
+        requireFunction(decorator, `${where}: decorate ${String(port)}`);
+        record.declarations.push({
+          kind: 'decorate',
+          token: portToken(port, where),
+          decorator: decorator as Decorator<unknown>,
+          source: plugin.name,
+        });
+      },
+      subscribe(topic, group, handler, options = {}) {
         open();
         requireFunction(handler, `${where}: subscribe handler`);
+        const scope = options.scope ?? 'cluster';
+        if (scope !== 'cluster' && scope !== 'process') throw validationError(`${where}: subscribe scope must be cluster or process`);
         record.subscriptions.push({
           topic: requireText(topic, `${where}: topic`),
           group: requireText(group, `${where}: group`),
           handler,
+          scope,
         });
       },
       onStart(hook) {
@@ -113,10 +129,6 @@ export function collectPlugins(plugins: readonly Plugin[], config: EngineConfig)
         open();
         requireFunction(check, `${where}: health check`);
         record.healthChecks.push({ name: requireText(name, `${where}: health check name`), check });
-      },
-      extend(key, value) {
-        open();
-        record.extensions.push({ key: requireText(key, `${where}: extension key`), value, plugin: plugin.name });
       },
     };
     try {

@@ -1,84 +1,117 @@
+import type { Customer } from '../domain/customer.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
+import type { Payment } from '../domain/payment.js';
 import type { Product } from '../domain/product.js';
 import type { CorePorts } from '../ports/core-ports.js';
-import type { RestockResult } from '../ports/stock-gate.js';
+import type { ReconciliationReport } from '../ports/stock-reconciliation.js';
 import type { Page } from '../ports/stores.js';
+import { getAccount, type ListCustomersInput, listCustomers, type SetCustomerRolesInput, setCustomerRoles } from '../use-cases/accounts.js';
 import { type ArchiveProductInput, archiveProduct } from '../use-cases/archive-product.js';
 import { type CancelOrderInput, type CancelOrderResult, cancelOrder } from '../use-cases/cancel-order.js';
 import { createProduct } from '../use-cases/create-product.js';
 import { type ExpireHoldsResult, expireHolds } from '../use-cases/expire-holds.js';
+import { type BusinessMetrics, getBusinessMetrics } from '../use-cases/get-business-metrics.js';
 import { type GetOrderInput, getOrder } from '../use-cases/get-order.js';
+import { type GetPaymentInput, getPayment, getPaymentLink, type PaymentLinkView } from '../use-cases/get-payment.js';
 import { getStockSummary, type StockSummaryLine } from '../use-cases/get-stock-summary.js';
-import {
-  handlePaymentResult,
-  type PaymentResultInput,
-  type PaymentResultOutcome,
-} from '../use-cases/handle-payment-result.js';
-import {
-  type InitiatePaymentInput,
-  type InitiatePaymentResult,
-  initiatePayment,
-} from '../use-cases/initiate-payment.js';
+import { handlePaymentResult, type PaymentResultInput, type PaymentResultOutcome } from '../use-cases/handle-payment-result.js';
+import { type InitiatePaymentInput, type InitiatePaymentResult, initiatePayment } from '../use-cases/initiate-payment.js';
 import { type ListOrdersInput, listOrders } from '../use-cases/list-orders.js';
-import { type PlaceOrderInput, type PlaceOrderRejection, type PlaceOrderResult, placeOrder, precheckOrder } from '../use-cases/place-order.js';
+import { type PlaceOrderInput, type PlaceOrderResult, placeOrder } from '../use-cases/place-order.js';
+import type { Actor } from '../use-cases/ports.js';
+import { type ProcessPaymentInput, type ProcessPaymentResult, processPayment } from '../use-cases/process-payment.js';
 import type { ProductInput } from '../use-cases/product-input.js';
+import { type ReconcileStockInput, reconcileStock } from '../use-cases/reconcile-stock.js';
+import { refreshCatalogueEntry } from '../use-cases/refresh-catalogue-entry.js';
 import { reindexSearch } from '../use-cases/reindex-search.js';
-import { type RestockInput, restock } from '../use-cases/restock.js';
+import { type RestockInput, type RestockOutcome, restock } from '../use-cases/restock.js';
 import { createSagaHeadStart } from '../use-cases/saga-head-start.js';
-import { type ProductHit, type SearchProductsInput, searchProducts } from '../use-cases/search-products.js';
+import { type SearchProductsInput, searchProducts } from '../use-cases/search-products.js';
+import type { CatalogueEntry } from '../use-cases/catalogue-entry.js';
+import { type GetProductInput, getProduct, type ListProductsInput, listProducts } from '../use-cases/list-products.js';
 import { type StartSagaResult, startSagaForPlacedOrder } from '../use-cases/start-saga-for-placed-order.js';
 import { type UpdateProductInput, updateProduct } from '../use-cases/update-product.js';
 import type { EngineConfig } from './config.js';
 
 /** Every use case bound to the engine's ports and config: call them with their input only. */
 export interface EngineUseCases {
+  // Orders
+  /** Holds stock and writes the order; its saga starts in the background (the request never waits for it). */
   placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResult>;
-  /** A rejection of `placeOrder` known without writing anything, or null (see `precheckOrder`). */
-  precheckOrder(input: PlaceOrderInput): Promise<PlaceOrderRejection | null>;
   cancelOrder(input: CancelOrderInput): Promise<CancelOrderResult>;
   getOrder(input: GetOrderInput): Promise<Order>;
   listOrders(input: ListOrdersInput): Promise<Page<Order>>;
+  // Payments
   initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentResult>;
+  processPayment(input: ProcessPaymentInput): Promise<ProcessPaymentResult>;
   handlePaymentResult(input: PaymentResultInput): Promise<PaymentResultOutcome>;
-  restock(input: RestockInput): Promise<RestockResult>;
+  getPayment(input: GetPaymentInput): Promise<Payment>;
+  getPaymentLink(token: string): Promise<PaymentLinkView>;
+  // Catalogue and stock
   createProduct(input: ProductInput): Promise<Product>;
   updateProduct(input: UpdateProductInput): Promise<Product>;
   archiveProduct(input: ArchiveProductInput): Promise<Product>;
-  searchProducts(input: SearchProductsInput): Promise<readonly ProductHit[]>;
+  listProducts(input?: ListProductsInput): Promise<Page<CatalogueEntry>>;
+  getProduct(input: GetProductInput): Promise<CatalogueEntry>;
+  searchProducts(input: SearchProductsInput): Promise<Page<CatalogueEntry>>;
+  restock(input: RestockInput): Promise<RestockOutcome>;
   getStockSummary(productIds?: readonly string[]): Promise<readonly StockSummaryLine[]>;
+  reconcileStock(input: ReconcileStockInput): Promise<ReconciliationReport>;
+  // Accounts and administration
+  getAccount(actor: Actor): Promise<Customer>;
+  listCustomers(input?: ListCustomersInput): Promise<Page<Customer>>;
+  setCustomerRoles(input: SetCustomerRolesInput): Promise<Customer>;
+  getBusinessMetrics(): Promise<BusinessMetrics>;
+  // What the engine runs by itself (exposed for hosts that schedule them differently)
   expireHolds(): Promise<ExpireHoldsResult>;
   startSagaForPlacedOrder(event: DomainEvent): Promise<StartSagaResult>;
+  refreshCatalogueEntry(event: DomainEvent): Promise<void>;
   reindexSearch(): Promise<{ readonly indexed: number }>;
 }
 
-export function bindUseCases(ports: CorePorts, config: EngineConfig): EngineUseCases {
-  const orderDeps = {
-    ...ports,
-    settings: {
-      paymentWindowMs: config.paymentWindowMs,
-      startSagaInline: config.startSagaInline,
-      ...(!config.startSagaInline && config.sagaHeadStarts > 0
-        ? { headStart: createSagaHeadStart(ports, config.sagaHeadStarts) }
-        : {}),
+/**
+ * Binds the use cases to the engine's ports and config. The saga-start policy lives here, once: an accepted order's
+ * saga gets a bounded background head start in this process (`config.sagaHeadStarts`), and the `order.placed`
+ * subscriber, on every bus, is what guarantees it.
+ */
+export function bindUseCases(
+  ports: CorePorts,
+  config: EngineConfig,
+): { readonly useCases: EngineUseCases; drainHeadStarts(): Promise<void> } {
+  const headStart = createSagaHeadStart(ports, config.sagaHeadStarts);
+  const orderDeps = { ...ports, settings: { paymentWindowMs: config.paymentWindowMs, rateLimits: config.orderRateLimits } };
+  const useCases: EngineUseCases = {
+    async placeOrder(input) {
+      const result = await placeOrder(orderDeps, input);
+      if (result.ok && !result.replayed) headStart.start(result.order);
+      return result;
     },
-  };
-  return Object.freeze({
-    placeOrder: (input) => placeOrder(orderDeps, input),
-    precheckOrder: (input) => precheckOrder(orderDeps, input),
     cancelOrder: (input) => cancelOrder(ports, input),
     getOrder: (input) => getOrder(ports, input),
     listOrders: (input) => listOrders(ports, input),
     initiatePayment: (input) => initiatePayment(ports, input),
+    processPayment: (input) => processPayment(ports, input),
     handlePaymentResult: (input) => handlePaymentResult(ports, input),
-    restock: (input) => restock(ports, input),
+    getPayment: (input) => getPayment(ports, input),
+    getPaymentLink: (token) => getPaymentLink(ports, token),
     createProduct: (input) => createProduct(ports, input),
     updateProduct: (input) => updateProduct(ports, input),
     archiveProduct: (input) => archiveProduct(ports, input),
+    listProducts: (input) => listProducts(ports, input),
+    getProduct: (input) => getProduct(ports, input),
     searchProducts: (input) => searchProducts(ports, input),
+    restock: (input) => restock(ports, input),
     getStockSummary: (productIds) => getStockSummary(ports, productIds),
+    reconcileStock: (input) => reconcileStock(ports, input),
+    getAccount: (actor) => getAccount(ports, actor),
+    listCustomers: (input) => listCustomers(ports, input),
+    setCustomerRoles: (input) => setCustomerRoles(ports, input),
+    getBusinessMetrics: () => getBusinessMetrics(ports),
     expireHolds: () => expireHolds(ports),
     startSagaForPlacedOrder: (event) => startSagaForPlacedOrder(ports, event),
+    refreshCatalogueEntry: (event) => refreshCatalogueEntry(ports, event),
     reindexSearch: () => reindexSearch(ports),
-  } satisfies EngineUseCases);
+  };
+  return { useCases: Object.freeze(useCases), drainHeadStarts: () => headStart.drain() };
 }

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../domain/events.js';
 import { LimitedCartError, validationError } from '../domain/errors.js';
-import type { EventBus, EventHandler, Subscription } from '../ports/event-bus.js';
+import type { EventBus, EventHandler, SubscribeOptions, Subscription } from '../ports/event-bus.js';
 import type { Logger } from '../ports/small-ports.js';
 
 export interface MemoryEventBusOptions {
@@ -9,8 +9,9 @@ export interface MemoryEventBusOptions {
   /** Upper bound of the redelivery delay. Default 1 s. */
   readonly maxRetryDelayMs?: number;
   /**
-   * Where a consumer group that subscribes for the first time starts: `earliest` (default) receives every
-   * event the topic still retains, `latest` only events published after it joined.
+   * Where a consumer group that subscribes for the first time starts, unless its `subscribe` says otherwise:
+   * `earliest` (default) receives every event the topic still retains, `latest` only events published after it
+   * joined.
    */
   readonly newGroupsStartAt?: 'earliest' | 'latest';
   /** Events each topic keeps for groups that join later. Default 10 000. */
@@ -214,14 +215,15 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Memor
       }
     },
 
-    async subscribe(topicName, groupName, handler): Promise<Subscription> {
+    async subscribe(topicName, groupName, handler, subscribeOptions: SubscribeOptions = {}): Promise<Subscription> {
       ensureOpen();
       const topic = topicOf(requireName(topicName, 'topic'));
       let group = topic.groups.get(requireName(groupName, 'group'));
       if (!group) {
         group = new ConsumerGroup(runtime, topicName, groupName);
         topic.groups.set(groupName, group);
-        if (settings.newGroupsStartAt === 'earliest') for (const event of topic.retained) group.enqueue(event);
+        const startAt = subscribeOptions.startAt ?? settings.newGroupsStartAt;
+        if (startAt === 'earliest') for (const event of topic.retained) group.enqueue(event);
       }
       const member: Member = { handler, inFlight: new Set() };
       group.join(member);

@@ -1,9 +1,16 @@
-export * from './clock.js';
-export * from './event-bus.js';
-export * from './logger.js';
-export * from './payment-gateway.js';
-export * from './price-cache.js';
-export * from './saga-runner.js';
-export * from './search-index.js';
-export * from './stock-gate.js';
-export * from './stores/index.js';
+/**
+ * `@limitedcart/core/memory`: core's in-memory implementation of every port. An engine uses them for any port no
+ * plugin provides (`createEngine()` alone is a complete single-process engine); tests and examples build them
+ * directly.
+ */
+export { memoryDefaults } from '../engine/defaults.js';
+export { createManualClock, createSystemClock, type ManualClock } from './clock.js';
+export { createMemoryEventBus, type MemoryEventBus, type MemoryEventBusOptions } from './event-bus.js';
+export { type ConsoleLoggerOptions, createConsoleLogger, createSilentLogger, type LogLevel } from './logger.js';
+export { createMemoryPaymentGateway, type MemoryPaymentGateway, type RecordedRefund, TEST_CARDS } from './payment-gateway.js';
+export { createMemoryPriceCache } from './price-cache.js';
+export { createMemoryRateLimiter, type MemoryRateLimiterOptions } from './rate-limiter.js';
+export { createMemorySagaRunner, type MemorySagaRunner, type MemorySagaRunnerOptions } from './saga-runner.js';
+export { createMemorySearchIndex } from './search-index.js';
+export { createMemoryStockGate, type MemoryStockGateOptions } from './stock-gate.js';
+export { createMemoryStores, type MemoryStoresOptions } from './stores/create-memory-stores.js';

@@ -1,4 +1,5 @@
 import type { EventBus } from './event-bus.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { SagaRunner } from './saga-runner.js';
 import type { Clock, Logger, PaymentGateway, PriceCache, SearchIndex } from './small-ports.js';
 import type { StockGate } from './stock-gate.js';
@@ -32,6 +33,7 @@ export interface CorePorts {
   readonly paymentGateway: PaymentGateway;
   readonly searchIndex: SearchIndex;
   readonly priceCache: PriceCache;
+  readonly rateLimiter: RateLimiter;
   readonly clock: Clock;
   readonly logger: Logger;
 }

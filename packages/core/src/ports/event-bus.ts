@@ -7,15 +7,27 @@ export interface Subscription {
   unsubscribe(): Promise<void>;
 }
 
+export interface SubscribeOptions {
+  /**
+   * Where a consumer group that subscribes for the first time starts: `earliest` (default) receives every event
+   * the bus still retains, `latest` only events published after it joined. A group that already has a position
+   * continues from it either way. Per-process groups (a replica's own caches, its SSE clients) use `latest`.
+   */
+  readonly startAt?: 'earliest' | 'latest';
+}
+
 /**
  * The notification port. Delivery is at-least-once per consumer group; within a group each event goes to
  * one member; a handler that throws gets the event again later. Handlers deduplicate by event id
- * (see `onceper-event.ts`).
+ * (see `oncePerEvent`).
  *
  * Producers do not call `publish` in the order flow: they append to the outbox inside their transaction and
- * a relay calls `publish`. Buses whose transport *is* the outbox (Postgres) implement publish as an append.
+ * a relay calls `publish`. Buses whose transport *is* the outbox (Postgres) declare `readsOutbox` and implement
+ * publish as an append; the engine then runs no relay.
  */
 export interface EventBus {
+  /** true when subscribers read the outbox itself, so nothing needs to ship outbox rows to this bus. */
+  readonly readsOutbox?: boolean;
   publish(events: readonly DomainEvent[]): Promise<void>;
-  subscribe(topic: string, group: string, handler: EventHandler): Promise<Subscription>;
+  subscribe(topic: string, group: string, handler: EventHandler, options?: SubscribeOptions): Promise<Subscription>;
 }

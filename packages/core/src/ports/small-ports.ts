@@ -70,17 +70,3 @@ export interface SearchIndex {
   /** Typo-tolerant search; any user string is a valid query. */
   search(query: string, limit: number): Promise<readonly SearchHit[]>;
 }
-
-/** Health of one adapter, reported by /readyz. */
-export interface HealthReport {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly detail?: string;
-}
-
-/** Optional lifecycle an adapter may expose; the engine calls these. */
-export interface Lifecycle {
-  start?(): Promise<void>;
-  close?(): Promise<void>;
-  health?(): Promise<HealthReport>;
-}

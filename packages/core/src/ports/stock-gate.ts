@@ -1,3 +1,5 @@
+import type { StockReconciliation } from './stock-reconciliation.js';
+
 export type ReserveRejection = 'SOLD_OUT' | 'LIMIT_EXCEEDED' | 'NOT_ON_SALE';
 
 export interface ReserveRequest {
@@ -70,4 +72,6 @@ export interface StockGate {
    * Idempotency-Key claim). Gates without such memory leave it out.
    */
   knownRejection?(probe: ReserveProbe): ReserveRejection | null;
+  /** Optional: see `StockReconciliation`. Gates that are their own ledger leave it out. */
+  reconcile?: StockReconciliation['reconcile'];
 }

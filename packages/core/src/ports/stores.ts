@@ -1,5 +1,6 @@
 import type { Customer, NewCustomer, Role } from '../domain/customer.js';
 import type { DomainEvent } from '../domain/events.js';
+import type { Money } from '../domain/money.js';
 import type { NewOrder, Order, OrderStatus } from '../domain/order.js';
 import type { NewPayment, Payment, PaymentStatus } from '../domain/payment.js';
 import type { NewProduct, Product, ProductPatch } from '../domain/product.js';
@@ -63,8 +64,8 @@ export interface OrderStore {
   transition(id: string, to: OrderStatus, reason?: string | null): Promise<TransitionResult>;
   list(query: OrderQuery): Promise<Page<Order>>;
   countByStatus(): Promise<Record<OrderStatus, number>>;
-  /** Sum of totals of CONFIRMED orders, in minor units. */
-  confirmedRevenue(): Promise<number>;
+  /** Sum of the totals of CONFIRMED orders, one entry per currency (in its minor units), largest amount first. */
+  confirmedRevenue(): Promise<readonly Money[]>;
 }
 
 export interface PaymentStore {

@@ -25,6 +25,7 @@ export const TOKENS: { readonly [K in PortName]: PortToken<K> } = {
   paymentGateway: token('paymentGateway'),
   searchIndex: token('searchIndex'),
   priceCache: token('priceCache'),
+  rateLimiter: token('rateLimiter'),
   clock: token('clock'),
   logger: token('logger'),
 };

@@ -1,10 +1,10 @@
+import { forwardLifecycle } from '../ports/lifecycle.js';
 import type { PriceCache, PricedProduct } from '../ports/small-ports.js';
 
 export interface LocalPriceCacheOptions {
   /**
    * How long this process serves an entry without asking the shared cache. Writes through this decorator and the
-   * catalogue events that every replica applies (see the reference server's live updates) replace entries at
-   * once; this only bounds how long a missed update could be served. Default 1 s.
+   * catalogue events that every replica's engine applies replace entries at once; this only bounds how long a missed update could be served. Default 1 s.
    */
   readonly ttlMs?: number;
   /** Entries kept at most (the oldest go first). Default 10,000. */
@@ -43,7 +43,7 @@ export function withLocalPriceCache(shared: PriceCache, options: LocalPriceCache
     local.delete(productId);
   };
 
-  return {
+  return forwardLifecycle<PriceCache>({
     async get(productId) {
       const entry = local.get(productId);
       if (entry !== undefined && entry.until > now()) return { ...entry.value };
@@ -61,5 +61,5 @@ export function withLocalPriceCache(shared: PriceCache, options: LocalPriceCache
       bump(productId);
       await shared.delete(productId);
     },
-  };
+  }, shared);
 }

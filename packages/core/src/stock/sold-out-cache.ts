@@ -1,3 +1,4 @@
+import { forwardLifecycle } from '../ports/lifecycle.js';
 import type { HoldTransition, ReserveProbe, ReserveRequest, ReserveResult, RestockResult, StockGate } from '../ports/stock-gate.js';
 
 export interface SoldOutCacheOptions {
@@ -115,7 +116,7 @@ export function withSoldOutCache(gate: StockGate, options: SoldOutCacheOptions):
     return transition;
   };
 
-  return {
+  return forwardLifecycle<StockGate>({
     async reserve(request: ReserveRequest): Promise<ReserveResult> {
       const validOrderId = typeof request?.orderId === 'string' && request.orderId !== '';
       const found = validOrderId ? lookup(request, true) : 'ask';
@@ -155,5 +156,13 @@ export function withSoldOutCache(gate: StockGate, options: SoldOutCacheOptions):
     holdState: (orderId) => gate.holdState(orderId),
     // What this decorator remembers, or else whatever the wrapped gate knows.
     knownRejection: (probe) => knownRejection(probe) ?? gate.knownRejection?.(probe) ?? null,
-  };
+    ...(gate.reconcile && {
+      async reconcile(skus, options) {
+        const report = await gate.reconcile!(skus, options);
+        // A repair rewrites the admission tier: what was remembered as sold out may be sellable now.
+        if (options.repair) soldOut.clear();
+        return report;
+      },
+    }),
+  }, gate);
 }

@@ -3,10 +3,11 @@ import { newId } from '../domain/ids.js';
 import { multiply } from '../domain/money.js';
 import type { NewOrder, Order } from '../domain/order.js';
 import { orderPlacedEvent } from '../events/builders.js';
+import { DEFAULT_ENGINE_CONFIG, type OrderRateLimits } from '../engine/config.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import type { PricedProduct } from '../ports/small-ports.js';
 import { toPricedProduct } from '../ports/small-ports.js';
-import type { SagaHeadStart } from './saga-head-start.js';
+import { type KeyUse, requestHash, requireIdempotencyKey, runOncePerKey, storedResult } from './idempotency.js';
 import { requireInteger, requireObject, requireString } from './validate.js';
 
 export interface PlaceOrderInput {
@@ -14,58 +15,149 @@ export interface PlaceOrderInput {
   readonly productId: string;
   /** Positive integer. */
   readonly quantity: number;
+  /**
+   * The caller's Idempotency-Key: a retry under the same key gets the first attempt's order (`replayed: true`)
+   * instead of a second one; the same key with another request is `IDEMPOTENCY_MISMATCH`, a key whose first request
+   * still runs `IDEMPOTENCY_IN_FLIGHT`. A rejected attempt frees its key.
+   */
+  readonly idempotencyKey?: string;
+  /** The client's network address, counted against `orderRateLimits.perAddressPerMinute` when given. */
+  readonly clientAddress?: string;
 }
 
 export type PlaceOrderRejection = 'NOT_ON_SALE' | 'SOLD_OUT' | 'LIMIT_EXCEEDED';
 
 export type PlaceOrderResult =
-  | { readonly ok: true; readonly order: Order }
-  | { readonly ok: false; readonly reason: PlaceOrderRejection };
+  | {
+      readonly ok: true;
+      /** The order as accepted (PENDING; a replay gives the order as it was accepted, not as it is now). */
+      readonly order: Order;
+      /** true when this is an earlier attempt's order, replayed under its Idempotency-Key. */
+      readonly replayed: boolean;
+    }
+  | { readonly ok: false; readonly reason: PlaceOrderRejection }
+  /** Too many attempts by this customer or from this address; nothing was claimed or written. */
+  | { readonly ok: false; readonly reason: 'RATE_LIMITED'; readonly retryAfterMs: number };
 
 export interface PlaceOrderSettings {
   /** How long the stock is held for payment. */
   readonly paymentWindowMs: number;
-  /** Start the saga right after commit (latency); the `order.placed` subscriber starts it regardless. */
-  readonly startSagaInline: boolean;
-  /** When not inline: a background head start (see `createSagaHeadStart`); the subscriber starts it regardless. */
-  readonly headStart?: SagaHeadStart;
+  readonly rateLimits: OrderRateLimits;
 }
-
-export const DEFAULT_PLACE_ORDER_SETTINGS: PlaceOrderSettings = { paymentWindowMs: 10 * 60_000, startSagaInline: true };
 
 export type PlaceOrderDeps = Pick<
   CorePorts,
-  'priceCache' | 'products' | 'stockGate' | 'unitOfWork' | 'sagaRunner' | 'clock' | 'logger'
+  'priceCache' | 'products' | 'stockGate' | 'unitOfWork' | 'idempotency' | 'rateLimiter' | 'clock' | 'logger'
 > & { readonly settings?: Partial<PlaceOrderSettings> };
+
+const DEFAULT_SETTINGS: PlaceOrderSettings = {
+  paymentWindowMs: DEFAULT_ENGINE_CONFIG.paymentWindowMs,
+  rateLimits: DEFAULT_ENGINE_CONFIG.orderRateLimits,
+};
 
 /** One order may not ask for more than this; far above any real drop limit, it keeps totals safe integers. */
 const MAX_QUANTITY = 10_000;
+const MINUTE = 60_000;
 
 /**
- * Places an order: holds stock at the gate, then writes the PENDING order and its `order.placed` event in
- * one transaction. The gate comes first because it is the contended resource and answers in one atomic
- * step; if the database write then fails, the hold is released so no stock leaks.
+ * Places an order: holds stock at the gate, then writes the PENDING order and its `order.placed` event in one
+ * transaction (the event starts the saga; the order is durable before anyone is told it was accepted). The gate
+ * comes first because it is the contended resource and answers in one atomic step; if the database write then
+ * fails, the hold is released so no stock leaks.
+ *
+ * The steps are ordered by cost, because during a drop nearly every attempt is refused: what is known without any
+ * write (not on sale, over the limit, a SKU the gate just saw sold out) is answered first, at the price of a cache
+ * read; then the attempt is counted against the rate limits; only then is the Idempotency-Key claimed and the stock
+ * reserved.
  *
  * Unknown product → throws NOT_FOUND; business rejections are typed results.
  */
 export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): Promise<PlaceOrderResult> {
-  const { customerId, productId, quantity } = validInput(input);
-  const settings = { ...DEFAULT_PLACE_ORDER_SETTINGS, ...deps.settings };
+  const request = validInput(input);
+  const { customerId, productId, quantity } = request;
+  const use: Omit<KeyUse, 'hash'> | null =
+    request.idempotencyKey === undefined ? null : { scope: `orders.place:${customerId}`, key: request.idempotencyKey };
+  const hashed = (): KeyUse | null => use && { ...use, hash: requestHash({ productId, quantity }) };
 
   const product = await pricedProduct(deps, productId);
   const now = deps.clock.now();
-  const rejection = offerRejection(product, quantity, now);
-  if (rejection !== null) return { ok: false, reason: rejection };
-  const limit = product.maxQuantityPerCustomer;
+  const known = knownRejection(deps, product, request, now);
+  if (known !== null) {
+    // An earlier attempt under this key may have been accepted before the product sold out: its order wins. (The
+    // request is hashed only then: most refused attempts carry a fresh key.)
+    const record = use && (await deps.idempotency.find(use.scope, use.key));
+    if (record) return replay(storedResult(record, hashed()!));
+    return { ok: false, reason: known };
+  }
 
+  const limited = await rateLimited(deps, request);
+  if (limited !== null) return limited;
+
+  const attempt = () => reserveAndWrite(deps, product, request, now);
+  const keyUse = hashed();
+  if (keyUse === null) return attempt();
+  const { value } = await runOncePerKey(
+    deps.idempotency,
+    keyUse,
+    async () => {
+      const result = await attempt();
+      // A rejection changed nothing: the key is freed, so a retry (after a restock, say) is decided anew.
+      return { value: result, remember: result.ok };
+    },
+    (stored) => replay(stored),
+  );
+  return value;
+}
+
+function validInput(input: PlaceOrderInput): PlaceOrderInput {
+  const request = requireObject(input, 'input');
+  return {
+    customerId: requireString(request.customerId, 'customerId', { maxLength: 200 }),
+    productId: requireString(request.productId, 'productId', { maxLength: 200 }),
+    quantity: requireInteger(request.quantity, 'quantity', { min: 1, max: MAX_QUANTITY }),
+    ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: requireIdempotencyKey(request.idempotencyKey) }),
+    ...(request.clientAddress === undefined
+      ? {}
+      : { clientAddress: requireString(request.clientAddress, 'clientAddress', { maxLength: 100 }) }),
+  };
+}
+
+/**
+ * The rejection known without changing anything: the product is not on sale (inactive or before `saleStartsAt`),
+ * the quantity is over its limit, or the stock gate already knows the SKU is sold out for this request.
+ */
+function knownRejection(deps: PlaceOrderDeps, product: PricedProduct, request: PlaceOrderInput, now: Date): PlaceOrderRejection | null {
+  // new Date(): a cache that serialises entries may hand the date back as a string.
+  if (!product.active || (product.saleStartsAt !== null && new Date(product.saleStartsAt) > now)) return 'NOT_ON_SALE';
+  const limit = product.maxQuantityPerCustomer;
+  if (limit > 0 && request.quantity > limit) return 'LIMIT_EXCEEDED';
+  const probe = { sku: product.sku, qty: request.quantity, customerId: request.customerId, limitPerCustomer: limit };
+  return deps.stockGate.knownRejection?.(probe) ?? null;
+}
+
+/** Counts the attempt against the customer's and the address's limits, in one round trip to a shared limiter. */
+async function rateLimited(deps: PlaceOrderDeps, request: PlaceOrderInput): Promise<PlaceOrderResult | null> {
+  const { perCustomerPerMinute, perAddressPerMinute } = deps.settings?.rateLimits ?? DEFAULT_SETTINGS.rateLimits;
+  const hits = [
+    perCustomerPerMinute > 0 ? deps.rateLimiter.hit(`orders:customer:${request.customerId}`, perCustomerPerMinute, MINUTE) : null,
+    perAddressPerMinute > 0 && request.clientAddress !== undefined
+      ? deps.rateLimiter.hit(`orders:address:${request.clientAddress}`, perAddressPerMinute, MINUTE)
+      : null,
+  ];
+  const refused = (await Promise.all(hits)).find((decision) => decision !== null && !decision.allowed);
+  return refused ? { ok: false, reason: 'RATE_LIMITED', retryAfterMs: refused.resetMs } : null;
+}
+
+async function reserveAndWrite(deps: PlaceOrderDeps, product: PricedProduct, request: PlaceOrderInput, now: Date): Promise<PlaceOrderResult> {
+  const { customerId, productId, quantity } = request;
   const orderId = newId();
-  const holdUntil = new Date(now.getTime() + settings.paymentWindowMs);
+  const holdUntil = new Date(now.getTime() + (deps.settings?.paymentWindowMs ?? DEFAULT_SETTINGS.paymentWindowMs));
   const reservation = await deps.stockGate.reserve({
     sku: product.sku,
     qty: quantity,
     orderId,
     customerId,
-    limitPerCustomer: limit,
+    limitPerCustomer: product.maxQuantityPerCustomer,
     holdUntil,
   });
   if (!reservation.ok) return { ok: false, reason: reservation.reason };
@@ -80,51 +172,22 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
     total: multiply(product.price, quantity),
     holdUntil,
   };
-  let order: Order;
   try {
-    order = await deps.unitOfWork.createOrder(placed, [orderPlacedEvent(placed, now)]);
+    return { ok: true, order: await deps.unitOfWork.createOrder(placed, [orderPlacedEvent(placed, now)]), replayed: false };
   } catch (error) {
     await releaseAfterFailedWrite(deps, orderId, error);
     throw error;
   }
-
-  if (settings.startSagaInline) await startSagaInline(deps, order);
-  else settings.headStart?.(order);
-  return { ok: true, order };
 }
 
-/**
- * The rejection `placeOrder` would give this input that is known without changing anything: the product is not
- * on sale, the quantity is over its limit, or the stock gate already knows the SKU is sold out for it. null means
- * only a real attempt can tell. Costs a price-cache read and no write, so a caller can answer a hopeless attempt
- * before doing its own bookkeeping (the HTTP route's Idempotency-Key claim). Same validation and NOT_FOUND as
- * `placeOrder`.
- */
-export async function precheckOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): Promise<PlaceOrderRejection | null> {
-  const { customerId, productId, quantity } = validInput(input);
-  const product = await pricedProduct(deps, productId);
-  const rejection = offerRejection(product, quantity, deps.clock.now());
-  if (rejection !== null) return rejection;
-  const probe = { sku: product.sku, qty: quantity, customerId, limitPerCustomer: product.maxQuantityPerCustomer };
-  return deps.stockGate.knownRejection?.(probe) ?? null;
-}
-
-function validInput(input: PlaceOrderInput): PlaceOrderInput {
-  const request = requireObject(input, 'input');
+/** An accepted result stored under its key, with the dates JSON turned into strings restored. */
+function replay(stored: unknown): PlaceOrderResult {
+  const { order } = stored as { order: Order };
   return {
-    customerId: requireString(request.customerId, 'customerId', { maxLength: 200 }),
-    productId: requireString(request.productId, 'productId', { maxLength: 200 }),
-    quantity: requireInteger(request.quantity, 'quantity', { min: 1, max: MAX_QUANTITY }),
+    ok: true,
+    replayed: true,
+    order: { ...order, holdUntil: new Date(order.holdUntil), createdAt: new Date(order.createdAt), updatedAt: new Date(order.updatedAt) },
   };
-}
-
-/** The product's own reasons to refuse: not on sale (inactive or before `saleStartsAt`), or over its limit. */
-function offerRejection(product: PricedProduct, quantity: number, now: Date): PlaceOrderRejection | null {
-  // new Date(): a cache that serialises entries may hand the date back as a string.
-  if (!product.active || (product.saleStartsAt !== null && new Date(product.saleStartsAt) > now)) return 'NOT_ON_SALE';
-  const limit = product.maxQuantityPerCustomer;
-  if (limit > 0 && quantity > limit) return 'LIMIT_EXCEEDED';
-  return null;
 }
 
 /**
@@ -152,20 +215,5 @@ async function releaseAfterFailedWrite(deps: PlaceOrderDeps, orderId: string, wr
   } catch (releaseError) {
     // The hold still lapses at holdUntil through the expiry sweep; the write error is the one to report.
     deps.logger.error('releasing the hold of an unwritten order failed', { orderId, writeError, releaseError });
-  }
-}
-
-/**
- * A lost start here is harmless: the `order.placed` event is already committed and its subscriber starts the
- * saga (idempotently). So a failure is logged, not raised: the order itself was placed.
- */
-async function startSagaInline(deps: PlaceOrderDeps, order: Order): Promise<void> {
-  try {
-    await deps.sagaRunner.start({ orderId: order.id, paymentDeadline: order.holdUntil.toISOString() });
-  } catch (error) {
-    deps.logger.warn('inline saga start failed; the order.placed subscriber will start it', {
-      orderId: order.id,
-      error,
-    });
   }
 }

@@ -1,18 +1,37 @@
-import { notFound } from '../domain/errors.js';
-import type { RestockResult } from '../ports/stock-gate.js';
+import { notFound, validationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
 import { productChangedEvent } from '../events/builders.js';
 import type { CorePorts } from '../ports/core-ports.js';
-import { requireInteger, requireObject, requireString } from './validate.js';
+import type { RestockResult } from '../ports/stock-gate.js';
+import { requestHash, requireIdempotencyKey, runOncePerKey } from './idempotency.js';
+import type { Actor } from './ports.js';
+import { requireActor, requireInteger, requireObject, requireString } from './validate.js';
 
 export interface RestockInput {
   readonly productId: string;
   /** Units added; positive integer. */
   readonly quantity: number;
-  /** Idempotency key of the operation: the same opId adds stock once (e.g. the HTTP Idempotency-Key). */
-  readonly opId: string;
+  /**
+   * The gate's operation id: the same opId adds stock once, whoever sends it. Derived from the Idempotency-Key when
+   * one is given; a fresh id otherwise.
+   */
+  readonly opId?: string;
+  /**
+   * The caller's Idempotency-Key (scoped to `actor`): a retry gets the first request's result (`replayed: true`),
+   * and the stock is added once even if the retry reaches another replica.
+   */
+  readonly idempotencyKey?: string;
+  /** Who restocks; scopes the Idempotency-Key. */
+  readonly actor?: Actor;
 }
 
-export type RestockDeps = Pick<CorePorts, 'products' | 'stockGate' | 'unitOfWork' | 'clock'>;
+export interface RestockOutcome extends RestockResult {
+  readonly productId: string;
+  /** true when this is an earlier request's result, replayed under its Idempotency-Key. */
+  readonly replayed: boolean;
+}
+
+export type RestockDeps = Pick<CorePorts, 'products' | 'stockGate' | 'unitOfWork' | 'idempotency' | 'clock'>;
 
 const MAX_RESTOCK = 1_000_000;
 
@@ -20,19 +39,32 @@ const MAX_RESTOCK = 1_000_000;
  * Adds stock to a product at the gate. A repeated opId changes nothing and reports `applied: false`.
  * `product.changed` (change `restocked`) is announced only for an applied restock.
  */
-export async function restock(deps: RestockDeps, input: RestockInput): Promise<RestockResult> {
+export async function restock(deps: RestockDeps, input: RestockInput): Promise<RestockOutcome> {
   const request = requireObject(input, 'input');
   const productId = requireString(request.productId, 'productId', { maxLength: 200 });
   const quantity = requireInteger(request.quantity, 'quantity', { min: 1, max: MAX_RESTOCK });
-  const opId = requireString(request.opId, 'opId', { maxLength: 200 });
+  const key = request.idempotencyKey === undefined ? undefined : requireIdempotencyKey(request.idempotencyKey);
+  if (key !== undefined && request.opId !== undefined) throw validationError('give an opId or an idempotencyKey, not both', { field: 'opId' });
+  const scope = `inventory.restock:${request.actor === undefined ? 'system' : requireActor(request.actor).customerId}`;
+  const opId =
+    key !== undefined ? `key:${scope}:${key}` : request.opId === undefined ? newId() : requireString(request.opId, 'opId', { maxLength: 200 });
 
-  const product = await deps.products.get(productId);
-  if (product === null) throw notFound('product', productId);
-
-  const result = await deps.stockGate.restock(product.sku, quantity, opId);
-  if (result.applied) {
-    const event = productChangedEvent(product.id, 'restocked', deps.clock.now());
-    await deps.unitOfWork.run((tx) => tx.outbox.append([event]));
-  }
-  return result;
+  const apply = async (): Promise<RestockOutcome> => {
+    const product = await deps.products.get(productId);
+    if (product === null) throw notFound('product', productId);
+    const result = await deps.stockGate.restock(product.sku, quantity, opId);
+    if (result.applied) {
+      const event = productChangedEvent(product.id, 'restocked', deps.clock.now());
+      await deps.unitOfWork.run((tx) => tx.outbox.append([event]));
+    }
+    return { productId, ...result, replayed: false };
+  };
+  if (key === undefined) return apply();
+  const { value, replayed } = await runOncePerKey(
+    deps.idempotency,
+    { scope, key, hash: requestHash({ productId, quantity }) },
+    async () => ({ value: await apply(), remember: true }),
+    (stored) => stored as RestockOutcome,
+  );
+  return replayed ? { ...value, replayed } : value;
 }

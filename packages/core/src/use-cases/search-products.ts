@@ -1,34 +1,36 @@
-import { isOnSale, type Product } from '../domain/product.js';
+import type { Product } from '../domain/product.js';
 import type { CorePorts } from '../ports/core-ports.js';
+import type { Page } from '../ports/stores.js';
+import { type CatalogueEntry, isListed, withStock } from './catalogue-entry.js';
 import { requireInteger, requireObject, requireText } from './validate.js';
 
 export interface SearchProductsInput {
   /** Any user text; typos are tolerated by the index. */
   readonly query: string;
+  /** 0-based; default 0. */
+  readonly page?: number;
   /** 1..100; default 20. */
-  readonly limit?: number;
+  readonly size?: number;
 }
 
-export interface ProductHit {
-  readonly product: Product;
-  readonly score: number;
-}
+/** Hits beyond the requested page fetched in case some resolve to products unlisted since they were indexed. */
+const SLACK = 50;
 
 /**
- * Fuzzy product search for shoppers: index hits, best first, resolved against the catalogue so that only
- * products on sale now are returned (the index may lag a product change by an instant).
+ * Fuzzy search over the listed products, best first, with live stock. Hits are resolved against the catalogue, so
+ * a product unlisted an instant ago (the index may lag) is never returned.
  */
 export async function searchProducts(
-  deps: Pick<CorePorts, 'searchIndex' | 'products' | 'clock'>,
+  deps: Pick<CorePorts, 'searchIndex' | 'products' | 'stockGate'>,
   input: SearchProductsInput,
-): Promise<readonly ProductHit[]> {
+): Promise<Page<CatalogueEntry>> {
   const request = requireObject(input, 'input');
   const query = requireText(request.query, 'query', { maxLength: 200 });
-  const limit = requireInteger(request.limit ?? 20, 'limit', { min: 1, max: 100 });
-  const hits = await deps.searchIndex.search(query, limit);
-  const now = deps.clock.now();
-  const resolved = await Promise.all(
-    hits.map(async (hit) => ({ product: await deps.products.get(hit.productId), score: hit.score })),
-  );
-  return resolved.filter((hit): hit is ProductHit => hit.product !== null && isOnSale(hit.product, now));
+  const page = requireInteger(request.page ?? 0, 'page', { max: 10_000 });
+  const size = requireInteger(request.size ?? 20, 'size', { min: 1, max: 100 });
+  const hits = await deps.searchIndex.search(query, (page + 1) * size + SLACK);
+  const found = await Promise.all(hits.map((hit) => deps.products.get(hit.productId)));
+  const listed = found.filter((product): product is Product => product !== null && isListed(product));
+  const items = await withStock(deps, listed.slice(page * size, (page + 1) * size));
+  return { items, page, size, total: listed.length };
 }

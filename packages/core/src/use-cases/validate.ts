@@ -1,6 +1,6 @@
 import { validationError } from '../domain/errors.js';
 import { ROLES, type Role } from '../domain/customer.js';
-import type { Money } from '../domain/money.js';
+import { isCurrencyCode, type Money } from '../domain/money.js';
 import type { Actor } from './ports.js';
 
 /**
@@ -57,8 +57,10 @@ export function requireOneOf<const T extends string>(value: unknown, field: stri
 export function requireMoney(value: unknown, field: string): Money {
   const object = requireObject(value, field);
   const amount = requireInteger(object.amount, `${field}.amount`);
-  if (object.currency !== 'USD') throw validationError(`${field}.currency must be USD`, { field });
-  return { amount, currency: 'USD' };
+  if (!isCurrencyCode(object.currency)) {
+    throw validationError(`${field}.currency must be an ISO 4217 code such as USD, EUR or JPY`, { field: `${field}.currency` });
+  }
+  return { amount, currency: object.currency };
 }
 
 /** A date; ISO strings are accepted because the value often comes straight from JSON. */

@@ -1,3 +1,4 @@
+import type { Money } from '../../domain/money.js';
 import { type NewOrder, ORDER_STATUSES, type Order, type OrderStatus, canTransition } from '../../domain/order.js';
 import type { OrderQuery, OrderStore, Page, TransitionResult } from '../../ports/stores.js';
 import { MemoryDatabase, type MemoryScope } from './database.js';
@@ -71,11 +72,13 @@ export class MemoryOrderStore implements OrderStore {
     return counts;
   }
 
-  async confirmedRevenue(): Promise<number> {
-    let revenue = 0;
+  async confirmedRevenue(): Promise<readonly Money[]> {
+    const byCurrency = new Map<string, number>();
     for (const order of this.#scope.tables.orders.rows()) {
-      if (order.status === 'CONFIRMED') revenue += order.total.amount;
+      if (order.status === 'CONFIRMED') byCurrency.set(order.total.currency, (byCurrency.get(order.total.currency) ?? 0) + order.total.amount);
     }
-    return revenue;
+    return [...byCurrency]
+      .map(([currency, amount]) => ({ amount, currency }))
+      .sort((a, b) => b.amount - a.amount || a.currency.localeCompare(b.currency));
   }
 }

@@ -133,7 +133,8 @@ export function orderStoreCases(stores: () => StoreSet, registry: CaseRegistry<O
     const { orders } = stores();
     const countsBefore = await orders.countByStatus();
     expect(Object.keys(countsBefore).sort()).toEqual([...ORDER_STATUSES].sort());
-    const revenueBefore = await orders.confirmedRevenue();
+    const revenueIn = async (currency: string) => (await orders.confirmedRevenue()).find((line) => line.currency === currency)?.amount ?? 0;
+    const revenueBefore = await revenueIn('USD');
 
     const confirmed = await orders.create(newOrderInput({ quantity: 3 }));
     await orders.transition(confirmed.id, 'PAYMENT_PENDING');
@@ -146,7 +147,9 @@ export function orderStoreCases(stores: () => StoreSet, registry: CaseRegistry<O
     expect(countsAfter.CONFIRMED - countsBefore.CONFIRMED).toBe(1);
     expect(countsAfter.EXPIRED - countsBefore.EXPIRED).toBe(1);
     expect(countsAfter.PENDING - countsBefore.PENDING).toBe(1);
-    expect((await orders.confirmedRevenue()) - revenueBefore).toBe(confirmed.total.amount);
+    expect((await revenueIn(confirmed.total.currency)) - revenueBefore).toBe(confirmed.total.amount);
+    const lines = await orders.confirmedRevenue();
+    expect(new Set(lines.map((line) => line.currency)).size, 'one revenue line per currency').toBe(lines.length);
   });
 }
 
