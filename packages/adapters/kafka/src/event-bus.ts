@@ -3,8 +3,9 @@ import {
   type EventBus,
   type EventHandler,
   type HealthReport,
-  LimitedCartError,
   type Lifecycle,
+  LimitedCartError,
+  type SubscribeOptions,
   type Subscription,
   validationError,
 } from '@limitedcart/core';
@@ -15,7 +16,7 @@ import { GroupMember } from './group-member.js';
 import { checkName, type KafkaEventBusOptions, resolveOptions } from './options.js';
 import { TopicRegistry } from './topics.js';
 
-/** The Kafka event bus: core's `EventBus` plus the lifecycle the composition root drives. */
+/** The Kafka event bus: core's `EventBus` plus the lifecycle the engine drives. */
 export interface KafkaEventBus extends EventBus, Required<Pick<Lifecycle, 'close' | 'health'>> {
   /** The Kafka topic a logical topic maps to (prefix applied). */
   kafkaTopic(topic: string): string;
@@ -138,7 +139,7 @@ export const createKafkaEventBus = (input: KafkaEventBusOptions): KafkaEventBus 
       }
     },
 
-    async subscribe(topic: string, group: string, handler: EventHandler): Promise<Subscription> {
+    async subscribe(topic: string, group: string, handler: EventHandler, subscribeOptions: SubscribeOptions = {}): Promise<Subscription> {
       assertOpen();
       const name = kafkaTopic(topic);
       checkName('group', group);
@@ -149,9 +150,10 @@ export const createKafkaEventBus = (input: KafkaEventBusOptions): KafkaEventBus 
       } catch (error) {
         throw infrastructure(`cannot create topic ${name}`, error);
       }
+      const startAt = subscribeOptions.startAt;
       const member = new GroupMember({
         kafka,
-        options,
+        options: startAt === undefined ? options : { ...options, fromBeginning: startAt === 'earliest' },
         topic,
         kafkaTopic: name,
         group,

@@ -1,4 +1,5 @@
-import { type EventHandler, LimitedCartError, type Logger, retryDelayMs } from '@limitedcart/core';
+import { type EventHandler, LimitedCartError, type Logger } from '@limitedcart/core';
+import { retryDelayMs } from '@limitedcart/core/saga';
 import type { Consumer, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import { type DeadLetterContext, decodeEvent } from './codec.js';
 import type { ResolvedKafkaOptions } from './options.js';

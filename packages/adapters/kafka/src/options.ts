@@ -1,4 +1,5 @@
-import { type Logger, type RetryPolicy, validationError } from '@limitedcart/core';
+import { type Logger, validationError } from '@limitedcart/core';
+import type { RetryPolicy } from '@limitedcart/core/saga';
 
 /** How a subscription retries a failing handler before it dead-letters the event. */
 export interface KafkaRetryOptions {

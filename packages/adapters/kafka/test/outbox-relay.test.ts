@@ -1,12 +1,13 @@
-import { createOutboxRelay, type DomainEvent, MemoryOutboxStore, newId } from '@limitedcart/core';
+import { createEngine, type DomainEvent, newId } from '@limitedcart/core';
+import { createSilentLogger } from '@limitedcart/core/memory';
 import { waitFor } from '@limitedcart/core/testing';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaEventBus } from '../src/index.js';
 import { deleteTopics, kafkaBrokers, Recorder, rawKafka, testBus, testEvent, unique } from './kafka-env.js';
 
-// Core's outbox relay is this transport's relay: it claims outbox rows and calls the bus's `publish`. The
-// outbox here is core's in-memory one; the store under test elsewhere is Postgres's, the transport here is Kafka.
+// The engine's outbox relay (role `relay`) is this transport's relay: it claims outbox rows and calls the bus's
+// `publish`. The outbox here is core's in-memory one; the store under test elsewhere is Postgres's.
 describe.skipIf(kafkaBrokers === undefined)('outbox relay to Kafka', () => {
   const topicPrefix = `${unique('lc-relay')}.`;
   let bus: KafkaEventBus;
@@ -25,8 +26,8 @@ describe.skipIf(kafkaBrokers === undefined)('outbox relay to Kafka', () => {
   });
 
   it('ships every outbox row to its topic, each aggregate in outbox order', async () => {
-    const outbox = new MemoryOutboxStore();
-    const relay = createOutboxRelay({ outbox, bus, batchSize: 7, intervalMs: 20 });
+    const relay = createEngine({ adapters: { eventBus: bus, logger: createSilentLogger() }, config: { roles: ['relay'], relayIntervalMs: 20 } });
+    const { outbox } = relay.ports;
     const orders = unique('orders');
     const products = unique('products');
     const byTopic = { [orders]: new Recorder(), [products]: new Recorder() };
@@ -40,9 +41,8 @@ describe.skipIf(kafkaBrokers === undefined)('outbox relay to Kafka', () => {
       await outbox.append(round);
       appended.push(...round);
     }
-    relay.start();
+    await relay.start();
     try {
-      await waitFor(async () => (await relay.drainOnce()) === 0, { timeoutMs: 30_000, message: 'the outbox to drain' });
       for (const [topic, recorder] of Object.entries(byTopic)) {
         const expected = appended.filter((event) => event.topic === topic);
         await waitFor(() => recorder.hasAll(expected), { timeoutMs: 60_000, message: `every ${topic} event` });
@@ -54,6 +54,7 @@ describe.skipIf(kafkaBrokers === undefined)('outbox relay to Kafka', () => {
       expect(await outbox.claimUnshipped(100, 1_000)).toEqual([]);
     } finally {
       await relay.stop();
+      // The engine closed the bus it was given; afterAll closes it again, which is a no-op.
     }
   }, 120_000);
 });

@@ -1,5 +1,7 @@
-import { isRetryableError, LimitedCartError, orderSaga } from '@limitedcart/core';
-import type { Logger, OrderSagaActivities, OrderSagaResult } from '@limitedcart/core';
+import { LimitedCartError } from '@limitedcart/core';
+import { isRetryableError, orderSaga } from '@limitedcart/core/saga';
+import type { Logger } from '@limitedcart/core';
+import type { OrderSagaActivities, OrderSagaResult } from '@limitedcart/core/saga';
 import { escapeLiteral, type Pool, type PoolClient, type QueryResult } from 'pg';
 import type { AdvanceQueue } from './advance-queue.js';
 import { withTransaction } from './db.js';

@@ -1,5 +1,5 @@
-import { handleLateSignal } from '@limitedcart/core';
-import type { OrderSagaActivities } from '@limitedcart/core';
+import { handleLateSignal } from '@limitedcart/core/saga';
+import type { OrderSagaActivities } from '@limitedcart/core/saga';
 import type { Pool } from 'pg';
 import { withTransaction } from './db.js';
 import type { SagaTables } from './store.js';

@@ -1,5 +1,7 @@
-import { ACTIVITY_NAMES, ACTIVITY_RETRY, LimitedCartError } from '@limitedcart/core';
-import type { Logger, OrderSagaActivities } from '@limitedcart/core';
+import { LimitedCartError } from '@limitedcart/core';
+import { ACTIVITY_NAMES, ACTIVITY_RETRY } from '@limitedcart/core/saga';
+import type { Logger } from '@limitedcart/core';
+import type { OrderSagaActivities } from '@limitedcart/core/saga';
 import type { Pool } from 'pg';
 
 /** How pg-boss retries an advance job whose activity failed with a retryable fault. */

@@ -1,5 +1,7 @@
-import { isRetryableError, LimitedCartError } from '@limitedcart/core';
-import type { LimitedCartErrorCode, OrderSagaActivities, SagaContext, SagaSignal } from '@limitedcart/core';
+import { LimitedCartError } from '@limitedcart/core';
+import { isRetryableError } from '@limitedcart/core/saga';
+import type { LimitedCartErrorCode, SagaSignal } from '@limitedcart/core';
+import type { OrderSagaActivities, SagaContext } from '@limitedcart/core/saga';
 import type { PoolClient } from 'pg';
 import { inLockedTransaction } from './db.js';
 import type { JournalEntry, JournalKind, JournalPayload, SagaTables } from './store.js';

@@ -1,4 +1,5 @@
-import type { OrderSagaInput, OrderSagaResult, SagaSignal, SagaStatus, TerminalOrderStatus } from '@limitedcart/core';
+import type { OrderSagaInput, SagaSignal, SagaStatus, TerminalOrderStatus } from '@limitedcart/core';
+import type { OrderSagaResult } from '@limitedcart/core/saga';
 import { escapeLiteral, type Pool, type PoolClient } from 'pg';
 import { prepared } from './prepared.js';
 

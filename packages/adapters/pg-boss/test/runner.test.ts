@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { LimitedCartError, type OrderSagaActivities } from '@limitedcart/core';
+import { LimitedCartError } from '@limitedcart/core';
+import type { OrderSagaActivities } from '@limitedcart/core/saga';
 import { waitFor } from '@limitedcart/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -61,11 +61,21 @@ const isInitialised = (dataDir: string) =>
  * missing). Only TCP on 127.0.0.1 is used; the server's unix socket is disabled so it never collides with a
  * system Postgres.
  */
+/** The connection string an embedded server started with `options` answers on. */
+export const embeddedPostgresUrl = (options: Pick<EmbeddedPostgresOptions, 'port' | 'user' | 'password'>): string => {
+  const { port, user, password } = embeddedSettings(options);
+  return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+};
+
+const embeddedSettings = (options: Pick<EmbeddedPostgresOptions, 'port' | 'user' | 'password'>) => ({
+  port: options.port ?? 5433,
+  user: options.user ?? 'postgres',
+  password: options.password ?? 'postgres',
+});
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = resolve(options.dataDir);
-  const port = options.port ?? 5433;
-  const user = options.user ?? 'postgres';
-  const password = options.password ?? 'postgres';
+  const { port, user, password } = embeddedSettings(options);
   if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
     throw new LimitedCartError('VALIDATION', `embedded Postgres: invalid port ${port}`);
   }
@@ -107,7 +117,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   let stopping: Promise<void> | undefined;
   return {
-    url: `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    url: embeddedPostgresUrl(options),
     initialised,
     stop: () => {
       stopping ??= server.stop();

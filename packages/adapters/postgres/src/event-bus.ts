@@ -1,13 +1,4 @@
-import {
-  type DomainEvent,
-  type EventBus,
-  type EventHandler,
-  type HealthReport,
-  LimitedCartError,
-  type Lifecycle,
-  type Subscription,
-  validationError,
-} from '@limitedcart/core';
+import { type DomainEvent, type EventBus, type EventHandler, type HealthReport, type Lifecycle, LimitedCartError, type SubscribeOptions, type Subscription, validationError } from '@limitedcart/core';
 import pg from 'pg';
 import { GroupConsumer } from './group-consumer.js';
 import { NotifyListener } from './notify-listener.js';
@@ -68,6 +59,9 @@ export const createPostgresEventBus = (options: PostgresEventBusOptions): Postgr
   };
 
   return {
+    // Subscribers read the outbox table itself: nothing needs to ship its rows anywhere.
+    readsOutbox: true,
+
     async publish(events: readonly DomainEvent[]) {
       if (closed) throw new LimitedCartError('INFRASTRUCTURE', 'event bus is closed');
       for (const event of events) {
@@ -77,7 +71,7 @@ export const createPostgresEventBus = (options: PostgresEventBusOptions): Postgr
       await appendEvents(pool, t, schema, events);
     },
 
-    async subscribe(topic: string, group: string, handler: EventHandler): Promise<Subscription> {
+    async subscribe(topic: string, group: string, handler: EventHandler, subscribeOptions: SubscribeOptions = {}): Promise<Subscription> {
       if (closed) throw new LimitedCartError('INFRASTRUCTURE', 'event bus is closed');
       const entry = {
         topic: checkName('topic', topic),
@@ -93,7 +87,7 @@ export const createPostgresEventBus = (options: PostgresEventBusOptions): Postgr
           leaseMs: options.leaseMs ?? 30_000,
           retryInitialDelayMs: options.retryInitialDelayMs ?? 100,
           retryMaxDelayMs: options.retryMaxDelayMs ?? 5_000,
-          startFrom: options.startFrom ?? 'beginning',
+          startFrom: subscribeOptions.startAt === undefined ? (options.startFrom ?? 'beginning') : subscribeOptions.startAt === 'latest' ? 'latest' : 'beginning',
           onError: (error) => onError(error, { topic, group }),
         }),
       };

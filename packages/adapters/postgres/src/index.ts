@@ -1,9 +1,10 @@
 /**
- * `@limitedcart/adapter-postgres`: the engine's durable side on Postgres alone. Stores and migrations, the
- * conditional-update stock gate, the transactional outbox with a LISTEN/NOTIFY event bus, and an embedded
- * Postgres for the zero-dependency profile.
+ * `@limitedcart/adapter-postgres`: the engine's durable side on Postgres alone. `postgres({...})` is the plugin:
+ * stores and migrations, the conditional-update stock gate, the transactional outbox with a LISTEN/NOTIFY event
+ * bus, and an embedded Postgres for the zero-dependency profile. The factories below are its parts, for hosts
+ * that compose by hand and for tests.
  */
-export { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './embedded.js';
+export { type EmbeddedPostgresHandle, embeddedPostgresUrl, startEmbeddedPostgres } from './embedded.js';
 export { toLimitedCartError } from './errors.js';
 export { createPostgresEventBus, type PostgresEventBus } from './event-bus.js';
 export { checkPostgresHealth } from './health.js';
@@ -20,6 +21,7 @@ export {
   type PostgresTarget,
 } from './options.js';
 export { appendToOutbox, notifyChannel } from './outbox.js';
+export { POSTGRES_CONNECTION, type PostgresConnection, type PostgresPluginOptions, postgres } from './plugin.js';
 export { createPostgresPool } from './pool.js';
 export type { Executor } from './sql.js';
 export { createPostgresStockGate, type PostgresStockGate } from './stock-gate.js';

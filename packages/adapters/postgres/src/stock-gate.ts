@@ -1,17 +1,9 @@
-import {
-  type HoldState,
-  type HoldTransition,
-  LimitedCartError,
-  type ReserveRequest,
-  type ReserveResult,
-  type RestockResult,
-  type StockGate,
-  type StockSnapshot,
-} from '@limitedcart/core';
+import { type HoldState, type HoldTransition, LimitedCartError, type ReserveRequest, type ReserveResult, type RestockResult, type StockGate, type StockLedgerReader, type StockSnapshot } from '@limitedcart/core';
 import DataLoader from 'dataloader';
 import { escapeLiteral, type QueryResult } from 'pg';
 import { toLimitedCartError } from './errors.js';
 import { checkDate, checkId, checkQuantity, checkReserveRequest } from './gate-input.js';
+import { createPostgresLedgerReader } from './ledger-reader.js';
 import { checkPositiveInteger } from './option-checks.js';
 import { type PostgresStockGateOptions, resolveSchema } from './options.js';
 import { perTurn, query, tableNames } from './sql.js';
@@ -57,7 +49,8 @@ const isOutcomeList =
     Array.isArray(value) && value.length === length && value.every((item) => typeof item === 'string');
 
 /** The Postgres stock gate with an extra sweep that trusts the database clock rather than the caller's. */
-export interface PostgresStockGate extends StockGate {
+/** The Postgres gate is a ledger: a faster tier in front of it (the Redis gate) reads it to reconcile. */
+export interface PostgresStockGate extends StockGate, StockLedgerReader {
   /** Releases every hold due by the database's clock (`now()`); for a background sweeper. */
   expireDue(): Promise<string[]>;
 }
@@ -170,7 +163,10 @@ export const createPostgresStockGate = (options: PostgresStockGateOptions): Post
     perTurn(reserveBatchSize),
   );
 
+  const ledger = createPostgresLedgerReader({ pool, schema });
   return {
+    readSku: (sku) => ledger.readSku(sku),
+    ...(ledger.listSkus && { listSkus: () => ledger.listSkus!() }),
     async reserve(request: ReserveRequest): Promise<ReserveResult> {
       const outcome = await reservations.load(checkReserveRequest(request));
       if (outcome === 'OK' || outcome === 'DUPLICATE') return { ok: true };

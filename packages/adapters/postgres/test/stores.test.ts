@@ -1,4 +1,4 @@
-import { isLimitedCartError, type NewOrder, newId, type Order, type StoreSet } from '@limitedcart/core';
+import { isLimitedCartError, newId, type NewOrder, type Order, type StoreSet } from '@limitedcart/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStores } from '../src/index.js';

@@ -1,4 +1,4 @@
-import type { Currency, PriceCache, PricedProduct } from '@limitedcart/core';
+import type { CurrencyCode, PriceCache, PricedProduct } from '@limitedcart/core';
 import { closeClient, infrastructureError, type RedisAdapterOptions, resolveClient, validateKeyPrefix } from './options.js';
 import { requirePositiveInteger, requireText } from './stock-validation.js';
 
@@ -15,7 +15,7 @@ export interface RedisPriceCache extends PriceCache {
 interface StoredPrice {
   readonly productId: string;
   readonly sku: string;
-  readonly price: { readonly amount: number; readonly currency: Currency };
+  readonly price: { readonly amount: number; readonly currency: CurrencyCode };
   readonly maxQuantityPerCustomer: number;
   readonly active: boolean;
   readonly saleStartsAt: string | null;

@@ -1,23 +1,12 @@
-import { LimitedCartError } from '@limitedcart/core';
+import { LimitedCartError, type RateLimiter } from '@limitedcart/core';
 import { defineLuaScript } from './lua-script.js';
 import { rateLimitLua } from './lua/rate-limit.js';
 import { closeClient, infrastructureError, type RedisAdapterOptions, resolveClient, validateKeyPrefix } from './options.js';
 import { requirePositiveInteger, requireText } from './stock-validation.js';
 
-export interface RateLimitDecision {
-  readonly allowed: boolean;
-  /** Hits still allowed in the current window after this one. */
-  readonly remaining: number;
-  /** Milliseconds until the oldest counted hit leaves the window (one more hit becomes possible); 0 if none. */
-  readonly resetMs: number;
-}
-
-export interface RedisRateLimiter {
-  /**
-   * Counts one hit on `key` and says whether it is within `limit` hits per sliding `windowMs`. A denied hit is
-   * not counted. Shared by every process using the same Redis and prefix.
-   */
-  hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
+/** Core's `RateLimiter` on Redis: shared by every process using the same Redis and prefix. */
+export interface RedisRateLimiter extends RateLimiter {
+  /** Closes the client the limiter opened for `url`; a client passed in stays open for its owner. */
   close(): Promise<void>;
 }
 

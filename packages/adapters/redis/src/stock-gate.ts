@@ -1,15 +1,4 @@
-import {
-  type HealthReport,
-  type HoldState,
-  type HoldTransition,
-  LimitedCartError,
-  type ReserveRejection,
-  type ReserveRequest,
-  type ReserveResult,
-  type RestockResult,
-  type StockGate,
-  type StockSnapshot,
-} from '@limitedcart/core';
+import { type HealthReport, type HoldState, type HoldTransition, LimitedCartError, type ReserveRejection, type ReserveRequest, type ReserveResult, type RestockResult, type StockGate, type StockSnapshot } from '@limitedcart/core';
 import { defineLuaScript } from './lua-script.js';
 import { commitLua, expireLua, rebuildLua, releaseLua, reserveLua, restockLua } from './lua/stock-gate.js';
 import { closeClient, infrastructureError, type RedisAdapterOptions, resolveClient, validateKeyPrefix } from './options.js';

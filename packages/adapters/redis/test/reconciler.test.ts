@@ -1,5 +1,6 @@
 import { createPostgresStockGate } from '@limitedcart/adapter-postgres';
-import { createSilentLogger, type ReserveRequest, type StockGate } from '@limitedcart/core';
+import type { ReserveRequest, StockGate } from '@limitedcart/core';
+import { createSilentLogger } from '@limitedcart/core/memory';
 import { assertStockInvariant, reserveRequest, uniqueId, waitFor } from '@limitedcart/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

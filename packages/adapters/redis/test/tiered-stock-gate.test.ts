@@ -1,5 +1,6 @@
 import { createPostgresStockGate } from '@limitedcart/adapter-postgres';
-import { createSilentLogger, LimitedCartError, type StockGate } from '@limitedcart/core';
+import { LimitedCartError, type StockGate } from '@limitedcart/core';
+import { createSilentLogger } from '@limitedcart/core/memory';
 import { describeStockGateContract, reserveRequest, uniqueId } from '@limitedcart/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-import { ACTIVITY_NAMES, isLimitedCartError, isRetryableError, type OrderSagaActivities } from '@limitedcart/core';
+import { isLimitedCartError } from '@limitedcart/core';
+import { ACTIVITY_NAMES, isRetryableError, type OrderSagaActivities } from '@limitedcart/core/saga';
 import { ApplicationFailure } from '@temporalio/common';
 
 /**

@@ -1,6 +1,7 @@
 export { createTemporalActivities, toTemporalError } from './activities.js';
 export { bundleWorkflows, defaultWorkflowsPath } from './bundle.js';
 export { createTemporalSagaRunner, type TemporalSagaRunner } from './client.js';
+export { type TemporalPluginOptions, temporal } from './plugin.js';
 export {
   DEFAULT_WORKFLOW_TUNING,
   describeQuery,

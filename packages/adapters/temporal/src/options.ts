@@ -1,4 +1,4 @@
-import type { OrderSagaActivities } from '@limitedcart/core';
+import type { OrderSagaActivities } from '@limitedcart/core/saga';
 import { DEFAULT_WORKFLOW_TUNING } from './definitions.js';
 
 /** Where the Temporal service is and which task queue the order sagas use. */

@@ -11,6 +11,8 @@ export interface TemporalSagaWorker {
    * worker cannot start or fails while running.
    */
   run(): Promise<void>;
+  /** Resolves once the worker `run` started is connected and polling; rejects as `run` does if it cannot start. */
+  ready(): Promise<void>;
   /** Stops polling, lets in-flight tasks finish, closes the connection. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -63,6 +65,10 @@ export const createTemporalSagaWorker = (options: TemporalSagaWorkerOptions): Te
 
   return {
     run,
+    ready() {
+      if (started === undefined) return Promise.reject(new LimitedCartError('INTERNAL', 'the Temporal worker was not run'));
+      return started.then(() => undefined);
+    },
     async shutdown() {
       if (stopping) {
         await running?.catch(() => undefined);

@@ -1,4 +1,4 @@
-import { type CustomerStore, newId, normalizeEmail, ROLES, type Role } from '@limitedcart/core';
+import { type CustomerStore, newId, normalizeEmail, type Role, ROLES } from '@limitedcart/core';
 import { type Executor, query, type TableNames } from '../sql.js';
 import { type CustomerRow, pageBounds, toCustomer } from './rows.js';
 

@@ -84,11 +84,12 @@ export const createOrderStore = (db: Executor, t: TableNames): OrderStore => ({
   },
 
   async confirmedRevenue() {
-    const [row] = await query<{ revenue: string }>(
+    const rows = await query<{ currency: string; revenue: string }>(
       db,
       'sum confirmed revenue',
-      `SELECT coalesce(sum(total_amount), 0) AS revenue FROM ${t.orders} WHERE status = 'CONFIRMED'`,
+      `SELECT currency, sum(total_amount) AS revenue FROM ${t.orders} WHERE status = 'CONFIRMED'
+        GROUP BY currency ORDER BY sum(total_amount) DESC, currency`,
     );
-    return toNumber(row?.revenue ?? 0);
+    return rows.map((row) => ({ amount: toNumber(row.revenue), currency: row.currency }));
   },
 });

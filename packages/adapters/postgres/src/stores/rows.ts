@@ -1,4 +1,4 @@
-import type { Currency, Customer, Order, OrderStatus, Payment, PaymentStatus, Product, Role } from '@limitedcart/core';
+import type { Customer, Order, OrderStatus, Payment, PaymentStatus, Product, Role } from '@limitedcart/core';
 import { toNumber } from '../sql.js';
 
 /** Column shapes as `pg` returns them; mapping lives here so every store reads rows the same way. */
@@ -22,7 +22,7 @@ export const toProduct = (row: ProductRow): Product => ({
   sku: row.sku,
   name: row.name,
   description: row.description,
-  price: { amount: toNumber(row.price_amount), currency: row.currency as Currency },
+  price: { amount: toNumber(row.price_amount), currency: row.currency },
   maxQuantityPerCustomer: row.max_quantity_per_customer,
   active: row.active,
   archived: row.archived,
@@ -69,8 +69,8 @@ export const toOrder = (row: OrderRow): Order => ({
   productId: row.product_id,
   sku: row.sku,
   quantity: row.quantity,
-  unitPrice: { amount: toNumber(row.unit_price_amount), currency: row.currency as Currency },
-  total: { amount: toNumber(row.total_amount), currency: row.currency as Currency },
+  unitPrice: { amount: toNumber(row.unit_price_amount), currency: row.currency },
+  total: { amount: toNumber(row.total_amount), currency: row.currency },
   status: row.status as OrderStatus,
   statusReason: row.status_reason,
   holdUntil: row.hold_until,
@@ -96,7 +96,7 @@ export const toPayment = (row: PaymentRow): Payment => ({
   id: row.id,
   orderId: row.order_id,
   customerId: row.customer_id,
-  amount: { amount: toNumber(row.amount), currency: row.currency as Currency },
+  amount: { amount: toNumber(row.amount), currency: row.currency },
   status: row.status as PaymentStatus,
   token: row.token,
   gatewayReference: row.gateway_reference,

@@ -1,4 +1,4 @@
-import type { EndStatus, OrderSagaActivities } from '@limitedcart/core';
+import type { EndStatus, OrderSagaActivities } from '@limitedcart/core/saga';
 import { LimitedCartError } from '@limitedcart/core';
 import type { Pool } from 'pg';
 

@@ -1,0 +1,62 @@
+import { createOrderSagaActivities, definePlugin, defineToken, type HealthReport, type Lifecycle, type Logger, type Plugin } from '@limitedcart/core';
+import { createTemporalSagaRunner } from './client.js';
+import type { TemporalConnectionOptions, TemporalSagaRunnerOptions, TemporalSagaWorkerOptions } from './options.js';
+import { DEFAULT_TASK_QUEUE } from './options.js';
+import { createTemporalSagaWorker, type TemporalSagaWorker } from './worker.js';
+
+export interface TemporalPluginOptions
+  extends TemporalConnectionOptions,
+    Pick<TemporalSagaRunnerOptions, 'activityStartToCloseTimeoutMs' | 'queryTimeoutMs'>,
+    Pick<TemporalSagaWorkerOptions, 'workflowBundle'> {}
+
+/** The worker of a `worker`-role process, registered so the engine opens, closes and probes it. */
+const TEMPORAL_WORKER = defineToken<Lifecycle>('limitedcart.temporal.worker');
+
+/**
+ * Sagas on Temporal: the engine's `sagaRunner` starts, signals and describes workflows through the client in every
+ * process; processes with the `worker` role also run a Temporal worker executing them with core's activities bound
+ * to this engine's ports. The worker connects when the engine starts (a server it cannot reach fails the start),
+ * drains when it stops, and turns readiness red if it stops with an error.
+ *
+ * ```ts
+ * createEngine({ plugins: [postgres({ connectionString }), temporal({ address: '127.0.0.1:7233' })] });
+ * ```
+ */
+export function temporal(options: TemporalPluginOptions): Plugin {
+  if (typeof options?.address !== 'string' || options.address === '') throw new TypeError('temporal(): address is required');
+  return definePlugin({
+    name: 'temporal',
+    setup(ctx) {
+      ctx.provide({ sagaRunner: { useFactory: () => createTemporalSagaRunner(options) } });
+      if (!ctx.config.roles.includes('worker')) return;
+      ctx.register(TEMPORAL_WORKER, {
+        useFactory: ({ ports }) =>
+          workerLifecycle(
+            createTemporalSagaWorker({ ...options, activities: createOrderSagaActivities(ports) }),
+            options.taskQueue ?? DEFAULT_TASK_QUEUE,
+            ports.logger.child({ component: 'temporal-worker' }),
+          ),
+      });
+    },
+  });
+}
+
+function workerLifecycle(worker: TemporalSagaWorker, taskQueue: string, logger: Logger): Lifecycle {
+  let failure: unknown;
+  return {
+    async open() {
+      // run() resolves only when the worker stops; a failure while running turns readiness red.
+      const running = worker.run();
+      running.catch((error: unknown) => {
+        failure = error;
+        logger.error('temporal worker stopped with an error', { error });
+      });
+      await worker.ready();
+    },
+    close: () => worker.shutdown(),
+    health: (): HealthReport =>
+      failure === undefined
+        ? { name: 'temporal-worker', ok: true, detail: `task queue ${taskQueue}` }
+        : { name: 'temporal-worker', ok: false, detail: failure instanceof Error ? failure.message : String(failure) },
+  };
+}
