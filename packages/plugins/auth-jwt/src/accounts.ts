@@ -1,12 +1,4 @@
-import {
-  type Customer,
-  type CustomerStore,
-  isLimitedCartError,
-  LimitedCartError,
-  normalizeEmail,
-  type Role,
-  ROLES,
-} from '@limitedcart/core';
+import { type Customer, type CustomerStore, isLimitedCartError, LimitedCartError, normalizeEmail, type RateLimiter, type Role, ROLES } from '@limitedcart/core';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
 import type { IssuedToken, TokenService } from './tokens.js';
 
@@ -26,13 +18,18 @@ export const toPublicUser = (customer: Customer): PublicUser => ({
 });
 
 export type RegisterResult = { ok: true; user: PublicUser } | { ok: false; reason: 'EMAIL_TAKEN' };
-export type LoginResult = ({ ok: true; user: PublicUser } & IssuedToken) | { ok: false; reason: 'INVALID_CREDENTIALS' };
+export type LoginResult =
+  | ({ ok: true; user: PublicUser } & IssuedToken)
+  | { ok: false; reason: 'INVALID_CREDENTIALS' }
+  /** Too many attempts from this address or for this email; `retryAfterMs` until one more is allowed. */
+  | { ok: false; reason: 'RATE_LIMITED'; retryAfterMs: number };
 
 export interface AccountService {
   register(input: { email: string; password: string; roles?: readonly Role[] }): Promise<RegisterResult>;
-  login(input: { email: string; password: string }): Promise<LoginResult>;
+  /** `clientAddress`, when given, is counted against the per-address login limit as well as the email. */
+  login(input: { email: string; password: string; clientAddress?: string }): Promise<LoginResult>;
   /** Creates the account with the given roles unless the email exists; returns the customer either way. */
-  ensureAccount(input: { email: string; password: string; roles: readonly Role[] }): Promise<Customer>;
+  ensureAccount(input: { email: string; password: string; roles: readonly Role[] }): Promise<{ customer: Customer; created: boolean }>;
   setRoles(customerId: string, roles: readonly Role[]): Promise<PublicUser | null>;
 }
 
@@ -63,8 +60,34 @@ export function validateRoles(roles: unknown): Role[] {
   return [...new Set(roles as Role[])];
 }
 
-export function createAccountService(deps: { customers: CustomerStore; tokens: TokenService }): AccountService {
-  const { customers, tokens } = deps;
+export interface AccountServiceDeps {
+  readonly customers: CustomerStore;
+  readonly tokens: TokenService;
+  /** Counts login attempts; without it logins are not limited. */
+  readonly rateLimiter?: RateLimiter;
+  /** Attempts per minute per client address and per email. Default 20. */
+  readonly loginAttemptsPerMinute?: number;
+}
+
+const MINUTE = 60_000;
+
+export function createAccountService(deps: AccountServiceDeps): AccountService {
+  const { customers, tokens, rateLimiter } = deps;
+  const loginLimit = deps.loginAttemptsPerMinute ?? 20;
+
+  /**
+   * The address first, then the email, one after the other: an address refused uses up none of the account's
+   * attempts, so a flood from one address cannot lock the account's owner out.
+   */
+  const loginRefusal = async (email: string, clientAddress: string | undefined): Promise<LoginResult | null> => {
+    if (rateLimiter === undefined) return null;
+    const buckets = [...(clientAddress === undefined ? [] : [`login:address:${clientAddress}`]), `login:email:${email}`];
+    for (const key of buckets) {
+      const decision = await rateLimiter.hit(key, loginLimit, MINUTE);
+      if (!decision.allowed) return { ok: false, reason: 'RATE_LIMITED', retryAfterMs: decision.resetMs };
+    }
+    return null;
+  };
 
   const register: AccountService['register'] = async (input) => {
     const { email, password } = validateCredentials(input.email, input.password);
@@ -87,6 +110,8 @@ export function createAccountService(deps: { customers: CustomerStore; tokens: T
       if (typeof input.email !== 'string' || typeof input.password !== 'string') {
         throw new LimitedCartError('VALIDATION', 'email and password are required');
       }
+      const refused = await loginRefusal(normalizeEmail(input.email), input.clientAddress);
+      if (refused !== null) return refused;
       const customer = await customers.getByEmail(normalizeEmail(input.email));
       // Verify against a dummy hash for unknown emails so response time does not reveal which emails exist.
       const valid = await verifyPassword(input.password, customer?.passwordHash ?? (await DUMMY_HASH_PROMISE));
@@ -98,11 +123,11 @@ export function createAccountService(deps: { customers: CustomerStore; tokens: T
     async ensureAccount(input) {
       const email = normalizeEmail(input.email);
       const existing = await customers.getByEmail(email);
-      if (existing) return existing;
+      if (existing) return { customer: existing, created: false };
       const result = await register({ email, password: input.password, roles: input.roles });
       const customer = await customers.getByEmail(email);
       if (!customer) throw new LimitedCartError('INTERNAL', `account ${email} missing after register (${result.ok})`);
-      return customer;
+      return { customer, created: result.ok };
     },
 
     async setRoles(customerId, roles) {

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import { type Role, ROLES, LimitedCartError } from '@limitedcart/core';
+import { LimitedCartError, type Role, ROLES } from '@limitedcart/core';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { verifyHs256 } from './hs256-verify.js';
 import { AUTH_DEFAULTS, type AuthOptions, type TokenAlgorithm } from './options.js';

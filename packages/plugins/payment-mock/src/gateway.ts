@@ -29,6 +29,8 @@ export interface MockGatewayOptions {
 }
 
 export interface MockPaymentGateway extends PaymentGateway {
+  /** Stops retrying deliveries (the engine calls it when it stops); webhooks not yet delivered are given up. */
+  close(): Promise<void>;
   /** Refunds issued, by payment id: lets operators and tests see money returned exactly once. */
   refunds(): ReadonlyMap<string, Money>;
   /** Resolves when every webhook sent so far was delivered or given up. */
@@ -45,13 +47,14 @@ export function createMockPaymentGateway(options: MockGatewayOptions): MockPayme
   const retryDelayMs = options.retryDelayMs ?? 200;
   const refunded = new Map<string, Money>();
   const inFlight = new Set<Promise<void>>();
+  let closed = false;
 
   const send = (body: PaymentWebhookBody) => {
     if (!options.delivery) return;
     const text = JSON.stringify(body);
     const delivery = options.delivery;
     const task = (async () => {
-      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      for (let attempt = 1; attempt <= maxAttempts && !closed; attempt++) {
         const headers = {
           'content-type': 'application/json',
           'limitedcart-signature': signWebhook(options.webhookSecret, text, Math.floor(now().getTime() / 1000)),
@@ -61,9 +64,10 @@ export function createMockPaymentGateway(options: MockGatewayOptions): MockPayme
         } catch (error) {
           options.logger?.warn('payment webhook delivery failed', { attempt, paymentId: body.paymentId, error: String(error) });
         }
-        await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)));
+        // Unref'd: a backoff still pending when the host stops must not keep the process alive.
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)).unref());
       }
-      options.logger?.error('payment webhook given up', { paymentId: body.paymentId, type: body.type });
+      if (!closed) options.logger?.error('payment webhook given up', { paymentId: body.paymentId, type: body.type });
     })();
     inFlight.add(task);
     void task.finally(() => inFlight.delete(task));
@@ -97,6 +101,10 @@ export function createMockPaymentGateway(options: MockGatewayOptions): MockPayme
 
     async settle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+
+    async close() {
+      closed = true;
     },
   };
 }

@@ -1,1 +1,3 @@
-export * from './lunr-index.js';
+/** `@limitedcart/plugin-search-lunr`: typo-tolerant product search on lunr. `lunrSearch()` is the plugin. */
+export { createLunrSearchIndex, type LunrSearchOptions, queryTerms } from './lunr-index.js';
+export { lunrSearch } from './plugin.js';

@@ -1,0 +1,55 @@
+import { definePlugin, defineToken, type Engine, EVENT_TYPES, type Plugin, TOPICS } from '@limitedcart/core';
+import type { MiddlewareHandler } from 'hono';
+import { createNotificationHub, type NotificationHub } from './hub.js';
+import { notificationsRoute } from './stream-route.js';
+
+export interface SseOptions {
+  /** Notifications kept per customer for `Last-Event-ID` replay. Default 100. */
+  readonly retainPerCustomer?: number;
+  /** Customers whose history is kept; the least recently active go first. Default 100,000. */
+  readonly maxCustomers?: number;
+}
+
+/** The hub of this process: `engine.resolve(NOTIFICATIONS)`. */
+export const NOTIFICATIONS = defineToken<NotificationHub>('limitedcart.sse-notifications');
+
+/**
+ * Live order progress for shoppers: every `api` process keeps a hub fed by a subscription of its own (each replica
+ * sees every `order.progress` event, so a shopper may connect to any of them), and `sseRoutes(engine, ...)` serves
+ * `GET /stream` for Hono hosts.
+ *
+ * ```ts
+ * const engine = createEngine({ plugins: [sse()] });
+ * app.route('/api/notifications', sseRoutes(engine, { authenticate, customerIdOf: (vars) => vars.user.id }));
+ * ```
+ */
+export function sse(options: SseOptions = {}): Plugin {
+  return definePlugin({
+    name: 'sse-notifications',
+    setup(ctx) {
+      ctx.register(NOTIFICATIONS, { useFactory: () => createNotificationHub(options) });
+      ctx.subscribe(
+        TOPICS.orders,
+        'limitedcart.sse',
+        async (event, engine) => {
+          if (event.type === EVENT_TYPES.orderProgress) engine.resolve(NOTIFICATIONS).publish(event);
+        },
+        { scope: 'process' },
+      );
+    },
+  });
+}
+
+export interface SseRoutesOptions<TVars extends object> {
+  /** Authenticates the request and sets the variables `customerIdOf` reads. */
+  readonly authenticate: MiddlewareHandler<{ Variables: TVars }>;
+  readonly customerIdOf: (variables: TVars) => string;
+  /** Comment heartbeats that keep proxies from closing an idle stream. Default 15 s. */
+  readonly heartbeatMs?: number;
+  /** Aborted on shutdown so open streams end and the server can drain. */
+  readonly shutdownSignal?: AbortSignal;
+}
+
+/** `GET /stream` over the hub of an engine built with `sse()`. */
+export const sseRoutes = <TVars extends object>(engine: Engine, options: SseRoutesOptions<TVars>) =>
+  notificationsRoute<TVars>({ ...options, hub: engine.resolve(NOTIFICATIONS) });
