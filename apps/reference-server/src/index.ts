@@ -3,9 +3,8 @@
  * whole composition (`startServer`) as the `limitedcart` CLI does.
  */
 export { createApp, OPENAPI_PATH } from './app.js';
-export type { Infrastructure, StorageProfile } from './composition/infrastructure.js';
+export { pluginsFor, type ServerRuntime } from './composition/plugins.js';
 export { type RunningServer, type StartOptions, startServer } from './composition/server.js';
 export { ENV_KEYS, ENV_SCHEMA, loadConfig, profileOf, type ServerConfig } from './config.js';
 export type { AppDeps, HttpLimits, PaymentSettings } from './http/context.js';
-export { createMemoryRateLimiter, type RateLimiter } from './http/rate-limit.js';
 export { type DemoAccount, DEMO_PRODUCT_IDS, type SeedResult, seedDemo } from './seed.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Engine, ProductInput, Role } from '@limitedcart/core';
+import { type Engine, isLimitedCartError, type ProductInput, type Role } from '@limitedcart/core';
 import type { AccountService } from '@limitedcart/plugin-auth-jwt';
 
 export interface DemoAccount {
@@ -110,11 +110,16 @@ async function demoPasswords(dataDir: string | null): Promise<{ passwords: Recor
 export async function seedDemo(deps: { engine: Engine; accounts: AccountService; dataDir: string | null }): Promise<SeedResult> {
   const { engine, accounts } = deps;
   const created: string[] = [];
-  for (const { input, units } of catalogue(engine.ports.clock.now())) {
-    if ((await engine.ports.products.get(input.id)) === null) {
-      await engine.useCases.createProduct(input);
-      created.push(input.id);
-    }
+  for (const { input, units } of catalogue(new Date())) {
+    // The ids are fixed: a product seeded by an earlier start is left as it is.
+    const fresh = await engine.useCases.createProduct(input).then(
+      () => true,
+      (error: unknown) => {
+        if (isLimitedCartError(error, 'CONFLICT')) return false;
+        throw error;
+      },
+    );
+    if (fresh) created.push(input.id);
     await engine.useCases.restock({ productId: input.id, quantity: units, opId: `seed:${input.id}` });
   }
 
@@ -122,10 +127,8 @@ export async function seedDemo(deps: { engine: Engine; accounts: AccountService;
   const seeded: DemoAccount[] = [];
   let changed = false;
   for (const { email, roles } of DEMO_ACCOUNTS) {
-    const existing = await engine.ports.customers.getByEmail(email);
-    if (existing === null) {
-      const password = randomBytes(9).toString('base64url');
-      await accounts.ensureAccount({ email, password, roles });
+    const password = randomBytes(9).toString('base64url');
+    if ((await accounts.ensureAccount({ email, password, roles })).created) {
       passwords[email] = password;
       changed = true;
     }

@@ -253,7 +253,7 @@ describe('security over HTTP', () => {
     });
 
     it('lists the offending fields of a validation failure', async () => {
-      const response = await api.post('/api/products', { name: '', price: { amount: -1, currency: 'EUR' }, sku: 'mine' }, { token: users.WAREHOUSE.token });
+      const response = await api.post('/api/products', { name: '', price: { amount: -1, currency: 'EURO' }, sku: 'mine' }, { token: users.WAREHOUSE.token });
       expect(response.status).toBe(400);
       const fields = response.body.errors.map((error: Json) => error.field);
       expect(fields).toEqual(expect.arrayContaining(['name', 'price.amount', 'price.currency', 'sku']));

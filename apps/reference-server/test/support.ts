@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSilentLogger, type Role } from '@limitedcart/core';
+import type { Role } from '@limitedcart/core';
+import { createSilentLogger } from '@limitedcart/core/memory';
 import { hashPassword } from '@limitedcart/plugin-auth-jwt';
 import pg from 'pg';
 import { type RunningServer, startServer } from '../src/composition/server.js';
@@ -159,7 +160,7 @@ export async function createUsers(server: RunningServer, count: number, roles: R
     Array.from({ length: count }, async (_, index) => {
       const email = `${prefix}-${tag}-${index}@example.com`;
       const customer = await server.engine.ports.customers.create({ email, passwordHash, roles });
-      const { accessToken } = await server.tokens.issue({ customerId: customer.id, email, roles });
+      const { accessToken } = await server.auth.tokens.issue({ customerId: customer.id, email, roles });
       return { id: customer.id, email, token: accessToken, roles };
     }),
   );

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSilentLogger } from '@limitedcart/core';
+import { createSilentLogger } from '@limitedcart/core/memory';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTracing } from '../src/observability/index.js';
 import { client, createStockedProduct, createUsers, startTestServer, type TestServer } from './support.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createPostgresStores, migrate } from '@limitedcart/adapter-postgres';
-import { type NewOrder, newId } from '@limitedcart/core';
+import { newId, type NewOrder } from '@limitedcart/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countOverTime, statusWriteTimes } from './order-times.js';

@@ -1,6 +1,7 @@
 import { createPostgresStockGate, migrate } from '@limitedcart/adapter-postgres';
 import { createRedisStockGate, createTieredStockGate, type DriftSignal } from '@limitedcart/adapter-redis';
-import { createConsoleLogger, createMemoryStockGate, type StockGate, type StockSnapshot } from '@limitedcart/core';
+import type { StockGate, StockSnapshot } from '@limitedcart/core';
+import { createConsoleLogger, createMemoryStockGate } from '@limitedcart/core/memory';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { services } from '../lib/environment.js';

@@ -1,4 +1,4 @@
-import type { OrderSagaActivities } from '@limitedcart/core';
+import type { OrderSagaActivities } from '@limitedcart/core/saga';
 
 /** The points of a saga the benchmark times: PAYMENT_PENDING and CONFIRMED are written by these activities. */
 export type Milestone = 'payment-pending' | 'confirmed' | 'ended';

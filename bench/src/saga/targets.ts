@@ -1,4 +1,6 @@
-import { createMemorySagaRunner, type OrderSagaActivities, type SagaRunner } from '@limitedcart/core';
+import type { SagaRunner } from '@limitedcart/core';
+import type { OrderSagaActivities } from '@limitedcart/core/saga';
+import { createMemorySagaRunner } from '@limitedcart/core/memory';
 import pg from 'pg';
 import { services } from '../lib/environment.js';
 

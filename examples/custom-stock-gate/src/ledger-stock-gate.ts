@@ -1,12 +1,4 @@
-import {
-  type Clock,
-  type HealthReport,
-  type HoldState,
-  type Lifecycle,
-  LimitedCartError,
-  type StockGate,
-  type StockSnapshot,
-} from '@limitedcart/core';
+import { type Clock, type HealthReport, type HoldState, type Lifecycle, LimitedCartError, type StockGate, type StockSnapshot } from '@limitedcart/core';
 import {
   type Decision,
   decideCommit,
@@ -31,7 +23,7 @@ export interface LedgerStockGateOptions {
 }
 
 /** The gate plus the lifecycle the engine drives and a view of the derived state for audits. */
-export interface LedgerStockGate extends StockGate, Required<Pick<Lifecycle, 'start' | 'close' | 'health'>> {
+export interface LedgerStockGate extends StockGate, Required<Pick<Lifecycle, 'open' | 'close' | 'health'>> {
   /** Replays the whole log into a fresh projection and reports SKUs whose counters differ from the live ones. */
   audit(): Promise<{ readonly skus: number; readonly mismatches: readonly string[] }>;
 }
@@ -43,7 +35,7 @@ export interface LedgerStockGate extends StockGate, Required<Pick<Lifecycle, 'st
  * events, and applying them before the next command looks. Single-process by design: one gate instance per
  * log; scale-out needs a shared gate such as the Postgres or Redis one.
  *
- * No IO happens until the first call (or `start()`); `close()` waits for queued commands.
+ * No IO happens until the first call (or `open()`); `close()` waits for queued commands.
  */
 export function createLedgerStockGate(options: LedgerStockGateOptions = {}): LedgerStockGate {
   const log = options.log ?? createMemoryLedgerLog();
@@ -144,7 +136,7 @@ export function createLedgerStockGate(options: LedgerStockGateOptions = {}): Led
       return { skus: skus.size, mismatches };
     },
 
-    async start() {
+    async open() {
       await open();
     },
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { createConsoleLogger, createEngine, type Engine, money } from '@limitedcart/core';
+import { createEngine, type Engine, money } from '@limitedcart/core';
+import { createConsoleLogger } from '@limitedcart/core/memory';
 import { waitFor } from '@limitedcart/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLedgerStockGate, type LedgerEvent, ledgerStockGatePlugin } from '../src/index.js';
@@ -49,7 +50,7 @@ describe('the ledger gate inside an engine', () => {
     const engine = createEngine({ adapters: { stockGate: gate, logger: silent } });
     cleanups.push(() => engine.stop());
     await engine.start();
-    expect(engine.ports.stockGate).toBe(gate);
+    // The engine wraps the gate in its sold-out cache (`soldOutCacheMs`); the wrapper forwards to it, lifecycle included.
     const { order } = await orderOneUnit(engine);
     expect(await gate.holdState(order.id)).toBe('HELD');
     await engine.stop();

@@ -1,16 +1,16 @@
-import type { Engine, PlaceOrderRejection } from '@limitedcart/core';
+import type { CardDetails, Engine, PlaceOrderResult } from '@limitedcart/core';
 import { Hono } from 'hono';
 import { actorOf, type ShopEnv } from './auth.js';
-import { parseCard } from './card.js';
 import { limitedCartErrorResponse, problem } from './errors.js';
 import { jsonObject } from './json-body.js';
-import { orderView, stockView } from './views.js';
+import { orderView } from './views.js';
 
-/** The HTTP codes of the reference server's contract, so clients can target either. */
-const REJECTION_CODES: Readonly<Record<PlaceOrderRejection, string>> = {
-  SOLD_OUT: 'OUT_OF_STOCK',
-  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
-  NOT_ON_SALE: 'NOT_ON_SALE',
+/** The codes of the reference server's contract, so clients can target either. */
+const REFUSALS: Readonly<Record<Extract<PlaceOrderResult, { ok: false }>['reason'], readonly [409 | 429, string]>> = {
+  SOLD_OUT: [409, 'OUT_OF_STOCK'],
+  LIMIT_EXCEEDED: [409, 'LIMIT_EXCEEDED'],
+  NOT_ON_SALE: [409, 'NOT_ON_SALE'],
+  RATE_LIMITED: [429, 'RATE_LIMITED'],
 };
 
 /**
@@ -24,28 +24,28 @@ export function limitedCartRoutes(engine: Engine): Hono<ShopEnv> {
   const { useCases } = engine;
 
   routes.get('/products', async (c) => {
-    const { items } = await engine.ports.products.list({ page: 0, size: 100 });
-    const stock = await useCases.getStockSummary(items.map((product) => product.id));
-    const available = new Map(stock.map((line) => [line.productId, stockView(line).available]));
+    const { items } = await useCases.listProducts({ size: 100, actor: actorOf(c.var.user) });
     return c.json({
-      items: items.map((product) => ({
+      items: items.map(({ product, stock }) => ({
         productId: product.id,
         name: product.name,
         price: product.price,
         maxQuantityPerCustomer: product.maxQuantityPerCustomer,
-        available: available.get(product.id) ?? 0,
+        available: stock.available,
       })),
     });
   });
 
   routes.post('/orders', async (c) => {
     const body = await jsonObject(c);
+    const idempotencyKey = c.req.header('idempotency-key');
     const result = await useCases.placeOrder({
       customerId: c.var.user.customerId,
       productId: body.productId as string,
       quantity: body.quantity as number,
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     });
-    if (!result.ok) return problem(c, 409, REJECTION_CODES[result.reason]);
+    if (!result.ok) return problem(c, ...REFUSALS[result.reason]);
     return c.json(orderView(result.order), 202);
   });
 
@@ -66,23 +66,17 @@ export function limitedCartRoutes(engine: Engine): Hono<ShopEnv> {
   });
 
   /**
-   * Pays an order in one request: the engine opens the payment (the amount is the stored order total, never
-   * a client value), the gateway port charges the card, and the result goes back to the engine, which
-   * signals the order's saga. A host with an asynchronous provider calls `handlePaymentResult` from its
-   * webhook instead.
+   * Pays an order in one request: the engine opens the payment (the amount is the stored order total, never a
+   * client value) and charges the card through its payment gateway; the outcome reaches the order's saga.
    */
   routes.post('/orders/:id/pay', async (c) => {
     const body = await jsonObject(c);
-    const card = parseCard(body.card);
     const opened = await useCases.initiatePayment({ orderId: c.req.param('id'), actor: actorOf(c.var.user) });
     if (!opened.ok) return problem(c, 409, opened.reason, `the order is ${opened.status}`);
-    const charge = await engine.ports.paymentGateway.charge({ paymentId: opened.paymentId, amount: opened.amount, card });
-    const outcome = await useCases.handlePaymentResult(
-      charge.outcome === 'succeeded'
-        ? { paymentId: opened.paymentId, outcome: 'succeeded', reference: charge.reference }
-        : { paymentId: opened.paymentId, outcome: charge.outcome, reason: charge.reason },
-    );
-    return c.json({ paymentId: opened.paymentId, amount: opened.amount, payment: outcome.payment.status });
+    const paid = await useCases.processPayment({ token: opened.token, card: body.card as CardDetails });
+    if (!paid.ok && (paid.reason === 'NOT_PROCESSABLE' || paid.reason === 'NOT_PAYABLE')) return problem(c, 409, paid.reason);
+    const payment = paid.ok ? 'SUCCEEDED' : paid.reason === 'DECLINED' ? 'DECLINED' : 'ERROR';
+    return c.json({ paymentId: opened.paymentId, amount: opened.amount, payment });
   });
 
   routes.onError(limitedCartErrorResponse);

@@ -1,4 +1,4 @@
-import type { Order, StockSummaryLine } from '@limitedcart/core';
+import type { Order } from '@limitedcart/core';
 
 /** The order as this app's clients see it: the engine's dates become ISO strings. */
 export const orderView = (order: Order) => ({
@@ -10,10 +10,4 @@ export const orderView = (order: Order) => ({
   total: order.total,
   holdUntil: order.holdUntil.toISOString(),
   createdAt: order.createdAt.toISOString(),
-});
-
-export const stockView = (line: StockSummaryLine) => ({
-  productId: line.productId,
-  name: line.name,
-  available: line.available,
 });

@@ -1,5 +1,6 @@
-import { createConsoleLogger, createEngine, type Engine, money, type Product } from '@limitedcart/core';
-import { TEST_CARDS } from '@limitedcart/core';
+import { createEngine, type Engine, money, type Product } from '@limitedcart/core';
+import { createConsoleLogger } from '@limitedcart/core/memory';
+import { TEST_CARDS } from '@limitedcart/core/memory';
 import { waitFor } from '@limitedcart/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShopApp } from '../src/app.js';

@@ -1,4 +1,4 @@
-import { type DomainEvent, type Engine, definePlugin, type Plugin, type Subscription, TOPICS } from '@limitedcart/core';
+import { definePlugin, type DomainEvent, type Engine, type Plugin, type Subscription, TOPICS } from '@limitedcart/core';
 import { deliverWithRetries } from './deliver.js';
 import { type ResolvedEndpoint, type ResolvedOptions, resolveOptions, type WebhookPluginOptions } from './options.js';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createConsoleLogger, type DomainEvent } from '@limitedcart/core';
+import type { DomainEvent } from '@limitedcart/core';
+import { createConsoleLogger } from '@limitedcart/core/memory';
 import { waitFor } from '@limitedcart/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {

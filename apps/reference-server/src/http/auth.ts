@@ -48,3 +48,8 @@ export const actorOf = (c: { get(key: 'principal'): AppEnv['Variables']['princip
   const principal = c.get('principal');
   return { customerId: principal.customerId, roles: principal.roles };
 };
+
+/** The caller of a route whose authentication is optional: `{ actor }` when a token was sent, `{}` otherwise. */
+export const callerOf = (c: { get(key: 'principal'): AppEnv['Variables']['principal'] }) =>
+  // Unset when the optional authentication let an anonymous request through.
+  (c.get('principal') as AppEnv['Variables']['principal'] | undefined) === undefined ? {} : { actor: actorOf(c) };

@@ -1,10 +1,7 @@
 import type { Engine, Logger } from '@limitedcart/core';
-import type { AccountService, Principal, TokenService } from '@limitedcart/plugin-auth-jwt';
+import type { AuthService, Principal } from '@limitedcart/plugin-auth-jwt';
 import type { NotificationHub } from '@limitedcart/plugin-sse-notifications';
-import type { MockPaymentGateway } from '@limitedcart/plugin-payment-mock';
 import type { HttpMetrics } from './metrics.js';
-import type { RateLimiter } from './rate-limit.js';
-import type { StockReconciliation } from './reconciliation.js';
 
 /** Per-request values set by middleware. */
 export interface AppVariables {
@@ -21,9 +18,6 @@ export interface AppEnv {
 /** Limits the HTTP edge enforces, from the server configuration. */
 export interface HttpLimits {
   readonly bodyLimitBytes: number;
-  readonly loginPerMinute: number;
-  readonly ordersPerCustomerPerMinute: number;
-  readonly ordersPerIpPerMinute: number;
   /** Take the client address from X-Forwarded-For (behind a trusted load balancer). */
   readonly trustProxy: boolean;
 }
@@ -36,16 +30,14 @@ export interface PaymentSettings {
   readonly publicUrl: () => string;
 }
 
-/** Everything the HTTP layer needs; the composition root builds it. */
+/** Everything the HTTP layer needs: the engine (whose use cases the routes call) and the edge's own settings. */
 export interface AppDeps {
   readonly engine: Engine;
-  readonly tokens: TokenService;
-  readonly accounts: AccountService;
-  readonly gateway: MockPaymentGateway;
+  /** The auth plugin's accounts and tokens. */
+  readonly auth: AuthService;
+  /** The SSE plugin's hub of this process. */
   readonly hub: NotificationHub;
-  readonly rateLimiter: RateLimiter;
   readonly metrics: HttpMetrics;
-  readonly reconciliation: StockReconciliation;
   readonly logger: Logger;
   readonly limits: HttpLimits;
   readonly payments: PaymentSettings;

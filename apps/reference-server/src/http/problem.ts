@@ -1,4 +1,4 @@
-import { type LimitedCartErrorCode, LimitedCartError } from '@limitedcart/core';
+import { LimitedCartError, type LimitedCartErrorCode } from '@limitedcart/core';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
@@ -19,6 +19,7 @@ const STATUS_BY_CODE: Record<LimitedCartErrorCode, ContentfulStatusCode> = {
   CONFLICT: 409,
   ILLEGAL_TRANSITION: 409,
   IDEMPOTENCY_MISMATCH: 422,
+  IDEMPOTENCY_IN_FLIGHT: 409,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,

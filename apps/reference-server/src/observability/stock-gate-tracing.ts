@@ -1,4 +1,4 @@
-import { type EngineAdapters, type HoldTransition, memoryDefaults, type Registration, type StockGate } from '@limitedcart/core';
+import { definePlugin, forwardLifecycle, type HoldTransition, type Plugin, type StockGate } from '@limitedcart/core';
 import type { Attributes } from '@opentelemetry/api';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Tracing } from './tracing.js';
@@ -33,7 +33,7 @@ export function traceStockGate(gate: StockGate, tracing: Tracing): StockGate {
       span.end();
     }
   };
-  return {
+  return forwardLifecycle<StockGate>({
     reserve: (request) =>
       traced('reserve', { [SKU]: request.sku, [ORDER_ID]: request.orderId, 'limitedcart.qty': request.qty }, () => gate.reserve(request), (result) => ({
         [RESULT]: result.ok ? 'reserved' : result.reason,
@@ -49,21 +49,18 @@ export function traceStockGate(gate: StockGate, tracing: Tracing): StockGate {
     holdState: (orderId) => traced('holdState', { [ORDER_ID]: orderId }, () => gate.holdState(orderId), (state) => ({ [RESULT]: state ?? 'unknown' })),
     // A memory lookup, not a call worth a span; forwarded so tracing does not turn the cached rejection off.
     ...(gate.knownRejection ? { knownRejection: gate.knownRejection.bind(gate) } : {}),
-  };
+    ...(gate.reconcile ? { reconcile: gate.reconcile.bind(gate) } : {}),
+  }, gate);
 }
-
-const isFactory = (registration: Registration<StockGate>): registration is Extract<Registration<StockGate>, { useFactory: unknown }> =>
-  typeof registration === 'object' && registration !== null && 'useFactory' in registration;
 
 /**
- * The engine's adapters with the stock gate traced when tracing is on; the engine's in-memory gate stands in
- * when the infrastructure registers none.
+ * Traces the stock gate when tracing is on: wraps whatever gate the plugins before it registered (the engine's
+ * sold-out cache goes around it, so a rejection answered from memory costs no span).
  */
-export function withTracedStockGate(adapters: Partial<EngineAdapters>, tracing: Tracing): Partial<EngineAdapters> {
-  if (!tracing.enabled) return adapters;
-  const registration = adapters.stockGate ?? memoryDefaults().stockGate;
-  const stockGate: Registration<StockGate> = isFactory(registration)
-    ? { useFactory: (deps) => traceStockGate(registration.useFactory(deps), tracing) }
-    : traceStockGate(registration, tracing);
-  return { ...adapters, stockGate };
-}
+export const stockGateTracing = (tracing: Tracing): Plugin =>
+  definePlugin({
+    name: 'reference-server.tracing',
+    setup(ctx) {
+      if (tracing.enabled) ctx.decorate('stockGate', (gate) => traceStockGate(gate, tracing));
+    },
+  });

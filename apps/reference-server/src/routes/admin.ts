@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { notFound, ORDER_STATUSES, ROLES } from '@limitedcart/core';
+import { ORDER_STATUSES, ROLES } from '@limitedcart/core';
 import { toPublicUser } from '@limitedcart/plugin-auth-jwt';
-import { authenticate, requireRole } from '../http/auth.js';
+import { actorOf, authenticate, requireRole } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
 import { mount, router } from '../http/route.js';
 import {
@@ -10,6 +10,7 @@ import {
   IdParam,
   jsonBody,
   jsonContent,
+  MoneySchema,
   OrderSchema,
   OrderStatusSchema,
   PagingQuery,
@@ -28,7 +29,8 @@ const AdminMetrics = z
   .object({
     ordersByStatus: countsOf(ORDER_STATUSES),
     usersByRole: countsOf(ROLES),
-    confirmedRevenue: z.object({ amount: z.number().int(), currency: z.literal('USD') }),
+    confirmedRevenue: MoneySchema.openapi({ description: 'Revenue of CONFIRMED orders in the currency with the most.' }),
+    confirmedRevenueByCurrency: z.array(MoneySchema),
     stock: z.object({ available: z.number().int(), held: z.number().int(), sold: z.number().int(), restockedTotal: z.number().int() }),
     notificationStreams: z.number().int(),
   })
@@ -42,9 +44,8 @@ const OrdersQuery = PagingQuery.extend({
 
 export function adminRoutes(deps: AppDeps) {
   const app = router();
-  const { engine, tokens, accounts, hub } = deps;
-  const { customers, orders } = engine.ports;
-  const admin = [authenticate(tokens), requireRole('ADMIN')];
+  const { engine, auth, hub } = deps;
+  const admin = [authenticate(auth.tokens), requireRole('ADMIN')];
 
   mount(
     app,
@@ -60,7 +61,7 @@ export function adminRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { page, size } = c.req.valid('query');
-      const result = await customers.list({ page, size });
+      const result = await engine.useCases.listCustomers({ page, size });
       return c.json({ items: result.items.map(toPublicUser), page, size, total: result.total }, 200);
     },
   );
@@ -84,9 +85,8 @@ export function adminRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const user = await accounts.setRoles(id, c.req.valid('json').roles);
-      if (user === null) throw notFound('user', id);
-      return c.json({ user }, 200);
+      const customer = await engine.useCases.setCustomerRoles({ customerId: id, roles: c.req.valid('json').roles });
+      return c.json({ user: toPublicUser(customer) }, 200);
     },
   );
 
@@ -102,25 +102,15 @@ export function adminRoutes(deps: AppDeps) {
       responses: { 200: jsonContent(AdminMetrics, 'Current figures.'), ...AUTH_PROBLEMS },
     }),
     async (c) => {
-      const [ordersByStatus, usersByRole, revenue, lines] = await Promise.all([
-        orders.countByStatus(),
-        customers.countByRole(),
-        orders.confirmedRevenue(),
-        engine.useCases.getStockSummary(),
-      ]);
-      const stock = { available: 0, held: 0, sold: 0, restockedTotal: 0 };
-      for (const line of lines) {
-        stock.available += line.available;
-        stock.held += line.held;
-        stock.sold += line.sold;
-        stock.restockedTotal += line.restockedTotal;
-      }
+      const metrics = await engine.useCases.getBusinessMetrics();
+      const [topRevenue] = metrics.confirmedRevenue;
       return c.json(
         {
-          ordersByStatus,
-          usersByRole,
-          confirmedRevenue: { amount: revenue, currency: 'USD' as const },
-          stock,
+          ordersByStatus: metrics.ordersByStatus,
+          usersByRole: metrics.usersByRole,
+          confirmedRevenue: topRevenue ?? { amount: 0, currency: 'USD' },
+          confirmedRevenueByCurrency: [...metrics.confirmedRevenue],
+          stock: metrics.stock,
           notificationStreams: hub.connections(),
         },
         200,
@@ -142,13 +132,7 @@ export function adminRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { page, size, status, productId, customerId } = c.req.valid('query');
-      const result = await orders.list({
-        page,
-        size,
-        ...(status === undefined ? {} : { status }),
-        ...(productId === undefined ? {} : { productId }),
-        ...(customerId === undefined ? {} : { customerId }),
-      });
+      const result = await engine.useCases.listOrders({ actor: actorOf(c), page, size, status, productId, customerId });
       return c.json({ items: result.items.map(orderView), page, size, total: result.total }, 200);
     },
   );

@@ -1,11 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { LimitedCartError, normalizeEmail } from '@limitedcart/core';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, toPublicUser } from '@limitedcart/plugin-auth-jwt';
-import { authenticate } from '../http/auth.js';
+import { actorOf, authenticate } from '../http/auth.js';
 import { clientIp } from '../http/client-ip.js';
-import type { AppDeps, AppEnv } from '../http/context.js';
-import { ApiProblem } from '../http/problem.js';
-import { rateLimit } from '../http/rate-limit.js';
+import type { AppDeps } from '../http/context.js';
+import { ApiProblem, problemResponse } from '../http/problem.js';
 import { mount, router } from '../http/route.js';
 import { AUTH_PROBLEMS, BEARER, jsonBody, jsonContent, problem, UserSchema } from './schemas.js';
 
@@ -25,11 +23,10 @@ const LoginResult = z
   .object({ accessToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number().int(), user: UserSchema })
   .openapi('LoginResult');
 
-const MINUTE = 60_000;
-
 export function authRoutes(deps: AppDeps) {
   const app = router();
-  const { accounts, tokens, engine, limits } = deps;
+  const { auth, engine, limits } = deps;
+  const { accounts, tokens } = auth;
 
   mount(
     app,
@@ -59,19 +56,6 @@ export function authRoutes(deps: AppDeps) {
       path: '/login',
       tags: ['auth'],
       summary: 'Exchange credentials for an access token',
-      middleware: [
-        rateLimit<AppEnv>(deps.rateLimiter, [
-          { key: (c) => `login:ip:${clientIp(c, limits.trustProxy)}`, limit: limits.loginPerMinute, windowMs: MINUTE },
-          {
-            key: async (c) => {
-              const body = (await c.req.json().catch(() => null)) as { email?: unknown } | null;
-              return typeof body?.email === 'string' ? `login:email:${normalizeEmail(body.email)}` : null;
-            },
-            limit: limits.loginPerMinute,
-            windowMs: MINUTE,
-          },
-        ]),
-      ] as const,
       request: jsonBody(LoginBody),
       responses: {
         200: jsonContent(LoginResult, 'An access token and the user.'),
@@ -81,7 +65,12 @@ export function authRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const result = await accounts.login(c.req.valid('json'));
+      const result = await accounts.login({ ...c.req.valid('json'), clientAddress: clientIp(c, limits.trustProxy) });
+      if (!result.ok && result.reason === 'RATE_LIMITED') {
+        const retryAfter = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+        c.header('retry-after', String(retryAfter));
+        return problemResponse(c, 429, 'RATE_LIMITED', `too many requests; retry in ${retryAfter} s`);
+      }
       if (!result.ok) throw new ApiProblem(401, 'INVALID_CREDENTIALS', 'email or password is wrong');
       const { accessToken, tokenType, expiresIn, user } = result;
       return c.json({ accessToken, tokenType, expiresIn, user }, 200);
@@ -100,8 +89,7 @@ export function authRoutes(deps: AppDeps) {
       responses: { 200: jsonContent(z.object({ user: UserSchema }), 'The caller.'), ...AUTH_PROBLEMS },
     }),
     async (c) => {
-      const customer = await engine.ports.customers.get(c.get('principal').customerId);
-      if (customer === null) throw new LimitedCartError('UNAUTHENTICATED', 'the account no longer exists');
+      const customer = await engine.useCases.getAccount(actorOf(c));
       return c.json({ user: toPublicUser(customer) }, 200);
     },
   );

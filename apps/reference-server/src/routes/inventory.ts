@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { RestockResult } from '@limitedcart/core';
-import { newId } from '@limitedcart/core';
-import { authenticate, requireRole } from '../http/auth.js';
+import { type RestockResult, stockTotals } from '@limitedcart/core';
+import { actorOf, authenticate, requireRole } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
-import { idempotent } from '../http/idempotency.js';
+import { IDEMPOTENCY_HEADER, replayedHeader } from '../http/idempotency-key.js';
 import { mount, router } from '../http/route.js';
 import { AUTH_PROBLEMS, BEARER, IdempotencyHeader, jsonBody, jsonContent, problem, StockLineSchema } from './schemas.js';
 
@@ -47,10 +46,9 @@ const snapshotView = (result: RestockResult) => ({
 
 export function inventoryRoutes(deps: AppDeps) {
   const app = router();
-  const { engine, tokens, reconciliation } = deps;
-  const staff = [authenticate(tokens), requireRole('ADMIN', 'WAREHOUSE')];
-  const admin = [authenticate(tokens), requireRole('ADMIN')];
-  const allSkus = async () => (await engine.ports.products.all()).map((product) => product.sku);
+  const { engine, auth } = deps;
+  const staff = [authenticate(auth.tokens), requireRole('ADMIN', 'WAREHOUSE')];
+  const admin = [authenticate(auth.tokens), requireRole('ADMIN')];
 
   mount(
     app,
@@ -73,15 +71,11 @@ export function inventoryRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const key = c.req.header('idempotency-key');
-      const scope = `inventory.restock:${c.get('principal').customerId}`;
-      return idempotent(c, engine.ports.idempotency, scope, body, async () => {
-        // The key doubles as the gate's operation id, so even a replay that got past the HTTP record (another
-        // replica, a lost completion) adds stock once.
-        const opId = key === undefined ? newId() : `http:${scope}:${key}`;
-        const result = await engine.useCases.restock({ ...body, opId });
-        return { status: 200, body: { productId: body.productId, applied: result.applied, stock: snapshotView(result) } };
-      });
+      const idempotencyKey = c.req.header(IDEMPOTENCY_HEADER);
+      // The key also makes the gate's operation id, so a retry that reaches another replica adds stock once.
+      const result = await engine.useCases.restock({ ...body, actor: actorOf(c), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
+      replayedHeader(c, result.replayed);
+      return c.json({ productId: body.productId, applied: result.applied, stock: snapshotView(result) }, 200);
     },
   );
 
@@ -123,14 +117,7 @@ export function inventoryRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const items = await engine.useCases.getStockSummary();
-      const totals = { available: 0, held: 0, sold: 0, restockedTotal: 0 };
-      for (const line of items) {
-        totals.available += line.available;
-        totals.held += line.held;
-        totals.sold += line.sold;
-        totals.restockedTotal += line.restockedTotal;
-      }
-      return c.json({ totals, products: items.length, items }, 200);
+      return c.json({ totals: stockTotals(items), products: items.length, items }, 200);
     },
   );
 
@@ -145,7 +132,7 @@ export function inventoryRoutes(deps: AppDeps) {
       middleware: admin,
       responses: { 200: jsonContent(ReconcileReport, 'Per-SKU comparison.'), ...AUTH_PROBLEMS },
     }),
-    async (c) => c.json(await reconciliation.report(await allSkus()), 200),
+    async (c) => c.json(await engine.useCases.reconcileStock({ repair: false }), 200),
   );
 
   mount(
@@ -159,7 +146,7 @@ export function inventoryRoutes(deps: AppDeps) {
       middleware: admin,
       responses: { 200: jsonContent(ReconcileReport, 'The drift found before repairing.'), ...AUTH_PROBLEMS },
     }),
-    async (c) => c.json(await reconciliation.repair(await allSkus()), 200),
+    async (c) => c.json(await engine.useCases.reconcileStock({ repair: true }), 200),
   );
 
   return app;

@@ -1,14 +1,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { notificationsRoute } from '@limitedcart/plugin-sse-notifications';
+import { sseRoutes } from '@limitedcart/plugin-sse-notifications';
 import { authenticate } from '../http/auth.js';
 import type { AppDeps, AppEnv, AppVariables } from '../http/context.js';
 import { AUTH_PROBLEMS, BEARER } from './schemas.js';
 
 /** GET /stream: the caller's `order.progress` events as server-sent events (the sse-notifications plugin). */
 export function notificationRoutes(deps: AppDeps) {
-  return notificationsRoute<AppVariables>({
-    hub: deps.hub,
-    authenticate: authenticate(deps.tokens, { allowQueryToken: true }),
+  return sseRoutes<AppVariables>(deps.engine, {
+    authenticate: authenticate(deps.auth.tokens, { allowQueryToken: true }),
     customerIdOf: (variables) => variables.principal.customerId,
     shutdownSignal: deps.shutdownSignal,
     ...(deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs }),

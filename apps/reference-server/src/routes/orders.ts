@@ -1,11 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { PlaceOrderRejection } from '@limitedcart/core';
+import type { PlaceOrderResult } from '@limitedcart/core';
 import { actorOf, authenticate, requireRole } from '../http/auth.js';
 import { clientIp } from '../http/client-ip.js';
-import type { AppDeps, AppEnv } from '../http/context.js';
-import { idempotent, type StoredResponse } from '../http/idempotency.js';
-import { ApiProblem, problemBody } from '../http/problem.js';
-import { limitCheck } from '../http/rate-limit.js';
+import type { AppDeps } from '../http/context.js';
+import { IDEMPOTENCY_HEADER, replayedHeader } from '../http/idempotency-key.js';
+import { ApiProblem, problemResponse } from '../http/problem.js';
 import { mount, router } from '../http/route.js';
 import {
   AUTH_PROBLEMS,
@@ -24,19 +23,17 @@ import {
 } from './schemas.js';
 import { orderView } from './views.js';
 
+type Refusal = Extract<PlaceOrderResult, { ok: false }>['reason'];
+
 /**
- * HTTP codes of the gate's rejections. All three are 409: the request is well-formed and the conflict is with
- * the product's current state (sold out, the caller's limit, not on sale yet or any more).
+ * HTTP answers of the refusals. The gate's are 409: the request is well-formed and the conflict is with the product's
+ * current state (sold out, the caller's limit, not on sale yet or any more).
  */
-const REJECTION_CODES: Record<PlaceOrderRejection, string> = {
-  SOLD_OUT: 'OUT_OF_STOCK',
-  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
-  NOT_ON_SALE: 'NOT_ON_SALE',
-};
-const REJECTION_DETAILS: Record<PlaceOrderRejection, string> = {
-  SOLD_OUT: 'the product is sold out',
-  LIMIT_EXCEEDED: 'this order would exceed your per-customer limit for the product',
-  NOT_ON_SALE: 'the product is not on sale',
+const REFUSALS: Record<Refusal, { readonly status: 409 | 429; readonly code: string; readonly detail: string }> = {
+  SOLD_OUT: { status: 409, code: 'OUT_OF_STOCK', detail: 'the product is sold out' },
+  LIMIT_EXCEEDED: { status: 409, code: 'LIMIT_EXCEEDED', detail: 'this order would exceed your per-customer limit for the product' },
+  NOT_ON_SALE: { status: 409, code: 'NOT_ON_SALE', detail: 'the product is not on sale' },
+  RATE_LIMITED: { status: 429, code: 'RATE_LIMITED', detail: 'too many order attempts' },
 };
 
 const ListQuery = PagingQuery.extend({
@@ -45,26 +42,10 @@ const ListQuery = PagingQuery.extend({
   customerId: z.string().min(1).max(200).optional().openapi({ description: 'ADMIN only; ignored for others.' }),
 });
 
-const MINUTE = 60_000;
-
 export function orderRoutes(deps: AppDeps) {
   const app = router();
-  const { engine, tokens, limits, metrics } = deps;
-  const signedIn = authenticate(tokens);
-  // Counted after the precheck: a refusal known in advance costs less than the round trip that would count it.
-  const orderLimits = limitCheck<AppEnv>(
-    deps.rateLimiter,
-    [
-      {
-        key: (c) => `orders:customer:${c.get('principal').customerId}`,
-        limit: limits.ordersPerCustomerPerMinute,
-        windowMs: MINUTE,
-      },
-      { key: (c) => `orders:ip:${clientIp(c, limits.trustProxy)}`, limit: limits.ordersPerIpPerMinute, windowMs: MINUTE },
-    ],
-    // Both counted in one round trip: this route is the hot path of a drop.
-    { concurrent: true },
-  );
+  const { engine, auth, limits, metrics } = deps;
+  const signedIn = authenticate(auth.tokens);
 
   mount(
     app,
@@ -74,10 +55,7 @@ export function orderRoutes(deps: AppDeps) {
       tags: ['orders'],
       summary: 'Buy: hold stock for the payment window and start the order saga',
       security: BEARER,
-      middleware: [
-        signedIn,
-        requireRole('USER'),
-      ] as const,
+      middleware: [signedIn, requireRole('USER')] as const,
       request: { headers: IdempotencyHeader, ...jsonBody(PlaceOrderBody) },
       responses: {
         202: jsonContent(OrderAcceptedSchema, 'Accepted: stock is held until `holdUntil`; pay before then.'),
@@ -93,33 +71,23 @@ export function orderRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const { customerId } = c.get('principal');
-      const input = { customerId, ...body };
-      const rejected = (reason: PlaceOrderRejection): StoredResponse => {
-        const code = REJECTION_CODES[reason];
-        metrics.orderOutcome(code);
-        // A rejection changed nothing: the key is not kept, so a retry (after a restock, say) is decided anew.
-        return { status: 409, body: problemBody(c, 409, code, REJECTION_DETAILS[reason]), remember: false };
-      };
-      const place = async (): Promise<StoredResponse> => {
-        const result = await engine.useCases.placeOrder(input);
-        if (!result.ok) return rejected(result.reason);
-        metrics.orderOutcome('accepted');
-        const { order } = result;
-        return {
-          status: 202,
-          body: { orderId: order.id, status: order.status, holdUntil: order.holdUntil.toISOString(), total: order.total },
-        };
-      };
-      // During a drop nearly every attempt after the last unit is answered here, before any write.
-      const precheck = async (): Promise<StoredResponse | null> => {
-        const reason = await engine.useCases.precheckOrder(input);
-        return reason === null ? null : rejected(reason);
-      };
-      return idempotent(c, engine.ports.idempotency, `orders.place:${customerId}`, body, place, {
-        precheck,
-        admit: () => orderLimits(c),
+      const idempotencyKey = c.req.header(IDEMPOTENCY_HEADER);
+      const result = await engine.useCases.placeOrder({
+        customerId: c.get('principal').customerId,
+        ...body,
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        clientAddress: clientIp(c, limits.trustProxy),
       });
+      if (!result.ok) {
+        const refusal = REFUSALS[result.reason];
+        metrics.orderOutcome(refusal.code);
+        if (result.reason === 'RATE_LIMITED') c.header('retry-after', String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))));
+        return problemResponse(c, refusal.status, refusal.code, refusal.detail);
+      }
+      if (!result.replayed) metrics.orderOutcome('accepted');
+      const { order } = result;
+      replayedHeader(c, result.replayed);
+      return c.json({ orderId: order.id, status: order.status, holdUntil: order.holdUntil.toISOString(), total: order.total }, 202);
     },
   );
 

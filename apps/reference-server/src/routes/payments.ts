@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { isAdmin, notFound, type Payment } from '@limitedcart/core';
-import { SIGNATURE_HEADER, verifyWebhookSignature } from '@limitedcart/plugin-payment-mock';
+import { receiveWebhook, SIGNATURE_HEADER } from '@limitedcart/plugin-payment-mock';
 import { actorOf, authenticate } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
 import { ApiProblem } from '../http/problem.js';
@@ -34,34 +33,10 @@ const LinkView = z
   .object({ paymentId: z.string(), orderId: z.string(), amount: MoneySchema, status: PaymentStatusSchema })
   .openapi('PaymentLink');
 
-/** The gateway's webhook as the server accepts it (after the signature matched). */
-const WebhookBody = z.object({
-  id: z.string().min(1).max(200),
-  type: z.enum(['payment.succeeded', 'payment.declined', 'payment.error', 'payment.refunded']),
-  paymentId: z.string().min(1).max(200),
-  reference: z.string().max(500).nullable(),
-  reason: z.string().max(500).nullable(),
-});
-
-const OUTCOME_OF = { 'payment.succeeded': 'succeeded', 'payment.declined': 'declined', 'payment.error': 'error' } as const;
-const PROCESSABLE: readonly Payment['status'][] = ['INITIATED', 'ERROR'];
-const PAYABLE_ORDER = new Set(['PENDING', 'PAYMENT_PENDING']);
-/** Serialises processing of one payment across requests and replicas (a claim in the idempotency store). */
-const PROCESS_SCOPE = 'payments.process';
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-};
-
 export function paymentRoutes(deps: AppDeps) {
   const app = router();
-  const { engine, tokens, gateway, payments: settings } = deps;
-  const { payments, orders, idempotency } = engine.ports;
-  const signedIn = authenticate(tokens);
+  const { engine, auth, payments: settings } = deps;
+  const signedIn = authenticate(auth.tokens);
 
   mount(
     app,
@@ -100,11 +75,7 @@ export function paymentRoutes(deps: AppDeps) {
       request: { params: z.object({ token: TokenSchema.openapi({ param: { name: 'token', in: 'path' } }) }) },
       responses: { 200: jsonContent(LinkView, 'The payment behind the link.'), 404: problem('Unknown link.') },
     }),
-    async (c) => {
-      const payment = await payments.getByToken(c.req.valid('param').token);
-      if (payment === null) throw notFound('payment link', 'token');
-      return c.json({ paymentId: payment.id, orderId: payment.orderId, amount: payment.amount, status: payment.status }, 200);
-    },
+    async (c) => c.json(await engine.useCases.getPaymentLink(c.req.valid('param').token), 200),
   );
 
   mount(
@@ -128,34 +99,20 @@ export function paymentRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { token, card } = c.req.valid('json');
-      const payment = await payments.getByToken(token);
-      if (payment === null) throw notFound('payment link', 'token');
-      if (!PROCESSABLE.includes(payment.status)) {
-        throw new ApiProblem(409, 'PAYMENT_NOT_PROCESSABLE', `the payment is ${payment.status}`, { paymentStatus: payment.status });
+      const result = await engine.useCases.processPayment(c.req.valid('json'));
+      if (result.ok) return c.json({ paymentId: result.paymentId, orderId: result.orderId, outcome: 'succeeded' as const }, 200);
+      switch (result.reason) {
+        case 'NOT_PROCESSABLE':
+          throw result.paymentStatus === 'PROCESSING'
+            ? new ApiProblem(409, 'PAYMENT_NOT_PROCESSABLE', 'the payment is being processed or was paid')
+            : new ApiProblem(409, 'PAYMENT_NOT_PROCESSABLE', `the payment is ${result.paymentStatus}`, { paymentStatus: result.paymentStatus });
+        case 'NOT_PAYABLE':
+          throw new ApiProblem(409, 'NOT_PAYABLE', `the order is ${result.orderStatus ?? 'gone'}`);
+        case 'DECLINED':
+          throw new ApiProblem(402, 'PAYMENT_DECLINED', result.detail, { reason: result.detail });
+        case 'GATEWAY_ERROR':
+          throw new ApiProblem(502, 'PAYMENT_GATEWAY_ERROR', 'the payment gateway failed; try again', { reason: result.detail });
       }
-      const order = await orders.get(payment.orderId);
-      if (order === null || !PAYABLE_ORDER.has(order.status)) {
-        throw new ApiProblem(409, 'NOT_PAYABLE', `the order is ${order?.status ?? 'gone'}`);
-      }
-      const claim = await idempotency.claim(PROCESS_SCOPE, payment.id, payment.id);
-      if (!claim.claimed) throw new ApiProblem(409, 'PAYMENT_NOT_PROCESSABLE', 'the payment is being processed or was paid');
-      let charged: Awaited<ReturnType<typeof gateway.charge>>;
-      try {
-        // The amount is the payment row's, which initiate copied from the order: never a client value.
-        charged = await gateway.charge({ paymentId: payment.id, amount: payment.amount, card });
-      } catch (error) {
-        await idempotency.abandon(PROCESS_SCOPE, payment.id);
-        throw error;
-      }
-      if (charged.outcome !== 'succeeded') {
-        await idempotency.abandon(PROCESS_SCOPE, payment.id);
-        if (charged.outcome === 'declined') throw new ApiProblem(402, 'PAYMENT_DECLINED', charged.reason, { reason: charged.reason });
-        throw new ApiProblem(502, 'PAYMENT_GATEWAY_ERROR', 'the payment gateway failed; try again', { reason: charged.reason });
-      }
-      const body = { paymentId: payment.id, orderId: payment.orderId, outcome: 'succeeded' as const };
-      await idempotency.complete(PROCESS_SCOPE, payment.id, { status: 200, body });
-      return c.json(body, 200);
     },
   );
 
@@ -174,24 +131,16 @@ export function paymentRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      // The signature covers the exact bytes: verify the raw text before parsing anything.
-      const raw = await c.req.text();
-      const check = verifyWebhookSignature(settings.webhookSecret, c.req.header(SIGNATURE_HEADER), raw, {
-        toleranceSeconds: settings.webhookToleranceSeconds,
-      });
-      if (!check.ok) throw new ApiProblem(401, 'INVALID_SIGNATURE', `webhook signature rejected: ${check.reason}`);
-      const parsed = WebhookBody.safeParse(parseJson(raw));
-      if (!parsed.success) throw new ApiProblem(400, 'VALIDATION', 'not a payment webhook');
-      const event = parsed.data;
-      // Refunds are initiated by the saga itself; the webhook only confirms what is already recorded.
-      if (event.type === 'payment.refunded') return c.json({ received: true, applied: false }, 200);
-      const result = await engine.useCases.handlePaymentResult({
-        paymentId: event.paymentId,
-        outcome: OUTCOME_OF[event.type],
-        ...(event.reference === null ? {} : { reference: event.reference }),
-        ...(event.reason === null ? {} : { reason: event.reason }),
-      });
-      return c.json({ received: true, applied: result.applied }, 200);
+      // The signature covers the exact bytes: the raw text is verified before anything is parsed.
+      const receipt = await receiveWebhook(
+        engine,
+        { webhookSecret: settings.webhookSecret, toleranceSeconds: settings.webhookToleranceSeconds },
+        await c.req.text(),
+        c.req.header(SIGNATURE_HEADER),
+      );
+      if (receipt.ok) return c.json({ received: true, applied: receipt.applied }, 200);
+      if (receipt.reason === 'INVALID_SIGNATURE') throw new ApiProblem(401, 'INVALID_SIGNATURE', `webhook signature rejected: ${receipt.detail}`);
+      throw new ApiProblem(400, 'VALIDATION', 'not a payment webhook');
     },
   );
 
@@ -208,10 +157,7 @@ export function paymentRoutes(deps: AppDeps) {
       responses: { 200: jsonContent(z.object({ payment: PaymentSchema }), 'The payment.'), 404: problem('No such payment.'), ...AUTH_PROBLEMS },
     }),
     async (c) => {
-      const { id } = c.req.valid('param');
-      const actor = actorOf(c);
-      const payment = await payments.get(id);
-      if (payment === null || (payment.customerId !== actor.customerId && !isAdmin(actor))) throw notFound('payment', id);
+      const payment = await engine.useCases.getPayment({ paymentId: c.req.valid('param').id, actor: actorOf(c) });
       return c.json({ payment: paymentView(payment) }, 200);
     },
   );

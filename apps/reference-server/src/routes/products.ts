@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { notFound, type Product, type Role } from '@limitedcart/core';
-import { authenticate, requireRole } from '../http/auth.js';
+import type { CatalogueEntry, Role } from '@limitedcart/core';
+import { authenticate, callerOf, requireRole } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
 import { mount, router } from '../http/route.js';
 import {
@@ -20,8 +20,9 @@ import {
 import { productView } from './views.js';
 
 const STAFF: Role[] = ['ADMIN', 'WAREHOUSE'];
-const isStaff = (roles: readonly Role[] | undefined) => roles?.some((role) => STAFF.includes(role)) ?? false;
-const onSaleToShoppers = (product: Product) => product.active && !product.archived;
+
+/** A catalogue entry as shoppers see it: the product with its live stock ("12 left"). */
+const entryView = ({ product, stock }: CatalogueEntry) => ({ ...productView(product), stock });
 
 const ListQuery = PagingQuery.extend({
   includeInactive: z
@@ -41,20 +42,8 @@ const productBody = z.object({ product: ProductSchema });
 
 export function productRoutes(deps: AppDeps) {
   const app = router();
-  const { engine, tokens } = deps;
-  const { products, searchIndex, stockGate } = engine.ports;
-  const optionalAuth = authenticate(tokens, { optional: true });
-  /** Shopper views carry the live stock ("12 left"): one gate snapshot per product shown. */
-  const withStock = (list: readonly Product[]) =>
-    Promise.all(
-      list.map(async (product) => {
-        const snapshot = await stockGate.snapshot(product.sku);
-        return {
-          ...productView(product),
-          stock: { available: snapshot?.available ?? 0, restockedTotal: snapshot?.restockedTotal ?? 0 },
-        };
-      }),
-    );
+  const { engine, auth } = deps;
+  const optionalAuth = authenticate(auth.tokens, { optional: true });
 
   // Registered before /{id} so that "search" is never taken for an id.
   mount(
@@ -69,12 +58,8 @@ export function productRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { q, page, size } = c.req.valid('query');
-      // Over-fetch: hits of products that turned inactive since indexing are dropped after hydration.
-      const hits = await searchIndex.search(q, (page + 1) * size + 50);
-      const found = await Promise.all(hits.map((hit) => products.get(hit.productId)));
-      const visible = found.filter((product): product is Product => product !== null && onSaleToShoppers(product));
-      const items = await withStock(visible.slice(page * size, (page + 1) * size));
-      return c.json({ items, page, size, total: visible.length }, 200);
+      const found = await engine.useCases.searchProducts({ query: q, page, size });
+      return c.json({ items: found.items.map(entryView), page, size, total: found.total }, 200);
     },
   );
 
@@ -91,9 +76,8 @@ export function productRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { page, size, includeInactive } = c.req.valid('query');
-      const staff = isStaff(c.get('principal')?.roles);
-      const result = await products.list({ page, size, includeInactive: includeInactive === 'true' && staff });
-      return c.json({ items: await withStock(result.items), page, size, total: result.total }, 200);
+      const result = await engine.useCases.listProducts({ page, size, includeInactive: includeInactive === 'true', ...callerOf(c) });
+      return c.json({ items: result.items.map(entryView), page, size, total: result.total }, 200);
     },
   );
 
@@ -109,17 +93,12 @@ export function productRoutes(deps: AppDeps) {
       responses: { 200: jsonContent(productBody, 'The product.'), 404: problem('No such product on sale.') },
     }),
     async (c) => {
-      const { id } = c.req.valid('param');
-      const product = await products.get(id);
-      if (product === null || (!onSaleToShoppers(product) && !isStaff(c.get('principal')?.roles))) {
-        throw notFound('product', id);
-      }
-      const [view] = await withStock([product]);
-      return c.json({ product: view }, 200);
+      const entry = await engine.useCases.getProduct({ productId: c.req.valid('param').id, ...callerOf(c) });
+      return c.json({ product: entryView(entry) }, 200);
     },
   );
 
-  const staffOnly = [authenticate(tokens), requireRole(...STAFF)];
+  const staffOnly = [authenticate(auth.tokens), requireRole(...STAFF)];
 
   mount(
     app,
@@ -183,7 +162,7 @@ export function productRoutes(deps: AppDeps) {
       tags: ['products'],
       summary: 'Archive a product (soft delete: kept for its orders, gone from the shop)',
       security: BEARER,
-      middleware: [authenticate(tokens), requireRole('ADMIN')] as const,
+      middleware: [authenticate(auth.tokens), requireRole('ADMIN')] as const,
       request: { params: IdParam },
       responses: { 200: jsonContent(productBody, 'The archived product.'), 404: problem('No such product.'), ...AUTH_PROBLEMS },
     }),

@@ -8,8 +8,8 @@ import { ORDER_STATUSES, PAYMENT_STATUSES, ROLES } from '@limitedcart/core';
 
 export const MoneySchema = z
   .strictObject({
-    amount: z.number().int().min(0).max(100_000_000).openapi({ description: 'Integer minor units (cents).', example: 12_900 }),
-    currency: z.literal('USD'),
+    amount: z.number().int().min(0).max(100_000_000).openapi({ description: 'Integer minor units of the currency (cents for USD).', example: 12_900 }),
+    currency: z.string().regex(/^[A-Z]{3}$/).openapi({ description: 'ISO 4217 code, e.g. USD (2 minor units), JPY (0), KWD (3)', example: 'USD' }),
   })
   .openapi('Money');
 
@@ -31,8 +31,7 @@ export const ProblemSchema = z
 export const IdempotencyHeader = z.object({
   'idempotency-key': z
     .string()
-    .min(1)
-    .max(200)
+    .regex(/^[\x21-\x7e]{1,200}$/, '1-200 visible ASCII characters')
     .optional()
     .openapi({ description: 'Same key + same body replays the first response; another body is 422.' }),
 });
