@@ -150,6 +150,28 @@ async function pack(dirs: readonly string[], work: string): Promise<PackedPackag
   return packed;
 }
 
+const withoutDevCondition = (value: unknown): unknown => {
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== '@limitedcart/source')
+      .map(([key, inner]) => [key, withoutDevCondition(inner)]),
+  );
+};
+
+/**
+ * `publishConfig.exports` repeats the workspace `exports` without the development condition; an entry point
+ * added to one and not the other would vanish from (or linger in) the published package.
+ */
+function exportsDrift(pkg: PackedPackage): string[] {
+  const workspace = readJson<{ exports?: unknown }>(join(ROOT, pkg.manifest.repository?.directory ?? '', 'package.json'));
+  const expected = JSON.stringify(withoutDevCondition(workspace.exports));
+  const published = JSON.stringify(pkg.manifest.exports);
+  return expected === published
+    ? []
+    : [`published exports ${published} are not the workspace exports without @limitedcart/source ${expected}: update publishConfig.exports`];
+}
+
 /** Every published entry point, imported by the compiler (declarations) and by Node (module graph). */
 function entryPointsSource(packed: readonly PackedPackage[]): string {
   const specifiers = packed.flatMap(({ manifest }) =>
@@ -281,7 +303,9 @@ async function main(): Promise<number> {
     if (!args.has('--no-build')) await phase('build', () => build(dirs));
     const packed = await phase('pack', () => pack(dirs, work));
     console.log(`\n${tarballTable(packed)}\n`);
-    for (const pkg of packed) for (const problem of problemsOf(pkg)) failures.push(`${pkg.manifest.name}: ${problem}`);
+    for (const pkg of packed) {
+      for (const problem of [...problemsOf(pkg), ...exportsDrift(pkg)]) failures.push(`${pkg.manifest.name}: ${problem}`);
+    }
 
     const enabled = SCENARIOS.filter((scenario) => scenario.enabled);
     for (const scenario of SCENARIOS.filter((each) => !each.enabled)) results.push(`disabled ${scenario.title}: ${scenario.disabledBecause}`);
