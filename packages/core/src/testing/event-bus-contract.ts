@@ -106,9 +106,14 @@ export function describeEventBusContract(name: string, make: MakeEventBus, optio
         for (const event of events.slice(5)) await target().bus.publish([event]);
         for (const group of groups) {
           await waitFor(() => group.hasAll(events), { timeoutMs: WAIT_MS, message: 'every group to get every event' });
-          for (const event of events) expect(group.count(event.id)).toBe(1);
+          for (const event of events)
+            expect(group.count(event.id), 'without faults, each group handles each event exactly once').toBe(1);
           // Events arrive as published, payload and timestamps included.
-          for (const handled of group.handled) expect(handled).toEqual(events.find((event) => event.id === handled.id));
+          for (const handled of group.handled)
+            expect(
+              handled,
+              'a delivered event equals the published one (payload and timestamps included)',
+            ).toEqual(events.find((event) => event.id === handled.id));
         }
         await unsubscribeAll();
       },
@@ -130,7 +135,10 @@ export function describeEventBusContract(name: string, make: MakeEventBus, optio
           message: 'the group to handle every event',
         });
         for (const event of events) {
-          expect(members[0]!.count(event.id) + members[1]!.count(event.id)).toBe(1);
+          expect(
+            members[0]!.count(event.id) + members[1]!.count(event.id),
+            'within one group, each event goes to exactly one member',
+          ).toBe(1);
         }
         await unsubscribeAll();
       },
@@ -152,7 +160,7 @@ export function describeEventBusContract(name: string, make: MakeEventBus, optio
         const event = kitEvent(topic, newId(), 1);
         await target().bus.publish([event]);
         await waitFor(() => succeeded.ids().has(event.id), { timeoutMs: WAIT_MS, message: 'the redelivery' });
-        expect(attempts.get(event.id)).toBeGreaterThanOrEqual(2);
+        expect(attempts.get(event.id), 'a handler that threw gets the event again').toBeGreaterThanOrEqual(2);
         await unsubscribeAll();
       },
       CASE_TIMEOUT_MS,
@@ -180,9 +188,9 @@ export function describeEventBusContract(name: string, make: MakeEventBus, optio
         await target().bus.publish([twice]);
         await target().bus.publish([marker]);
         await waitFor(() => effects.ids().has(marker.id), { timeoutMs: WAIT_MS, message: 'the marker event' });
-        expect(raw.count(twice.id)).toBeGreaterThanOrEqual(1);
-        expect(effects.count(twice.id)).toBe(1);
-        expect(effects.count(marker.id)).toBe(1);
+        expect(raw.count(twice.id), 'the event published twice is delivered at least once').toBeGreaterThanOrEqual(1);
+        expect(effects.count(twice.id), 'oncePerEvent runs its handler once for an event delivered twice').toBe(1);
+        expect(effects.count(marker.id), 'oncePerEvent runs its handler once for a later event').toBe(1);
         await unsubscribeAll();
       },
       CASE_TIMEOUT_MS,
@@ -212,7 +220,10 @@ export function describeEventBusContract(name: string, make: MakeEventBus, optio
         });
         for (const aggregateId of aggregates) {
           const firstSeen = [...new Set(order.filter((event) => event.aggregateId === aggregateId).map((event) => event.id))];
-          expect(firstSeen).toEqual(events.filter((event) => event.aggregateId === aggregateId).map((event) => event.id));
+          expect(
+            firstSeen,
+            'events of one aggregate are handled in publish order within a group',
+          ).toEqual(events.filter((event) => event.aggregateId === aggregateId).map((event) => event.id));
         }
         await unsubscribeAll();
       },
@@ -240,8 +251,11 @@ export function describeEventBusContract(name: string, make: MakeEventBus, optio
           timeoutMs: WAIT_MS,
           message: 'every event after the retry',
         });
-        expect(failed).toBe(true);
-        expect([...new Set(succeeded)]).toEqual(events.map((event) => event.id));
+        expect(failed, "the kit's injected failure happened").toBe(true);
+        expect(
+          [...new Set(succeeded)],
+          'after the retry, events of the aggregate succeed in publish order (the failure held back the later ones)',
+        ).toEqual(events.map((event) => event.id));
         await unsubscribeAll();
       },
       CASE_TIMEOUT_MS,
@@ -272,17 +286,20 @@ export function describeEventBusContract(name: string, make: MakeEventBus, optio
 
         const unsubscribed = subscription.unsubscribe().then(() => log.push('unsubscribed'));
         await yieldToLoop(20);
-        expect(log).not.toContain('unsubscribed');
+        expect(log, 'unsubscribe does not resolve while a handler is still running').not.toContain('unsubscribed');
         release();
         await unsubscribed;
-        expect(log).toEqual(['handler started', 'handler finished', 'unsubscribed']);
+        expect(
+          log,
+          'unsubscribe resolves after the in-flight handler finished',
+        ).toEqual(['handler started', 'handler finished', 'unsubscribed']);
 
         const second = new Deliveries();
         await subscribe(topic, group, second.recorder());
         const after = kitEvent(topic, newId(), 2);
         await target().bus.publish([after]);
         await waitFor(() => second.ids().has(after.id), { timeoutMs: WAIT_MS, message: 'the remaining member' });
-        expect(first.ids().has(after.id)).toBe(false);
+        expect(first.ids().has(after.id), 'an unsubscribed handler receives no more events').toBe(false);
         await unsubscribeAll();
       },
       CASE_TIMEOUT_MS,

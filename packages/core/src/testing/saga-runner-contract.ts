@@ -91,7 +91,10 @@ export function describeSagaRunnerContract(
     ): Promise<HeldOrder> => {
       const held = await world.placeHeldOrder({ holdMs: windowMs + 60_000, ...place });
       const paymentDeadline = new Date(Date.now() + windowMs).toISOString();
-      expect(await runner().start({ orderId: held.orderId, paymentDeadline })).toEqual({ started: true });
+      expect(
+        await runner().start({ orderId: held.orderId, paymentDeadline }),
+        'start of a new saga reports started: true',
+      ).toEqual({ started: true });
       await until(() => world.progress(held.orderId).includes('PAYMENT_PENDING'), `order ${held.orderId} PAYMENT_PENDING`);
       return held;
     };
@@ -104,8 +107,14 @@ export function describeSagaRunnerContract(
 
     const expectOutcome = async (held: HeldOrder, outcome: TerminalOrderStatus): Promise<SagaDescription> => {
       const description = await ended(held.orderId);
-      expect(description).toMatchObject({ orderId: held.orderId, status: 'COMPLETED', outcome });
-      expect((await world.order(held.orderId)).status).toBe(outcome);
+      expect(
+        description,
+        `the saga of ${held.orderId} completed with outcome ${outcome}`,
+      ).toMatchObject({ orderId: held.orderId, status: 'COMPLETED', outcome });
+      expect(
+        (await world.order(held.orderId)).status,
+        `the order's status is the saga's outcome ${outcome}`,
+      ).toBe(outcome);
       expectProgress(held, ['PAYMENT_PENDING', outcome]);
       return description;
     };
@@ -113,14 +122,20 @@ export function describeSagaRunnerContract(
     /** Every transition emitted exactly one event; at most one terminal status ever. */
     const expectProgress = (held: HeldOrder, statuses: readonly OrderStatus[]): void => {
       const progress = world.progress(held.orderId);
-      expect(progress).toEqual(statuses);
-      expect(progress.filter((status) => isTerminal(status as OrderStatus)).length).toBeLessThanOrEqual(1);
+      expect(progress, 'each status transition emitted exactly one event, in order').toEqual(statuses);
+      expect(
+        progress.filter((status) => isTerminal(status as OrderStatus)).length,
+        'an order reaches at most one terminal status',
+      ).toBeLessThanOrEqual(1);
     };
 
     const expectStock = async (held: HeldOrder, expected: { held: number; sold: number }): Promise<void> => {
       const snapshot = await world.gate.snapshot(held.sku);
       assertStockInvariant(snapshot);
-      expect(snapshot).toEqual({
+      expect(
+        snapshot,
+        `stock counters of ${held.sku}: held ${expected.held}, sold ${expected.sold}, the rest available`,
+      ).toEqual({
         sku: held.sku,
         available: held.stock - expected.held - expected.sold,
         held: expected.held,
@@ -134,31 +149,37 @@ export function describeSagaRunnerContract(
     sagaCase('happy path confirms the order', async () => {
       const held = await startSaga();
       const paymentId = await world.capturePayment(held.orderId);
-      expect(await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId })).toEqual({
+      expect(
+        await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId }),
+        'a payment-succeeded signal to a running saga is delivered',
+      ).toEqual({
         delivered: true,
       });
       const description = await expectOutcome(held, 'CONFIRMED');
-      expect(description.error).toBeNull();
+      expect(description.error, 'a confirmed saga reports no error').toBeNull();
       await expectStock(held, { held: 0, sold: held.quantity });
-      expect(await world.gate.holdState(held.orderId)).toBe('COMMITTED');
-      expect(await paymentStatus(paymentId)).toBe('SUCCEEDED');
-      expect(await world.refundedPayments(held.orderId)).toEqual([]);
+      expect(await world.gate.holdState(held.orderId), "a confirmed order's hold is COMMITTED").toBe('COMMITTED');
+      expect(await paymentStatus(paymentId), 'the payment of a confirmed order stays SUCCEEDED').toBe('SUCCEEDED');
+      expect(await world.refundedPayments(held.orderId), 'a confirmed order refunds nothing').toEqual([]);
     });
 
     sagaCase('cancel while awaiting payment cancels and releases stock', async () => {
       const held = await startSaga();
       await runner().signal(held.orderId, { type: 'cancel', reason: 'changed my mind' });
       await expectOutcome(held, 'CANCELLED');
-      expect((await world.order(held.orderId)).statusReason).toBe('changed my mind');
+      expect(
+        (await world.order(held.orderId)).statusReason,
+        "a cancelled order keeps the cancel signal's reason",
+      ).toBe('changed my mind');
       await expectStock(held, { held: 0, sold: 0 });
-      expect(await world.gate.holdState(held.orderId)).toBe('RELEASED');
+      expect(await world.gate.holdState(held.orderId), "a cancelled order's hold is RELEASED").toBe('RELEASED');
     });
 
     sagaCase('payment deadline expires the order and releases stock', async () => {
       const held = await startSaga(deadlineMs);
       await expectOutcome(held, 'EXPIRED');
       await expectStock(held, { held: 0, sold: 0 });
-      expect(world.calls(held.orderId, 'commitStock')).toEqual([]);
+      expect(world.calls(held.orderId, 'commitStock'), 'an expired order never commits stock').toEqual([]);
     });
 
     sagaCase('declined payment fails the order and releases stock', async () => {
@@ -166,9 +187,12 @@ export function describeSagaRunnerContract(
       const paymentId = await world.declinePayment(held.orderId);
       await runner().signal(held.orderId, { type: 'payment-failed', paymentId, reason: 'card declined' });
       await expectOutcome(held, 'FAILED');
-      expect((await world.order(held.orderId)).statusReason).toContain('card declined');
+      expect(
+        (await world.order(held.orderId)).statusReason,
+        'a failed order carries the decline reason',
+      ).toContain('card declined');
       await expectStock(held, { held: 0, sold: 0 });
-      expect(await world.refundedPayments(held.orderId)).toEqual([]);
+      expect(await world.refundedPayments(held.orderId), 'a declined payment refunds nothing').toEqual([]);
     });
 
     sagaCase('duplicate payment signals act once', async () => {
@@ -181,9 +205,12 @@ export function describeSagaRunnerContract(
       // The same webhook once more, after the end: nothing may change, least of all a refund.
       await runner().signal(held.orderId, signal);
       await expectStock(held, { held: 0, sold: held.quantity });
-      expect(await paymentStatus(paymentId)).toBe('SUCCEEDED');
-      expect(await world.refundedPayments(held.orderId)).toEqual([]);
-      expect((await runner().describe(held.orderId))?.outcome).toBe('CONFIRMED');
+      expect(await paymentStatus(paymentId), 'a payment signalled several times stays SUCCEEDED').toBe('SUCCEEDED');
+      expect(await world.refundedPayments(held.orderId), 'duplicate payment signals refund nothing').toEqual([]);
+      expect(
+        (await runner().describe(held.orderId))?.outcome,
+        'a payment signal after the end does not change the outcome',
+      ).toBe('CONFIRMED');
       expectProgress(held, ['PAYMENT_PENDING', 'CONFIRMED']);
     });
 
@@ -193,7 +220,10 @@ export function describeSagaRunnerContract(
       await Promise.all([runner().signal(held.orderId, cancel), runner().signal(held.orderId, cancel)]);
       await expectOutcome(held, 'CANCELLED');
       await runner().signal(held.orderId, cancel);
-      expect((await runner().describe(held.orderId))?.outcome).toBe('CANCELLED');
+      expect(
+        (await runner().describe(held.orderId))?.outcome,
+        'a cancel signal after the end does not change the outcome',
+      ).toBe('CANCELLED');
       expectProgress(held, ['PAYMENT_PENDING', 'CANCELLED']);
       await expectStock(held, { held: 0, sold: 0 });
     });
@@ -203,10 +233,16 @@ export function describeSagaRunnerContract(
       await expectOutcome(held, 'EXPIRED');
       const paymentId = await world.capturePayment(held.orderId);
       const result = await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId });
-      expect(typeof result.delivered).toBe('boolean');
+      expect(
+        typeof result.delivered,
+        'a signal to an ended saga answers with delivered true or false, without throwing',
+      ).toBe('boolean');
       await until(async () => (await paymentStatus(paymentId)) === 'REFUNDED', `payment ${paymentId} refunded`);
       await until(async () => (await world.refundedPayments(held.orderId)).includes(paymentId), 'gateway refund');
-      expect((await world.order(held.orderId)).status).toBe('EXPIRED');
+      expect(
+        (await world.order(held.orderId)).status,
+        'a payment after expiry does not revive the order',
+      ).toBe('EXPIRED');
       expectProgress(held, ['PAYMENT_PENDING', 'EXPIRED']);
       await expectStock(held, { held: 0, sold: 0 });
     });
@@ -219,21 +255,33 @@ export function describeSagaRunnerContract(
       const extra = await world.capturePayment(held.orderId);
       await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId: extra });
       await until(async () => (await paymentStatus(extra)) === 'REFUNDED', `payment ${extra} refunded`);
-      expect(await paymentStatus(kept)).toBe('SUCCEEDED');
-      expect(await world.refundedPayments(held.orderId)).toEqual([extra]);
+      expect(await paymentStatus(kept), 'the payment that confirmed the order is kept').toBe('SUCCEEDED');
+      expect(await world.refundedPayments(held.orderId), 'exactly the second payment is refunded').toEqual([extra]);
       await expectStock(held, { held: 0, sold: held.quantity });
     });
 
     sagaCase('lost hold fails the order and refunds the payment', async () => {
       const held = await startSaga();
       // What the expiry sweep does to a hold whose saga fell behind.
-      expect(await world.gate.release(held.orderId)).toEqual({ ok: true, changed: true });
+      expect(
+        await world.gate.release(held.orderId),
+        'the kit releases the hold as the expiry sweep would',
+      ).toEqual({ ok: true, changed: true });
       const paymentId = await world.capturePayment(held.orderId);
       await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId });
       await expectOutcome(held, 'FAILED');
-      expect((await world.order(held.orderId)).statusReason).toContain('stock hold lost');
-      expect(await paymentStatus(paymentId)).toBe('REFUNDED');
-      expect(await world.refundedPayments(held.orderId)).toEqual([paymentId]);
+      expect(
+        (await world.order(held.orderId)).statusReason,
+        "an order whose hold was lost fails with reason 'stock hold lost'",
+      ).toContain('stock hold lost');
+      expect(
+        await paymentStatus(paymentId),
+        'the payment of an order whose hold was lost is refunded',
+      ).toBe('REFUNDED');
+      expect(
+        await world.refundedPayments(held.orderId),
+        'the gateway refunded exactly that payment',
+      ).toEqual([paymentId]);
       await expectStock(held, { held: 0, sold: 0 });
     });
 
@@ -241,14 +289,23 @@ export function describeSagaRunnerContract(
       const held = await world.placeHeldOrder();
       const input = { orderId: held.orderId, paymentDeadline: new Date(Date.now() + LONG_DEADLINE_MS).toISOString() };
       const starts = await Promise.all(Array.from({ length: 5 }, () => runner().start(input)));
-      expect(starts.filter((s) => s.started)).toHaveLength(1);
-      expect(await runner().start(input)).toEqual({ started: false });
+      expect(
+        starts.filter((s) => s.started),
+        'of 5 parallel starts of one order exactly one starts the saga',
+      ).toHaveLength(1);
+      expect(
+        await runner().start(input),
+        'a later start of a running saga reports started: false',
+      ).toEqual({ started: false });
       await until(() => world.progress(held.orderId).includes('PAYMENT_PENDING'), 'PAYMENT_PENDING');
-      expect((await runner().describe(held.orderId))?.status).toBe('RUNNING');
+      expect((await runner().describe(held.orderId))?.status, 'a saga waiting for payment is RUNNING').toBe('RUNNING');
       const paymentId = await world.capturePayment(held.orderId);
       await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId });
       await expectOutcome(held, 'CONFIRMED');
-      expect(await runner().start(input)).toEqual({ started: false });
+      expect(
+        await runner().start(input),
+        'a start after the saga ended reports started: false',
+      ).toEqual({ started: false });
       await expectStock(held, { held: 0, sold: held.quantity });
     });
 
@@ -259,7 +316,10 @@ export function describeSagaRunnerContract(
       await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId });
       await expectOutcome(held, 'CONFIRMED');
       const commits = world.calls(held.orderId, 'commitStock').map((call) => call.outcome);
-      expect(commits.slice(0, 3)).toEqual(['fault', 'fault', 'ok']);
+      expect(
+        commits.slice(0, 3),
+        'a retryable fault is retried: two faults, then success',
+      ).toEqual(['fault', 'fault', 'ok']);
       await expectStock(held, { held: 0, sold: held.quantity });
     });
 
@@ -269,11 +329,20 @@ export function describeSagaRunnerContract(
       const paymentDeadline = new Date(Date.now() + LONG_DEADLINE_MS).toISOString();
       await runner().start({ orderId: held.orderId, paymentDeadline });
       const description = await ended(held.orderId);
-      expect(description).toMatchObject({ status: 'COMPLETED', outcome: 'FAILED' });
+      expect(
+        description,
+        'a non-retryable fault in a step completes the saga with outcome FAILED',
+      ).toMatchObject({ status: 'COMPLETED', outcome: 'FAILED' });
       const order = await world.order(held.orderId);
-      expect(order.status).toBe('FAILED');
-      expect(order.statusReason).toContain('injected fault in markPaymentPending');
-      expect(world.calls(held.orderId, 'markPaymentPending').map((call) => call.outcome)).toEqual(['fault']);
+      expect(order.status, 'the order fails').toBe('FAILED');
+      expect(
+        order.statusReason,
+        "the failed order's reason names the faulty step",
+      ).toContain('injected fault in markPaymentPending');
+      expect(
+        world.calls(held.orderId, 'markPaymentPending').map((call) => call.outcome),
+        'a non-retryable fault is not retried',
+      ).toEqual(['fault']);
       expectProgress(held, ['FAILED']);
       await expectStock(held, { held: 0, sold: 0 });
     });
@@ -284,11 +353,23 @@ export function describeSagaRunnerContract(
       const paymentId = await world.capturePayment(held.orderId);
       await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId });
       const description = await ended(held.orderId);
-      expect(description.status).toBe('FAILED');
-      expect(description.error).toEqual(expect.stringContaining('injected fault in confirmOrder'));
+      expect(
+        description.status,
+        'a fault after the sale (stock committed, money kept) leaves the saga FAILED for an operator',
+      ).toBe('FAILED');
+      expect(
+        description.error,
+        "the saga's error names the faulty step",
+      ).toEqual(expect.stringContaining('injected fault in confirmOrder'));
       // The stock is sold and the money kept: nothing is undone behind the sale; an operator finishes the order.
-      expect((await world.order(held.orderId)).status).toBe('PAYMENT_PENDING');
-      expect(await paymentStatus(paymentId)).toBe('SUCCEEDED');
+      expect(
+        (await world.order(held.orderId)).status,
+        'nothing is undone after the sale: the order stays PAYMENT_PENDING',
+      ).toBe('PAYMENT_PENDING');
+      expect(
+        await paymentStatus(paymentId),
+        'nothing is undone after the sale: the payment stays SUCCEEDED',
+      ).toBe('SUCCEEDED');
       await expectStock(held, { held: 0, sold: held.quantity });
       expectProgress(held, ['PAYMENT_PENDING']);
     });
@@ -298,9 +379,15 @@ export function describeSagaRunnerContract(
       world.injectFault(held.orderId, 'releaseStock', { times: 1, retryable: false });
       await runner().signal(held.orderId, { type: 'cancel', reason: 'compensation drill' });
       const description = await expectOutcome(held, 'CANCELLED');
-      expect(description.error).toEqual(expect.stringContaining('release stock'));
+      expect(
+        description.error,
+        "a failed compensation is reported in the saga's error",
+      ).toEqual(expect.stringContaining('release stock'));
       await expectStock(held, { held: held.quantity, sold: 0 });
-      expect(await world.gate.release(held.orderId)).toEqual({ ok: true, changed: true });
+      expect(
+        await world.gate.release(held.orderId),
+        'a hold whose release failed is still HELD, so an operator can release it',
+      ).toEqual({ ok: true, changed: true });
       await expectStock(held, { held: 0, sold: 0 });
     });
   });

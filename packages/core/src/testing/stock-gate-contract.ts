@@ -11,7 +11,7 @@ export function assertStockInvariant(snapshot: StockSnapshot | null): asserts sn
     expect(Number.isSafeInteger(value) && value >= 0, `${field} = ${value} must be a non-negative integer`).toBe(true);
   }
   expect(available + held + sold, `available + held + sold of ${snapshot!.sku}`).toBe(restockedTotal);
-  expect(sold).toBeLessThanOrEqual(restockedTotal);
+  expect(sold, `sold of ${snapshot!.sku} never exceeds restockedTotal`).toBeLessThanOrEqual(restockedTotal);
 }
 
 /** The names of the kit's cases, as keys of `options.skip`. */
@@ -98,7 +98,7 @@ export function describeStockGateContract(
       return snap;
     };
     const expectCounters = async (sku: string, expected: Omit<StockSnapshot, 'sku'>): Promise<void> => {
-      expect(await snapshot(sku)).toEqual({ sku, ...expected });
+      expect(await snapshot(sku), `counters of ${sku}`).toEqual({ sku, ...expected });
     };
     const expectValidation = async (promise: Promise<unknown>): Promise<void> => {
       const error = await promise.then(
@@ -106,34 +106,43 @@ export function describeStockGateContract(
         (thrown: unknown) => thrown,
       );
       expect(error, 'expected a VALIDATION error').toBeInstanceOf(LimitedCartError);
-      expect((error as LimitedCartError).code).toBe('VALIDATION');
+      expect((error as LimitedCartError).code, 'bad input is rejected with code VALIDATION').toBe('VALIDATION');
     };
 
     gateCase('concurrent reservations never oversell', async () => {
       const stock = Math.max(1, Math.floor(concurrency / 10));
       const sku = await stockedSku(stock);
       const results = await Promise.all(Array.from({ length: concurrency }, () => gate().reserve(reserveRequest(sku))));
-      expect(results.filter((r) => r.ok)).toHaveLength(stock);
+      expect(
+        results.filter((r) => r.ok),
+        `${stock} units in stock: exactly ${stock} parallel reservations succeed`,
+      ).toHaveLength(stock);
       const rejections = results.filter((r) => !r.ok);
-      expect(rejections).toHaveLength(concurrency - stock);
-      expect(rejections.every((r) => !r.ok && r.reason === 'SOLD_OUT')).toBe(true);
+      expect(rejections, 'the other parallel reservations are refused').toHaveLength(concurrency - stock);
+      expect(
+        rejections.every((r) => !r.ok && r.reason === 'SOLD_OUT'),
+        'a refusal for lack of stock has reason SOLD_OUT',
+      ).toBe(true);
       await expectCounters(sku, { available: 0, held: stock, sold: 0, restockedTotal: stock });
     }, 60_000);
 
     gateCase('reserving the same order twice holds once', async () => {
       const sku = await stockedSku(10);
       const req = reserveRequest(sku, { qty: 3 });
-      expect(await gate().reserve(req)).toEqual({ ok: true });
-      expect(await gate().reserve(req)).toEqual({ ok: true });
+      expect(await gate().reserve(req), 'a reservation with stock available succeeds').toEqual({ ok: true });
+      expect(
+        await gate().reserve(req),
+        'reserving the same orderId again succeeds without a second hold',
+      ).toEqual({ ok: true });
       await expectCounters(sku, { available: 7, held: 3, sold: 0, restockedTotal: 10 });
-      expect(await gate().holdState(req.orderId)).toBe('HELD');
+      expect(await gate().holdState(req.orderId), "a reserved order's hold is HELD").toBe('HELD');
     });
 
     gateCase('concurrent reservations of one order hold once', async () => {
       const sku = await stockedSku(10);
       const req = reserveRequest(sku, { qty: 2, limitPerCustomer: 2 });
       const results = await Promise.all(Array.from({ length: 20 }, () => gate().reserve(req)));
-      expect(results.every((r) => r.ok)).toBe(true);
+      expect(results.every((r) => r.ok), 'parallel reservations of one orderId all succeed (one hold)').toBe(true);
       await expectCounters(sku, { available: 8, held: 2, sold: 0, restockedTotal: 10 });
     });
 
@@ -143,13 +152,25 @@ export function describeStockGateContract(
       const results = await Promise.all(
         Array.from({ length: 20 }, () => gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 2 }))),
       );
-      expect(results.filter((r) => r.ok)).toHaveLength(2);
-      expect(results.filter((r) => !r.ok && r.reason === 'LIMIT_EXCEEDED')).toHaveLength(18);
+      expect(
+        results.filter((r) => r.ok),
+        "limit 2: exactly 2 of the customer's 20 parallel reservations succeed",
+      ).toHaveLength(2);
+      expect(
+        results.filter((r) => !r.ok && r.reason === 'LIMIT_EXCEEDED'),
+        "the customer's other reservations are refused with LIMIT_EXCEEDED",
+      ).toHaveLength(18);
       await expectCounters(sku, { available: 98, held: 2, sold: 0, restockedTotal: 100 });
       // Another customer is not affected by the first one's limit.
-      expect(await gate().reserve(reserveRequest(sku, { limitPerCustomer: 2, qty: 2 }))).toEqual({ ok: true });
+      expect(
+        await gate().reserve(reserveRequest(sku, { limitPerCustomer: 2, qty: 2 })),
+        "one customer's limit does not restrict another customer",
+      ).toEqual({ ok: true });
       // A single request above the limit is rejected whole.
-      expect(await gate().reserve(reserveRequest(sku, { limitPerCustomer: 2, qty: 3 }))).toEqual({
+      expect(
+        await gate().reserve(reserveRequest(sku, { limitPerCustomer: 2, qty: 3 })),
+        'a reservation above the limit is refused whole with LIMIT_EXCEEDED',
+      ).toEqual({
         ok: false,
         reason: 'LIMIT_EXCEEDED',
       });
@@ -159,9 +180,15 @@ export function describeStockGateContract(
       const sku = await stockedSku(10);
       const customerId = uniqueId('customer');
       const first = reserveRequest(sku, { customerId, limitPerCustomer: 2, qty: 2 });
-      expect(await gate().reserve(first)).toEqual({ ok: true });
-      expect(await gate().commit(first.orderId)).toEqual({ ok: true, changed: true });
-      expect(await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 2 }))).toEqual({
+      expect(await gate().reserve(first), 'a reservation up to the limit succeeds').toEqual({ ok: true });
+      expect(
+        await gate().commit(first.orderId),
+        'commit of a HELD hold: ok, changed',
+      ).toEqual({ ok: true, changed: true });
+      expect(
+        await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 2 })),
+        'sold units count against the per-customer limit',
+      ).toEqual({
         ok: false,
         reason: 'LIMIT_EXCEEDED',
       });
@@ -172,13 +199,22 @@ export function describeStockGateContract(
       const sku = await stockedSku(10);
       const customerId = uniqueId('customer');
       const first = reserveRequest(sku, { customerId, limitPerCustomer: 2, qty: 2 });
-      expect(await gate().reserve(first)).toEqual({ ok: true });
-      expect(await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 2 }))).toEqual({
+      expect(await gate().reserve(first), 'a reservation up to the limit succeeds').toEqual({ ok: true });
+      expect(
+        await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 2 })),
+        'held units count against the per-customer limit',
+      ).toEqual({
         ok: false,
         reason: 'LIMIT_EXCEEDED',
       });
-      expect(await gate().release(first.orderId)).toEqual({ ok: true, changed: true });
-      expect(await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 2, qty: 2 }))).toEqual({ ok: true });
+      expect(
+        await gate().release(first.orderId),
+        'release of a HELD hold: ok, changed',
+      ).toEqual({ ok: true, changed: true });
+      expect(
+        await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 2, qty: 2 })),
+        'released units stop counting against the per-customer limit',
+      ).toEqual({ ok: true });
       await expectCounters(sku, { available: 8, held: 2, sold: 0, restockedTotal: 10 });
     });
 
@@ -186,9 +222,15 @@ export function describeStockGateContract(
       const sku = await stockedSku(30);
       const customerId = uniqueId('customer');
       for (let i = 0; i < 3; i += 1) {
-        expect(await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 0, qty: 10 }))).toEqual({ ok: true });
+        expect(
+          await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 0, qty: 10 })),
+          'limitPerCustomer 0 means no per-customer limit',
+        ).toEqual({ ok: true });
       }
-      expect(await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 0 }))).toEqual({
+      expect(
+        await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 0 })),
+        'without a limit, a reservation beyond the stock is SOLD_OUT',
+      ).toEqual({
         ok: false,
         reason: 'SOLD_OUT',
       });
@@ -205,22 +247,39 @@ export function describeStockGateContract(
       ];
       const notDue = reserveRequest(sku, { qty: 3, holdUntil: new Date(now.getTime() + DAY_MS) });
       const committed = reserveRequest(sku, { qty: 1, holdUntil: new Date(now.getTime() - 60_000) });
-      for (const req of [...due, notDue, committed]) expect(await gate().reserve(req)).toEqual({ ok: true });
-      expect(await gate().commit(committed.orderId)).toEqual({ ok: true, changed: true });
+      for (const req of [...due, notDue, committed])
+        expect(await gate().reserve(req), 'a reservation with stock available succeeds').toEqual({ ok: true });
+      expect(
+        await gate().commit(committed.orderId),
+        'commit of a HELD hold: ok, changed',
+      ).toEqual({ ok: true, changed: true });
 
       const released = await gate().expire(now);
-      expect(released).toEqual(expect.arrayContaining(due.map((r) => r.orderId)));
-      expect(released).not.toContain(notDue.orderId);
-      expect(released).not.toContain(committed.orderId);
+      expect(
+        released,
+        'expire(now) releases every HELD hold with holdUntil <= now',
+      ).toEqual(expect.arrayContaining(due.map((r) => r.orderId)));
+      expect(released, 'expire(now) keeps holds with holdUntil > now').not.toContain(notDue.orderId);
+      expect(released, 'expire(now) never releases a committed hold').not.toContain(committed.orderId);
       await expectCounters(sku, { available: 6, held: 3, sold: 1, restockedTotal: 10 });
-      for (const req of due) expect(await gate().holdState(req.orderId)).toBe('RELEASED');
-      expect(await gate().holdState(notDue.orderId)).toBe('HELD');
-      expect(await gate().holdState(committed.orderId)).toBe('COMMITTED');
+      for (const req of due)
+        expect(await gate().holdState(req.orderId), 'a hold released by expire is RELEASED').toBe('RELEASED');
+      expect(await gate().holdState(notDue.orderId), 'a hold not yet due stays HELD').toBe('HELD');
+      expect(
+        await gate().holdState(committed.orderId),
+        'a committed hold past its holdUntil stays COMMITTED',
+      ).toBe('COMMITTED');
 
       // A second sweep finds nothing more of ours; the expired customer may buy again.
       const again = await gate().expire(now);
-      expect(again.filter((id) => [...due, notDue].some((r) => r.orderId === id))).toEqual([]);
-      expect(await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 3, qty: 3 }))).toEqual({ ok: true });
+      expect(
+        again.filter((id) => [...due, notDue].some((r) => r.orderId === id)),
+        'a second expire(now) releases nothing more of these holds',
+      ).toEqual([]);
+      expect(
+        await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 3, qty: 3 })),
+        "expired units stop counting against the customer's limit",
+      ).toEqual({ ok: true });
     });
 
     gateCase('commit and release are idempotent', async () => {
@@ -229,18 +288,33 @@ export function describeStockGateContract(
       const toRelease = reserveRequest(sku, { qty: 3 });
       await gate().reserve(toCommit);
       await gate().reserve(toRelease);
-      expect(await gate().commit(toCommit.orderId)).toEqual({ ok: true, changed: true });
-      expect(await gate().commit(toCommit.orderId)).toEqual({ ok: true, changed: false });
-      expect(await gate().release(toRelease.orderId)).toEqual({ ok: true, changed: true });
-      expect(await gate().release(toRelease.orderId)).toEqual({ ok: true, changed: false });
+      expect(
+        await gate().commit(toCommit.orderId),
+        'commit of a HELD hold: ok, changed',
+      ).toEqual({ ok: true, changed: true });
+      expect(
+        await gate().commit(toCommit.orderId),
+        'commit repeated: ok, not changed',
+      ).toEqual({ ok: true, changed: false });
+      expect(
+        await gate().release(toRelease.orderId),
+        'release of a HELD hold: ok, changed',
+      ).toEqual({ ok: true, changed: true });
+      expect(
+        await gate().release(toRelease.orderId),
+        'release repeated: ok, not changed',
+      ).toEqual({ ok: true, changed: false });
       const parallel = await Promise.all([
         ...Array.from({ length: 10 }, () => gate().commit(toCommit.orderId)),
         ...Array.from({ length: 10 }, () => gate().release(toRelease.orderId)),
       ]);
-      expect(parallel.every((r) => r.ok && !r.changed)).toBe(true);
+      expect(
+        parallel.every((r) => r.ok && !r.changed),
+        'repeated commits and releases in parallel: all ok, none changed',
+      ).toBe(true);
       await expectCounters(sku, { available: 8, held: 0, sold: 2, restockedTotal: 10 });
-      expect(await gate().holdState(toCommit.orderId)).toBe('COMMITTED');
-      expect(await gate().holdState(toRelease.orderId)).toBe('RELEASED');
+      expect(await gate().holdState(toCommit.orderId), 'a committed hold stays COMMITTED').toBe('COMMITTED');
+      expect(await gate().holdState(toRelease.orderId), 'a released hold stays RELEASED').toBe('RELEASED');
     });
 
     gateCase('a released hold cannot be committed', async () => {
@@ -248,7 +322,10 @@ export function describeStockGateContract(
       const req = reserveRequest(sku, { qty: 2 });
       await gate().reserve(req);
       await gate().release(req.orderId);
-      expect(await gate().commit(req.orderId)).toEqual({ ok: false, state: 'RELEASED' });
+      expect(
+        await gate().commit(req.orderId),
+        'a RELEASED hold cannot be committed',
+      ).toEqual({ ok: false, state: 'RELEASED' });
       await expectCounters(sku, { available: 5, held: 0, sold: 0, restockedTotal: 5 });
     });
 
@@ -257,28 +334,43 @@ export function describeStockGateContract(
       const req = reserveRequest(sku, { qty: 2 });
       await gate().reserve(req);
       await gate().commit(req.orderId);
-      expect(await gate().release(req.orderId)).toEqual({ ok: false, state: 'COMMITTED' });
+      expect(
+        await gate().release(req.orderId),
+        'a COMMITTED hold cannot be released',
+      ).toEqual({ ok: false, state: 'COMMITTED' });
       await expectCounters(sku, { available: 3, held: 0, sold: 2, restockedTotal: 5 });
     });
 
     gateCase('unknown orders report UNKNOWN', async () => {
       const orderId = uniqueId('order');
-      expect(await gate().commit(orderId)).toEqual({ ok: false, state: 'UNKNOWN' });
-      expect(await gate().release(orderId)).toEqual({ ok: false, state: 'UNKNOWN' });
-      expect(await gate().holdState(orderId)).toBeNull();
-      expect(await gate().snapshot(uniqueId('sku'))).toBeNull();
+      expect(
+        await gate().commit(orderId),
+        'commit of an unknown orderId: state UNKNOWN',
+      ).toEqual({ ok: false, state: 'UNKNOWN' });
+      expect(
+        await gate().release(orderId),
+        'release of an unknown orderId: state UNKNOWN',
+      ).toEqual({ ok: false, state: 'UNKNOWN' });
+      expect(await gate().holdState(orderId), 'holdState of an unknown orderId is null').toBeNull();
+      expect(await gate().snapshot(uniqueId('sku')), 'snapshot of an unknown SKU is null').toBeNull();
     });
 
     gateCase('restock is idempotent by opId', async () => {
       const sku = uniqueId('sku');
       const opId = uniqueId('op');
       const first = await gate().restock(sku, 5, opId);
-      expect(first).toEqual({ applied: true, snapshot: { sku, available: 5, held: 0, sold: 0, restockedTotal: 5 } });
+      expect(
+        first,
+        'the first restock creates the SKU and is applied',
+      ).toEqual({ applied: true, snapshot: { sku, available: 5, held: 0, sold: 0, restockedTotal: 5 } });
       const replay = await gate().restock(sku, 5, opId);
-      expect(replay.applied).toBe(false);
-      expect(replay.snapshot).toEqual({ sku, available: 5, held: 0, sold: 0, restockedTotal: 5 });
+      expect(replay.applied, 'a restock repeated with the same opId is not applied').toBe(false);
+      expect(
+        replay.snapshot,
+        'a repeated restock reports the unchanged counters',
+      ).toEqual({ sku, available: 5, held: 0, sold: 0, restockedTotal: 5 });
       const second = await gate().restock(sku, 3, uniqueId('op'));
-      expect(second.applied).toBe(true);
+      expect(second.applied, 'a restock with a new opId is applied').toBe(true);
       await expectCounters(sku, { available: 8, held: 0, sold: 0, restockedTotal: 8 });
     });
 
@@ -286,7 +378,10 @@ export function describeStockGateContract(
       const sku = uniqueId('sku');
       const opId = uniqueId('op');
       const results = await Promise.all(Array.from({ length: 20 }, () => gate().restock(sku, 4, opId)));
-      expect(results.filter((r) => r.applied)).toHaveLength(1);
+      expect(
+        results.filter((r) => r.applied),
+        '20 parallel restocks with one opId: exactly one applied',
+      ).toHaveLength(1);
       await expectCounters(sku, { available: 4, held: 0, sold: 0, restockedTotal: 4 });
     });
 
@@ -305,8 +400,11 @@ export function describeStockGateContract(
 
     gateCase('unknown SKU is NOT_ON_SALE', async () => {
       const sku = uniqueId('sku');
-      expect(await gate().reserve(reserveRequest(sku))).toEqual({ ok: false, reason: 'NOT_ON_SALE' });
-      expect(await gate().snapshot(sku)).toBeNull();
+      expect(
+        await gate().reserve(reserveRequest(sku)),
+        'a SKU never restocked is NOT_ON_SALE',
+      ).toEqual({ ok: false, reason: 'NOT_ON_SALE' });
+      expect(await gate().snapshot(sku), 'a refused reservation does not create the SKU').toBeNull();
     });
 
     gateCase('mixed storm keeps the invariant exact', async () => {

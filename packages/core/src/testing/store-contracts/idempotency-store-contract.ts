@@ -20,19 +20,28 @@ export function idempotencyStoreCases(stores: () => StoreSet, registry: CaseRegi
   registry.case('idempotency: the first claim wins; later claims see the in-flight record', async () => {
     const { idempotency } = stores();
     const scope = `kit-${uniqueTag()}`;
-    expect(await idempotency.claim(scope, 'key-1', 'hash-a')).toEqual({ claimed: true });
+    expect(
+      await idempotency.claim(scope, 'key-1', 'hash-a'),
+      'the first claim of a key is claimed',
+    ).toEqual({ claimed: true });
     const again = await idempotency.claim(scope, 'key-1', 'hash-b');
-    expect(again.claimed).toBe(false);
+    expect(again.claimed, 'a second claim of the same key is not claimed').toBe(false);
     if (again.claimed) throw new Error('unreachable');
-    expect(again.record).toMatchObject({ scope, key: 'key-1', requestHash: 'hash-a', response: null });
-    expect(again.record.createdAt).toBeInstanceOf(Date);
+    expect(
+      again.record,
+      "a refused claim returns the first claim's record (its hash, no response yet)",
+    ).toMatchObject({ scope, key: 'key-1', requestHash: 'hash-a', response: null });
+    expect(again.record.createdAt, "the record's createdAt is a Date").toBeInstanceOf(Date);
   });
 
   registry.case('idempotency: 10 concurrent claims of one key: exactly one claimed', async () => {
     const { idempotency } = stores();
     const scope = `kit-${uniqueTag()}`;
     const results = await Promise.all(Array.from({ length: 10 }, () => idempotency.claim(scope, 'contended', 'hash')));
-    expect(results.filter((result) => result.claimed)).toHaveLength(1);
+    expect(
+      results.filter((result) => result.claimed),
+      'of 10 concurrent claims of one key exactly one is claimed',
+    ).toHaveLength(1);
   });
 
   registry.case('idempotency: complete stores the response that later claims replay', async () => {
@@ -43,8 +52,8 @@ export function idempotencyStoreCases(stores: () => StoreSet, registry: CaseRegi
     await idempotency.complete(scope, 'key', response);
     const replay = await idempotency.claim(scope, 'key', 'hash');
     if (replay.claimed) throw new Error('a completed key must not be claimable');
-    expect(replay.record.response).toEqual(response);
-    expect(replay.record.requestHash).toBe('hash');
+    expect(replay.record.response, 'a claim after complete replays the stored response unchanged').toEqual(response);
+    expect(replay.record.requestHash, 'the replayed record keeps the request hash of the claim').toBe('hash');
   });
 
   registry.case('idempotency: abandon frees the key for a new claim', async () => {
@@ -52,30 +61,54 @@ export function idempotencyStoreCases(stores: () => StoreSet, registry: CaseRegi
     const scope = `kit-${uniqueTag()}`;
     await idempotency.claim(scope, 'key', 'hash-1');
     await idempotency.abandon(scope, 'key');
-    expect(await idempotency.claim(scope, 'key', 'hash-2')).toEqual({ claimed: true });
+    expect(
+      await idempotency.claim(scope, 'key', 'hash-2'),
+      'after abandon the key can be claimed again',
+    ).toEqual({ claimed: true });
     const record = await idempotency.claim(scope, 'key', 'hash-3');
-    expect(record.claimed ? null : record.record.requestHash).toBe('hash-2');
+    expect(
+      record.claimed ? null : record.record.requestHash,
+      "the record of the key is the new claim's",
+    ).toBe('hash-2');
   });
 
   registry.case('idempotency: keys are separate per scope', async () => {
     const { idempotency } = stores();
     const tag = uniqueTag();
-    expect(await idempotency.claim(`a-${tag}`, 'same-key', 'hash')).toEqual({ claimed: true });
-    expect(await idempotency.claim(`b-${tag}`, 'same-key', 'hash')).toEqual({ claimed: true });
+    expect(
+      await idempotency.claim(`a-${tag}`, 'same-key', 'hash'),
+      'a key is claimable in one scope',
+    ).toEqual({ claimed: true });
+    expect(
+      await idempotency.claim(`b-${tag}`, 'same-key', 'hash'),
+      'the same key is claimable again in another scope',
+    ).toEqual({ claimed: true });
   });
 
   registry.case('idempotency: find reads the record without claiming', async () => {
     const { idempotency } = stores();
     const scope = `kit-${uniqueTag()}`;
-    expect(await idempotency.find(scope, 'key')).toBeNull();
+    expect(await idempotency.find(scope, 'key'), 'find of an unknown key is null').toBeNull();
     // Finding claims nothing: the key is still free.
-    expect(await idempotency.claim(scope, 'key', 'hash')).toEqual({ claimed: true });
-    expect(await idempotency.find(scope, 'key')).toMatchObject({ scope, key: 'key', requestHash: 'hash', response: null });
+    expect(
+      await idempotency.claim(scope, 'key', 'hash'),
+      'find claims nothing: the key is still free',
+    ).toEqual({ claimed: true });
+    expect(
+      await idempotency.find(scope, 'key'),
+      'find returns the claimed record, without a response',
+    ).toMatchObject({ scope, key: 'key', requestHash: 'hash', response: null });
     await idempotency.complete(scope, 'key', { status: 202, body: { orderId: 'o-1' } });
-    expect((await idempotency.find(scope, 'key'))?.response).toEqual({ status: 202, body: { orderId: 'o-1' } });
+    expect(
+      (await idempotency.find(scope, 'key'))?.response,
+      'find returns the completed response',
+    ).toEqual({ status: 202, body: { orderId: 'o-1' } });
     await idempotency.abandon(scope, 'key');
-    expect((await idempotency.find(scope, 'key'))?.response).toEqual({ status: 202, body: { orderId: 'o-1' } });
-    expect(await idempotency.find(`other-${scope}`, 'key')).toBeNull();
+    expect(
+      (await idempotency.find(scope, 'key'))?.response,
+      'abandon after complete keeps the response',
+    ).toEqual({ status: 202, body: { orderId: 'o-1' } });
+    expect(await idempotency.find(`other-${scope}`, 'key'), 'find in another scope does not see the key').toBeNull();
   });
 }
 

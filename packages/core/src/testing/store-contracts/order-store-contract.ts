@@ -25,7 +25,7 @@ export function orderStoreCases(stores: () => StoreSet, registry: CaseRegistry<O
     const { orders } = stores();
     const input = newOrderInput({ quantity: 2 });
     const created = await orders.create(input);
-    expect(created).toMatchObject({
+    expect(created, 'create returns the order as given, PENDING, with no reason').toMatchObject({
       id: input.id,
       customerId: input.customerId,
       productId: input.productId,
@@ -36,10 +36,10 @@ export function orderStoreCases(stores: () => StoreSet, registry: CaseRegistry<O
       status: 'PENDING',
       statusReason: null,
     });
-    expect(created.holdUntil.getTime()).toBe(input.holdUntil.getTime());
-    expect(created.createdAt).toBeInstanceOf(Date);
-    expect(await orders.get(input.id)).toEqual(created);
-    expect(await orders.get(newId())).toBeNull();
+    expect(created.holdUntil.getTime(), 'create keeps holdUntil').toBe(input.holdUntil.getTime());
+    expect(created.createdAt, 'create sets createdAt to a Date').toBeInstanceOf(Date);
+    expect(await orders.get(input.id), 'get(id) returns the created order').toEqual(created);
+    expect(await orders.get(newId()), 'get of an unknown id is null').toBeNull();
   });
 
   registry.case('orders: creating an existing id is a CONFLICT', async () => {
@@ -47,45 +47,72 @@ export function orderStoreCases(stores: () => StoreSet, registry: CaseRegistry<O
     const input = newOrderInput();
     await orders.create(input);
     const error = await orders.create(input).catch((e: unknown) => e);
-    expect(isLimitedCartError(error, 'CONFLICT')).toBe(true);
+    expect(isLimitedCartError(error, 'CONFLICT'), 'creating an order id that exists fails with CONFLICT').toBe(true);
   });
 
   registry.case('orders: legal transitions apply and record the reason', async () => {
     const { orders } = stores();
     const created = await orders.create(newOrderInput());
     const pending = await orders.transition(created.id, 'PAYMENT_PENDING');
-    expect(pending).toMatchObject({ ok: true, order: { id: created.id, status: 'PAYMENT_PENDING', statusReason: null } });
+    expect(
+      pending,
+      'PENDING → PAYMENT_PENDING is legal and applies',
+    ).toMatchObject({ ok: true, order: { id: created.id, status: 'PAYMENT_PENDING', statusReason: null } });
     const cancelled = await orders.transition(created.id, 'CANCELLED', 'changed my mind');
-    expect(cancelled).toMatchObject({ ok: true, order: { status: 'CANCELLED', statusReason: 'changed my mind' } });
+    expect(
+      cancelled,
+      'PAYMENT_PENDING → CANCELLED is legal and records the reason',
+    ).toMatchObject({ ok: true, order: { status: 'CANCELLED', statusReason: 'changed my mind' } });
     const stored = await orders.get(created.id);
-    expect(stored).toMatchObject({ status: 'CANCELLED', statusReason: 'changed my mind' });
-    expect(stored!.updatedAt.getTime()).toBeGreaterThanOrEqual(created.updatedAt.getTime());
+    expect(
+      stored,
+      'get shows the last transition and its reason',
+    ).toMatchObject({ status: 'CANCELLED', statusReason: 'changed my mind' });
+    expect(
+      stored!.updatedAt.getTime(),
+      'a transition does not move updatedAt backwards',
+    ).toBeGreaterThanOrEqual(created.updatedAt.getTime());
   });
 
   registry.case('orders: illegal transitions are rejected with the current status and change nothing', async () => {
     const { orders } = stores();
     const created = await orders.create(newOrderInput());
-    expect(await orders.transition(created.id, 'CONFIRMED')).toEqual({
+    expect(
+      await orders.transition(created.id, 'CONFIRMED'),
+      'PENDING → CONFIRMED is illegal: refused with the current status',
+    ).toEqual({
       ok: false,
       reason: 'ILLEGAL_TRANSITION',
       current: 'PENDING',
     });
-    expect(await orders.transition(created.id, 'PENDING')).toEqual({
+    expect(
+      await orders.transition(created.id, 'PENDING'),
+      'PENDING → PENDING is illegal: refused with the current status',
+    ).toEqual({
       ok: false,
       reason: 'ILLEGAL_TRANSITION',
       current: 'PENDING',
     });
     await orders.transition(created.id, 'PAYMENT_PENDING');
-    expect((await orders.transition(created.id, 'CONFIRMED')).ok).toBe(true);
+    expect((await orders.transition(created.id, 'CONFIRMED')).ok, 'PAYMENT_PENDING → CONFIRMED is legal').toBe(true);
     for (const to of ORDER_STATUSES) {
-      expect(await orders.transition(created.id, to, 'too late')).toEqual({
+      expect(
+        await orders.transition(created.id, to, 'too late'),
+        `a terminal order accepts no transition (CONFIRMED → ${to})`,
+      ).toEqual({
         ok: false,
         reason: 'ILLEGAL_TRANSITION',
         current: 'CONFIRMED',
       });
     }
-    expect(await orders.get(created.id)).toMatchObject({ status: 'CONFIRMED', statusReason: null });
-    expect(await orders.transition(newId(), 'CANCELLED')).toEqual({ ok: false, reason: 'NOT_FOUND' });
+    expect(
+      await orders.get(created.id),
+      'refused transitions change neither status nor reason',
+    ).toMatchObject({ status: 'CONFIRMED', statusReason: null });
+    expect(
+      await orders.transition(newId(), 'CANCELLED'),
+      'a transition of an unknown order is refused with NOT_FOUND',
+    ).toEqual({ ok: false, reason: 'NOT_FOUND' });
   });
 
   registry.case('orders: 20 concurrent conflicting transitions from PAYMENT_PENDING: exactly one wins', async () => {
@@ -95,13 +122,18 @@ export function orderStoreCases(stores: () => StoreSet, registry: CaseRegistry<O
     const targets: OrderStatus[] = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 'CONFIRMED' : 'EXPIRED'));
     const results = await Promise.all(targets.map((to) => orders.transition(created.id, to, `race ${to}`)));
     const winners = results.filter((result) => result.ok);
-    expect(winners).toHaveLength(1);
+    expect(winners, 'of 20 concurrent transitions out of PAYMENT_PENDING exactly one applies').toHaveLength(1);
     const winner = winners[0]!;
     if (!winner.ok) throw new Error('unreachable');
     for (const result of results) {
-      if (!result.ok) expect(result).toEqual({ ok: false, reason: 'ILLEGAL_TRANSITION', current: winner.order.status });
+      if (!result.ok)
+        expect(result, "the losers are refused with the winner's status as current").toEqual({
+          ok: false,
+          reason: 'ILLEGAL_TRANSITION',
+          current: winner.order.status,
+        });
     }
-    expect((await orders.get(created.id))?.status).toBe(winner.order.status);
+    expect((await orders.get(created.id))?.status, "the stored status is the winner's").toBe(winner.order.status);
   });
 
   registry.case('orders: list filters by customer, status and product and pages newest first', async () => {
@@ -114,26 +146,42 @@ export function orderStoreCases(stores: () => StoreSet, registry: CaseRegistry<O
     await orders.transition(mine[0]!.id, 'CANCELLED', 'test');
 
     const byCustomer = await readAllPages((page, size) => orders.list({ page, size, customerId }), 2);
-    expect(byCustomer.items.map((o) => o.id).sort()).toEqual(mine.map((o) => o.id).sort());
-    expect(new Set(byCustomer.totals)).toEqual(new Set([5]));
-    expect(isSorted(byCustomer.items.map((o) => o.createdAt.getTime()), 'desc')).toBe(true);
+    expect(
+      byCustomer.items.map((o) => o.id).sort(),
+      "list by customer returns exactly that customer's orders across pages",
+    ).toEqual(mine.map((o) => o.id).sort());
+    expect(new Set(byCustomer.totals), 'every page reports the filtered total').toEqual(new Set([5]));
+    expect(
+      isSorted(byCustomer.items.map((o) => o.createdAt.getTime()), 'desc'),
+      'list is ordered by createdAt, newest first',
+    ).toBe(true);
 
     const cancelled = await orders.list({ page: 0, size: 10, customerId, status: 'CANCELLED' });
-    expect(cancelled.items.map((o) => o.id)).toEqual([mine[0]!.id]);
-    expect(cancelled.total).toBe(1);
+    expect(
+      cancelled.items.map((o) => o.id),
+      'list by customer and status returns exactly the matching orders',
+    ).toEqual([mine[0]!.id]);
+    expect(cancelled.total, 'the total counts the matching orders only').toBe(1);
 
     const byProduct = await orders.list({ page: 0, size: 10, productId });
-    expect(byProduct.items.map((o) => o.id).sort()).toEqual(mine.slice(0, 3).map((o) => o.id).sort());
+    expect(
+      byProduct.items.map((o) => o.id).sort(),
+      "list by product returns exactly that product's orders",
+    ).toEqual(mine.slice(0, 3).map((o) => o.id).sort());
     const secondPage = await orders.list({ page: 1, size: 3, customerId });
-    expect(secondPage).toMatchObject({ page: 1, size: 3, total: 5 });
-    expect(secondPage.items).toHaveLength(2);
+    expect(secondPage, 'a page reports its page, size and the total').toMatchObject({ page: 1, size: 3, total: 5 });
+    expect(secondPage.items, 'the last page holds the remainder').toHaveLength(2);
   });
 
   registry.case('orders: countByStatus and confirmedRevenue follow transitions', async () => {
     const { orders } = stores();
     const countsBefore = await orders.countByStatus();
-    expect(Object.keys(countsBefore).sort()).toEqual([...ORDER_STATUSES].sort());
-    const revenueIn = async (currency: string) => (await orders.confirmedRevenue()).find((line) => line.currency === currency)?.amount ?? 0;
+    expect(
+      Object.keys(countsBefore).sort(),
+      'countByStatus has a count for every status',
+    ).toEqual([...ORDER_STATUSES].sort());
+    const revenueIn = async (currency: string) =>
+      (await orders.confirmedRevenue()).find((line) => line.currency === currency)?.amount ?? 0;
     const revenueBefore = await revenueIn('USD');
 
     const confirmed = await orders.create(newOrderInput({ quantity: 3 }));
@@ -144,12 +192,15 @@ export function orderStoreCases(stores: () => StoreSet, registry: CaseRegistry<O
     await orders.create(newOrderInput());
 
     const countsAfter = await orders.countByStatus();
-    expect(countsAfter.CONFIRMED - countsBefore.CONFIRMED).toBe(1);
-    expect(countsAfter.EXPIRED - countsBefore.EXPIRED).toBe(1);
-    expect(countsAfter.PENDING - countsBefore.PENDING).toBe(1);
-    expect((await revenueIn(confirmed.total.currency)) - revenueBefore).toBe(confirmed.total.amount);
+    expect(countsAfter.CONFIRMED - countsBefore.CONFIRMED, 'countByStatus counts the confirmed order').toBe(1);
+    expect(countsAfter.EXPIRED - countsBefore.EXPIRED, 'countByStatus counts the expired order').toBe(1);
+    expect(countsAfter.PENDING - countsBefore.PENDING, 'countByStatus counts the pending order').toBe(1);
+    expect(
+      (await revenueIn(confirmed.total.currency)) - revenueBefore,
+      'confirmedRevenue adds the total of a confirmed order only, in its currency',
+    ).toBe(confirmed.total.amount);
     const lines = await orders.confirmedRevenue();
-    expect(new Set(lines.map((line) => line.currency)).size, 'one revenue line per currency').toBe(lines.length);
+    expect(new Set(lines.map((line) => line.currency)).size, 'confirmedRevenue has one line per currency').toBe(lines.length);
   });
 }
 

@@ -33,10 +33,16 @@ export function outboxStoreCases(stores: () => StoreSet, registry: CaseRegistry<
     const ids = [...first, later].map((event) => event.id);
     const claimed = await claimUntilSeen(outbox, ids, { limit: 2, leaseMs: LONG_LEASE_MS });
     const mine = recordsOf(claimed, ids);
-    expect(mine.every((record) => record !== undefined)).toBe(true);
+    expect(mine.every((record) => record !== undefined), 'every appended event is claimed').toBe(true);
     const positions = mine.map((record) => record!.position);
-    expect(positions.every((position, i) => i === 0 || position > positions[i - 1]!)).toBe(true);
-    expect(mine.map((record) => record!.event)).toEqual([...first, later]);
+    expect(
+      positions.every((position, i) => i === 0 || position > positions[i - 1]!),
+      'positions increase in append order',
+    ).toBe(true);
+    expect(
+      mine.map((record) => record!.event),
+      'events are claimed oldest first and unchanged (payload included)',
+    ).toEqual([...first, later]);
     await shipAll(claimed);
   });
 
@@ -45,14 +51,17 @@ export function outboxStoreCases(stores: () => StoreSet, registry: CaseRegistry<
     const held = newEvent();
     await outbox.append([held]);
     const claimedHeld = await claimUntilSeen(outbox, [held.id], { leaseMs: LONG_LEASE_MS });
-    expect(recordsOf(claimedHeld, [held.id])[0]).toBeDefined();
+    expect(recordsOf(claimedHeld, [held.id])[0], 'an appended event is claimed').toBeDefined();
     const whileLeased = await claimUntilSeen(outbox, [], { leaseMs: LONG_LEASE_MS });
-    expect(whileLeased.map((record) => record.event.id)).not.toContain(held.id);
+    expect(
+      whileLeased.map((record) => record.event.id),
+      'a row under lease is not claimed again',
+    ).not.toContain(held.id);
 
     const lapsing = newEvent();
     await outbox.append([lapsing]);
     const claimedLapsing = await claimUntilSeen(outbox, [lapsing.id], { leaseMs: SHORT_LEASE_MS });
-    expect(recordsOf(claimedLapsing, [lapsing.id])[0]).toBeDefined();
+    expect(recordsOf(claimedLapsing, [lapsing.id])[0], 'an appended event is claimed').toBeDefined();
     const reclaimed: OutboxRecord[] = [];
     await waitFor(
       async () => {
@@ -61,7 +70,10 @@ export function outboxStoreCases(stores: () => StoreSet, registry: CaseRegistry<
       },
       { timeoutMs: 30_000, message: 'the lapsed lease to free the row' },
     );
-    expect(reclaimed.map((record) => record.event.id)).not.toContain(held.id);
+    expect(
+      reclaimed.map((record) => record.event.id),
+      'a row whose lease has not lapsed stays leased',
+    ).not.toContain(held.id);
     await shipAll([...claimedHeld, ...whileLeased, ...claimedLapsing, ...reclaimed]);
   });
 
@@ -72,7 +84,7 @@ export function outboxStoreCases(stores: () => StoreSet, registry: CaseRegistry<
     await outbox.append([shipped, unshipped]);
     const claimed = await claimUntilSeen(outbox, [shipped.id, unshipped.id], { leaseMs: SHORT_LEASE_MS });
     const [shippedRecord, unshippedRecord] = recordsOf(claimed, [shipped.id, unshipped.id]);
-    expect(shippedRecord && unshippedRecord).toBeDefined();
+    expect(shippedRecord && unshippedRecord, 'both appended events are claimed').toBeDefined();
     await outbox.markShipped([shippedRecord!.position]);
     await outbox.markShipped([]);
     const later: OutboxRecord[] = [];
@@ -83,7 +95,7 @@ export function outboxStoreCases(stores: () => StoreSet, registry: CaseRegistry<
       },
       { timeoutMs: 30_000, message: 'the unshipped row to come back' },
     );
-    expect(later.map((record) => record.event.id)).not.toContain(shipped.id);
+    expect(later.map((record) => record.event.id), 'a shipped row is never claimed again').not.toContain(shipped.id);
     await shipAll([...claimed, ...later]);
   });
 
@@ -102,9 +114,10 @@ export function outboxStoreCases(stores: () => StoreSet, registry: CaseRegistry<
     };
     const perClaimer = await Promise.all([claimer(), claimer(), claimer(), claimer()]);
     const positions = perClaimer.flat().map((record) => record.position);
-    expect(new Set(positions).size).toBe(positions.length);
+    expect(new Set(positions).size, 'concurrent claimers never get the same row').toBe(positions.length);
     const claimedIds = new Set(perClaimer.flat().map((record) => record.event.id));
-    for (const event of events) expect(claimedIds.has(event.id)).toBe(true);
+    for (const event of events)
+      expect(claimedIds.has(event.id), 'concurrent claimers together claim every appended event').toBe(true);
     await shipAll(perClaimer.flat());
   });
 }

@@ -22,14 +22,20 @@ export function paymentStoreCases(stores: () => StoreSet, registry: CaseRegistry
     const orderId = newId();
     const first = await payments.create(newPaymentInput({ orderId }));
     const second = await payments.create(newPaymentInput({ orderId }));
-    expect(first).toMatchObject({ orderId, status: 'INITIATED', gatewayReference: null, failureReason: null });
-    expect(first.createdAt).toBeInstanceOf(Date);
-    expect(await payments.get(first.id)).toEqual(first);
-    expect(await payments.getByToken(second.token)).toEqual(second);
-    expect((await payments.listByOrder(orderId)).map((p) => p.id).sort()).toEqual([first.id, second.id].sort());
-    expect(await payments.get(newId())).toBeNull();
-    expect(await payments.getByToken(`tok-${newId()}`)).toBeNull();
-    expect(await payments.listByOrder(newId())).toEqual([]);
+    expect(
+      first,
+      'create returns an INITIATED payment with no gateway reference and no failure',
+    ).toMatchObject({ orderId, status: 'INITIATED', gatewayReference: null, failureReason: null });
+    expect(first.createdAt, 'create sets createdAt to a Date').toBeInstanceOf(Date);
+    expect(await payments.get(first.id), 'get(id) returns the created payment').toEqual(first);
+    expect(await payments.getByToken(second.token), 'getByToken finds the payment of its token').toEqual(second);
+    expect(
+      (await payments.listByOrder(orderId)).map((p) => p.id).sort(),
+      'listByOrder returns every payment of the order',
+    ).toEqual([first.id, second.id].sort());
+    expect(await payments.get(newId()), 'get of an unknown id is null').toBeNull();
+    expect(await payments.getByToken(`tok-${newId()}`), 'getByToken of an unknown token is null').toBeNull();
+    expect(await payments.listByOrder(newId()), 'listByOrder of an order without payments is empty').toEqual([]);
   });
 
   registry.case('payments: creating an existing id is a CONFLICT', async () => {
@@ -37,25 +43,43 @@ export function paymentStoreCases(stores: () => StoreSet, registry: CaseRegistry
     const input = newPaymentInput();
     await payments.create(input);
     const error = await payments.create({ ...input, token: `tok-${newId()}` }).catch((e: unknown) => e);
-    expect(isLimitedCartError(error, 'CONFLICT')).toBe(true);
+    expect(isLimitedCartError(error, 'CONFLICT'), 'creating a payment id that exists fails with CONFLICT').toBe(true);
   });
 
   registry.case('payments: setStatus applies only from the allowed statuses', async () => {
     const { payments } = stores();
     const created = await payments.create(newPaymentInput());
     const succeeded = await payments.setStatus(created.id, ['INITIATED'], 'SUCCEEDED', { gatewayReference: 'ref-1' });
-    expect(succeeded).toMatchObject({ id: created.id, status: 'SUCCEEDED', gatewayReference: 'ref-1', failureReason: null });
-    expect(await payments.setStatus(created.id, ['INITIATED'], 'DECLINED', { failureReason: 'late' })).toBeNull();
-    expect(await payments.get(created.id)).toMatchObject({ status: 'SUCCEEDED', failureReason: null });
+    expect(
+      succeeded,
+      'setStatus from an allowed status applies, with the gateway reference',
+    ).toMatchObject({ id: created.id, status: 'SUCCEEDED', gatewayReference: 'ref-1', failureReason: null });
+    expect(
+      await payments.setStatus(created.id, ['INITIATED'], 'DECLINED', { failureReason: 'late' }),
+      'setStatus from a status not in the allowed list returns null',
+    ).toBeNull();
+    expect(
+      await payments.get(created.id),
+      'a refused setStatus changes nothing',
+    ).toMatchObject({ status: 'SUCCEEDED', failureReason: null });
     const refunded = await payments.setStatus(created.id, ['SUCCEEDED'], 'REFUNDED');
-    expect(refunded).toMatchObject({ status: 'REFUNDED', gatewayReference: 'ref-1' });
+    expect(
+      refunded,
+      'SUCCEEDED → REFUNDED applies and keeps the gateway reference',
+    ).toMatchObject({ status: 'REFUNDED', gatewayReference: 'ref-1' });
 
     const declined = await payments.create(newPaymentInput());
-    expect(await payments.setStatus(declined.id, ['INITIATED', 'ERROR'], 'DECLINED', { failureReason: 'card declined' })).toMatchObject({
+    expect(
+      await payments.setStatus(declined.id, ['INITIATED', 'ERROR'], 'DECLINED', { failureReason: 'card declined' }),
+      'setStatus applies from any of several allowed statuses, with the failure reason',
+    ).toMatchObject({
       status: 'DECLINED',
       failureReason: 'card declined',
     });
-    expect(await payments.setStatus(newId(), ['INITIATED'], 'SUCCEEDED')).toBeNull();
+    expect(
+      await payments.setStatus(newId(), ['INITIATED'], 'SUCCEEDED'),
+      'setStatus of an unknown payment returns null',
+    ).toBeNull();
   });
 
   registry.case('payments: concurrent setStatus from one status: exactly one wins', async () => {
@@ -69,8 +93,8 @@ export function paymentStoreCases(stores: () => StoreSet, registry: CaseRegistry
       ),
     );
     const winners = results.filter((result) => result !== null);
-    expect(winners).toHaveLength(1);
-    expect(await payments.get(created.id)).toEqual(winners[0]);
+    expect(winners, 'of 10 concurrent setStatus calls from INITIATED exactly one applies').toHaveLength(1);
+    expect(await payments.get(created.id), "the stored payment is the winner's").toEqual(winners[0]);
   });
 }
 

@@ -19,10 +19,19 @@ export function processedEventStoreCases(stores: () => StoreSet, registry: CaseR
     const { processedEvents } = stores();
     const group = `kit-${uniqueTag()}`;
     const eventId = newId();
-    expect(await processedEvents.markProcessed(group, eventId)).toBe(true);
-    expect(await processedEvents.markProcessed(group, eventId)).toBe(false);
-    expect(await processedEvents.markProcessed(`${group}-other`, eventId)).toBe(true);
-    expect(await processedEvents.markProcessed(group, newId())).toBe(true);
+    expect(
+      await processedEvents.markProcessed(group, eventId),
+      'the first markProcessed of an event in a group returns true',
+    ).toBe(true);
+    expect(
+      await processedEvents.markProcessed(group, eventId),
+      'markProcessed of the same event in the same group again returns false',
+    ).toBe(false);
+    expect(
+      await processedEvents.markProcessed(`${group}-other`, eventId),
+      'another group marks the same event independently',
+    ).toBe(true);
+    expect(await processedEvents.markProcessed(group, newId()), 'another event in the group is new').toBe(true);
   });
 
   registry.case('processed events: 10 concurrent marks of one event: exactly one is first', async () => {
@@ -30,7 +39,7 @@ export function processedEventStoreCases(stores: () => StoreSet, registry: CaseR
     const group = `kit-${uniqueTag()}`;
     const eventId = newId();
     const results = await Promise.all(Array.from({ length: 10 }, () => processedEvents.markProcessed(group, eventId)));
-    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(results.filter(Boolean), 'of 10 concurrent marks of one event exactly one returns true').toHaveLength(1);
   });
 
   registry.case('processed events: unmark lets the event be processed again', async () => {
@@ -39,7 +48,10 @@ export function processedEventStoreCases(stores: () => StoreSet, registry: CaseR
     const eventId = newId();
     await processedEvents.markProcessed(group, eventId);
     await processedEvents.unmark(group, eventId);
-    expect(await processedEvents.markProcessed(group, eventId)).toBe(true);
+    expect(
+      await processedEvents.markProcessed(group, eventId),
+      'after unmark the event can be marked again',
+    ).toBe(true);
     await processedEvents.unmark(group, newId());
   });
 }

@@ -32,10 +32,16 @@ export function unitOfWorkCases(stores: () => StoreSet, registry: CaseRegistry<U
       await tx.outbox.append([event]);
       return order.id;
     });
-    expect(result).toBe(input.id);
-    expect(await orders.get(input.id)).toMatchObject({ id: input.id, status: 'PENDING' });
+    expect(result, 'run returns what the work returned').toBe(input.id);
+    expect(
+      await orders.get(input.id),
+      'the order written in the unit is committed',
+    ).toMatchObject({ id: input.id, status: 'PENDING' });
     const claimed = await claimUntilSeen(outbox, [event.id]);
-    expect(recordsOf(claimed, [event.id])[0]?.event).toEqual(event);
+    expect(
+      recordsOf(claimed, [event.id])[0]?.event,
+      'the event appended in the unit is committed with the order',
+    ).toEqual(event);
     await outbox.markShipped(claimed.map((record) => record.position));
   });
 
@@ -56,13 +62,23 @@ export function unitOfWorkCases(stores: () => StoreSet, registry: CaseRegistry<U
         await tx.orders.transition(existing.id, 'CANCELLED', 'rolled back');
         throw failure;
       }),
+      'run rejects with the error the work threw',
     ).rejects.toBe(failure);
-    expect(await orders.get(input.id)).toBeNull();
-    expect(await payments.get(payment.id)).toBeNull();
-    expect((await products.get(product.id))?.name).toBe(product.name);
-    expect((await orders.get(existing.id))?.status).toBe('PENDING');
+    expect(await orders.get(input.id), 'a throw discards the order created in the unit').toBeNull();
+    expect(await payments.get(payment.id), 'a throw discards the payment created in the unit').toBeNull();
+    expect(
+      (await products.get(product.id))?.name,
+      'a throw discards the product update made in the unit',
+    ).toBe(product.name);
+    expect(
+      (await orders.get(existing.id))?.status,
+      'a throw discards the order transition made in the unit',
+    ).toBe('PENDING');
     const claimed = await claimUntilSeen(outbox, [event.id]);
-    expect(claimed.map((record) => record.event.id)).not.toContain(event.id);
+    expect(
+      claimed.map((record) => record.event.id),
+      'a throw discards the event appended in the unit',
+    ).not.toContain(event.id);
     await outbox.markShipped(claimed.map((record) => record.position));
   });
 
@@ -71,12 +87,21 @@ export function unitOfWorkCases(stores: () => StoreSet, registry: CaseRegistry<U
     const input = newOrderInput();
     await unitOfWork.run(async (tx) => {
       await tx.orders.create(input);
-      expect(await tx.orders.get(input.id)).toMatchObject({ status: 'PENDING' });
-      expect((await tx.orders.transition(input.id, 'PAYMENT_PENDING')).ok).toBe(true);
-      expect((await tx.orders.list({ page: 0, size: 5, customerId: input.customerId })).total).toBe(1);
-      expect(await orders.get(input.id)).toBeNull();
+      expect(await tx.orders.get(input.id), 'the work reads the order it created').toMatchObject({ status: 'PENDING' });
+      expect(
+        (await tx.orders.transition(input.id, 'PAYMENT_PENDING')).ok,
+        'the work can transition the order it created',
+      ).toBe(true);
+      expect(
+        (await tx.orders.list({ page: 0, size: 5, customerId: input.customerId })).total,
+        "the work's list sees the order it created",
+      ).toBe(1);
+      expect(await orders.get(input.id), 'outside the unit, the order is not visible before commit').toBeNull();
     });
-    expect(await orders.get(input.id)).toMatchObject({ status: 'PAYMENT_PENDING' });
+    expect(
+      await orders.get(input.id),
+      'after commit the order and its transition are visible',
+    ).toMatchObject({ status: 'PAYMENT_PENDING' });
   });
 
   registry.case('unit of work: concurrent units transitioning one order: exactly one commits', async () => {
@@ -94,7 +119,10 @@ export function unitOfWorkCases(stores: () => StoreSet, registry: CaseRegistry<U
         }),
       ),
     );
-    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    expect(
+      outcomes.filter(Boolean),
+      'of concurrent units transitioning one order out of PAYMENT_PENDING exactly one applies',
+    ).toHaveLength(1);
     const claimed = await claimUntilSeen(
       outbox,
       events.map((event) => event.id),
@@ -103,8 +131,11 @@ export function unitOfWorkCases(stores: () => StoreSet, registry: CaseRegistry<U
       claimed,
       events.map((event) => event.id),
     ).filter((record) => record !== undefined);
-    expect(committed).toHaveLength(1);
-    expect(committed[0]!.event.id).toBe(events[outcomes.indexOf(true)]!.id);
+    expect(committed, "only the winning unit's event is committed").toHaveLength(1);
+    expect(
+      committed[0]!.event.id,
+      "the committed event is the winning unit's",
+    ).toBe(events[outcomes.indexOf(true)]!.id);
     await outbox.markShipped(claimed.map((record) => record.position));
   });
 
@@ -119,14 +150,23 @@ function createOrderCases(stores: () => StoreSet, registry: CaseRegistry<UnitOfW
     const input = newOrderInput({ quantity: 3 });
     const events = [newEvent({ aggregateId: input.id }), newEvent({ aggregateId: input.id })];
     const created = await unitOfWork.createOrder(input, events);
-    expect(created).toMatchObject({ ...input, status: 'PENDING', statusReason: null });
-    expect(created.createdAt).toBeInstanceOf(Date);
-    expect(await orders.get(input.id)).toEqual(created);
+    expect(
+      created,
+      'createOrder returns the order as given, PENDING, with no reason',
+    ).toMatchObject({ ...input, status: 'PENDING', statusReason: null });
+    expect(created.createdAt, 'createOrder sets createdAt to a Date').toBeInstanceOf(Date);
+    expect(await orders.get(input.id), 'get returns the created order').toEqual(created);
     const ids = events.map((event) => event.id);
     const claimed = await claimUntilSeen(outbox, ids);
     const records = recordsOf(claimed, ids);
-    expect(records.map((record) => record?.event)).toEqual(events);
-    expect(records[0]!.position).toBeLessThan(records[1]!.position);
+    expect(
+      records.map((record) => record?.event),
+      'createOrder commits its events with the order, unchanged',
+    ).toEqual(events);
+    expect(
+      records[0]!.position,
+      'createOrder appends its events in the given order',
+    ).toBeLessThan(records[1]!.position);
     await outbox.markShipped(claimed.map((record) => record.position));
   });
 
@@ -134,12 +174,18 @@ function createOrderCases(stores: () => StoreSet, registry: CaseRegistry<UnitOfW
     const { unitOfWork, orders, outbox } = stores();
     const existing = await orders.create(newOrderInput());
     const event = newEvent({ aggregateId: existing.id });
-    await expect(unitOfWork.createOrder(newOrderInput({ id: existing.id }), [event])).rejects.toMatchObject({
+    await expect(
+      unitOfWork.createOrder(newOrderInput({ id: existing.id }), [event]),
+      'createOrder of an existing id fails with CONFLICT',
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
     });
-    expect(await orders.get(existing.id)).toEqual(existing);
+    expect(await orders.get(existing.id), 'a failed createOrder leaves the existing order unchanged').toEqual(existing);
     const claimed = await claimUntilSeen(outbox, [event.id]);
-    expect(claimed.map((record) => record.event.id)).not.toContain(event.id);
+    expect(
+      claimed.map((record) => record.event.id),
+      'a failed createOrder commits none of its events',
+    ).not.toContain(event.id);
     await outbox.markShipped(claimed.map((record) => record.position));
   });
 
@@ -152,17 +198,29 @@ function createOrderCases(stores: () => StoreSet, registry: CaseRegistry<UnitOfW
     const events = inputs.map((input) => newEvent({ aggregateId: input.id }));
     const outcomes = await Promise.allSettled(inputs.map((input, i) => unitOfWork.createOrder(input, [events[i]!])));
     outcomes.forEach((outcome, i) => {
-      if (i === 75) expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT' } });
-      else expect(outcome).toMatchObject({ status: 'fulfilled', value: { id: inputs[i]!.id, status: 'PENDING' } });
+      if (i === 75) {
+        expect(outcome, 'createOrder of an existing id fails with CONFLICT, alone').toMatchObject({
+          status: 'rejected',
+          reason: { code: 'CONFLICT' },
+        });
+      } else {
+        expect(outcome, 'each other concurrent createOrder commits its own PENDING order').toMatchObject({
+          status: 'fulfilled',
+          value: { id: inputs[i]!.id, status: 'PENDING' },
+        });
+      }
     });
     const stored = await Promise.all(inputs.map((input) => orders.get(input.id)));
-    expect(stored.filter((order) => order === null)).toHaveLength(0);
-    expect(stored[75]).toEqual(existing);
+    expect(stored.filter((order) => order === null), 'every concurrent createOrder left an order').toHaveLength(0);
+    expect(stored[75], 'the conflicting call did not overwrite the existing order').toEqual(existing);
     const ids = events.map((event) => event.id);
     const claimed = await claimUntilSeen(outbox, ids, { limit: 500 });
     const committed = recordsOf(claimed, ids);
-    expect(committed[75]).toBeUndefined();
-    expect(committed.filter((record) => record !== undefined)).toHaveLength(149);
+    expect(committed[75], 'the conflicting call commits none of its events').toBeUndefined();
+    expect(
+      committed.filter((record) => record !== undefined),
+      'each successful call commits its own event',
+    ).toHaveLength(149);
     await outbox.markShipped(claimed.map((record) => record.position));
   });
 }
@@ -178,11 +236,14 @@ function transitionOrderCases(stores: () => StoreSet, registry: CaseRegistry<Uni
       announced.push(moved);
       return [event];
     });
-    expect(result).toMatchObject({ ok: true, order: { id: order.id, status: 'CANCELLED', statusReason: 'changed my mind' } });
-    expect(announced).toEqual([result.ok && result.order]);
-    expect(await orders.get(order.id)).toEqual(result.ok && result.order);
+    expect(
+      result,
+      'transitionOrder moves the order and records the reason',
+    ).toMatchObject({ ok: true, order: { id: order.id, status: 'CANCELLED', statusReason: 'changed my mind' } });
+    expect(announced, 'announce is called once, with the moved order').toEqual([result.ok && result.order]);
+    expect(await orders.get(order.id), 'the move is stored').toEqual(result.ok && result.order);
     const claimed = await claimUntilSeen(outbox, [event.id]);
-    expect(recordsOf(claimed, [event.id])[0]?.event).toEqual(event);
+    expect(recordsOf(claimed, [event.id])[0]?.event, 'the announced event is committed with the move').toEqual(event);
     await outbox.markShipped(claimed.map((record) => record.position));
   });
 
@@ -196,14 +257,26 @@ function transitionOrderCases(stores: () => StoreSet, registry: CaseRegistry<Uni
       unitOfWork.transitionOrder(order.id, 'CONFIRMED', null, announce(0)),
       unitOfWork.transitionOrder('no-such-order', 'CONFIRMED', null, announce(1)),
     ]);
-    expect(illegal).toEqual({ ok: false, reason: 'ILLEGAL_TRANSITION', current: 'EXPIRED' });
-    expect(missing).toEqual({ ok: false, reason: 'NOT_FOUND' });
-    expect(await orders.get(order.id)).toMatchObject({ status: 'EXPIRED', statusReason: 'window over' });
+    expect(
+      illegal,
+      'a transition out of a terminal status is refused with the current status',
+    ).toEqual({ ok: false, reason: 'ILLEGAL_TRANSITION', current: 'EXPIRED' });
+    expect(
+      missing,
+      'a transition of an unknown order is refused with NOT_FOUND',
+    ).toEqual({ ok: false, reason: 'NOT_FOUND' });
+    expect(
+      await orders.get(order.id),
+      'a refused transition changes nothing',
+    ).toMatchObject({ status: 'EXPIRED', statusReason: 'window over' });
     const claimed = await claimUntilSeen(
       outbox,
       events.map((event) => event.id),
     );
-    expect(recordsOf(claimed, events.map((event) => event.id)).filter((record) => record !== undefined)).toEqual([]);
+    expect(
+      recordsOf(claimed, events.map((event) => event.id)).filter((record) => record !== undefined),
+      'a refused transition commits none of the announced events',
+    ).toEqual([]);
     await outbox.markShipped(claimed.map((record) => record.position));
   });
 
@@ -214,8 +287,11 @@ function transitionOrderCases(stores: () => StoreSet, registry: CaseRegistry<Uni
     const throwing = (): never => {
       throw failure;
     };
-    await expect(unitOfWork.transitionOrder(alone.id, 'CANCELLED', null, throwing)).rejects.toBe(failure);
-    expect((await orders.get(alone.id))?.status).toBe('PENDING');
+    await expect(
+      unitOfWork.transitionOrder(alone.id, 'CANCELLED', null, throwing),
+      'the error thrown by announce passes through transitionOrder',
+    ).rejects.toBe(failure);
+    expect((await orders.get(alone.id))?.status, 'when announce throws, the order does not move').toBe('PENDING');
     const together = await Promise.all(Array.from({ length: 12 }, () => orders.create(newOrderInput())));
     const outcomes = await Promise.allSettled(
       together.map((order, i) =>
@@ -225,10 +301,19 @@ function transitionOrderCases(stores: () => StoreSet, registry: CaseRegistry<Uni
         }),
       ),
     );
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(together.map((_, i) => (i === 5 ? 'rejected' : 'fulfilled')));
-    expect(outcomes[5]).toEqual({ status: 'rejected', reason: failure });
+    expect(
+      outcomes.map((outcome) => outcome.status),
+      'among concurrent calls only the one whose announce throws fails',
+    ).toEqual(together.map((_, i) => (i === 5 ? 'rejected' : 'fulfilled')));
+    expect(
+      outcomes[5],
+      'that call fails with the error of its announce',
+    ).toEqual({ status: 'rejected', reason: failure });
     const statuses = await Promise.all(together.map(async (order) => (await orders.get(order.id))?.status));
-    expect(statuses).toEqual(together.map((_, i) => (i === 5 ? 'PENDING' : 'CANCELLED')));
+    expect(
+      statuses,
+      'the orders of the other calls moved; the failed one stays PENDING',
+    ).toEqual(together.map((_, i) => (i === 5 ? 'PENDING' : 'CANCELLED')));
   });
 
   registry.case(
@@ -247,17 +332,23 @@ function transitionOrderCases(stores: () => StoreSet, registry: CaseRegistry<Uni
       for (const order of placed) {
         const mine = results.filter((_, i) => calls[i]!.id === order.id);
         const winners = mine.filter((result) => result.ok);
-        expect(winners).toHaveLength(1);
+        expect(winners, 'on each order exactly one terminal move applies').toHaveLength(1);
         const status = winners[0]!.ok && winners[0]!.order.status;
-        expect(mine.filter((result) => !result.ok)).toEqual(
+        expect(
+          mine.filter((result) => !result.ok),
+          "the losing move on an order is refused with the winner's status as current",
+        ).toEqual(
           mine.length === 2 ? [{ ok: false, reason: 'ILLEGAL_TRANSITION', current: status }] : [],
         );
-        expect((await orders.get(order.id))?.status).toBe(status);
+        expect((await orders.get(order.id))?.status, "the stored status is the winner's").toBe(status);
       }
       const ids = calls.map((call) => call.event.id);
       const claimed = await claimUntilSeen(outbox, ids, { limit: 500 });
       const committed = recordsOf(claimed, ids);
-      expect(committed.map((record) => record !== undefined)).toEqual(results.map((result) => result.ok));
+      expect(
+        committed.map((record) => record !== undefined),
+        'exactly the events of the applied moves are committed',
+      ).toEqual(results.map((result) => result.ok));
       await outbox.markShipped(claimed.map((record) => record.position));
     },
   );
