@@ -57,9 +57,7 @@ const SCENARIOS: readonly Scenario[] = [
     files: ['durable-stack.ts'],
     run: { node: 'durable-stack.js' },
     needs: ['DATABASE_URL', 'REDIS_URL'],
-    // The one switch for (b): on by default once postgres(), pgBoss() and redis() ship (change the default here).
-    enabled: process.env.LIMITEDCART_PACKED_DURABLE === '1',
-    disabledBecause: 'the plugin factories postgres(), pgBoss(), redis() have not landed; LIMITEDCART_PACKED_DURABLE=1 runs it',
+    enabled: true,
   },
 ];
 

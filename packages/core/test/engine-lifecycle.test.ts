@@ -10,8 +10,10 @@ import {
   isLimitedCartError,
   LimitedCartError,
   type Lifecycle,
+  money,
   type StockGate,
 } from '../src/index.js';
+import { waitFor } from '../src/testing/wait-for.js';
 import { testEngine } from './engine-fixture.js';
 
 /** Wraps memory adapters with a lifecycle that records into `log`. */
@@ -300,5 +302,32 @@ describe('engine config', () => {
     });
     expect(() => createEngine({ config: { paymentWindowMs: 0 } })).toThrow(/paymentWindowMs/);
     expect(() => createEngine({ config: { roles: ['web' as never] } })).toThrow(/unknown role web/);
+  });
+});
+
+describe('engine stop with sagas in flight', () => {
+  it('is quiet: no error line per open saga', async () => {
+    const lines: { level: string; message: string }[] = [];
+    const logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (message: string) => void lines.push({ level: 'warn', message }),
+      error: (message: string) => void lines.push({ level: 'error', message }),
+      child: () => logger,
+    };
+    const engine = createEngine({ adapters: { logger } });
+    await engine.start();
+    const product = await engine.useCases.createProduct({ name: 'Quiet', price: money(100) });
+    await engine.useCases.restock({ productId: product.id, quantity: 5, opId: 'quiet' });
+    const placed = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => engine.useCases.placeOrder({ customerId: `c${i}`, productId: product.id, quantity: 1 })),
+    );
+    for (const result of placed) {
+      if (!result.ok) throw new Error('not placed');
+      await waitFor(async () => (await engine.ports.orders.get(result.order.id))?.status === 'PAYMENT_PENDING');
+    }
+    await engine.stop();
+    expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+    expect(lines).toEqual([{ level: 'warn', message: 'in-memory saga runner closed with sagas in flight; they end with this process' }]);
   });
 });

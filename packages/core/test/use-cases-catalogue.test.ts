@@ -8,7 +8,7 @@ import { placeOrder } from '../src/use-cases/place-order.js';
 import { reindexSearch } from '../src/use-cases/reindex-search.js';
 import { restock } from '../src/use-cases/restock.js';
 import { updateProduct } from '../src/use-cases/update-product.js';
-import { memoryPorts, outboxEvents, seedProduct } from './use-cases-fixture.js';
+import { admin, memoryPorts, outboxEvents, seedProduct } from './use-cases-fixture.js';
 
 const changes = async (ports: ReturnType<typeof memoryPorts>) =>
   (await outboxEvents(ports)).map((event) => [event.type, event.payload.change]);
@@ -127,6 +127,22 @@ describe('restock', () => {
     expect(first).toMatchObject({ applied: true, snapshot: { available: 5, restockedTotal: 5 } });
     expect(repeat).toMatchObject({ applied: false, snapshot: { available: 5, restockedTotal: 5 } });
     expect(await changes(ports)).toEqual([['product.changed', 'restocked']]);
+  });
+
+  it('under an Idempotency-Key: a retry gets the first result and adds nothing', async () => {
+    const ports = memoryPorts();
+    const product = await seedProduct(ports, { stock: 0 });
+    const actor = admin();
+    const input = { productId: product.id, quantity: 5, idempotencyKey: 'restock-1', actor };
+    const first = await restock(ports, input);
+    const retry = await restock(ports, input);
+    expect(first).toMatchObject({ applied: true, replayed: false, snapshot: { available: 5 } });
+    expect(retry).toMatchObject({ applied: true, replayed: true, snapshot: { available: 5 } });
+    expect(await ports.stockGate.snapshot(product.sku)).toMatchObject({ available: 5, restockedTotal: 5 });
+    await expect(restock(ports, { ...input, quantity: 6 })).rejects.toSatisfy((error) => isLimitedCartError(error, 'IDEMPOTENCY_MISMATCH'));
+    await expect(restock(ports, { ...input, idempotencyKey: 'restock-2', opId: 'op' })).rejects.toSatisfy((error) =>
+      isLimitedCartError(error, 'VALIDATION'),
+    );
   });
 
   it('rejects unknown products and bad quantities', async () => {

@@ -5,6 +5,8 @@ import { cancelOrder } from '../src/use-cases/cancel-order.js';
 import { handlePaymentResult } from '../src/use-cases/handle-payment-result.js';
 import { initiatePayment } from '../src/use-cases/initiate-payment.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
+import { processPayment } from '../src/use-cases/process-payment.js';
+import { TEST_CARDS } from '../src/memory/payment-gateway.js';
 import type { Actor } from '../src/use-cases/ports.js';
 import {
   admin,
@@ -201,5 +203,66 @@ describe('handlePaymentResult', () => {
       );
     }
     expect(await world.deps.payments.get(paymentId)).toMatchObject({ status: 'INITIATED' });
+  });
+});
+
+describe('processPayment', () => {
+  const card = (number: string) => ({ number, expMonth: 12, expYear: 2030, cvc: '123', holder: 'Test Shopper' });
+  const linkFor = async ({ deps, owner, order }: World): Promise<string> => {
+    const started = await initiatePayment(deps, { orderId: order.id, actor: owner });
+    if (!started.ok) throw new Error('not payable');
+    return started.token;
+  };
+
+  it('charges the stored amount and records the capture, which confirms the order', async () => {
+    const world = await awaitingPayment({ quantity: 2 });
+    const token = await linkFor(world);
+
+    const paid = await processPayment(world.deps, { token, card: card(TEST_CARDS.succeeds) });
+
+    expect(paid).toMatchObject({ ok: true, orderId: world.order.id });
+    await waitForStatus(world.deps, world.order.id, 'CONFIRMED');
+    const [payment] = await world.deps.payments.listByOrder(world.order.id);
+    expect(payment).toMatchObject({ status: 'SUCCEEDED', amount: world.order.total });
+    expect(await processPayment(world.deps, { token, card: card(TEST_CARDS.succeeds) })).toEqual({
+      ok: false,
+      reason: 'NOT_PROCESSABLE',
+      paymentStatus: 'SUCCEEDED',
+    });
+    expect(world.deps.paymentGateway.chargeCount()).toBe(1);
+  });
+
+  it('reports a decline, which fails the order; a gateway error leaves the link payable', async () => {
+    const declined = await awaitingPayment();
+    expect(await processPayment(declined.deps, { token: await linkFor(declined), card: card(TEST_CARDS.declines) })).toMatchObject({
+      ok: false,
+      reason: 'DECLINED',
+    });
+    await waitForStatus(declined.deps, declined.order.id, 'FAILED');
+
+    const flaky = await awaitingPayment();
+    const token = await linkFor(flaky);
+    expect(await processPayment(flaky.deps, { token, card: card(TEST_CARDS.gatewayError) })).toMatchObject({ ok: false, reason: 'GATEWAY_ERROR' });
+    expect(await processPayment(flaky.deps, { token, card: card(TEST_CARDS.succeeds) })).toMatchObject({ ok: true });
+    await waitForStatus(flaky.deps, flaky.order.id, 'CONFIRMED');
+  });
+
+  it('charges nothing for an order that ended, an unknown link or a malformed card', async () => {
+    const world = await awaitingPayment();
+    const token = await linkFor(world);
+    await cancelOrder(world.deps, { orderId: world.order.id, actor: world.owner });
+    await waitForStatus(world.deps, world.order.id, 'CANCELLED');
+    expect(await processPayment(world.deps, { token, card: card(TEST_CARDS.succeeds) })).toEqual({
+      ok: false,
+      reason: 'NOT_PAYABLE',
+      orderStatus: 'CANCELLED',
+    });
+    await expect(processPayment(world.deps, { token: 'x'.repeat(43), card: card(TEST_CARDS.succeeds) })).rejects.toSatisfy((error) =>
+      isLimitedCartError(error, 'NOT_FOUND'),
+    );
+    await expect(processPayment(world.deps, { token, card: { ...card(TEST_CARDS.succeeds), expMonth: 13 } })).rejects.toSatisfy((error) =>
+      isLimitedCartError(error, 'VALIDATION'),
+    );
+    expect(world.deps.paymentGateway.chargeCount()).toBe(0);
   });
 });

@@ -179,8 +179,10 @@ export const createMemorySagaRunner = (options: MemorySagaRunnerOptions): Memory
         saga.accepting = false;
         saga.status = 'FAILED';
         saga.error = messageOf(error);
+        // Closing interrupts every waiting saga: that is the stop, not a failure of each one (`close` says it once).
+        if (closed) return null;
         logger.error('saga failed', { orderId: input.orderId, step: saga.step, error });
-        if (!closed) await settleQueued(input.orderId, saga);
+        await settleQueued(input.orderId, saga);
         return null;
       },
     );
@@ -240,9 +242,14 @@ export const createMemorySagaRunner = (options: MemorySagaRunnerOptions): Memory
     },
 
     async close() {
+      if (closed) return;
       closed = true;
+      const interrupted = [...sagas.values()].filter((saga) => saga.status === 'RUNNING').length;
       for (const pending of [...waits]) pending.cancel(closedError());
       await Promise.all([...sagas.values()].map((saga) => saga.done));
+      if (interrupted > 0) {
+        logger.warn('in-memory saga runner closed with sagas in flight; they end with this process', { interrupted });
+      }
     },
   };
 };

@@ -59,10 +59,11 @@ try {
         const started = await engine.useCases.initiatePayment({ orderId: order.id, actor: actorOf(order) });
         return started.ok ? started : undefined;
       }, `a payment link for ${order.id}`);
-      await engine.useCases.processPayment({
+      const paid = await engine.useCases.processPayment({
         token: payment.token,
         card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123', holder: 'Packed Shopper' },
       });
+      assert.ok(paid.ok, `the payment of ${order.id} is captured`);
     }),
   );
 
@@ -83,7 +84,7 @@ try {
 } finally {
   await engine.stop();
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
-  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; DROP SCHEMA IF EXISTS "${schema}_saga" CASCADE`);
+  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; DROP SCHEMA IF EXISTS "${schema}_saga" CASCADE; DROP SCHEMA IF EXISTS "${schema}_saga_boss" CASCADE`);
   await pool.end();
   const client = new Redis(REDIS_URL);
   for await (const keys of client.scanStream({ match: `${keyPrefix}*`, count: 500 }) as AsyncIterable<string[]>) {
