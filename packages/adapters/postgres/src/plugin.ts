@@ -1,4 +1,4 @@
-import { definePlugin, defineToken, type FactoryDeps, type HealthReport, type Lifecycle, type Plugin, type StoreSet } from '@limitedcart/core';
+import { definePlugin, defineToken, type FactoryDeps, type HealthReport, type Lifecycle, type Logger, type Plugin, type StoreSet } from '@limitedcart/core';
 import type pg from 'pg';
 import { type EmbeddedPostgresHandle, embeddedPostgresUrl, startEmbeddedPostgres } from './embedded.js';
 import { createPostgresEventBus } from './event-bus.js';
@@ -60,7 +60,7 @@ export function postgres(options: PostgresPluginOptions): Plugin {
   return definePlugin({
     name: 'postgres',
     setup(ctx) {
-      ctx.register(POSTGRES_CONNECTION, { useFactory: () => createConnection(options, schema) });
+      ctx.register(POSTGRES_CONNECTION, { useFactory: ({ ports }) => createConnection(options, schema, ports.logger) });
       ctx.register(POSTGRES_STORES, { useFactory: ({ resolve }) => createPostgresStores(resolve(POSTGRES_CONNECTION)) });
       const store = <K extends keyof StoreSet>(key: K) => ({ useFactory: ({ resolve }: FactoryDeps) => resolve(POSTGRES_STORES)[key] });
       ctx.provide({
@@ -98,7 +98,7 @@ export function postgres(options: PostgresPluginOptions): Plugin {
 }
 
 /** The pool (and embedded server) with the lifecycle the engine drives. */
-function createConnection(options: PostgresPluginOptions, schema: string): PostgresConnection & Lifecycle {
+function createConnection(options: PostgresPluginOptions, schema: string, logger: Logger): PostgresConnection & Lifecycle {
   const owned = options.pool === undefined;
   const connectionString = options.connectionString ?? (options.embedded ? embeddedPostgresUrl(options.embedded) : undefined);
   // No IO here: a pg pool connects on its first query, which comes after `open` started the embedded server.
@@ -109,8 +109,18 @@ function createConnection(options: PostgresPluginOptions, schema: string): Postg
     pool,
     schema,
     async open() {
-      if (options.embedded) server = await startEmbeddedPostgres(options.embedded);
-      if (options.migrate !== false) await migrate({ pool, schema });
+      if (options.embedded) {
+        const started = Date.now();
+        server = await startEmbeddedPostgres(options.embedded);
+        logger.info(server.initialised ? 'embedded postgres initialised and started' : 'embedded postgres started', {
+          dataDir: options.embedded.dataDir,
+          ms: Date.now() - started,
+        });
+      }
+      if (options.migrate !== false) {
+        const migrated = await migrate({ pool, schema });
+        if (migrated.applied.length > 0) logger.info('database migrated', { schema, applied: migrated.applied });
+      }
     },
     async close() {
       if (closed) return;
