@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isLimitedCartError, LimitedCartError } from '../src/domain/errors.js';
 import { money } from '../src/domain/money.js';
-import type { UnitOfWork } from '../src/ports/stores.js';
+import type { IdempotencyStore, UnitOfWork } from '../src/ports/stores.js';
 import { withSoldOutCache } from '../src/stock/sold-out-cache.js';
+import { requestHash, STALE_CLAIM_MS } from '../src/use-cases/idempotency.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
 import {
   expectStockInvariant,
@@ -321,5 +322,52 @@ describe('placeOrder: Idempotency-Key', () => {
     const retry = await placeOrder(ports, input);
     expect(retry).toMatchObject({ ok: true, replayed: true });
     expect(retry.ok && first.ok && retry.order.id).toBe(first.ok && first.order.id);
+  });
+});
+
+describe('placeOrder: a key whose request died', () => {
+  it('is refused while in flight, then taken over; an order the dead request committed is replayed, not placed twice', async () => {
+    const clock = manualClock();
+    const ports = memoryPorts({ clock });
+    const product = await seedProduct(ports, { stock: 5 });
+    // The request commits its order, then loses its answer (its process died, or the database went away).
+    let lost = true;
+    const complete: typeof ports.idempotency.complete = async (...args) => {
+      if (lost) throw new LimitedCartError('INFRASTRUCTURE', 'connection terminated');
+      return ports.idempotency.complete(...args);
+    };
+    const store = ports.idempotency;
+    const idempotency: IdempotencyStore = {
+      find: (scope, key) => store.find(scope, key),
+      claim: (scope, key, hash) => store.claim(scope, key, hash),
+      complete,
+      abandon: (scope, key) => store.abandon(scope, key),
+      reclaim: (scope, key, staleAfterMs) => store.reclaim(scope, key, staleAfterMs),
+    };
+    const flaky = { ...ports, idempotency };
+    const input = { customerId: 'c1', productId: product.id, quantity: 1, idempotencyKey: 'lost-answer' };
+    await expect(placeOrder(flaky, input)).rejects.toThrow('connection terminated');
+    lost = false;
+    await expect(placeOrder(flaky, input)).rejects.toSatisfy((e: unknown) => isLimitedCartError(e, 'IDEMPOTENCY_IN_FLIGHT'));
+
+    clock.advance(STALE_CLAIM_MS);
+    const retry = await placeOrder(flaky, input);
+    expect(retry).toMatchObject({ ok: true, replayed: true });
+    const orders = await ports.orders.list({ page: 0, size: 10 });
+    expect(orders.total).toBe(1);
+    expect(retry.ok && retry.order.id).toBe(orders.items[0]!.id);
+    expect(await ports.stockGate.snapshot(product.sku)).toMatchObject({ held: 1, available: 4 });
+    expect(await placeOrder(flaky, input)).toMatchObject({ ok: true, replayed: true });
+  });
+
+  it('places the order when the dead request placed nothing', async () => {
+    const clock = manualClock();
+    const ports = memoryPorts({ clock });
+    const product = await seedProduct(ports, { stock: 5 });
+    const input = { customerId: 'c1', productId: product.id, quantity: 1, idempotencyKey: 'died-early' };
+    await ports.idempotency.claim('orders.place:c1', 'died-early', requestHash({ productId: product.id, quantity: 1 }));
+    clock.advance(STALE_CLAIM_MS);
+    expect(await placeOrder(ports, input)).toMatchObject({ ok: true, replayed: false });
+    expect((await ports.orders.list({ page: 0, size: 10 })).total).toBe(1);
   });
 });

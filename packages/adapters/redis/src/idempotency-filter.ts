@@ -59,6 +59,8 @@ export function createRedisIdempotencyFilter(options: RedisIdempotencyFilterOpti
     },
     complete: (scope, key, response) => store.complete(scope, key, response),
     abandon: (scope, key) => store.abandon(scope, key),
+    // The key's mark was set by the claim being taken over (a record implies its mark): the store decides alone.
+    reclaim: (scope, key, staleAfterMs) => store.reclaim(scope, key, staleAfterMs),
     close: () => closeClient(client),
   };
 }

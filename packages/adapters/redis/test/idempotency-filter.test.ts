@@ -20,6 +20,7 @@ const countingFinds = (store: IdempotencyStore) => {
     claim: (scope, key, hash) => store.claim(scope, key, hash),
     complete: (scope, key, response) => store.complete(scope, key, response),
     abandon: (scope, key) => store.abandon(scope, key),
+    reclaim: (scope, key, staleAfterMs) => store.reclaim(scope, key, staleAfterMs),
   };
   return { store: counted, counter };
 };

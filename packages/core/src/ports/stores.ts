@@ -104,6 +104,13 @@ export interface IdempotencyStore {
   complete(scope: string, key: string, response: { readonly status: number; readonly body: unknown }): Promise<void>;
   /** Frees an in-flight claim whose request ended without a response worth replaying; a completed key is kept. */
   abandon(scope: string, key: string): Promise<void>;
+  /**
+   * Takes over an in-flight claim made at least `staleAfterMs` ago by the store's own clock: its request's process
+   * died before completing or abandoning it, and without this the key would refuse every retry for ever. true when
+   * this call took it over (the claim is then the caller's, dated now, keeping its request hash); false for a
+   * completed, fresh or unknown key. Of concurrent callers at most one takes it over.
+   */
+  reclaim(scope: string, key: string, staleAfterMs: number): Promise<boolean>;
 }
 
 export interface OutboxRecord {

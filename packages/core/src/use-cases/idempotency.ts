@@ -60,18 +60,44 @@ export interface KeyedOutcome<T> {
 }
 
 /**
+ * How old an in-flight claim must be before a retry takes it over: its request died (its process was killed, or its
+ * completion was lost to a database restart). Far above anything one request takes: every store call it makes is
+ * bounded by seconds-long statement and lock timeouts.
+ */
+export const STALE_CLAIM_MS = 30_000;
+
+export interface RunOncePerKeyOptions<T> {
+  /** Restores what JSON loses (dates) in a stored result. */
+  readonly revive: (stored: unknown) => T;
+  /**
+   * After taking over a stale claim: what the dead request achieved, when its effect committed but its answer was
+   * never stored (`null` when it achieved nothing, and the work runs again).
+   */
+  readonly recover?: () => Promise<T | null>;
+}
+
+/**
  * Runs `work` at most once per key use: claims the key, runs, and stores the result to replay (`remember`) or frees
- * the key (a rejection, or a throw). A key already used gives its stored result (`replayed: true`, through `revive`
- * to restore what JSON loses) or the mismatch / in-flight error.
+ * the key (a rejection, or a throw). A key already used gives its stored result (`replayed: true`) or the mismatch /
+ * in-flight error; a claim left in flight by a request that died is taken over after `STALE_CLAIM_MS`.
  */
 export async function runOncePerKey<T>(
   store: IdempotencyStore,
   use: KeyUse,
   work: () => Promise<KeyedOutcome<T>>,
-  revive: (stored: unknown) => T,
+  options: RunOncePerKeyOptions<T>,
 ): Promise<{ readonly value: T; readonly replayed: boolean }> {
   const claim = await store.claim(use.scope, use.key, use.hash);
-  if (!claim.claimed) return { value: revive(storedResult(claim.record, use)), replayed: true };
+  if (!claim.claimed) {
+    const { record } = claim;
+    const stale = record.requestHash === use.hash && record.response === null && (await store.reclaim(use.scope, use.key, STALE_CLAIM_MS));
+    if (!stale) return { value: options.revive(storedResult(record, use)), replayed: true };
+    const recovered = await options.recover?.();
+    if (recovered !== null && recovered !== undefined) {
+      await store.complete(use.scope, use.key, { status: 200, body: recovered });
+      return { value: recovered, replayed: true };
+    }
+  }
   let outcome: KeyedOutcome<T>;
   try {
     outcome = await work();

@@ -1,5 +1,5 @@
-import { notFound } from '../domain/errors.js';
-import { newId } from '../domain/ids.js';
+import { isLimitedCartError, LimitedCartError, notFound } from '../domain/errors.js';
+import { nameBasedId, newId } from '../domain/ids.js';
 import { multiply } from '../domain/money.js';
 import type { NewOrder, Order } from '../domain/order.js';
 import { orderPlacedEvent } from '../events/builders.js';
@@ -47,7 +47,7 @@ export interface PlaceOrderSettings {
 
 export type PlaceOrderDeps = Pick<
   CorePorts,
-  'priceCache' | 'products' | 'stockGate' | 'unitOfWork' | 'idempotency' | 'rateLimiter' | 'clock' | 'logger'
+  'priceCache' | 'products' | 'orders' | 'stockGate' | 'unitOfWork' | 'idempotency' | 'rateLimiter' | 'clock' | 'logger'
 > & { readonly settings?: Partial<PlaceOrderSettings> };
 
 const DEFAULT_SETTINGS: PlaceOrderSettings = {
@@ -93,21 +93,36 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
   const limited = await rateLimited(deps, request);
   if (limited !== null) return limited;
 
-  const attempt = () => reserveAndWrite(deps, product, request, now);
   const keyUse = hashed();
-  if (keyUse === null) return attempt();
+  if (keyUse === null) return reserveAndWrite(deps, product, request, now, newId());
+  // The first attempt under a key places the order under an id derived from the key, so a retry can find an order
+  // its dead predecessor committed without ever storing the answer. After such a takeover found nothing, the retry
+  // places its own order under a fresh id: the dead attempt's hold, if it took one, lapses with its holdUntil.
+  const firstOrderId = nameBasedId(`${keyUse.scope}\u0000${keyUse.key}`);
+  let orderId = firstOrderId;
   const { value } = await runOncePerKey(
     deps.idempotency,
     keyUse,
     async () => {
-      const result = await attempt();
+      const result = await reserveAndWrite(deps, product, request, now, orderId);
       // A rejection changed nothing: the key is freed, so a retry (after a restock, say) is decided anew.
       return { value: result, remember: result.ok };
     },
-    (stored) => replay(stored),
+    {
+      revive: replay,
+      recover: async (): Promise<PlaceOrderResult | null> => {
+        const placed = await deps.orders.get(firstOrderId);
+        if (placed === null) orderId = newId();
+        return placed && sameRequest(placed, request) ? { ok: true, order: placed, replayed: true } : null;
+      },
+    },
   );
   return value;
 }
+
+/** Whether an order is what this request would place: a key reused for another request never replays it. */
+const sameRequest = (order: Order, request: PlaceOrderInput): boolean =>
+  order.customerId === request.customerId && order.productId === request.productId && order.quantity === request.quantity;
 
 function validInput(input: PlaceOrderInput): PlaceOrderInput {
   const request = requireObject(input, 'input');
@@ -148,9 +163,14 @@ async function rateLimited(deps: PlaceOrderDeps, request: PlaceOrderInput): Prom
   return refused ? { ok: false, reason: 'RATE_LIMITED', retryAfterMs: refused.resetMs } : null;
 }
 
-async function reserveAndWrite(deps: PlaceOrderDeps, product: PricedProduct, request: PlaceOrderInput, now: Date): Promise<PlaceOrderResult> {
+async function reserveAndWrite(
+  deps: PlaceOrderDeps,
+  product: PricedProduct,
+  request: PlaceOrderInput,
+  now: Date,
+  orderId: string,
+): Promise<PlaceOrderResult> {
   const { customerId, productId, quantity } = request;
-  const orderId = newId();
   const holdUntil = new Date(now.getTime() + (deps.settings?.paymentWindowMs ?? DEFAULT_SETTINGS.paymentWindowMs));
   const reservation = await deps.stockGate.reserve({
     sku: product.sku,
@@ -175,6 +195,13 @@ async function reserveAndWrite(deps: PlaceOrderDeps, product: PricedProduct, req
   try {
     return { ok: true, order: await deps.unitOfWork.createOrder(placed, [orderPlacedEvent(placed, now)]), replayed: false };
   } catch (error) {
+    // The id is taken: an order placed under this Idempotency-Key before its record was dropped. Its hold is its own,
+    // so nothing is released; the same request gets that order again, another request is refused.
+    if (isLimitedCartError(error, 'CONFLICT')) {
+      const existing = await deps.orders.get(orderId);
+      if (existing && sameRequest(existing, request)) return { ok: true, order: existing, replayed: true };
+      throw new LimitedCartError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with a different request');
+    }
     await releaseAfterFailedWrite(deps, orderId, error);
     throw error;
   }

@@ -64,7 +64,8 @@ export async function restock(deps: RestockDeps, input: RestockInput): Promise<R
     deps.idempotency,
     { scope, key, hash: requestHash({ productId, quantity }) },
     async () => ({ value: await apply(), remember: true }),
-    (stored) => stored as RestockOutcome,
+    // A retry after a dead request applies again: the gate adds an operation id once.
+    { revive: (stored) => stored as RestockOutcome },
   );
   return replayed ? { ...value, replayed } : value;
 }

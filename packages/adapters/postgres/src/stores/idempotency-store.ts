@@ -159,6 +159,19 @@ export const createIdempotencyStore = (db: Executor, t: TableNames): Idempotency
       );
     },
 
+    async reclaim(scope, key, staleAfterMs) {
+      // Dated by the database's clock on both sides, so no process's clock decides what is stale.
+      const rows = await query(
+        db,
+        'reclaim idempotency key',
+        `UPDATE ${t.idempotencyKeys} SET created_at = now()
+         WHERE scope = $1 AND key = $2 AND response_status IS NULL AND created_at <= now() - make_interval(secs => $3::double precision / 1000)
+         RETURNING scope`,
+        [scope, key, staleAfterMs],
+      );
+      return rows.length > 0;
+    },
+
     async abandon(scope, key) {
       if (abandoner) {
         await abandoner.load([scope, key]);

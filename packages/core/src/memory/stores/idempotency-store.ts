@@ -37,6 +37,15 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (existing) this.#db.idempotency.set(id, { ...existing, response: copy(response) });
   }
 
+  async reclaim(scope: string, key: string, staleAfterMs: number): Promise<boolean> {
+    const id = recordKey(requireId(scope, 'scope'), requireId(key, 'idempotency key'));
+    const existing = this.#db.idempotency.get(id);
+    const now = timestamp(this.#db.clock);
+    if (existing === undefined || existing.response !== null || now.getTime() - existing.createdAt.getTime() < staleAfterMs) return false;
+    this.#db.idempotency.set(id, { ...existing, createdAt: now });
+    return true;
+  }
+
   /** Frees an in-flight claim; a completed response stays replayable. */
   async abandon(scope: string, key: string): Promise<void> {
     const id = recordKey(scope, key);

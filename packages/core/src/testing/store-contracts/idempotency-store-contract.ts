@@ -11,6 +11,7 @@ export const IDEMPOTENCY_STORE_CASES = [
   'idempotency: abandon frees the key for a new claim',
   'idempotency: keys are separate per scope',
   'idempotency: find reads the record without claiming',
+  'idempotency: reclaim takes over a stale in-flight claim once; a fresh or completed one stays',
 ] as const;
 
 export type IdempotencyStoreCase = (typeof IDEMPOTENCY_STORE_CASES)[number];
@@ -109,6 +110,27 @@ export function idempotencyStoreCases(stores: () => StoreSet, registry: CaseRegi
       'abandon after complete keeps the response',
     ).toEqual({ status: 202, body: { orderId: 'o-1' } });
     expect(await idempotency.find(`other-${scope}`, 'key'), 'find in another scope does not see the key').toBeNull();
+  });
+
+  registry.case('idempotency: reclaim takes over a stale in-flight claim once; a fresh or completed one stays', async () => {
+    const { idempotency } = stores();
+    const scope = `kit-${uniqueTag()}`;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    await idempotency.claim(scope, 'dead', 'hash-a');
+    expect(await idempotency.reclaim(scope, 'dead', 60_000), 'a claim younger than staleAfterMs is not reclaimed').toBe(false);
+    expect(await idempotency.reclaim(scope, 'unknown', 0), 'an unknown key is not reclaimed').toBe(false);
+    await sleep(60);
+    const takeovers = await Promise.all(Array.from({ length: 5 }, () => idempotency.reclaim(scope, 'dead', 40)));
+    expect(takeovers.filter(Boolean), 'of 5 concurrent reclaims of one stale claim exactly one takes it over').toHaveLength(1);
+    expect(await idempotency.reclaim(scope, 'dead', 40), 'a claim just taken over is fresh again').toBe(false);
+    const record = await idempotency.find(scope, 'dead');
+    expect(record, 'a reclaimed key stays in flight with its request hash').toMatchObject({ requestHash: 'hash-a', response: null });
+
+    await idempotency.claim(scope, 'done', 'hash');
+    await idempotency.complete(scope, 'done', { status: 200, body: { ok: true } });
+    await sleep(60);
+    expect(await idempotency.reclaim(scope, 'done', 40), 'a completed key is never reclaimed').toBe(false);
+    expect((await idempotency.find(scope, 'done'))?.response, 'a completed key keeps its response').toEqual({ status: 200, body: { ok: true } });
   });
 }
 
