@@ -54,7 +54,7 @@ export const ENV_SCHEMA = z.object({
   /** How long a hold waits for payment. */
   PAYMENT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   HOLD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
-  /** Sagas started in the background as their orders commit (when not inline); 0 leaves them to the subscriber. */
+  /** Sagas started in the background as their orders commit, at most this many at a time; 0 leaves them to the subscriber. */
   SAGA_HEAD_STARTS: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_ENGINE_CONFIG.sagaHeadStarts),
   /** pg-boss worker: polling loops, each running a batch of saga advances at once. */
   SAGA_WORKER_LOOPS: z.coerce.number().int().min(1).max(64).default(DEFAULT_TUNING.concurrency),

@@ -8,6 +8,10 @@ describe('money', () => {
     expect(minorUnits('EUR')).toBe(2);
     expect(minorUnits('JPY')).toBe(0);
     expect(minorUnits('KWD')).toBe(3);
+    // ISO 4217, where display customs (ICU) differ.
+    expect(minorUnits('IQD')).toBe(3);
+    expect(minorUnits('HUF')).toBe(2);
+    expect(minorUnits('IDR')).toBe(2);
     expect(money(1_250, 'JPY')).toEqual({ amount: 1_250, currency: 'JPY' });
     expect(isCurrencyCode('usd')).toBe(false);
     expect(isCurrencyCode('EURO')).toBe(false);

@@ -185,7 +185,11 @@ describe('engine lifecycle: dependency order and wrappers', () => {
           stockGate: {
             useFactory: ({ resolve }) => {
               const connection = resolve(POOL);
-              return forwardLifecycle({ ...gate, reserve: (request) => (connection.query(), gate.reserve(request)) }, {
+              const reserve: typeof gate.reserve = (request) => {
+                connection.query();
+                return gate.reserve(request);
+              };
+              return forwardLifecycle({ ...gate, reserve }, {
                 async open() {
                   log.push('gate.open');
                 },

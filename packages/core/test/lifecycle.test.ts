@@ -36,3 +36,14 @@ describe('forwardLifecycle', () => {
     expect(hasLifecycle(wrapper)).toBe(false);
   });
 });
+
+describe('forwardLifecycle with a wrapper that has a lifecycle of its own', () => {
+  it('keeps it: the wrapper opens after what it wraps and closes before it', async () => {
+    const log: string[] = [];
+    const wrapper = forwardLifecycle({ ...recorder('wrapper', log) }, recorder('inner', log));
+    await wrapper.open!();
+    await wrapper.close!();
+    expect(log).toEqual(['inner.open', 'wrapper.open', 'wrapper.close', 'inner.close']);
+    expect(await wrapper.health!()).toEqual({ ok: true, detail: 'inner up; wrapper up' });
+  });
+});

@@ -12,7 +12,6 @@ import {
   outboxEvents,
   seedProduct,
   shopper,
-  type TestPorts,
 } from './use-cases-fixture.js';
 
 describe('placeOrder', () => {

@@ -151,13 +151,14 @@ export const createKafkaEventBus = (input: KafkaEventBusOptions): KafkaEventBus 
         throw infrastructure(`cannot create topic ${name}`, error);
       }
       const startAt = subscribeOptions.startAt;
+      const groupId = `${topicPrefix}${group}@${topic}`;
       const member = new GroupMember({
         kafka,
         options: startAt === undefined ? options : { ...options, fromBeginning: startAt === 'earliest' },
         topic,
         kafkaTopic: name,
         group,
-        groupId: `${topicPrefix}${group}@${topic}`,
+        groupId,
         handler,
         deadLetter: (message, context) => send([{ topic: dlq, messages: [deadLetterMessage(message, context)] }]),
         logger: logger?.child({ component: 'kafka-event-bus', topic, group }),
@@ -172,7 +173,18 @@ export const createKafkaEventBus = (input: KafkaEventBusOptions): KafkaEventBus 
       let stopped: Promise<void> | undefined;
       return {
         unsubscribe: () => {
-          stopped ??= member.stop().finally(() => members.delete(member));
+          stopped ??= member
+            .stop()
+            .then(async () => {
+              // An ephemeral group is dropped with its only member; a broker that refuses keeps it until the
+              // group's offsets expire by themselves (offsets.retention.minutes).
+              if (subscribeOptions.ephemeral) {
+                await (await admin.get()).deleteGroups([groupId]).catch((error: unknown) =>
+                  logger?.warn('kafka: dropping an ephemeral group failed', { groupId, error }),
+                );
+              }
+            })
+            .finally(() => members.delete(member));
           return stopped;
         },
       };

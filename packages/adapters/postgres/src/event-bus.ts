@@ -88,6 +88,7 @@ export const createPostgresEventBus = (options: PostgresEventBusOptions): Postgr
           retryInitialDelayMs: options.retryInitialDelayMs ?? 100,
           retryMaxDelayMs: options.retryMaxDelayMs ?? 5_000,
           startFrom: subscribeOptions.startAt === undefined ? (options.startFrom ?? 'beginning') : subscribeOptions.startAt === 'latest' ? 'latest' : 'beginning',
+          ephemeral: subscribeOptions.ephemeral === true,
           onError: (error) => onError(error, { topic, group }),
         }),
       };

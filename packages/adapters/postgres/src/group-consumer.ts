@@ -19,6 +19,8 @@ export interface GroupConsumerSettings {
   readonly retryInitialDelayMs: number;
   readonly retryMaxDelayMs: number;
   readonly startFrom: 'beginning' | 'latest';
+  /** Drop the group's offset row on stop: the group lives for this consumer alone. */
+  readonly ephemeral: boolean;
   readonly onError: (error: unknown) => void;
 }
 
@@ -75,12 +77,20 @@ export class GroupConsumer {
     this.#running = false;
     this.#wakeSleeper?.();
     await this.#loop;
-    await query(
-      this.s.pool,
-      'release consumer lease',
-      `UPDATE ${this.s.tables.consumerOffsets} SET lease_owner = NULL, lease_until = NULL
-       WHERE group_name = $1 AND topic = $2 AND lease_owner = $3`,
-      [this.s.group, this.s.topic, this.#member],
+    await (this.s.ephemeral
+      ? query(
+          this.s.pool,
+          'drop consumer offset',
+          `DELETE FROM ${this.s.tables.consumerOffsets} WHERE group_name = $1 AND topic = $2`,
+          [this.s.group, this.s.topic],
+        )
+      : query(
+          this.s.pool,
+          'release consumer lease',
+          `UPDATE ${this.s.tables.consumerOffsets} SET lease_owner = NULL, lease_until = NULL
+           WHERE group_name = $1 AND topic = $2 AND lease_owner = $3`,
+          [this.s.group, this.s.topic, this.#member],
+        )
     ).catch((error: unknown) => this.s.onError(error));
   }
 

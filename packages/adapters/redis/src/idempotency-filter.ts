@@ -19,15 +19,15 @@ export interface RedisIdempotencyFilter extends IdempotencyStore {
 const DAY_SECONDS = 24 * 60 * 60;
 
 /**
- * An `IdempotencyStore` that answers "this key was never used" from Redis. The order route looks a key up for
- * every attempt it can refuse up front (during a drop: nearly all of them) only to replay an earlier answer under
- * it, and almost every such key is new; this turns that database read into one Redis `EXISTS`.
+ * An `IdempotencyStore` that answers "this key was never used" from Redis. `placeOrder` looks a key up for every
+ * attempt it can refuse up front (during a drop: nearly all of them) only to replay an earlier answer under it, and
+ * almost every such key is new; this turns that database read into one Redis `EXISTS`.
  *
  * Every claim first marks its key in Redis, then claims it in `store`, so any record the store holds has its
  * mark: a missing mark proves the key unused (for `ttlSeconds`). A mark with no record (the claim failed or was
  * abandoned) only sends `find` on to the store. Claims, completions and abandons are decided by `store` alone, so
- * losing Redis data can never let a request run twice; it can only make `find` miss an old key, and then the
- * route answers that attempt on its merits (a refusal) instead of replaying.
+ * losing Redis data can never let a request run twice; it can only make `find` miss an old key, and then
+ * `placeOrder` answers that attempt on its merits (a refusal) instead of replaying.
  */
 export function createRedisIdempotencyFilter(options: RedisIdempotencyFilterOptions): RedisIdempotencyFilter {
   const client = resolveClient(options);

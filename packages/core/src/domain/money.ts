@@ -14,22 +14,26 @@ export type CurrencyCode = string;
 
 /** Codes the runtime's ICU data knows (every active ISO 4217 currency on Node's full-ICU builds). */
 const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
-const MINOR_UNITS = new Map<string, number>();
+
+/**
+ * ISO 4217's minor units where they are not 2. Taken from the standard's list rather than from ICU, whose digits
+ * follow display customs (ICU shows IQD with 0 digits, HUF and IDR with 0; ISO gives 3, 2 and 2). Funds and
+ * metals without minor units (XAU, XDR, ...) count as 0.
+ */
+const NOT_TWO: Readonly<Record<string, number>> = {
+  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0, VND: 0, VUV: 0,
+  XAF: 0, XOF: 0, XPF: 0, XAG: 0, XAU: 0, XBA: 0, XBB: 0, XBC: 0, XBD: 0, XDR: 0, XPD: 0, XPT: 0, XSU: 0, XTS: 0,
+  XUA: 0, XXX: 0,
+  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+  CLF: 4, UYW: 4,
+};
 
 export const isCurrencyCode = (value: unknown): value is CurrencyCode => typeof value === 'string' && KNOWN_CURRENCIES.has(value);
 
-/**
- * Digits after the decimal point of `currency`, as ISO 4217 defines them: 2 for USD and EUR, 0 for JPY, 3 for KWD.
- * Read from the runtime's ICU data, which carries the ISO 4217 table.
- */
+/** Digits after the decimal point of `currency`, as ISO 4217 defines them: 2 for USD and EUR, 0 for JPY, 3 for KWD. */
 export function minorUnits(currency: CurrencyCode): number {
   if (!isCurrencyCode(currency)) throw validationError(`unknown ISO 4217 currency ${String(currency)}`, { field: 'currency' });
-  let digits = MINOR_UNITS.get(currency);
-  if (digits === undefined) {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    MINOR_UNITS.set(currency, digits);
-  }
-  return digits;
+  return NOT_TWO[currency] ?? 2;
 }
 
 export const money = (amount: number, currency: CurrencyCode = 'USD'): Money => {

@@ -57,11 +57,22 @@ const builderOf =
 export function buildContainer(declarations: readonly ContainerDeclaration[], config: EngineConfig): EngineContainer {
   const container: DependencyContainer = rootContainer.createChildContainer();
   const builders = new Map<InjectionToken<unknown>, { build: (deps: FactoryDeps) => unknown; source: string }>();
+  const decoratedBy = new Map<InjectionToken<unknown>, string>();
   for (const declaration of declarations) {
     if (declaration.kind === 'register') {
+      // Replacing what a plugin decorated would drop the decoration without a word (a tiered gate, a cache):
+      // the plugins are listed in the wrong order.
+      const decorator = decoratedBy.get(declaration.token);
+      if (decorator !== undefined) {
+        throw validationError(
+          `${declaration.source} replaces ${tokenName(declaration.token)}, which ${decorator} decorates: list ${decorator} after ${declaration.source}`,
+          { token: tokenName(declaration.token) },
+        );
+      }
       builders.set(declaration.token, { build: builderOf(declaration.registration), source: declaration.source });
       continue;
     }
+    decoratedBy.set(declaration.token, declaration.source);
     const inner = builders.get(declaration.token);
     if (inner === undefined) {
       throw validationError(`${declaration.source}: cannot decorate ${tokenName(declaration.token)}: nothing is registered for it`, {

@@ -243,7 +243,7 @@ async function subscribe(
 ): Promise<void> {
   const perProcess = spec.scope === 'process';
   const group = perProcess ? processGroup(spec.group) : spec.group;
-  const subscription = await engine.ports.eventBus.subscribe(spec.topic, group, handler, perProcess ? { startAt: 'latest' } : {});
+  const subscription = await engine.ports.eventBus.subscribe(spec.topic, group, handler, perProcess ? { startAt: 'latest', ephemeral: true } : {});
   teardown.push(`${source} subscription ${spec.topic}/${group}`, () => subscription.unsubscribe());
 }
 

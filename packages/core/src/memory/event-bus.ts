@@ -234,6 +234,7 @@ export function createMemoryEventBus(options: MemoryEventBusOptions = {}): Memor
           if (!left) {
             left = true;
             joined.leave(member);
+            if (subscribeOptions.ephemeral && joined.members.length === 0) topic.groups.delete(groupName);
           }
           await Promise.allSettled([...member.inFlight]);
         },

@@ -14,6 +14,11 @@ export interface SubscribeOptions {
    * continues from it either way. Per-process groups (a replica's own caches, its SSE clients) use `latest`.
    */
   readonly startAt?: 'earliest' | 'latest';
+  /**
+   * The group lives for this subscription alone: when it unsubscribes, the group's position is dropped instead of
+   * kept for a member that would come back. Per-process groups use it, so process restarts leave nothing behind.
+   */
+  readonly ephemeral?: boolean;
 }
 
 /**

@@ -36,11 +36,14 @@ export const hasLifecycle = (value: unknown): value is Lifecycle =>
  * Gives `wrapper` the lifecycle of the objects it wraps, so decorating a port (a cache, tracing, a tier in front
  * of a ledger) never hides the `open`, `close` or `health` of what is inside: `open` opens the inner objects in
  * order, `close` closes them in reverse (every close runs; failures are raised together), `health` is healthy when
- * every inner object is (a single inner object's answer is passed through as it is). Returns `wrapper` itself, with those methods set, when any inner object has a lifecycle.
+ * every inner object is (a single inner object's answer is passed through as it is). A wrapper's own lifecycle
+ * methods are kept: it opens after what it wraps and closes before it. Returns `wrapper` itself.
  */
 export function forwardLifecycle<T extends object>(wrapper: T, ...inner: readonly unknown[]): T & Lifecycle {
-  const owned = inner.filter(hasLifecycle);
-  if (owned.length === 0) return wrapper;
+  const inners = inner.filter(hasLifecycle);
+  const own = ownLifecycle(wrapper, inners);
+  const owned = [...inners, own].filter((object) => hasLifecycle(object));
+  if (owned.length === 0 || (owned.length === 1 && owned[0] === own)) return wrapper as T & Lifecycle;
   const opened = owned.filter((object) => object.open);
   const closed = owned.filter((object) => object.close).reverse();
   const probed = owned.filter((object) => object.health);
@@ -60,7 +63,7 @@ export function forwardLifecycle<T extends object>(wrapper: T, ...inner: readonl
     }),
     ...(probed.length > 0 && {
       async health(): Promise<HealthStatus> {
-        // One wrapped object answers for itself, its own name included when it gives one.
+        // One object answers for itself, its own name included when it gives one.
         if (probed.length === 1) return probed[0]!.health!();
         const statuses = await Promise.all(
           probed.map(async (object) => {
@@ -78,4 +81,19 @@ export function forwardLifecycle<T extends object>(wrapper: T, ...inner: readonl
     }),
   };
   return Object.assign(wrapper, lifecycle);
+}
+
+/**
+ * A wrapper's own lifecycle methods, bound, before they are replaced by the combined ones. A method that is one of
+ * the inner objects' own (a wrapper made by spreading what it wraps, `{ ...inner, reserve }`) is not the wrapper's.
+ */
+function ownLifecycle(wrapper: object, inners: readonly Lifecycle[]): Lifecycle {
+  if (!hasLifecycle(wrapper)) return {};
+  const copied = (method: unknown) => inners.some((object) => LIFECYCLE_METHODS.some((name) => object[name] === method));
+  const own: Partial<Record<(typeof LIFECYCLE_METHODS)[number], unknown>> = {};
+  for (const name of LIFECYCLE_METHODS) {
+    const method = wrapper[name];
+    if (typeof method === 'function' && !copied(method)) own[name] = method.bind(wrapper);
+  }
+  return own as Lifecycle;
 }

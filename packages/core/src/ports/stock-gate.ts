@@ -68,8 +68,8 @@ export interface StockGate {
   /**
    * Optional: the rejection `reserve` would certainly give this request, when the gate already knows it without
    * a round trip (a SKU it just saw sold out), else null. Never a promise that a reservation would succeed. Lets a
-   * caller answer a hopeless attempt before doing any other work for it (the order route skips its
-   * Idempotency-Key claim). Gates without such memory leave it out.
+   * caller answer a hopeless attempt before doing any other work for it (`placeOrder` then claims no
+   * Idempotency-Key and counts no rate limit). Gates without such memory leave it out.
    */
   knownRejection?(probe: ReserveProbe): ReserveRejection | null;
   /** Optional: see `StockReconciliation`. Gates that are their own ledger leave it out. */

@@ -4,7 +4,7 @@ import type { DomainEvent } from '../domain/events.js';
 import { newId } from '../domain/ids.js';
 import { oncePerEvent } from '../events/once-per-event.js';
 import { MemoryProcessedEventStore } from '../memory/stores/processed-event-store.js';
-import type { EventBus, EventHandler, Subscription } from '../ports/event-bus.js';
+import type { EventBus, EventHandler, SubscribeOptions, Subscription } from '../ports/event-bus.js';
 import type { ProcessedEventStore } from '../ports/stores.js';
 import { type ContractOptions, describeKit, useTarget } from './store-contracts/cases.js';
 import { waitFor } from './wait-for.js';
@@ -18,6 +18,8 @@ export const EVENT_BUS_CASES = [
   'bus: events of one aggregate are handled in publish order within a group',
   'bus: a failing event holds back later events of its aggregate',
   'bus: unsubscribe waits for in-flight handlers and stops delivery',
+  'bus: a new group starting at the latest event misses what came before; a kept group resumes where it stopped',
+  'bus: an ephemeral group is dropped on unsubscribe: the same name joins afresh',
 ] as const;
 
 export type EventBusCase = (typeof EVENT_BUS_CASES)[number];
@@ -85,8 +87,8 @@ export function describeEventBusContract(name: string, make: MakeEventBus, optio
   describeKit(EVENT_BUS_CASES, `EventBus contract (${name})`, options, (registry) => {
     const target = useTarget(make);
     const subscriptions: Subscription[] = [];
-    const subscribe = async (topic: string, group: string, handler: EventHandler): Promise<Subscription> => {
-      const subscription = await target().bus.subscribe(topic, group, handler);
+    const subscribe = async (topic: string, group: string, handler: EventHandler, options?: SubscribeOptions): Promise<Subscription> => {
+      const subscription = await target().bus.subscribe(topic, group, handler, options);
       subscriptions.push(subscription);
       return subscription;
     };
@@ -300,6 +302,70 @@ export function describeEventBusContract(name: string, make: MakeEventBus, optio
         await target().bus.publish([after]);
         await waitFor(() => second.ids().has(after.id), { timeoutMs: WAIT_MS, message: 'the remaining member' });
         expect(first.ids().has(after.id), 'an unsubscribed handler receives no more events').toBe(false);
+        await unsubscribeAll();
+      },
+      CASE_TIMEOUT_MS,
+    );
+
+    registry.case(
+      'bus: a new group starting at the latest event misses what came before; a kept group resumes where it stopped',
+      async () => {
+        const topic = uniqueName('kit-topic');
+        const earlier = kitEvent(topic, newId(), 1);
+        // A group of its own makes sure the topic exists and holds `earlier` before the late group joins.
+        const witness = new Deliveries();
+        await subscribe(topic, uniqueName('kit-witness'), witness.recorder());
+        await target().bus.publish([earlier]);
+        await waitFor(() => witness.ids().has(earlier.id), { timeoutMs: WAIT_MS, message: 'the witness group to see the earlier event' });
+
+        const late = new Deliveries();
+        const group = uniqueName('kit-late');
+        const first = await subscribe(topic, group, late.recorder(), { startAt: 'latest' });
+        // One aggregate for what follows: a partitioned bus keeps a position per partition, and this one has one.
+        const aggregate = newId();
+        const later = kitEvent(topic, aggregate, 2);
+        await target().bus.publish([later]);
+        await waitFor(() => late.ids().has(later.id), { timeoutMs: WAIT_MS, message: 'the late group to get the later event' });
+        expect(late.ids().has(earlier.id), 'a group new to the bus with startAt latest does not get earlier events').toBe(false);
+
+        await first.unsubscribe();
+        const whileAway = kitEvent(topic, aggregate, 3);
+        await target().bus.publish([whileAway]);
+        await subscribe(topic, group, late.recorder(), { startAt: 'latest' });
+        await waitFor(() => late.ids().has(whileAway.id), {
+          timeoutMs: WAIT_MS,
+          message: 'a kept group to resume from its position, getting the event published while it had no member',
+        });
+        await unsubscribeAll();
+      },
+      CASE_TIMEOUT_MS,
+    );
+
+    registry.case(
+      'bus: an ephemeral group is dropped on unsubscribe: the same name joins afresh',
+      async () => {
+        const topic = uniqueName('kit-topic');
+        const group = uniqueName('kit-ephemeral');
+        const options = { startAt: 'latest', ephemeral: true } as const;
+        const seen = new Deliveries();
+        const first = await subscribe(topic, group, seen.recorder(), options);
+        // One aggregate, so a kept group would have a position where `whileAway` lands (see the case above).
+        const aggregate = newId();
+        const before = kitEvent(topic, aggregate, 1);
+        await target().bus.publish([before]);
+        await waitFor(() => seen.ids().has(before.id), { timeoutMs: WAIT_MS, message: 'the ephemeral group to get an event' });
+        await first.unsubscribe();
+
+        const whileAway = kitEvent(topic, aggregate, 2);
+        await target().bus.publish([whileAway]);
+        await subscribe(topic, group, seen.recorder(), options);
+        const after = kitEvent(topic, newId(), 3);
+        await target().bus.publish([after]);
+        await waitFor(() => seen.ids().has(after.id), { timeoutMs: WAIT_MS, message: 'the group joined again to get a new event' });
+        expect(
+          seen.ids().has(whileAway.id),
+          'an ephemeral group keeps no position: joining again starts at the latest event, not where it left',
+        ).toBe(false);
         await unsubscribeAll();
       },
       CASE_TIMEOUT_MS,
