@@ -156,6 +156,13 @@ describe('plugin registration', () => {
     expect(() => leaked!.onStart(() => {})).toThrow(/only usable during setup/);
   });
 
+  it('refuses a plugin that replaces a port an earlier plugin decorated: the order would drop the decoration', () => {
+    const tier = definePlugin({ name: 'tier', setup: (ctx) => ctx.decorate('priceCache', (inner) => inner) });
+    const ledger = definePlugin({ name: 'ledger', setup: (ctx) => ctx.provide({ priceCache: createMemoryPriceCache() }) });
+    expect(() => createEngine({ plugins: [tier, ledger] })).toThrow('ledger replaces priceCache, which tier decorates: list tier after ledger');
+    expect(() => testEngine({ plugins: [ledger, tier] })).not.toThrow();
+  });
+
   it('lists the applied plugins in order', () => {
     const named = (name: string) => definePlugin({ name, setup() {} });
     expect(testEngine({ plugins: [named('a'), named('b')] }).plugins).toEqual(['a', 'b']);

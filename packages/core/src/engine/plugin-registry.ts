@@ -91,7 +91,7 @@ export function collectPlugins(plugins: readonly Plugin[], config: EngineConfig)
       },
       provide(adapters) {
         open();
-        record.declarations.push(...adapterDeclarations(adapters, where));
+        record.declarations.push(...adapterDeclarations(adapters, plugin.name));
       },
       decorate(port, decorator) {
         open();
