@@ -4,7 +4,7 @@ import type { Logger } from '@limitedcart/core';
 import type { OrderSagaActivities, OrderSagaResult } from '@limitedcart/core/saga';
 import { escapeLiteral, type Pool, type PoolClient, type QueryResult } from 'pg';
 import type { AdvanceQueue } from './advance-queue.js';
-import { withTransaction } from './db.js';
+import { checkout, withTransaction } from './db.js';
 import type { LateSignals } from './late-signals.js';
 import type { PgBossTuning } from './options.js';
 import { ReplayContext } from './replay-context.js';
@@ -40,7 +40,7 @@ export class SagaAdvancer {
   async advance(orderId: string, lastAttempt: boolean, deadlineQueued = false): Promise<AdvanceVerdict> {
     let client: PoolClient;
     try {
-      client = await this.lockPool.connect();
+      client = await checkout(this.lockPool);
     } catch (error) {
       return { status: 'failed', output: { message: messageOf(error) } };
     }

@@ -1,11 +1,20 @@
 import type { Db } from 'pg-boss';
 import type { Pool, PoolClient, QueryResult } from 'pg';
+import { guardClient, ignoreConnectionError } from './connection-errors.js';
 import { prepared } from './prepared.js';
+
+/**
+ * Checks a client out of `pool` with an error listener for as long as it is out: the pool may be the caller's,
+ * and a connection cut while the client waits between statements must fail the work, not end the process.
+ */
+export async function checkout(pool: Pool): Promise<PoolClient> {
+  return guardClient(await pool.connect(), ignoreConnectionError);
+}
 
 /** Runs `fn` in a transaction on a client of the pool, or on an already checked-out client. */
 export async function withTransaction<T>(source: Pool | PoolClient, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const owned = isPool(source);
-  const client = owned ? await source.connect() : source;
+  const client = owned ? await checkout(source) : source;
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');

@@ -6,6 +6,7 @@ import type { JobResult, WorkOptions } from 'pg-boss';
 import pg from 'pg';
 import { ADVANCE_QUEUE, type AdvanceJobData, AdvanceQueue } from './advance-queue.js';
 import { SagaAdvancer } from './advancer.js';
+import { guardPool } from './connection-errors.js';
 import { withTransaction } from './db.js';
 import { LateSignals } from './late-signals.js';
 import { type PgBossSagaRunnerOptions, resolveOptions } from './options.js';
@@ -50,9 +51,10 @@ export function createPgBossSagaRunner(options: PgBossSagaRunnerOptions): PgBoss
         max: config.tuning.concurrency * config.tuning.batchSize,
       })
     : undefined;
-  // An idle connection that drops emits 'error' on its pool; unheard, that would end the process.
+  // A connection that drops, idle or held for a saga lock, must never end the process (see `guardPool`): the
+  // advance that held it fails and pg-boss retries it; the pool opens a fresh connection for the next one.
   for (const owned of [ownsPool ? pool : undefined, lockPool]) {
-    owned?.on('error', (error) => config.logger?.warn('saga runner idle connection error', { error: error.message }));
+    if (owned) guardPool(owned, (error) => config.logger?.warn('saga runner connection lost', { error: error.message }));
   }
   const tables = new SagaTables(config.schema);
   // With a connection string pg-boss gets a small pool of its own, which lets it LISTEN for new jobs: a

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { withTransaction } from './db.js';
 
 /**
  * The saga tables. Plain idempotent DDL: every statement is `IF NOT EXISTS`, so running it again (each process
@@ -59,16 +60,8 @@ export function sagaSchemaSql(schema: string): string {
 
 /** Creates the saga tables if missing. */
 export async function migrateSagaSchema(pool: Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`limitedcart-saga-migrate:${schema}`]);
     await client.query(sagaSchemaSql(schema));
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -2,6 +2,7 @@ import type { HoldState, SkuStockState, StockLedgerReader } from '@limitedcart/c
 import type pg from 'pg';
 import { toLimitedCartError } from './errors.js';
 import { DEFAULT_SCHEMA } from './options.js';
+import { connect } from './sql.js';
 
 interface StockRow {
   available: number;
@@ -26,9 +27,7 @@ export function createPostgresLedgerReader({ pool, schema = DEFAULT_SCHEMA }: { 
   const table = (name: string): string => `"${schema}"."${name}"`;
   return {
     async readSku(sku): Promise<SkuStockState | null> {
-      const client = await pool.connect().catch((error: unknown) => {
-        throw toLimitedCartError(error, 'ledger read');
-      });
+      const client = await connect(pool, 'ledger read');
       try {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const stock = await client.query<StockRow>(

@@ -2,8 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { LimitedCartError } from '@limitedcart/core';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
+import { guardClient, ignoreConnectionError } from './connection-errors.js';
 import { toLimitedCartError } from './errors.js';
 import { type MigrateOptions, resolveSchema } from './options.js';
+import { connect } from './sql.js';
 
 /** Forward-only SQL migrations shipped with the package (`migrations/NNNN_name.sql`). */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -33,11 +35,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrationResult>
     throw new LimitedCartError('VALIDATION', 'migrate needs a databaseUrl or a pool');
   }
   const log = options.log ?? (() => {});
+  // The client may sit idle between migration statements; a connection cut meanwhile must fail the run, not the process.
   const client = options.pool
-    ? await options.pool.connect().catch((error: unknown) => {
-        throw toLimitedCartError(error, 'migrate');
-      })
-    : new pg.Client({ connectionString: options.databaseUrl });
+    ? await connect(options.pool, 'migrate')
+    : guardClient(new pg.Client({ connectionString: options.databaseUrl }), ignoreConnectionError);
   try {
     if (!options.pool) await (client as pg.Client).connect();
     const applied = await runner({

@@ -106,6 +106,11 @@ export interface CreatePoolOptions {
   readonly max?: number;
   /** Fails `connect` after this long instead of queueing forever. Default 10 000 ms. */
   readonly connectionTimeoutMs?: number;
+  /**
+   * Hears connections that dropped while no statement was waiting on them (the pool discards them). They never end
+   * the process; the default ignores them, as the next statement on such a connection reports the fault anyway.
+   */
+  readonly onConnectionError?: (error: Error) => void;
 }
 
 export interface EmbeddedPostgresOptions {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { guardPool, ignoreConnectionError } from './connection-errors.js';
 import { type CreatePoolOptions, resolveSchema } from './options.js';
 import { quoteIdent } from './sql.js';
 
@@ -14,8 +15,7 @@ export const createPostgresPool = (options: CreatePoolOptions): pg.Pool => {
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
     options: `-c search_path=${quoteIdent(schema)},public`,
   });
-  // An idle client that loses its connection emits 'error' on the pool; without a listener Node would crash.
-  // The pool discards that client and the next checkout opens a fresh connection.
-  pool.on('error', () => {});
-  return pool;
+  // A connection that drops (Postgres restarting, say) must never end the process, idle or checked out: the pool
+  // discards it and the next checkout opens a fresh one; its holder's next statement fails with INFRASTRUCTURE.
+  return guardPool(pool, options.onConnectionError ?? ignoreConnectionError);
 };

@@ -1,4 +1,5 @@
 import type { ClientBase, Pool, PoolClient, QueryResultRow } from 'pg';
+import { guardClient, ignoreConnectionError } from './connection-errors.js';
 import { isConnectionBroken, toError, toLimitedCartError } from './errors.js';
 
 /**
@@ -51,10 +52,13 @@ export const query = async <R extends QueryResultRow>(
   }
 };
 
-/** Checks a client out of the pool, translating a failed connect into `INFRASTRUCTURE`. */
+/**
+ * Checks a client out of the pool, translating a failed connect into `INFRASTRUCTURE`. The client keeps an error
+ * listener while it is out (see `guardClient`), whoever created the pool.
+ */
 export const connect = async (pool: Pool, what: string): Promise<PoolClient> => {
   try {
-    return await pool.connect();
+    return guardClient(await pool.connect(), ignoreConnectionError);
   } catch (error) {
     throw toLimitedCartError(error, what);
   }
