@@ -16,7 +16,10 @@ import { requireId, requirePositiveInteger, validateReserve } from './validate.j
 export interface LedgerStockGateOptions {
   /** Where events are kept. Default: an in-memory log. */
   readonly log?: LedgerLog;
-  /** Stamps `at` on events (audit only: decisions use the times the caller passes). Default: the system clock. */
+  /**
+   * The gate's clock: stamps `at` on events and decides which holds `expire` finds due (the caller passes no time,
+   * so a caller whose clock runs ahead cannot release a live hold). Default: the system clock.
+   */
   readonly clock?: Clock;
   /** Name in health reports. Default 'ledger-stock-gate'. */
   readonly name?: string;
@@ -119,11 +122,8 @@ export function createLedgerStockGate(options: LedgerStockGateOptions = {}): Led
       return (await open()).holds.get(orderId)?.state ?? null;
     },
 
-    async expire(at) {
-      if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
-        throw new LimitedCartError('VALIDATION', 'expire needs a valid date', { details: { field: 'now' } });
-      }
-      return command((state, stamp) => decideExpire(state, at.getTime(), stamp));
+    async expire() {
+      return command((state, at) => decideExpire(state, at, at));
     },
 
     async audit() {

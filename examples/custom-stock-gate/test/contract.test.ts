@@ -3,14 +3,14 @@ import { createFileLedgerLog, createLedgerStockGate } from '../src/index.js';
 import { tempDir } from './temp-dir.js';
 
 // The same kit every LimitedCart gate runs. No case is skipped: the ledger gate meets the whole contract.
-describeStockGateContract('ledger gate, in-memory log', async () => {
-  const gate = createLedgerStockGate();
+describeStockGateContract('ledger gate, in-memory log', async ({ clock }) => {
+  const gate = createLedgerStockGate({ clock });
   return { gate, close: () => gate.close() };
 });
 
-describeStockGateContract('ledger gate, JSON Lines file with fsync', async () => {
+describeStockGateContract('ledger gate, JSON Lines file with fsync', async ({ clock }) => {
   const dir = await tempDir('ledger-contract');
-  const gate = createLedgerStockGate({ log: createFileLedgerLog({ path: dir.path('stock.jsonl') }) });
+  const gate = createLedgerStockGate({ log: createFileLedgerLog({ path: dir.path('stock.jsonl') }), clock });
   return {
     gate,
     close: async () => {

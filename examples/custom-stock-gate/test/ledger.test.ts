@@ -104,7 +104,7 @@ describe('ledger gate internals', () => {
         if (i % 3 === 1) await gate.release(request.orderId);
       }),
     );
-    await gate.expire(new Date());
+    await gate.expire();
     const live = await gate.snapshot('sku-s');
     assertStockInvariant(live);
     expect(project(log.events()).snapshot('sku-s')).toEqual(live);

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { createManualClock } from '../src/memory/clock.js';
 import { createMemoryStockGate } from '../src/memory/stock-gate.js';
 import type { StockGate } from '../src/ports/stock-gate.js';
 import { withSoldOutCache } from '../src/stock/sold-out-cache.js';
 import { reserveRequest, uniqueId } from '../src/testing/reserve-request.js';
 import { describeStockGateContract } from '../src/testing/stock-gate-contract.js';
 
-describeStockGateContract('memory behind withSoldOutCache', async () => ({
-  gate: withSoldOutCache(createMemoryStockGate(), { ttlMs: 60_000 }),
+describeStockGateContract('memory behind withSoldOutCache', async ({ clock }) => ({
+  gate: withSoldOutCache(createMemoryStockGate({ clock }), { ttlMs: 60_000 }),
   close: async () => {},
 }));
 
@@ -78,13 +79,15 @@ describe('withSoldOutCache', () => {
   });
 
   it('makes expired holds sellable at once when the sweep goes through it', async () => {
-    const gate = withSoldOutCache(createMemoryStockGate(), { ttlMs: 60_000 });
+    const clock = createManualClock(new Date());
+    const gate = withSoldOutCache(createMemoryStockGate({ clock }), { ttlMs: 60_000 });
     const sku = uniqueId('sku');
     await gate.restock(sku, 1, uniqueId('op'));
-    const holdUntil = new Date(Date.now() + 1_000);
+    const holdUntil = new Date(clock.now().getTime() + 1_000);
     expect(await gate.reserve(reserveRequest(sku, { holdUntil }))).toEqual({ ok: true });
     expect(await gate.reserve(reserveRequest(sku))).toEqual({ ok: false, reason: 'SOLD_OUT' });
-    expect(await gate.expire(new Date(holdUntil.getTime() + 1))).toHaveLength(1);
+    clock.advance(1_001);
+    expect(await gate.expire()).toHaveLength(1);
     expect(await gate.reserve(reserveRequest(sku))).toEqual({ ok: true });
   });
 

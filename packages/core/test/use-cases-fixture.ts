@@ -40,7 +40,7 @@ export function memoryPorts(options: { clock?: Clock; overrides?: Partial<CorePo
   const clock = options.clock ?? createSystemClock();
   const logger = createSilentLogger();
   const stores = createMemoryStores({ clock });
-  const stockGate = createMemoryStockGate();
+  const stockGate = createMemoryStockGate({ clock });
   const paymentGateway = createMemoryPaymentGateway();
   const base = { ...stores, stockGate, paymentGateway, clock, logger, ...options.overrides };
   const sagaRunner = createMemorySagaRunner({

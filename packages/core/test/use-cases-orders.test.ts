@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isLimitedCartError } from '../src/domain/errors.js';
 import { orderPlacedEvent, orderProgressEvent } from '../src/events/builders.js';
 import type { Order } from '../src/domain/order.js';
+import { createMemoryStockGate } from '../src/memory/stock-gate.js';
 import { cancelOrder } from '../src/use-cases/cancel-order.js';
 import { expireHolds } from '../src/use-cases/expire-holds.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
@@ -202,10 +203,26 @@ describe('expireHolds', () => {
     const order = await placeWithoutSaga(deps, 'c1');
     clock.advance(10 * 60_000 + 1);
     // A sweep that released the hold and crashed before ending the order.
-    expect(await deps.stockGate.expire(clock.now())).toEqual([order.id]);
+    expect(await deps.stockGate.expire()).toEqual([order.id]);
 
     expect(await expireHolds(deps)).toEqual({ released: [], expired: [order.id] });
     expect(await deps.orders.get(order.id)).toMatchObject({ status: 'EXPIRED' });
+  });
+
+  it("decides nothing on the sweeping process's clock: a worker running ahead ends no live order", async () => {
+    // The gate keeps its own clock (the database's, in production); the worker's runs two minutes ahead.
+    const gateClock = manualClock();
+    const workerClock = manualClock();
+    const deps = memoryPorts({ clock: workerClock, overrides: { stockGate: createMemoryStockGate({ clock: gateClock }) } });
+    const pending = await placeWithoutSaga(deps, 'c1');
+    workerClock.advance(10 * 60_000 + 120_000);
+
+    expect(await expireHolds(deps)).toEqual({ released: [], expired: [] });
+    expect(await deps.orders.get(pending.id)).toMatchObject({ status: 'PENDING' });
+    expect(await deps.stockGate.holdState(pending.id)).toBe('HELD');
+
+    gateClock.advance(10 * 60_000 + 1);
+    expect(await expireHolds(deps)).toEqual({ released: [pending.id], expired: [pending.id] });
   });
 });
 

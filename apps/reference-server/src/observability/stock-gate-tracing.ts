@@ -45,7 +45,7 @@ export function traceStockGate(gate: StockGate, tracing: Tracing): StockGate {
         [RESULT]: result.applied ? 'applied' : 'duplicate',
       })),
     snapshot: (sku) => traced('snapshot', { [SKU]: sku }, () => gate.snapshot(sku), (result) => ({ [RESULT]: result === null ? 'unknown' : 'found' })),
-    expire: (now) => traced('expire', {}, () => gate.expire(now), (released) => ({ 'limitedcart.released': released.length })),
+    expire: () => traced('expire', {}, () => gate.expire(), (released) => ({ 'limitedcart.released': released.length })),
     holdState: (orderId) => traced('holdState', { [ORDER_ID]: orderId }, () => gate.holdState(orderId), (state) => ({ [RESULT]: state ?? 'unknown' })),
     // A memory lookup, not a call worth a span; forwarded so tracing does not turn the cached rejection off.
     ...(gate.knownRejection ? { knownRejection: gate.knownRejection.bind(gate) } : {}),

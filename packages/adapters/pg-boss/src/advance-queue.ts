@@ -62,11 +62,14 @@ export class AdvanceQueue {
     await this.boss.insert(ADVANCE_QUEUE, jobs, { db: bossDb(client) });
   }
 
-  /** Queues an advance; `client` sends it inside that client's open transaction. */
+  /**
+   * Queues an advance; `client` sends it inside that client's open transaction. `startAfter`: a moment, or seconds
+   * from now by the database's clock (pg-boss adds them to its `now()`).
+   */
   async wake(
     orderId: string,
     reason: WakeReason,
-    { client, startAfter }: { client?: Pick<PoolClient, 'query'>; startAfter?: Date } = {},
+    { client, startAfter }: { client?: Pick<PoolClient, 'query'>; startAfter?: Date | number } = {},
   ): Promise<void> {
     const options: SendOptions = {
       singletonKey: reason === 'deadline' ? deadlineKey(orderId) : orderId,

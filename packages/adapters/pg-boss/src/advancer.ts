@@ -51,8 +51,9 @@ export class SagaAdvancer {
       const start = await this.#lockAndRead(client, orderId);
       locked = start.locked;
       if (!start.locked) {
-        // Another worker is advancing it; look again shortly so a wake-up sent meanwhile is not lost.
-        await this.queue.wake(orderId, 'busy', { startAfter: new Date(Date.now() + this.tuning.busyRetrySeconds * 1000) });
+        // Another worker is advancing it; look again shortly so a wake-up sent meanwhile is not lost. The delay is
+        // counted on the database's clock: a worker whose own clock runs ahead must not push the retry out.
+        await this.queue.wake(orderId, 'busy', { startAfter: this.tuning.busyRetrySeconds });
         return done('busy');
       }
       if (!start.state) return done('unknown');

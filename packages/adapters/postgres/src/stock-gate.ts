@@ -2,7 +2,7 @@ import { type HoldState, type HoldTransition, LimitedCartError, type ReserveRequ
 import DataLoader from 'dataloader';
 import { escapeLiteral, type QueryResult } from 'pg';
 import { toLimitedCartError } from './errors.js';
-import { checkDate, checkId, checkQuantity, checkReserveRequest } from './gate-input.js';
+import { checkId, checkQuantity, checkReserveRequest } from './gate-input.js';
 import { createPostgresLedgerReader } from './ledger-reader.js';
 import { checkPositiveInteger } from './option-checks.js';
 import { type PostgresStockGateOptions, resolveSchema } from './options.js';
@@ -48,12 +48,8 @@ const isOutcomeList =
   (value: unknown): value is string[] =>
     Array.isArray(value) && value.length === length && value.every((item) => typeof item === 'string');
 
-/** The Postgres stock gate with an extra sweep that trusts the database clock rather than the caller's. */
 /** The Postgres gate is a ledger: a faster tier in front of it (the Redis gate) reads it to reconcile. */
-export interface PostgresStockGate extends StockGate, StockLedgerReader {
-  /** Releases every hold due by the database's clock (`now()`); for a background sweeper. */
-  expireDue(): Promise<string[]>;
-}
+export type PostgresStockGate = StockGate & StockLedgerReader;
 
 /**
  * The inventory gate on Postgres. Each operation is one transaction around one server-side function
@@ -63,8 +59,7 @@ export interface PostgresStockGate extends StockGate, StockLedgerReader {
  * `lock_timeout` and `statement_timeout` are set per transaction: a stalled hot row yields `TIMEOUT` instead of
  * queueing every pooled connection behind it.
  *
- * `expire(now)` compares holds with the `now` it is given: hold deadlines are computed by the engine's clock,
- * so the sweep uses the same clock. `expireDue()` uses the database clock instead.
+ * `expire()` releases the holds due by the database's clock (`now()`), whatever the clock of the process calling it.
  */
 export const createPostgresStockGate = (options: PostgresStockGateOptions): PostgresStockGate => {
   const schema = resolveSchema(options.schema);
@@ -115,9 +110,12 @@ export const createPostgresStockGate = (options: PostgresStockGateOptions): Post
   const release = async (orderId: string, dueAt: Date | null): Promise<string> =>
     (await callGate('release hold', 'gate_release', [orderId, dueAt])).outcome;
 
-  const expireBy = async (cutoff: () => Promise<Date>): Promise<string[]> => {
+  const expire = async (): Promise<string[]> => {
     const released: string[] = [];
-    const dueAt = await cutoff();
+    // One cutoff for the whole sweep, read once from the database: every batch and every release compares with it.
+    const [clock] = await query<{ now: Date }>(pool, 'read database clock', 'SELECT now() AS now');
+    if (clock === undefined) throw new LimitedCartError('INTERNAL', 'read database clock: no row');
+    const dueAt = clock.now;
     for (;;) {
       // Each hold is released in its own short transaction: one sweep never holds many hot rows at once.
       const due = await query<{ order_id: string }>(
@@ -203,17 +201,7 @@ export const createPostgresStockGate = (options: PostgresStockGateOptions): Post
       return readSnapshot(checkId('sku', sku));
     },
 
-    async expire(now: Date) {
-      const cutoff = checkDate('now', now);
-      return expireBy(async () => cutoff);
-    },
-
-    async expireDue() {
-      return expireBy(async () => {
-        const [row] = await query<{ now: Date }>(pool, 'read database clock', 'SELECT now() AS now');
-        return row?.now ?? new Date();
-      });
-    },
+    expire,
 
     async holdState(orderId: string) {
       const [row] = await query<{ state: HoldState }>(

@@ -4,7 +4,7 @@ import { commitLua, expireLua, rebuildLua, releaseLua, reserveLua, restockLua } 
 import { closeClient, infrastructureError, type RedisAdapterOptions, resolveClient, validateKeyPrefix } from './options.js';
 import type { GateHold, SkuStockState } from './sku-state.js';
 import { holdScriptKeys, stockKeys } from './stock-keys.js';
-import { requirePositiveInteger, requireText, validateDate, validateReserveRequest } from './stock-validation.js';
+import { requirePositiveInteger, requireText, validateReserveRequest } from './stock-validation.js';
 
 export type RedisStockGateOptions = RedisAdapterOptions & {
   /** Holds released per script call during `expire`; bounds how long one call occupies Redis. Default 500. */
@@ -108,10 +108,10 @@ export function createRedisStockGate(options: RedisStockGateOptions): RedisStock
     return { sku, available: Number(available), held: Number(held ?? 0), sold: Number(sold ?? 0), restockedTotal: Number(restocked) };
   };
 
-  const expireSku = async (sku: string, nowMs: number): Promise<string[]> => {
+  const expireSku = async (sku: string): Promise<string[]> => {
     const released: string[] = [];
     for (;;) {
-      const [handled, batch] = (await scripts.expire(holdScriptKeys(keys.sku(sku)), [nowMs, expireBatch])) as [number, string[]];
+      const [handled, batch] = (await scripts.expire(holdScriptKeys(keys.sku(sku)), [expireBatch])) as [number, string[]];
       released.push(...batch);
       if (handled < expireBatch) return released;
     }
@@ -160,11 +160,10 @@ export function createRedisStockGate(options: RedisStockGateOptions): RedisStock
         return snapshot(sku);
       }),
 
-    expire: (now) =>
+    expire: () =>
       run('expire', async () => {
-        const nowMs = validateDate('now', now).getTime();
         const skus = await redis.smembers(keys.skus);
-        const released = await Promise.all(skus.map((sku) => expireSku(sku, nowMs)));
+        const released = await Promise.all(skus.map((sku) => expireSku(sku)));
         return released.flat();
       }),
 

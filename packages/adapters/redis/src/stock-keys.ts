@@ -7,7 +7,7 @@
  *   read the index first (one extra round trip); it is written after the hold succeeds, so a rejected attempt
  *   leaves nothing behind;
  * - the owner SKU of each restock op id (`prefix:restock-op:opId`): op ids are unique across SKUs;
- * - the set of SKUs (`prefix:skus`): `expire(now)` walks it and sweeps each SKU's expiry sorted set in turn.
+ * - the set of SKUs (`prefix:skus`): `expire()` walks it and sweeps each SKU's expiry sorted set in turn.
  * The SKU is URI-encoded inside the tag so any SKU string yields a well-formed tag.
  */
 export interface SkuKeys {

@@ -30,8 +30,3 @@ export function validateReserveRequest(request: ReserveRequest): void {
     fail('holdUntil must be a valid Date', { holdUntil: request.holdUntil });
   }
 }
-
-export function validateDate(name: string, value: unknown): Date {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) fail(`${name} must be a valid Date`, { [name]: value });
-  return value as Date;
-}

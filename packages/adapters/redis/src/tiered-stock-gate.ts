@@ -141,11 +141,13 @@ export function createTieredStockGate(options: TieredStockGateOptions): TieredSt
     snapshot: (sku) => ledger.snapshot(sku),
     holdState: (orderId) => ledger.holdState(orderId),
 
-    async expire(now) {
-      const released = await ledger.expire(now);
-      // The admit tier's own sweep also frees holds the ledger never confirmed (a process that died between
-      // the two reservations); the ledger's releases are then mirrored one by one (already done: unchanged).
-      const sweptByAdmit = new Set((await mirror('expire', {}, () => admit.expire(now))) ?? []);
+    async expire() {
+      // The ledger's clock decides which holds have lapsed; the admit tier follows its releases.
+      const released = await ledger.expire();
+      // The admit tier's own sweep (on its own clock) also frees holds the ledger never confirmed (a process that
+      // died between the two reservations); the ledger's releases are then mirrored one by one (already done:
+      // unchanged).
+      const sweptByAdmit = new Set((await mirror('expire', {}, () => admit.expire())) ?? []);
       for (const orderId of released) {
         if (!sweptByAdmit.has(orderId)) await mirrorHold(orderId, 'RELEASED');
       }

@@ -154,7 +154,7 @@ describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('stock reco
     let sweeping = true;
     const sweeper = (async () => {
       while (sweeping) {
-        await gate.expire(new Date());
+        await gate.expire();
         await new Promise((resolve) => setImmediate(resolve));
       }
     })();

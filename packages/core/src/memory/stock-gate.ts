@@ -1,5 +1,6 @@
 import { LimitedCartError } from '../domain/errors.js';
 import type { Clock } from '../ports/small-ports.js';
+import { createSystemClock } from './clock.js';
 import type {
   HoldState,
   HoldTransition,
@@ -26,10 +27,7 @@ interface Hold {
 }
 
 export interface MemoryStockGateOptions {
-  /**
-   * Accepted for symmetry with the other gates; the memory gate needs no clock because every time-dependent
-   * call (`reserve`'s holdUntil, `expire`'s now) carries its own time.
-   */
+  /** The gate's clock: `expire` releases the holds due by it. Default: the system clock. */
   readonly clock?: Clock;
 }
 
@@ -54,7 +52,8 @@ const requirePositiveInteger = (value: number, field: string): void => {
 const yieldToOthers = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The in-memory stock gate: the reference behaviour the Postgres and Redis gates must match. */
-export const createMemoryStockGate = (_options: MemoryStockGateOptions = {}): StockGate => {
+export const createMemoryStockGate = (options: MemoryStockGateOptions = {}): StockGate => {
+  const clock = options.clock ?? createSystemClock();
   const skus = new Map<string, Counters>();
   const holds = new Map<string, Hold>();
   const restockOps = new Set<string>();
@@ -161,9 +160,9 @@ export const createMemoryStockGate = (_options: MemoryStockGateOptions = {}): St
       return counters === undefined ? null : snapshotOf(sku, counters);
     },
 
-    async expire(now: Date): Promise<string[]> {
+    async expire(): Promise<string[]> {
       await yieldToOthers();
-      const cutoff = now.getTime();
+      const cutoff = clock.now().getTime();
       const released: string[] = [];
       for (const [orderId, hold] of holds) {
         if (hold.state === 'HELD' && hold.holdUntil <= cutoff) {

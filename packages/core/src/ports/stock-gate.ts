@@ -11,7 +11,7 @@ export interface ReserveRequest {
   readonly customerId: string;
   /** Max units one customer may hold + buy of this SKU; 0 means unlimited. */
   readonly limitPerCustomer: number;
-  /** When the hold lapses unless committed; `expire` releases it after that. */
+  /** When the hold lapses unless committed; `expire` releases it once the gate's own clock has passed it. */
   readonly holdUntil: Date;
 }
 
@@ -61,8 +61,13 @@ export interface StockGate {
   restock(sku: string, qty: number, opId: string): Promise<RestockResult>;
   /** null for an unknown SKU. */
   snapshot(sku: string): Promise<StockSnapshot | null>;
-  /** Releases every hold whose holdUntil ≤ now; returns the order ids released. */
-  expire(now: Date): Promise<string[]>;
+  /**
+   * Releases every hold whose holdUntil ≤ now, "now" read from the gate's own clock: its ledger's (the database's
+   * `now()`, Redis's `TIME`, an injected `Clock` for in-process gates), never the caller's. A sweeping worker whose
+   * clock runs ahead would otherwise release holds early and sell their units twice over. Returns the order ids
+   * released.
+   */
+  expire(): Promise<string[]>;
   /** State of one order's hold, for reconciliation and tests. */
   holdState(orderId: string): Promise<HoldState | null>;
   /**

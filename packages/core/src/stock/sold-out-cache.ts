@@ -148,8 +148,8 @@ export function withSoldOutCache(gate: StockGate, options: SoldOutCacheOptions):
       return result;
     },
     snapshot: (sku) => gate.snapshot(sku),
-    async expire(now: Date) {
-      const released = await gate.expire(now);
+    async expire() {
+      const released = await gate.expire();
       if (released.length > 0) soldOut.clear();
       return released;
     },

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LimitedCartError } from '../domain/errors.js';
+import type { Clock } from '../ports/small-ports.js';
 import type { StockGate, StockSnapshot } from '../ports/stock-gate.js';
 import { reserveRequest, uniqueId } from './reserve-request.js';
 
@@ -24,6 +25,7 @@ export const STOCK_GATE_CASES = [
   'released units free the customer limit',
   'limit 0 means unlimited',
   'expire releases due holds only',
+  "expire goes by the gate's clock, not the caller's",
   'commit and release are idempotent',
   'a released hold cannot be committed',
   'a committed hold cannot be released',
@@ -49,16 +51,28 @@ export interface StockGateFixture {
   close(): Promise<void>;
 }
 
+/** What the kit hands `make`. */
+export interface StockGateKitEnvironment {
+  /**
+   * The clock to give a gate that takes one (an in-process gate has no server clock of its own): real time, read
+   * so that the kit's shifting of the caller's `Date` does not move it.
+   */
+  readonly clock: Clock;
+}
+
 const DAY_MS = 86_400_000;
+
+/** Real time from the monotonic clock: faking `Date` in a case does not touch it. */
+const gateClock: Clock = { now: () => new Date(performance.timeOrigin + performance.now()) };
 
 /**
  * The StockGate conformance suite. `make` is called once per file; every case uses its own random SKUs and
  * order ids, so the gate may be shared with other data. Holds use a holdUntil a day ahead unless the case is
- * about expiry, so `expire(now)` in one case never touches another case's holds.
+ * about expiry, so `expire()` in one case never touches another case's holds.
  */
 export function describeStockGateContract(
   name: string,
-  make: () => Promise<StockGateFixture>,
+  make: (environment: StockGateKitEnvironment) => Promise<StockGateFixture>,
   options: StockGateContractOptions = {},
 ): void {
   const skip: Partial<Record<string, string>> = options.skip ?? {};
@@ -74,7 +88,7 @@ export function describeStockGateContract(
       return fixture.gate;
     };
     beforeAll(async () => {
-      fixture = await make();
+      fixture = await make({ clock: gateClock });
     });
     afterAll(async () => {
       await fixture?.close();
@@ -243,7 +257,7 @@ export function describeStockGateContract(
       const customerId = uniqueId('customer');
       const due = [
         reserveRequest(sku, { customerId, limitPerCustomer: 3, qty: 2, holdUntil: new Date(now.getTime() - 60_000) }),
-        reserveRequest(sku, { qty: 1, holdUntil: now }),
+        reserveRequest(sku, { qty: 1, holdUntil: new Date(now.getTime() - 1_000) }),
       ];
       const notDue = reserveRequest(sku, { qty: 3, holdUntil: new Date(now.getTime() + DAY_MS) });
       const committed = reserveRequest(sku, { qty: 1, holdUntil: new Date(now.getTime() - 60_000) });
@@ -254,13 +268,13 @@ export function describeStockGateContract(
         'commit of a HELD hold: ok, changed',
       ).toEqual({ ok: true, changed: true });
 
-      const released = await gate().expire(now);
+      const released = await gate().expire();
       expect(
         released,
-        'expire(now) releases every HELD hold with holdUntil <= now',
+        "expire() releases every HELD hold with holdUntil <= now on the gate's clock",
       ).toEqual(expect.arrayContaining(due.map((r) => r.orderId)));
-      expect(released, 'expire(now) keeps holds with holdUntil > now').not.toContain(notDue.orderId);
-      expect(released, 'expire(now) never releases a committed hold').not.toContain(committed.orderId);
+      expect(released, 'expire() keeps holds with holdUntil > now').not.toContain(notDue.orderId);
+      expect(released, 'expire() never releases a committed hold').not.toContain(committed.orderId);
       await expectCounters(sku, { available: 6, held: 3, sold: 1, restockedTotal: 10 });
       for (const req of due)
         expect(await gate().holdState(req.orderId), 'a hold released by expire is RELEASED').toBe('RELEASED');
@@ -271,15 +285,38 @@ export function describeStockGateContract(
       ).toBe('COMMITTED');
 
       // A second sweep finds nothing more of ours; the expired customer may buy again.
-      const again = await gate().expire(now);
+      const again = await gate().expire();
       expect(
         again.filter((id) => [...due, notDue].some((r) => r.orderId === id)),
-        'a second expire(now) releases nothing more of these holds',
+        'a second expire() releases nothing more of these holds',
       ).toEqual([]);
       expect(
         await gate().reserve(reserveRequest(sku, { customerId, limitPerCustomer: 3, qty: 3 })),
         "expired units stop counting against the customer's limit",
       ).toEqual({ ok: true });
+    });
+
+    gateCase("expire goes by the gate's clock, not the caller's", async () => {
+      const sku = await stockedSku(4);
+      const now = Date.now();
+      const lapsed = reserveRequest(sku, { holdUntil: new Date(now - 60_000) });
+      // Due in a minute by any true clock: a caller two minutes ahead must not be able to release it.
+      const live = reserveRequest(sku, { holdUntil: new Date(now + 60_000) });
+      for (const req of [lapsed, live])
+        expect(await gate().reserve(req), 'a reservation with stock available succeeds').toEqual({ ok: true });
+
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(now + 120_000);
+      let released: string[];
+      try {
+        released = await gate().expire();
+      } finally {
+        vi.useRealTimers();
+      }
+      expect(released, "expire() releases a hold due by the gate's clock").toContain(lapsed.orderId);
+      expect(released, "expire() ignores the caller's clock running ahead").not.toContain(live.orderId);
+      expect(await gate().holdState(live.orderId), 'a hold due only by the caller\'s clock stays HELD').toBe('HELD');
+      await expectCounters(sku, { available: 3, held: 1, sold: 0, restockedTotal: 4 });
     });
 
     gateCase('commit and release are idempotent', async () => {
@@ -426,7 +463,7 @@ export function describeStockGateContract(
       for (const op of restocks) tasks.push(gate().restock(sku, op.qty, op.opId));
       // Replays of the same restock ops must not add stock.
       for (const op of restocks.slice(0, 5)) tasks.push(gate().restock(sku, op.qty, op.opId));
-      for (let i = 0; i < 5; i += 1) tasks.push(gate().expire(new Date()));
+      for (let i = 0; i < 5; i += 1) tasks.push(gate().expire());
       for (let i = 0; i < 10; i += 1) {
         tasks.push(gate().snapshot(sku).then((snap) => snap && snapshots.push(snap)));
       }

@@ -15,16 +15,17 @@ export interface ExpireHoldsResult {
 const STALE_SCAN_SIZE = 200;
 
 /**
- * The "no zombie reservations" sweep. The gate releases every hold past its holdUntil; then every open
- * order left without a running saga is ended EXPIRED, so no order waits forever on a saga that vanished.
+ * The "no zombie reservations" sweep. The gate releases every hold past its holdUntil by the gate's own clock;
+ * then every open order whose hold is released and that has no running saga is ended EXPIRED, so no order waits
+ * forever on a saga that vanished.
  *
- * Orders with a running saga are left to it: its own deadline fires at the same instant and ends them.
- * Besides the holds released now, the sweep re-examines PENDING orders past their hold (released by an
- * earlier sweep that crashed before ending them).
+ * No decision here reads this process's clock: a worker whose clock runs ahead would otherwise end orders whose
+ * holds are live and let their units be sold again. The gate alone says when a hold has lapsed: the holds it
+ * releases now, and PENDING orders whose hold it reports RELEASED (released by an earlier sweep that crashed
+ * before ending them). Orders with a running saga are left to it: its deadline fires on the database's clock too.
  */
 export async function expireHolds(deps: ExpireHoldsDeps): Promise<ExpireHoldsResult> {
-  const now = deps.clock.now();
-  const released = await deps.stockGate.expire(now);
+  const released = await deps.stockGate.expire();
 
   const candidates = new Map<string, Order>();
   for (const orderId of released) {
@@ -33,7 +34,9 @@ export async function expireHolds(deps: ExpireHoldsDeps): Promise<ExpireHoldsRes
   }
   const stale = await deps.orders.list({ status: 'PENDING', page: 0, size: STALE_SCAN_SIZE });
   for (const order of stale.items) {
-    if (order.holdUntil <= now) candidates.set(order.id, order);
+    if (candidates.has(order.id)) continue;
+    // One point read per PENDING order, one at a time: they are few outside the first moments of a drop.
+    if ((await deps.stockGate.holdState(order.id)) === 'RELEASED') candidates.set(order.id, order);
   }
 
   const expired: string[] = [];

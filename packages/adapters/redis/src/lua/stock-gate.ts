@@ -86,12 +86,15 @@ return {'CHANGED'}
 `;
 
 /**
- * ARGV: now ms, batch size. Handles up to `batch` entries due at or before now (bounded so one call never
- * blocks Redis for long; the caller loops while a full batch came back).
+ * ARGV: batch size. Handles up to `batch` entries due at or before the Redis server's time (\`TIME\`, read in the
+ * script: the caller's clock decides nothing), bounded so one call never blocks Redis for long; the caller loops
+ * while a full batch came back. Reading TIME before writing needs effects replication, the default since Redis 5.
  * Returns {entries handled, {order ids released}}.
  */
 export const expireLua = `${prelude}
-local due = redis.call('ZRANGEBYSCORE', expiry, '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local time = redis.call('TIME')
+local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local due = redis.call('ZRANGEBYSCORE', expiry, '-inf', nowMs, 'LIMIT', 0, tonumber(ARGV[1]))
 local released = {}
 for _, orderId in ipairs(due) do
   local hold = readHold(orderId)
