@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LimitedCartError } from '../src/domain/errors.js';
 import { createMemorySagaRunner } from '../src/memory/saga-runner.js';
+import type { Logger } from '../src/ports/small-ports.js';
 import type { OrderSagaActivities } from '../src/saga/activities.js';
 import { describeSagaRunnerContract } from '../src/testing/saga-runner-contract.js';
 import { waitFor } from '../src/testing/wait-for.js';
@@ -60,6 +61,39 @@ describe('memory saga runner', () => {
     await expect(runner.start({ orderId: 'o2', paymentDeadline: farDeadline() })).rejects.toThrow('closed');
   });
 
+  it('close lets an activity in flight finish and logs one line for the open sagas, no error per saga', async () => {
+    const { activities, calls } = recordingActivities();
+    const lines: { level: string; message: string }[] = [];
+    const logger = recordingLogger(lines);
+    let finishCommit: (() => void) | undefined;
+    const runner = createMemorySagaRunner({
+      activities: {
+        ...activities,
+        commitStock: (orderId) =>
+          new Promise<boolean>((resolve) => {
+            finishCommit = () => {
+              calls.push(`commitStock(${orderId})`);
+              resolve(true);
+            };
+          }),
+      },
+      logger,
+    });
+    for (const orderId of ['o1', 'o2', 'o3']) await runner.start({ orderId, paymentDeadline: farDeadline() });
+    await runner.signal('o1', { type: 'payment-succeeded', paymentId: 'p1' });
+    await waitFor(() => finishCommit !== undefined, { message: 'commitStock of o1 to start' });
+
+    const closing = runner.close();
+    finishCommit?.();
+    await closing;
+    // The commit in flight completed; nothing ran after close began.
+    expect(calls.filter((call) => call.startsWith('commitStock') || call.startsWith('confirmOrder'))).toEqual(['commitStock(o1)']);
+    expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+    expect(lines.filter((line) => line.level === 'warn')).toEqual([
+      { level: 'warn', message: 'in-memory saga runner closed with sagas in flight; they end with this process' },
+    ]);
+  });
+
   it('gives up after the retry budget and fails the saga when nothing can be written', async () => {
     const attempts: string[] = [];
     const { activities, calls } = recordingActivities();
@@ -102,3 +136,14 @@ describe('memory saga runner', () => {
     await runner.close();
   });
 });
+
+/** A logger that keeps each line's level and message. */
+function recordingLogger(lines: { level: string; message: string }[]): Logger {
+  const at =
+    (level: string) =>
+    (message: string): void => {
+      lines.push({ level, message });
+    };
+  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
+  return logger;
+}

@@ -28,7 +28,10 @@ export interface MemorySagaRunnerOptions {
 export interface MemorySagaRunner extends SagaRunner {
   /** The saga's result once it ends; null if it failed or was never started. */
   settled(orderId: string): Promise<OrderSagaResult | null>;
-  /** Cancels pending timers; sagas still waiting end FAILED with "runner closed". */
+  /**
+   * Stops: activities in flight finish, nothing runs after them, pending timers are cancelled and sagas still
+   * running end FAILED with "saga runner closed" (one log line for all of them: stopping is not a saga failure).
+   */
   close(): Promise<void>;
 }
 
