@@ -3,6 +3,7 @@ import { swaggerUI } from '@hono/swagger-ui';
 import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './http/context.js';
+import { closeConnectionsWhenDraining } from './http/draining.js';
 import { notFoundProblem, onError, validationHook } from './http/errors.js';
 import { limitBodySize, requireJsonBodies } from './http/json-body.js';
 import { requestIds, requestLog } from './http/request-context.js';
@@ -31,6 +32,8 @@ export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<A
   app.notFound(notFoundProblem);
 
   for (const middleware of outermost) app.use('*', middleware);
+
+  app.use('*', closeConnectionsWhenDraining(deps.isAccepting));
 
   app.use('*', requestIds());
   app.use('*', deps.metrics.middleware());
