@@ -10,6 +10,7 @@ pnpm install --frozen-lockfile --reporter=silent
 source <(bash scripts/services/up.sh)
 source <(bash scripts/tools/deploy-tools.sh | sed 's/^/export /')
 source <(bash scripts/tools/browser.sh | sed 's/^/export /')
+source <(bash scripts/tools/faults.sh | sed 's/^/export /')
 
 report="${LIMITEDCART_STATE:-$LIMITEDCART_CACHE/state}/vitest-report.json"
 rm -f "$report"
