@@ -8,6 +8,7 @@ import { ADVANCE_QUEUE, type AdvanceJobData, AdvanceQueue } from './advance-queu
 import { SagaAdvancer } from './advancer.js';
 import { guardPool } from './connection-errors.js';
 import { withTransaction } from './db.js';
+import { asRunnerError } from './errors.js';
 import { LateSignals } from './late-signals.js';
 import { type PgBossSagaRunnerOptions, resolveOptions } from './options.js';
 import { prepared } from './prepared.js';
@@ -123,9 +124,18 @@ export function createPgBossSagaRunner(options: PgBossSagaRunnerOptions): PgBoss
     // A failed open (database unreachable) is not remembered: the next call tries again.
     opening ??= openOnce().catch((error: unknown) => {
       opening = undefined;
-      throw error;
+      throw asRunnerError(error, 'open saga runner');
     });
     return opening;
+  };
+
+  /** A public call: a lost or refused connection under it surfaces as a retryable `INFRASTRUCTURE` error. */
+  const call = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw asRunnerError(error, what);
+    }
   };
 
   /**
@@ -170,7 +180,7 @@ export function createPgBossSagaRunner(options: PgBossSagaRunnerOptions): PgBoss
       assertInput(input);
       await ready();
       const canonical: OrderSagaInput = { orderId: input.orderId, paymentDeadline: new Date(input.paymentDeadline).toISOString() };
-      return { started: await starts.load(canonical) };
+      return { started: await call('start saga', () => starts.load(canonical)) };
     },
 
     async signal(orderId: string, signal: SagaSignal): Promise<SignalResult> {
@@ -178,7 +188,7 @@ export function createPgBossSagaRunner(options: PgBossSagaRunnerOptions): PgBoss
       await ready();
       const body = canonicalSignal(signal);
       const id = signalId(body);
-      const delivered = await withTransaction(pool, async (client) => {
+      const delivered = await call('signal saga', () => withTransaction(pool, async (client) => {
         // Locking the instance orders this signal with the saga's own reads and with its completion:
         // either the saga is still running (it will consume the row or hand it to the late policy
         // when it ends), or it has ended and the row is late from the start. Never lost, never both.
@@ -191,22 +201,24 @@ export function createPgBossSagaRunner(options: PgBossSagaRunnerOptions): PgBoss
         // A signal the saga already consumed (redelivery) stays consumed: the insert is a no-op.
         await tables.insertSignal(client, orderId, id, body, true);
         return false;
-      });
-      if (!delivered) await lateSignals.handle(orderId);
+      }));
+      if (!delivered) await call('handle late signal', () => lateSignals.handle(orderId));
       return { delivered };
     },
 
     async describe(orderId: string): Promise<SagaDescription | null> {
       assertOrderId(orderId);
       await ready();
-      const row = await descriptions.load(orderId);
+      const row = await call('describe saga', () => descriptions.load(orderId));
       if (!row) return null;
       return { orderId: row.orderId, status: row.status, step: row.step, outcome: row.outcome, error: row.error };
     },
 
     async summary() {
       await ready();
-      const { rows } = await pool.query(`SELECT status, count(*)::int AS n FROM "${config.schema}".saga_instances GROUP BY status`);
+      const { rows } = await call('summarise sagas', () =>
+        pool.query(`SELECT status, count(*)::int AS n FROM "${config.schema}".saga_instances GROUP BY status`),
+      );
       const counts: Record<SagaStatus, number> = { RUNNING: 0, COMPLETED: 0, FAILED: 0 };
       for (const row of rows) counts[row.status as SagaStatus] = row.n;
       return counts;

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { isLimitedCartError } from '@limitedcart/core';
+import { isRetryableError } from '@limitedcart/core/saga';
 import { waitFor } from '@limitedcart/core/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -79,6 +81,28 @@ describe.skipIf(!url)('pg-boss saga runner: connections the server ends', () => 
     });
     expect((await pool.query(`SELECT status FROM ${s}.fx_orders WHERE order_id = $1`, [orderId])).rows[0].status).toBe('PAYMENT_PENDING');
     expect((await runner.health()).ok).toBe(true);
+  });
+
+  it('calls on an unreachable database fail with a retryable INFRASTRUCTURE error, not a raw driver error', async () => {
+    // Nothing listens on port 1: every connection attempt is refused, as while Postgres restarts.
+    const unreachable = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/postgres', max: 1 });
+    unreachable.on('error', () => {});
+    const activities = createEffectActivities(pool, schema);
+    const offline = createPgBossSagaRunner({ pool: unreachable, schema, activities });
+    try {
+      for (const attempt of [
+        offline.describe(randomUUID()),
+        offline.signal(randomUUID(), { type: 'cancel', reason: 'outage' }),
+        offline.start({ orderId: randomUUID(), paymentDeadline: new Date(Date.now() + 60_000).toISOString() }),
+      ]) {
+        const failure = await attempt.catch((error: unknown) => error);
+        expect(isLimitedCartError(failure, 'INFRASTRUCTURE'), String(failure)).toBe(true);
+        expect(isRetryableError(failure)).toBe(true);
+      }
+    } finally {
+      await offline.close();
+      await unreachable.end();
+    }
   });
 
   it("a transaction on the caller's pool whose connection is ended rejects, and the pool serves again", async () => {
