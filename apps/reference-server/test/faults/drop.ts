@@ -2,9 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { ShopClient, Shopper } from './shop-client.js';
 import { mapLimit } from './shop-client.js';
 
+export interface Accepted {
+  readonly kind: 'accepted';
+  readonly orderId: string;
+  readonly shopper: Shopper;
+}
+
 /** What became of one shopper's order attempt. */
 export type Attempt =
-  | { readonly kind: 'accepted'; readonly orderId: string; readonly shopper: Shopper }
+  | Accepted
   | { readonly kind: 'rejected'; readonly code: string }
   /** No definitive answer before the client gave up (the request may still have committed an order). */
   | { readonly kind: 'unanswered'; readonly status: number; readonly code: string | undefined };
@@ -14,13 +20,18 @@ const LANES = 16;
 
 /**
  * Every shopper tries once to buy one unit, retrying transient failures with the same Idempotency-Key for up
- * to `retryForMs`. `onAnswer` counts answers, so a row can inject its fault once the load is under way.
+ * to `retryForMs`. `onAnswer` counts answers, so a row can inject its fault once the load is under way;
+ * `onAccepted` lets a shopper go on (pay, cancel) at once, without waiting for slower shoppers.
  */
 export async function placeOrders(
   shop: ShopClient,
   shoppers: readonly Shopper[],
   productId: string,
-  { retryForMs, onAnswer }: { readonly retryForMs: number; readonly onAnswer?: () => void },
+  {
+    retryForMs,
+    onAnswer,
+    onAccepted,
+  }: { readonly retryForMs: number; readonly onAnswer?: () => void; readonly onAccepted?: (accepted: Accepted) => void },
 ): Promise<Attempt[]> {
   return mapLimit(shoppers, LANES, async (shopper): Promise<Attempt> => {
     const key = `order-${randomBytes(8).toString('hex')}`;
@@ -31,7 +42,11 @@ export async function placeOrders(
       Date.now() + retryForMs,
     );
     onAnswer?.();
-    if (answer.status === 202) return { kind: 'accepted', orderId: answer.body.orderId as string, shopper };
+    if (answer.status === 202) {
+      const accepted: Accepted = { kind: 'accepted', orderId: answer.body.orderId as string, shopper };
+      onAccepted?.(accepted);
+      return accepted;
+    }
     if (answer.status === 409 && answer.body?.code !== 'IDEMPOTENCY_IN_FLIGHT') return { kind: 'rejected', code: answer.body.code as string };
     return { kind: 'unanswered', status: answer.status, code: answer.body?.code };
   });

@@ -14,7 +14,10 @@ export interface Ledger {
   readonly holds: ReadonlyMap<string, string>;
   /** Order id → how many `order.progress` events announced a terminal status. */
   readonly terminalEvents: ReadonlyMap<string, number>;
-  /** EXPIRED orders whose hold was released before its holdUntil, both by the database's clock. */
+  /**
+   * Orders whose hold lapsed (EXPIRED, or FAILED because the hold was gone when the payment came) but was released
+   * before its holdUntil, both by the database's clock.
+   */
   readonly releasedEarly: readonly string[];
 }
 
@@ -41,7 +44,8 @@ export async function readLedger(url: string, schema: string, productId: string)
     );
     const early = await client.query(
       `SELECT o.id FROM ${s}.orders o JOIN ${s}.stock_holds h ON h.order_id = o.id
-       WHERE o.product_id = $1 AND o.status = 'EXPIRED' AND h.state = 'RELEASED' AND h.updated_at < h.hold_until`,
+       WHERE o.product_id = $1 AND h.state = 'RELEASED' AND h.updated_at < h.hold_until
+         AND (o.status = 'EXPIRED' OR (o.status = 'FAILED' AND o.status_reason LIKE 'stock hold lost%'))`,
       [productId],
     );
     const events = await client.query(
@@ -82,7 +86,7 @@ export function expectSettled(ledger: Ledger, units: number, accepted: readonly 
   expect(stock.available + stock.held + stock.sold, 'restocked = available + held + sold').toBe(stock.restockedTotal);
   expect(stock.sold, 'never oversold').toBeLessThanOrEqual(units);
   expect(stock.held, 'holds left').toBe(0);
-  expect(ledger.releasedEarly, 'EXPIRED orders whose hold was released before its holdUntil').toEqual([]);
+  expect(ledger.releasedEarly, 'lapsed holds released before their holdUntil').toEqual([]);
 
   for (const orderId of accepted) expect(ledger.orders.has(orderId), `202 for ${orderId} has a committed order`).toBe(true);
   const confirmed = [...ledger.orders.values()].filter((status) => status === 'CONFIRMED').length;

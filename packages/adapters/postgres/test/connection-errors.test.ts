@@ -39,7 +39,7 @@ describe.skipIf(!hasDatabase)('connections the server ends under a checked-out c
     } finally {
       await pool.end();
     }
-  });
+  }, 10_000);
 
   it("a caller's pool: work on a client the adapter checked out fails with INFRASTRUCTURE, and the pool serves again", async () => {
     // A pool the adapter did not create: only its checkouts are the adapter's to guard.
@@ -55,5 +55,5 @@ describe.skipIf(!hasDatabase)('connections the server ends under a checked-out c
     } finally {
       await pool.end();
     }
-  });
+  }, 10_000);
 });
