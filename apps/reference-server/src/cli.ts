@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { migrateSagaSchema } from '@limitedcart/adapter-pg-boss';
-import { migrate, startEmbeddedPostgres } from '@limitedcart/adapter-postgres';
-import pg from 'pg';
+import { createPostgresPool, migrate, startEmbeddedPostgres } from '@limitedcart/adapter-postgres';
 import { startServer, type RunningServer } from './composition/server.js';
 import { loadConfig, profileOf, type ServerConfig } from './config.js';
 import type { SeedResult } from './seed.js';
@@ -60,7 +59,10 @@ async function runMigrations(config: ServerConfig): Promise<void> {
     profile === 'embedded'
       ? await startEmbeddedPostgres({ dataDir: resolve(config.LIMITEDCART_DATA_DIR, 'pg'), port: config.LIMITEDCART_EMBEDDED_PG_PORT })
       : null;
-  const pool = new pg.Pool({ connectionString: embedded?.url ?? config.DATABASE_URL, max: 2 });
+  const databaseUrl = embedded?.url ?? config.DATABASE_URL;
+  if (databaseUrl === undefined) throw new Error('the production profile needs DATABASE_URL');
+  // The adapter's pool: a connection Postgres ends fails the migration with an error instead of killing the process.
+  const pool = createPostgresPool({ databaseUrl, schema: config.DB_SCHEMA, max: 2 });
   try {
     const result = await migrate({ pool, schema: config.DB_SCHEMA });
     await migrateSagaSchema(pool, `${config.DB_SCHEMA}_saga`);
