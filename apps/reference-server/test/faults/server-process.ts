@@ -130,10 +130,10 @@ export class ServerProcess {
     return this.#exited;
   }
 
-  /** SIGTERM (a graceful stop) to the process group; resolves with how it ended. */
-  async terminate(timeoutMs = 30_000): Promise<Exit> {
+  /** SIGTERM (a graceful stop; SIGINT is Ctrl-C) to the process group; resolves with how it ended. */
+  async terminate(signal: 'SIGTERM' | 'SIGINT' = 'SIGTERM', timeoutMs = 30_000): Promise<Exit> {
     this.#stopped = true;
-    if (this.alive) this.#signalGroup('SIGTERM');
+    if (this.alive) this.#signalGroup(signal);
     const timer = setTimeout(() => this.#signalGroup('SIGKILL'), timeoutMs);
     try {
       return await this.#exited;

@@ -16,6 +16,9 @@ import { migrateSagaSchema } from './schema.js';
 import { assertInput, assertOrderId, assertSignal, signalId } from './signals.js';
 import { type InstanceRow, SagaTables } from './store.js';
 
+/** Lost connections are reported at warning level at most this often; they come in bursts. */
+const LOSS_WARNING_INTERVAL_MS = 5_000;
+
 /**
  * A `SagaRunner` on Postgres + pg-boss, plus its lifecycle. `open()` is optional: the first call opens.
  * Lifecycle methods are `open`/`close` because `start` is the SagaRunner's "start a saga".
@@ -54,8 +57,16 @@ export function createPgBossSagaRunner(options: PgBossSagaRunnerOptions): PgBoss
     : undefined;
   // A connection that drops, idle or held for a saga lock, must never end the process (see `guardPool`): the
   // advance that held it fails and pg-boss retries it; the pool opens a fresh connection for the next one.
+  // Connections drop together (a restart ends every one of them): one warning per burst, the rest at debug level.
+  let lastLossWarnedAt = Number.NEGATIVE_INFINITY;
+  const connectionLost = (error: Error) => {
+    const now = Date.now();
+    const burst = now - lastLossWarnedAt < LOSS_WARNING_INTERVAL_MS;
+    if (!burst) lastLossWarnedAt = now;
+    config.logger?.[burst ? 'debug' : 'warn']('saga runner connection lost', { error: error.message });
+  };
   for (const owned of [ownsPool ? pool : undefined, lockPool]) {
-    if (owned) guardPool(owned, (error) => config.logger?.warn('saga runner connection lost', { error: error.message }));
+    if (owned) guardPool(owned, connectionLost);
   }
   const tables = new SagaTables(config.schema);
   // With a connection string pg-boss gets a small pool of its own, which lets it LISTEN for new jobs: a
