@@ -70,6 +70,8 @@ export const ENV_SCHEMA = z.object({
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_ORDERS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** How old an Idempotency-Key's in-flight claim must be before a retry takes it over (its request died). */
+  IDEMPOTENCY_STALE_CLAIM_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   /** Trust X-Forwarded-For from a load balancer for per-IP limits. */
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),

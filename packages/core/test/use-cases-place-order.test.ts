@@ -3,7 +3,8 @@ import { isLimitedCartError, LimitedCartError } from '../src/domain/errors.js';
 import { money } from '../src/domain/money.js';
 import type { IdempotencyStore, UnitOfWork } from '../src/ports/stores.js';
 import { withSoldOutCache } from '../src/stock/sold-out-cache.js';
-import { requestHash, STALE_CLAIM_MS } from '../src/use-cases/idempotency.js';
+import { DEFAULT_ENGINE_CONFIG } from '../src/engine/config.js';
+import { requestHash } from '../src/use-cases/idempotency.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
 import {
   expectStockInvariant,
@@ -349,7 +350,7 @@ describe('placeOrder: a key whose request died', () => {
     lost = false;
     await expect(placeOrder(flaky, input)).rejects.toSatisfy((e: unknown) => isLimitedCartError(e, 'IDEMPOTENCY_IN_FLIGHT'));
 
-    clock.advance(STALE_CLAIM_MS);
+    clock.advance(DEFAULT_ENGINE_CONFIG.staleClaimMs);
     const retry = await placeOrder(flaky, input);
     expect(retry).toMatchObject({ ok: true, replayed: true });
     const orders = await ports.orders.list({ page: 0, size: 10 });
@@ -365,7 +366,7 @@ describe('placeOrder: a key whose request died', () => {
     const product = await seedProduct(ports, { stock: 5 });
     const input = { customerId: 'c1', productId: product.id, quantity: 1, idempotencyKey: 'died-early' };
     await ports.idempotency.claim('orders.place:c1', 'died-early', requestHash({ productId: product.id, quantity: 1 }));
-    clock.advance(STALE_CLAIM_MS);
+    clock.advance(DEFAULT_ENGINE_CONFIG.staleClaimMs);
     expect(await placeOrder(ports, input)).toMatchObject({ ok: true, replayed: false });
     expect((await ports.orders.list({ page: 0, size: 10 })).total).toBe(1);
   });

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,6 +12,7 @@ import type { Hono } from 'hono';
 import { createApp } from '../app.js';
 import { profileOf, type ServerConfig } from '../config.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
+import { drainHttpServer } from '../http/drain.js';
 import { createHttpMetrics } from '../http/metrics.js';
 import { startTracing, stockGateTracing, traceRequests } from '../observability/index.js';
 import { opsRoutes } from '../routes/ops.js';
@@ -100,6 +102,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
           perCustomerPerMinute: config.RATE_LIMIT_ORDERS_PER_MINUTE,
           perAddressPerMinute: config.RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE,
         },
+        staleClaimMs: config.IDEMPOTENCY_STALE_CLAIM_SECONDS * 1000,
         roles,
       },
     });
@@ -165,14 +168,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       const grace = config.SHUTDOWN_GRACE_MS;
       // Webhooks already sent are delivered while this server still takes them.
       await withDeadline(gateway.settle(), grace);
-      const closed = new Promise<void>((resolveClose) => httpServer.close(() => resolveClose()));
       shutdown.abort();
-      const drained = await withDeadline(closed, grace);
-      if (!drained) {
-        logger.warn('grace period over; closing remaining connections', { graceMs: grace });
-        if ('closeAllConnections' in httpServer) httpServer.closeAllConnections();
-        await closed;
-      }
+      // Not httpServer.close(): it destroys connections that look idle but may hold a request not read yet.
+      const drained = await drainHttpServer(httpServer as Server, { graceMs: grace });
+      if (!drained) logger.warn('grace period over; closed the remaining connections', { graceMs: grace });
       await teardown();
       logger.info('limitedcart stopped');
     })();

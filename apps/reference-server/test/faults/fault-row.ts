@@ -93,6 +93,8 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'warn',
     PAYMENT_WINDOW_SECONDS: String(PAYMENT_WINDOW_SECONDS),
     HOLD_SWEEP_INTERVAL_MS: '250',
+    // Well inside the shoppers' retry window: a key whose request died is taken over while they still retry.
+    IDEMPOTENCY_STALE_CLAIM_SECONDS: '4',
     SHUTDOWN_GRACE_MS: '5000',
     SAGA_WORKER_LOOPS: '2',
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
@@ -216,6 +218,11 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     actions.push(...first.filter((_, index) => index % 4 === 1).map(({ shopper, orderId }) => cancel(shop, shopper, orderId, RETRY_FOR_MS)));
     const attempts: Attempt[] = [...firstWave, ...(await secondWave)];
     await Promise.all(actions);
+    // Every shopper learned the fate of their order: no Idempotency-Key stuck in flight, no order without its 202.
+    expect(
+      attempts.filter((attempt) => attempt.kind === 'unanswered'),
+      'shoppers left without an answer (an Idempotency-Key stuck in flight, or the outage outlasting their retries)',
+    ).toEqual([]);
 
     const ledger = await waitFor(
       async () => {

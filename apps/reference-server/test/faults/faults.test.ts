@@ -107,6 +107,7 @@ describe.skipIf(missing !== null)('fault battery: separate api and worker proces
       expect(apiExit, api.tail()).toEqual({ code: 0, signal: null });
       expect(api.errorLines(apiLines), 'api error lines while draining').toEqual([]);
       expect(answeredLate, 'requests the draining api answered though sent a second after SIGTERM').toBe(0);
+      expect(unansweredBefore, 'orders sent before SIGTERM that the draining api left unanswered').toBe(0);
 
       // Steady orders keep sagas starting and advancing while the worker stops.
       const worker = ctx.worker();

@@ -32,6 +32,11 @@ export interface EngineConfig {
   /** Caps on order attempts, counted by the `rateLimiter` port. */
   readonly orderRateLimits: OrderRateLimits;
   /**
+   * How old an Idempotency-Key's in-flight claim must be before a retry takes it over: the request that claimed it
+   * died (a killed process, an answer lost to a database restart). Longer than any request takes. Default 30 s.
+   */
+  readonly staleClaimMs: number;
+  /**
    * Roles this process plays. `api` serves use cases; `worker` starts sagas from `order.placed`, runs
    * plugin subscriptions and the expiry sweep; `relay` ships the outbox. Default: all three.
    */
@@ -51,6 +56,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   sagaHeadStarts: 128,
   soldOutCacheMs: 250,
   orderRateLimits: { perCustomerPerMinute: 60, perAddressPerMinute: 600 },
+  staleClaimMs: 30_000,
   roles: ENGINE_ROLES,
   relayIntervalMs: 50,
 };
@@ -75,6 +81,7 @@ export function resolveEngineConfig(partial: EngineConfigInput = {}): EngineConf
   integer(config.relayIntervalMs, 'relayIntervalMs', 1);
   integer(config.sagaHeadStarts, 'sagaHeadStarts', 0);
   integer(config.soldOutCacheMs, 'soldOutCacheMs', 0);
+  integer(config.staleClaimMs, 'staleClaimMs', 1);
   integer(config.orderRateLimits.perCustomerPerMinute, 'orderRateLimits.perCustomerPerMinute', 0);
   integer(config.orderRateLimits.perAddressPerMinute, 'orderRateLimits.perAddressPerMinute', 0);
   for (const role of config.roles) {

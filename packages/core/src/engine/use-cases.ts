@@ -80,7 +80,10 @@ export function bindUseCases(
   config: EngineConfig,
 ): { readonly useCases: EngineUseCases; drainHeadStarts(): Promise<void> } {
   const headStart = createSagaHeadStart(ports, config.sagaHeadStarts);
-  const orderDeps = { ...ports, settings: { paymentWindowMs: config.paymentWindowMs, rateLimits: config.orderRateLimits } };
+  const orderDeps = {
+    ...ports,
+    settings: { paymentWindowMs: config.paymentWindowMs, rateLimits: config.orderRateLimits, staleClaimMs: config.staleClaimMs },
+  };
   const useCases: EngineUseCases = {
     async placeOrder(input) {
       const result = await placeOrder(orderDeps, input);
@@ -101,7 +104,7 @@ export function bindUseCases(
     listProducts: (input) => listProducts(ports, input),
     getProduct: (input) => getProduct(ports, input),
     searchProducts: (input) => searchProducts(ports, input),
-    restock: (input) => restock(ports, input),
+    restock: (input) => restock({ ...ports, staleClaimMs: config.staleClaimMs }, input),
     getStockSummary: (productIds) => getStockSummary(ports, productIds),
     reconcileStock: (input) => reconcileStock(ports, input),
     getAccount: (actor) => getAccount(ports, actor),

@@ -59,14 +59,12 @@ export interface KeyedOutcome<T> {
   readonly remember: boolean;
 }
 
-/**
- * How old an in-flight claim must be before a retry takes it over: its request died (its process was killed, or its
- * completion was lost to a database restart). Far above anything one request takes: every store call it makes is
- * bounded by seconds-long statement and lock timeouts.
- */
-export const STALE_CLAIM_MS = 30_000;
-
 export interface RunOncePerKeyOptions<T> {
+  /**
+   * How old an in-flight claim must be before a retry takes it over: its request died (its process was killed, or
+   * its completion was lost to a database restart). Far above anything one request takes (engine `staleClaimMs`).
+   */
+  readonly staleAfterMs: number;
   /** Restores what JSON loses (dates) in a stored result. */
   readonly revive: (stored: unknown) => T;
   /**
@@ -79,7 +77,7 @@ export interface RunOncePerKeyOptions<T> {
 /**
  * Runs `work` at most once per key use: claims the key, runs, and stores the result to replay (`remember`) or frees
  * the key (a rejection, or a throw). A key already used gives its stored result (`replayed: true`) or the mismatch /
- * in-flight error; a claim left in flight by a request that died is taken over after `STALE_CLAIM_MS`.
+ * in-flight error; a claim left in flight by a request that died is taken over after `staleAfterMs`.
  */
 export async function runOncePerKey<T>(
   store: IdempotencyStore,
@@ -90,7 +88,7 @@ export async function runOncePerKey<T>(
   const claim = await store.claim(use.scope, use.key, use.hash);
   if (!claim.claimed) {
     const { record } = claim;
-    const stale = record.requestHash === use.hash && record.response === null && (await store.reclaim(use.scope, use.key, STALE_CLAIM_MS));
+    const stale = record.requestHash === use.hash && record.response === null && (await store.reclaim(use.scope, use.key, options.staleAfterMs));
     if (!stale) return { value: options.revive(storedResult(record, use)), replayed: true };
     const recovered = await options.recover?.();
     if (recovered !== null && recovered !== undefined) {

@@ -43,6 +43,8 @@ export interface PlaceOrderSettings {
   /** How long the stock is held for payment. */
   readonly paymentWindowMs: number;
   readonly rateLimits: OrderRateLimits;
+  /** When an Idempotency-Key's in-flight claim counts as left by a dead request (engine `staleClaimMs`). */
+  readonly staleClaimMs: number;
 }
 
 export type PlaceOrderDeps = Pick<
@@ -53,6 +55,7 @@ export type PlaceOrderDeps = Pick<
 const DEFAULT_SETTINGS: PlaceOrderSettings = {
   paymentWindowMs: DEFAULT_ENGINE_CONFIG.paymentWindowMs,
   rateLimits: DEFAULT_ENGINE_CONFIG.orderRateLimits,
+  staleClaimMs: DEFAULT_ENGINE_CONFIG.staleClaimMs,
 };
 
 /** One order may not ask for more than this; far above any real drop limit, it keeps totals safe integers. */
@@ -109,6 +112,7 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
       return { value: result, remember: result.ok };
     },
     {
+      staleAfterMs: deps.settings?.staleClaimMs ?? DEFAULT_SETTINGS.staleClaimMs,
       revive: replay,
       recover: async (): Promise<PlaceOrderResult | null> => {
         const placed = await deps.orders.get(firstOrderId);

@@ -1,5 +1,6 @@
 import { notFound, validationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { DEFAULT_ENGINE_CONFIG } from '../engine/config.js';
 import { productChangedEvent } from '../events/builders.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import type { RestockResult } from '../ports/stock-gate.js';
@@ -31,7 +32,10 @@ export interface RestockOutcome extends RestockResult {
   readonly replayed: boolean;
 }
 
-export type RestockDeps = Pick<CorePorts, 'products' | 'stockGate' | 'unitOfWork' | 'idempotency' | 'clock'>;
+export type RestockDeps = Pick<CorePorts, 'products' | 'stockGate' | 'unitOfWork' | 'idempotency' | 'clock'> & {
+  /** When an Idempotency-Key's in-flight claim counts as left by a dead request (engine `staleClaimMs`). */
+  readonly staleClaimMs?: number;
+};
 
 const MAX_RESTOCK = 1_000_000;
 
@@ -65,7 +69,7 @@ export async function restock(deps: RestockDeps, input: RestockInput): Promise<R
     { scope, key, hash: requestHash({ productId, quantity }) },
     async () => ({ value: await apply(), remember: true }),
     // A retry after a dead request applies again: the gate adds an operation id once.
-    { revive: (stored) => stored as RestockOutcome },
+    { staleAfterMs: deps.staleClaimMs ?? DEFAULT_ENGINE_CONFIG.staleClaimMs, revive: (stored) => stored as RestockOutcome },
   );
   return replayed ? { ...value, replayed } : value;
 }
