@@ -124,14 +124,16 @@ export { createOrderSagaActivities, type OrderSagaActivityPorts } from './saga-a
 export { type SoldOutCacheOptions, withSoldOutCache } from './stock/sold-out-cache.js';
 
 // Use cases: inputs and results (the functions are `engine.useCases`)
-export type { ListCustomersInput, SetCustomerRolesInput } from './use-cases/accounts.js';
+export type { ListCustomersInput } from './use-cases/list-customers.js';
+export type { SetCustomerRolesInput } from './use-cases/set-customer-roles.js';
 export type { ArchiveProductInput } from './use-cases/archive-product.js';
 export type { CancelOrderInput, CancelOrderResult } from './use-cases/cancel-order.js';
 export type { ExpireHoldsResult } from './use-cases/expire-holds.js';
 export type { BusinessMetrics, StockTotals } from './use-cases/get-business-metrics.js';
 export { stockTotals } from './use-cases/get-business-metrics.js';
 export type { GetOrderInput } from './use-cases/get-order.js';
-export type { GetPaymentInput, PaymentLinkView } from './use-cases/get-payment.js';
+export type { GetPaymentInput } from './use-cases/get-payment.js';
+export type { PaymentLinkView } from './use-cases/get-payment-link.js';
 export type { StockSummaryLine } from './use-cases/get-stock-summary.js';
 export type { PaymentOutcome, PaymentResultInput, PaymentResultOutcome } from './use-cases/handle-payment-result.js';
 export type { InitiatePaymentInput, InitiatePaymentResult } from './use-cases/initiate-payment.js';
@@ -144,6 +146,7 @@ export type { ReconcileStockInput } from './use-cases/reconcile-stock.js';
 export type { RestockInput, RestockOutcome } from './use-cases/restock.js';
 export type { SearchProductsInput } from './use-cases/search-products.js';
 export type { CatalogueEntry } from './use-cases/catalogue-entry.js';
-export type { GetProductInput, ListProductsInput } from './use-cases/list-products.js';
+export type { GetProductInput } from './use-cases/get-product.js';
+export type { ListProductsInput } from './use-cases/list-products.js';
 export type { StartSagaResult } from './use-cases/start-saga-for-placed-order.js';
 export type { UpdateProductInput } from './use-cases/update-product.js';

@@ -7,7 +7,8 @@ import { getOrder } from '../src/use-cases/get-order.js';
 import { listOrders } from '../src/use-cases/list-orders.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
 import { searchProducts } from '../src/use-cases/search-products.js';
-import { getProduct, listProducts } from '../src/use-cases/list-products.js';
+import { getProduct } from '../src/use-cases/get-product.js';
+import { listProducts } from '../src/use-cases/list-products.js';
 import { updateProduct } from '../src/use-cases/update-product.js';
 import { admin, memoryPorts, seedProduct, shopper } from './use-cases-fixture.js';
 

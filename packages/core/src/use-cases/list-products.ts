@@ -1,9 +1,8 @@
-import { notFound } from '../domain/errors.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import type { Page } from '../ports/stores.js';
-import { type CatalogueEntry, isListed, isStaff, withStock } from './catalogue-entry.js';
+import { type CatalogueEntry, isStaff, withStock } from './catalogue-entry.js';
 import type { Actor } from './ports.js';
-import { requireActor, requireBoolean, requireInteger, requireObject, requireString } from './validate.js';
+import { requireActor, requireBoolean, requireInteger, requireObject } from './validate.js';
 
 export interface ListProductsInput {
   /** 0-based; default 0. */
@@ -28,20 +27,4 @@ export async function listProducts(
   const includeInactive = requireBoolean(request.includeInactive ?? false, 'includeInactive') && isStaff(actor);
   const result = await deps.products.list({ page, size, includeInactive });
   return { ...result, items: await withStock(deps, result.items) };
-}
-
-export interface GetProductInput {
-  readonly productId: string;
-  readonly actor?: Actor;
-}
-
-/** One product with live stock. An unlisted one (inactive, archived) is NOT_FOUND except to staff. */
-export async function getProduct(deps: Pick<CorePorts, 'products' | 'stockGate'>, input: GetProductInput): Promise<CatalogueEntry> {
-  const request = requireObject(input, 'input');
-  const productId = requireString(request.productId, 'productId', { maxLength: 200 });
-  const actor = request.actor === undefined ? undefined : requireActor(request.actor);
-  const product = await deps.products.get(productId);
-  if (product === null || (!isListed(product) && !isStaff(actor))) throw notFound('product', productId);
-  const [entry] = await withStock(deps, [product]);
-  return entry!;
 }

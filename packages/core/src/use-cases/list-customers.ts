@@ -1,0 +1,19 @@
+import type { Customer } from '../domain/customer.js';
+import type { CorePorts } from '../ports/core-ports.js';
+import type { Page } from '../ports/stores.js';
+import { requireInteger, requireObject } from './validate.js';
+
+export interface ListCustomersInput {
+  /** 0-based; default 0. */
+  readonly page?: number;
+  /** 1..100; default 20. */
+  readonly size?: number;
+}
+
+/** A page of every account (an administrator's view). */
+export async function listCustomers(deps: Pick<CorePorts, 'customers'>, input: ListCustomersInput = {}): Promise<Page<Customer>> {
+  const request = requireObject(input, 'input');
+  const page = requireInteger(request.page ?? 0, 'page', { max: 1_000_000 });
+  const size = requireInteger(request.size ?? 20, 'size', { min: 1, max: 100 });
+  return deps.customers.list({ page, size });
+}
