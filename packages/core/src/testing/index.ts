@@ -41,6 +41,7 @@ export {
   type StockGateCase,
   type StockGateContractOptions,
   type StockGateFixture,
+  type StockGateKitEnvironment,
 } from './stock-gate-contract.js';
 export type { ContractOptions } from './store-contracts/cases.js';
 export { describeCustomerStoreContract } from './store-contracts/customer-store-contract.js';

@@ -2,4 +2,4 @@
 import { describeStockGateContract } from '@limitedcart/core/testing';
 import { createMapStockGate } from './map-stock-gate.js';
 
-describeStockGateContract('hand-written map gate', async () => ({ gate: createMapStockGate(), close: async () => {} }));
+describeStockGateContract('hand-written map gate', async ({ clock }) => ({ gate: createMapStockGate(clock), close: async () => {} }));

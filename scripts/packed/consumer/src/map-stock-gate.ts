@@ -1,5 +1,6 @@
 // (c) A third-party StockGate written against the published port only, as an adapter author would.
 import {
+  type Clock,
   type HoldState,
   type HoldTransition,
   LimitedCartError,
@@ -40,7 +41,7 @@ const requireText = (value: string, field: string): void => {
  * atomicity with a transaction or a script. The `await` inside the lock stands for that round trip, so the
  * kit's concurrent cases really interleave callers.
  */
-export function createMapStockGate(): StockGate {
+export function createMapStockGate(clock: Clock): StockGate {
   const skus = new Map<string, Sku>();
   const holds = new Map<string, Hold>();
   const appliedOps = new Set<string>();
@@ -122,8 +123,10 @@ export function createMapStockGate(): StockGate {
         const counters = skus.get(sku);
         return counters === undefined ? null : snapshotOf(sku, counters);
       }),
-    expire: (now) =>
+    // Due by the gate's own clock: a caller whose clock runs ahead must not release holds early.
+    expire: () =>
       atomically(() => {
+        const now = clock.now();
         const due = [...holds].filter(([, hold]) => hold.state === 'HELD' && hold.holdUntil <= now);
         for (const [orderId] of due) transition(orderId, 'RELEASED');
         return due.map(([orderId]) => orderId);
