@@ -3,6 +3,7 @@ import { access, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { LimitedCartError } from '@limitedcart/core';
+import pg from 'pg';
 import type { EmbeddedPostgresOptions } from './options.js';
 
 export interface EmbeddedPostgresHandle {
@@ -92,6 +93,43 @@ const embeddedSettings = (options: Pick<EmbeddedPostgresOptions, 'port' | 'user'
   password: options.password ?? 'postgres',
 });
 
+const INVALID_PASSWORD = '28P01';
+
+const connectAs = async (settings: { port: number; user: string; password: string }): Promise<pg.Client> => {
+  const client = new pg.Client({ host: '127.0.0.1', port: settings.port, user: settings.user, password: settings.password, database: 'postgres' });
+  // A connection the server ends while this short-lived client sits idle must not crash the process.
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+};
+
+/**
+ * A reused data folder may have been initialised with another password (`previousPassword`): when the configured one
+ * is refused, log in with the old one and change it, so the old password (often the guessable default) stops working.
+ */
+async function adoptPassword(settings: { port: number; user: string; password: string; previousPassword: string | undefined }): Promise<void> {
+  const { previousPassword } = settings;
+  if (previousPassword === undefined || previousPassword === settings.password) return;
+  try {
+    await (await connectAs(settings)).end();
+    return;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== INVALID_PASSWORD) throw infra('embedded Postgres: cannot connect to check its password', error);
+  }
+  let client: pg.Client;
+  try {
+    client = await connectAs({ ...settings, password: previousPassword });
+  } catch (error) {
+    throw infra(`embedded Postgres refuses both the configured and the previous password of user ${settings.user}`, error);
+  }
+  try {
+    // ALTER ROLE takes no bind parameters; both values are escaped by the driver.
+    await client.query(`ALTER ROLE ${client.escapeIdentifier(settings.user)} PASSWORD ${client.escapeLiteral(settings.password)}`);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const dataDir = resolve(options.dataDir);
   const { port, user, password } = embeddedSettings(options);
@@ -131,6 +169,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } catch (error) {
     await server.stop().catch(() => {});
     throw infra(`embedded Postgres failed to start on port ${port} with data in ${dataDir}:\n${recent.join('')}`, error);
+  }
+
+  try {
+    if (!initialised) await adoptPassword({ port, user, password, previousPassword: options.previousPassword });
+  } catch (error) {
+    await server.stop().catch(() => {});
+    throw error;
   }
 
   let stopping: Promise<void> | undefined;

@@ -120,8 +120,17 @@ export interface EmbeddedPostgresOptions {
   readonly port?: number;
   /** Default `postgres`. */
   readonly user?: string;
-  /** Default `postgres`. */
+  /**
+   * Password of `user`. Default `postgres`, which anyone on the machine can guess: give a generated one for
+   * anything but throwaway data (the reference server generates one and keeps it with its other secrets).
+   */
   readonly password?: string;
+  /**
+   * The password the data folder was initialised with, when it may differ from `password` (a folder made before a
+   * password was configured, with the old default `postgres`). Tried only if `password` is refused; the server's
+   * password is then changed to `password`, so the old one stops working.
+   */
+  readonly previousPassword?: string;
   /** Receives the server's log lines. Default: kept in memory for error messages only. */
   readonly onLog?: (message: string) => void;
 }

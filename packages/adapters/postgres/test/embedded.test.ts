@@ -58,6 +58,31 @@ describe('startEmbeddedPostgres', () => {
     running = undefined;
   });
 
+  it('moves a data folder made with the old default password to the configured one', { timeout: 120_000 }, async () => {
+    await mkdir(parent, { recursive: true });
+    await chmod(parent, 0o755);
+    const legacyDir = join(parent, 'legacy');
+    const port = await freePort();
+    // A folder initialised before passwords were generated: the superuser's password is the default `postgres`.
+    running = await startEmbeddedPostgres({ dataDir: legacyDir, port });
+    await running.stop();
+
+    const generated = randomBytes(24).toString('base64url');
+    running = await startEmbeddedPostgres({ dataDir: legacyDir, port, password: generated, previousPassword: 'postgres' });
+    expect(running.initialised).toBe(false);
+    expect(await queryOnce(running.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    const oldUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+    const refused = await queryOnce(oldUrl, 'SELECT 1').catch((error: unknown) => error);
+    expect((refused as { code?: string }).code).toBe('28P01');
+    await running.stop();
+
+    // The next start finds the configured password already in place.
+    running = await startEmbeddedPostgres({ dataDir: legacyDir, port, password: generated, previousPassword: 'postgres' });
+    expect(await queryOnce(running.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    await running.stop();
+    running = undefined;
+  });
+
   it('refuses a port that is already in use with a clear INFRASTRUCTURE error', async () => {
     const blocker: Server = createServer();
     const port = await new Promise<number>((resolve) =>
