@@ -9,11 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { ENV_KEYS, ENV_SCHEMA } from '../../apps/reference-server/src/config.js';
 
 interface Introspected {
-  readonly def: { readonly type: string; readonly defaultValue?: unknown; readonly innerType?: unknown };
+  readonly def: { readonly type: string; readonly defaultValue?: unknown; readonly innerType?: unknown; readonly in?: unknown };
 }
 
 const describeDefault = (schema: unknown): string => {
   const { def } = schema as Introspected;
+  // A variable parsed further (`TRUST_PROXY`: true/false/hops → a number) shows the default as it is written.
+  if (def.type === 'pipe') return describeDefault(def.in);
   if (def.type === 'default') {
     const value = typeof def.defaultValue === 'function' ? (def.defaultValue as () => unknown)() : def.defaultValue;
     return `\`${Array.isArray(value) ? value.join(',') : String(value)}\``;

@@ -73,8 +73,15 @@ export const ENV_SCHEMA = z.object({
   /** How old an Idempotency-Key's in-flight claim must be before a retry takes it over (its request died). */
   IDEMPOTENCY_STALE_CLAIM_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
-  /** Trust X-Forwarded-For from a load balancer for per-IP limits. */
-  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /**
+   * How many proxies in front of the server append to X-Forwarded-For: the client address is the right-most hop
+   * none of them wrote. `false` = 0 (the socket peer is the client), `true` = 1 (one load balancer), or a number.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, 'true, false or a number of proxies')
+    .default('false')
+    .transform((value) => (value === 'true' ? 1 : value === 'false' ? 0 : Number(value))),
   /** OTLP/HTTP endpoint; tracing is off when unset. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),

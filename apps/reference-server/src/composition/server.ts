@@ -121,7 +121,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     hub: engine.resolve(NOTIFICATIONS),
     metrics: createHttpMetrics(),
     logger,
-    limits: { bodyLimitBytes: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY === 'true' },
+    limits: { bodyLimitBytes: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY },
     payments: {
       webhookSecret: secrets.webhookSecret,
       webhookToleranceSeconds: config.PAYMENT_WEBHOOK_TOLERANCE_SECONDS,

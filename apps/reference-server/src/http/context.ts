@@ -18,8 +18,8 @@ export interface AppEnv {
 /** Limits the HTTP edge enforces, from the server configuration. */
 export interface HttpLimits {
   readonly bodyLimitBytes: number;
-  /** Take the client address from X-Forwarded-For (behind a trusted load balancer). */
-  readonly trustProxy: boolean;
+  /** Proxies in front of the server that append to X-Forwarded-For (TRUST_PROXY); 0 trusts none. */
+  readonly trustProxy: number;
 }
 
 export interface PaymentSettings {
