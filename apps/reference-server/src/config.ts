@@ -87,6 +87,10 @@ export const ENV_SCHEMA = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Folder of the storefront build served at `/`. */
   STOREFRONT_DIR: z.string().optional(),
+  /** Bearer token a Prometheus scraper sends to GET /metrics (ADMIN access tokens are accepted too). */
+  METRICS_TOKEN: z.string().optional(),
+  /** Serve /metrics without a token on this port instead (a listener the ingress does not route to). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
 });
 
 export type ServerConfig = z.infer<typeof ENV_SCHEMA>;

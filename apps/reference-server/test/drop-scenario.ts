@@ -132,7 +132,7 @@ export async function runDrop(server: TestServer): Promise<void> {
     stream.close();
   }
 
-  const metrics = await api.get('/metrics');
+  const metrics = await api.get('/metrics', { token: admin.token });
   expect(metrics.body).toContain(`limitedcart_orders_total{outcome="accepted"} ${UNITS}`);
   expect(metrics.body).toContain(`limitedcart_orders_total{outcome="OUT_OF_STOCK"} ${SHOPPERS - UNITS}`);
 }

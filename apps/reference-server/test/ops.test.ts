@@ -54,7 +54,8 @@ describe('operations endpoints', () => {
 
   it('answers liveness and readiness with every adapter check', async () => {
     expect((await api().get('/healthz')).body).toEqual({ status: 'ok' });
-    const ready = await api().get('/readyz');
+    const [staff] = await createUsers(server, 1, ['ADMIN'], 'ops-admin');
+    const ready = await api().get('/readyz', { token: staff!.token });
     expect(ready.status).toBe(200);
     const names = ready.body.checks.map((check: Json) => check.name);
     expect(names).toEqual(expect.arrayContaining(['engine', 'postgres']));
@@ -66,7 +67,8 @@ describe('operations endpoints', () => {
     const product = await createStockedProduct(server, { units: 1 });
     await api().get(`/api/products/${product.id}`);
     await api().get('/api/products/00000000-0000-4000-8000-000000000000');
-    const metrics = await api().get('/metrics');
+    const [admin] = await createUsers(server, 1, ['ADMIN'], 'metrics-admin');
+    const metrics = await api().get('/metrics', { token: admin!.token });
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     expect(metrics.body).toMatch(/http_requests_total\{method="GET",route="\/api\/products\/:id",status="200"\} \d+/);
     expect(metrics.body).toMatch(/http_requests_total\{method="GET",route="\/api\/products\/:id",status="404"\} \d+/);

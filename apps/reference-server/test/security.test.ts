@@ -71,7 +71,7 @@ describe('security over HTTP', () => {
       { method: 'GET', path: '/api/admin/orders', access: ['ADMIN'] },
       { method: 'GET', path: '/healthz', access: 'public' },
       { method: 'GET', path: '/readyz', access: 'public' },
-      { method: 'GET', path: '/metrics', access: 'public' },
+      { method: 'GET', path: '/metrics', access: ['ADMIN'] },
       { method: 'GET', path: '/api/openapi.json', access: 'public' },
       { method: 'GET', path: '/api/docs', access: 'public' },
     ];

@@ -76,11 +76,12 @@ export async function runDropPhase(context: RunContext): Promise<DropPhase> {
   });
   const api = new ApiClient(server.url);
   try {
-    const ready = await api.call<{ checks: { name: string; ok: boolean; detail?: string }[] }>('GET', '/readyz');
     const admin = await api.call<{ accessToken: string }>('POST', '/api/auth/login', {
       body: { email: setup.adminEmail, password: setup.adminPassword },
     });
     const token = admin.body.accessToken;
+    // Readiness detail (which adapters run) is shown to staff only.
+    const ready = await api.call<{ checks: { name: string; ok: boolean; detail?: string }[] }>('GET', '/readyz', { token });
     const productId = await createDrop(api, token, `Drop ${tag}`, options.units, tag);
     const warmProductId = await createDrop(api, token, `Warm-up ${tag}`, 1, `warm-${tag}`);
 

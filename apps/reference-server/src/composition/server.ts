@@ -15,7 +15,7 @@ import type { AppDeps, AppEnv } from '../http/context.js';
 import { drainHttpServer } from '../http/drain.js';
 import { createHttpMetrics } from '../http/metrics.js';
 import { startTracing, stockGateTracing, traceRequests } from '../observability/index.js';
-import { opsRoutes } from '../routes/ops.js';
+import { metricsListenerRoutes, opsRoutes } from '../routes/ops.js';
 import { type SeedResult, seedDemo } from '../seed.js';
 import { bootstrapAdmin } from './bootstrap-admin.js';
 import { createPinoLogger } from './logger.js';
@@ -34,6 +34,8 @@ export interface StartOptions {
 export interface RunningServer {
   /** Where this process listens, e.g. `http://127.0.0.1:3000`. */
   readonly url: string;
+  /** The separate `/metrics` listener (METRICS_PORT), or null. */
+  readonly metricsUrl: string | null;
   readonly port: number;
   readonly config: ServerConfig;
   readonly profile: ReturnType<typeof profileOf>;
@@ -66,10 +68,22 @@ async function secretsFor(config: ServerConfig): Promise<ServerSecrets> {
   return profile === 'embedded' ? loadOrCreateSecrets(resolve(config.LIMITEDCART_DATA_DIR), fromEnv) : ephemeralSecrets(fromEnv);
 }
 
-const listen = (app: Hono<AppEnv>, config: ServerConfig) =>
+const listen = (app: Hono<AppEnv>, config: Pick<ServerConfig, 'PORT' | 'HOST'>) =>
   new Promise<ReturnType<typeof serve>>((resolveListen, reject) => {
     const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveListen(server));
     server.once('error', reject);
+  });
+
+const urlOf = (host: string, port: number): string => {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+};
+
+/** Stops a listener that holds no long-lived requests (the metrics one): closes idle and open connections at once. */
+const closeNow = (server: ReturnType<typeof serve>) =>
+  new Promise<void>((resolveClose) => {
+    server.close(() => resolveClose());
+    (server as Server).closeAllConnections();
   });
 
 /**
@@ -131,10 +145,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     isAccepting: () => accepting,
     storefrontDir,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ops: { metricsToken: config.METRICS_TOKEN ?? null, metricsPort: config.METRICS_PORT !== undefined },
   };
 
   let server: ReturnType<typeof serve> | null = null;
+  let metricsServer: ReturnType<typeof serve> | null = null;
   const teardown = async () => {
+    if (metricsServer !== null) await closeNow(metricsServer);
     await engine.stop().catch((error: unknown) => logger.error('engine stop failed', { error }));
     // Last, so the spans of the shutdown itself are sent too.
     await tracing.shutdown().catch((error: unknown) => logger.warn('flushing traces failed', { error }));
@@ -149,6 +166,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     }
     // A worker-only process still answers the probes and metrics.
     const app: Hono<AppEnv> = servesApi ? createApp(deps, tracing.enabled ? [traceRequests(tracing)] : []) : opsRoutes(deps);
+    if (config.METRICS_PORT !== undefined) {
+      metricsServer = await listen(metricsListenerRoutes(deps), { PORT: config.METRICS_PORT, HOST: config.HOST });
+    }
     server = await listen(app, config);
   } catch (error) {
     await teardown();
@@ -156,8 +176,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   }
 
   const port = (server.address() as AddressInfo).port;
-  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
-  selfUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  selfUrl = urlOf(config.HOST, port);
+  const metricsUrl = metricsServer === null ? null : urlOf(config.HOST, (metricsServer.address() as AddressInfo).port);
   logger.info('limitedcart started', { url: selfUrl, profile, roles, plugins: engine.plugins, storefront: storefrontDir ?? 'landing page' });
 
   const httpServer = server;
@@ -178,7 +198,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     return stopping;
   };
 
-  return { url: selfUrl, port, config, profile, engine, auth, gateway, deps, seed, stop };
+  return { url: selfUrl, metricsUrl, port, config, profile, engine, auth, gateway, deps, seed, stop };
 }
 
 /** true when `promise` settled within `ms`. */

@@ -30,6 +30,14 @@ export interface PaymentSettings {
   readonly publicUrl: () => string;
 }
 
+/** Who may read `/metrics` (METRICS_TOKEN, METRICS_PORT). */
+export interface OpsSettings {
+  /** Bearer token a scraper sends; ADMIN access tokens are accepted as well. null: ADMIN tokens only. */
+  readonly metricsToken: string | null;
+  /** true when /metrics is served on its own listener instead (and not on the main one). */
+  readonly metricsPort: boolean;
+}
+
 /** Everything the HTTP layer needs: the engine (whose use cases the routes call) and the edge's own settings. */
 export interface AppDeps {
   readonly engine: Engine;
@@ -48,4 +56,6 @@ export interface AppDeps {
   /** Folder of a storefront build served at `/`; null serves a small landing page. */
   readonly storefrontDir: string | null;
   readonly heartbeatMs?: number;
+  /** Access to `/metrics`; unset: ADMIN access tokens only. */
+  readonly ops?: OpsSettings;
 }

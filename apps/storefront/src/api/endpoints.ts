@@ -1,4 +1,4 @@
-import { api } from './client.js';
+import { api, currentToken } from './client.js';
 import type {
   Card,
   LoginResult,
@@ -90,11 +90,16 @@ export interface AdminMetrics {
 }
 
 /**
- * POST /orders outcomes counted by this server (`limitedcart_orders_total` on the public Prometheus
- * endpoint): `accepted` or a rejection code. Per replica: behind a load balancer it is one replica's view.
+ * POST /orders outcomes counted by this server (`limitedcart_orders_total` on the Prometheus endpoint, which
+ * answers ADMIN access tokens): `accepted` or a rejection code. Per replica: behind a load balancer it is one
+ * replica's view.
  */
 export async function orderOutcomes(signal?: AbortSignal): Promise<Record<string, number>> {
-  const response = await fetch('/metrics', signal ? { signal } : {});
+  const token = currentToken();
+  const response = await fetch('/metrics', {
+    ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+    ...(signal ? { signal } : {}),
+  });
   if (!response.ok) return {};
   const outcomes: Record<string, number> = {};
   for (const match of (await response.text()).matchAll(/^limitedcart_orders_total\{outcome="([^"]+)"\} (\S+)$/gm)) {
