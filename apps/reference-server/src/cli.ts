@@ -2,6 +2,8 @@
 import { resolve } from 'node:path';
 import { migrateSagaSchema } from '@limitedcart/adapter-pg-boss';
 import { createPostgresPool, migrate, startEmbeddedPostgres } from '@limitedcart/adapter-postgres';
+import { embeddedPostgresOptions } from './composition/plugins.js';
+import { loadOrCreateSecrets } from './composition/secrets.js';
 import { startServer, type RunningServer } from './composition/server.js';
 import { loadConfig, profileOf, type ServerConfig } from './config.js';
 import type { SeedResult } from './seed.js';
@@ -22,16 +24,30 @@ Without DATABASE_URL the embedded profile runs a bundled Postgres with its data 
 (default .limitedcart). Every setting is an environment variable; see the README's configuration table.
 `;
 
-function printSeed(seed: SeedResult | null, url: string): void {
+/**
+ * The demo accounts. Passwords are shown only on a terminal: a container's stdout is a log that is collected,
+ * shipped and kept (`kubectl logs` of the embedded overlay), so there the output says where they are kept instead.
+ */
+function printSeed(seed: SeedResult | null, url: string, passwordsFile: string | null): void {
   if (seed === null) return;
-  const lines = seed.accounts.map(
-    (account) => `  ${account.roles.join(',').padEnd(10)} ${account.email.padEnd(28)} ${account.password ?? '(set on an earlier start)'}`,
-  );
+  const showPasswords = process.stdout.isTTY === true;
+  const lines = seed.accounts.map((account) => {
+    const password = showPasswords ? (account.password ?? '(set on an earlier start)') : '';
+    return `  ${account.roles.join(',').padEnd(10)} ${account.email.padEnd(28)} ${password}`.trimEnd();
+  });
+  const where = showPasswords
+    ? ''
+    : passwordsFile === null
+      ? 'Passwords are not printed outside a terminal.\n'
+      : `Passwords are not printed outside a terminal; they are in ${passwordsFile} (mode 0600).\n`;
   process.stdout.write(
-    `\nLimitedCart is running at ${url}  (API docs: ${url}/api/docs)\nDemo accounts:\n${lines.join('\n')}\n` +
+    `\nLimitedCart is running at ${url}  (API docs: ${url}/api/docs)\nDemo accounts:\n${lines.join('\n')}\n${where}` +
       `The drop (product ${seed.dropProductId}) is on sale from its saleStartsAt.\n\n`,
   );
 }
+
+const demoPasswordsFile = (server: RunningServer): string | null =>
+  server.profile === 'embedded' ? resolve(server.config.LIMITEDCART_DATA_DIR, 'demo-accounts.json') : null;
 
 /** Stops gracefully on the first SIGTERM/SIGINT; a second signal exits at once. */
 function stopOnSignals(server: RunningServer): void {
@@ -57,7 +73,9 @@ async function runMigrations(config: ServerConfig): Promise<void> {
   if (profile === 'memory') throw new Error('the memory profile has no database to migrate');
   const embedded =
     profile === 'embedded'
-      ? await startEmbeddedPostgres({ dataDir: resolve(config.LIMITEDCART_DATA_DIR, 'pg'), port: config.LIMITEDCART_EMBEDDED_PG_PORT })
+      ? await startEmbeddedPostgres(
+          embeddedPostgresOptions(config, (await loadOrCreateSecrets(resolve(config.LIMITEDCART_DATA_DIR), { jwtKey: config.JWT_KEY, webhookSecret: config.PAYMENT_WEBHOOK_SECRET })).postgresPassword),
+        )
       : null;
   const databaseUrl = embedded?.url ?? config.DATABASE_URL;
   if (databaseUrl === undefined) throw new Error('the production profile needs DATABASE_URL');
@@ -83,7 +101,7 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'start': {
       const server = await startServer(loadConfig());
       stopOnSignals(server);
-      printSeed(server.seed, server.url);
+      printSeed(server.seed, server.url, demoPasswordsFile(server));
       return;
     }
     case 'worker': {
@@ -96,7 +114,7 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     case 'seed': {
       const server = await startServer(loadConfig({ ...process.env, SEED_DEMO: 'true', PORT: '0', LIMITEDCART_ROLES: 'api' }));
-      printSeed(server.seed, server.url);
+      printSeed(server.seed, server.url, demoPasswordsFile(server));
       await server.stop();
       return;
     }

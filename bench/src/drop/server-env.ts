@@ -75,9 +75,13 @@ export async function serverSetup(
     const dataDir = `${runDir}/data`;
     const pgPort = await freePort();
     Object.assign(env, { LIMITEDCART_PROFILE: 'embedded', LIMITEDCART_DATA_DIR: dataDir, LIMITEDCART_EMBEDDED_PG_PORT: String(pgPort) });
+    // The server keeps the embedded Postgres password it generates in the data dir; generated here first, the run
+    // knows it up front (the server reuses it) and the shopper seed can reach the database directly.
+    const { loadOrCreateSecrets } = await import('@limitedcart/reference-server');
+    const { postgresPassword } = await loadOrCreateSecrets(dataDir, { jwtKey, webhookSecret: env.PAYMENT_WEBHOOK_SECRET });
     return {
       ...common,
-      databaseUrl: `postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`,
+      databaseUrl: `postgres://postgres:${encodeURIComponent(postgresPassword)}@127.0.0.1:${pgPort}/postgres`,
       dataDir,
       redisPrefix: null,
     };

@@ -10,11 +10,11 @@ import { mockPayments, type WebhookDelivery } from '@limitedcart/plugin-payment-
 import { lunrSearch } from '@limitedcart/plugin-search-lunr';
 import { sse } from '@limitedcart/plugin-sse-notifications';
 import { profileOf, type ServerConfig } from '../config.js';
-import type { ServerSecrets } from './secrets.js';
+import type { EmbeddedSecrets, ServerSecrets } from './secrets.js';
 
 /** What only the running server knows: its secrets and where the mock gateway posts webhooks. */
 export interface ServerRuntime {
-  readonly secrets: ServerSecrets;
+  readonly secrets: ServerSecrets | EmbeddedSecrets;
   readonly webhookDelivery: WebhookDelivery;
 }
 
@@ -24,17 +24,29 @@ export interface ServerRuntime {
  * distributed adapters; the features (accounts, payments, search, live notifications) run in every profile.
  */
 export function pluginsFor(config: ServerConfig, runtime: ServerRuntime): Plugin[] {
-  return [...storagePlugins(config), ...featurePlugins(config, runtime)];
+  return [...storagePlugins(config, runtime.secrets), ...featurePlugins(config, runtime)];
 }
 
-function storagePlugins(config: ServerConfig): Plugin[] {
+/** The bundled Postgres' superuser, with the password generated into the data dir. */
+export function embeddedPostgresOptions(config: ServerConfig, postgresPassword: string) {
+  return {
+    dataDir: resolve(config.LIMITEDCART_DATA_DIR, 'pg'),
+    port: config.LIMITEDCART_EMBEDDED_PG_PORT,
+    user: 'postgres',
+    password: postgresPassword,
+    // Data folders made before the password was generated still have the old fixed one: it is replaced on start.
+    previousPassword: 'postgres',
+  };
+}
+
+function storagePlugins(config: ServerConfig, secrets: ServerSecrets | EmbeddedSecrets): Plugin[] {
   const profile = profileOf(config);
   if (profile === 'memory') return [];
   const schema = config.DB_SCHEMA;
   const database =
     profile === 'embedded'
       ? postgres({
-          embedded: { dataDir: resolve(config.LIMITEDCART_DATA_DIR, 'pg'), port: config.LIMITEDCART_EMBEDDED_PG_PORT },
+          embedded: embeddedPostgresOptions(config, requirePostgresPassword(secrets)),
           schema,
           poolSize: config.DB_POOL_SIZE,
         })
@@ -70,6 +82,11 @@ function featurePlugins(config: ServerConfig, runtime: ServerRuntime): Plugin[] 
     lunrSearch(),
     sse(),
   ];
+}
+
+function requirePostgresPassword(secrets: ServerSecrets | EmbeddedSecrets): string {
+  if (!('postgresPassword' in secrets)) throw new Error('the embedded profile needs its generated secrets (loadOrCreateSecrets)');
+  return secrets.postgresPassword;
 }
 
 function requireDatabaseUrl(config: ServerConfig): string {

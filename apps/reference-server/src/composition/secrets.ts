@@ -7,41 +7,55 @@ export interface ServerSecrets {
   readonly webhookSecret: string;
 }
 
-interface StoredSecrets {
-  jwtKey?: string;
-  webhookSecret?: string;
+/** The embedded profile's secrets: the server's, and the password of the bundled Postgres superuser. */
+export interface EmbeddedSecrets extends ServerSecrets {
+  readonly postgresPassword: string;
+}
+
+type StoredSecrets = Partial<Record<keyof EmbeddedSecrets, string>>;
+
+export interface SecretsFromEnv {
+  readonly jwtKey?: string | undefined;
+  readonly webhookSecret?: string | undefined;
 }
 
 const generate = (): string => randomBytes(48).toString('base64url');
 
-/**
- * Secrets of the embedded profile: taken from the environment when set, otherwise generated once with the
- * system CSPRNG and kept in `<dataDir>/secrets.json` (mode 0600), so tokens and payment links survive restarts.
- * The file lives beside the database it protects and is never part of the source tree.
- */
-export async function loadOrCreateSecrets(
-  dataDir: string,
-  fromEnv: { jwtKey?: string | undefined; webhookSecret?: string | undefined },
-): Promise<ServerSecrets> {
-  const file = join(dataDir, 'secrets.json');
-  const stored = await readFile(file, 'utf8').then(
+/** Where the embedded profile keeps its generated secrets. */
+export const secretsFile = (dataDir: string): string => join(dataDir, 'secrets.json');
+
+async function readStored(file: string): Promise<StoredSecrets> {
+  return readFile(file, 'utf8').then(
     (text) => JSON.parse(text) as StoredSecrets,
     (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return {} as StoredSecrets;
+      if (error.code === 'ENOENT') return {};
       throw error;
     },
   );
-  const secrets = {
-    jwtKey: fromEnv.jwtKey ?? stored.jwtKey ?? generate(),
-    webhookSecret: fromEnv.webhookSecret ?? stored.webhookSecret ?? generate(),
+}
+
+/**
+ * Secrets of the embedded profile: taken from the environment when set, otherwise generated once with the
+ * system CSPRNG and kept in `<dataDir>/secrets.json` (mode 0600), so tokens, payment links and the database
+ * password survive restarts. The file lives beside the database it protects and is never part of the source tree.
+ */
+export async function loadOrCreateSecrets(dataDir: string, fromEnv: SecretsFromEnv): Promise<EmbeddedSecrets> {
+  const file = secretsFile(dataDir);
+  const stored = await readStored(file);
+  const toStore: StoredSecrets = { ...stored };
+  // A value given in the environment is used and never written down; a missing one is generated and kept.
+  const pick = (key: keyof StoredSecrets, given: string | undefined): string => {
+    if (given !== undefined) return given;
+    toStore[key] ??= generate();
+    return toStore[key];
   };
-  const needsWrite = stored.jwtKey === undefined || stored.webhookSecret === undefined;
-  if (needsWrite) {
+  const secrets = {
+    jwtKey: pick('jwtKey', fromEnv.jwtKey),
+    webhookSecret: pick('webhookSecret', fromEnv.webhookSecret),
+    postgresPassword: pick('postgresPassword', undefined),
+  };
+  if (Object.keys(toStore).some((key) => stored[key as keyof StoredSecrets] === undefined)) {
     await mkdir(dataDir, { recursive: true, mode: 0o755 });
-    const toStore: StoredSecrets = {
-      jwtKey: stored.jwtKey ?? (fromEnv.jwtKey === undefined ? secrets.jwtKey : undefined),
-      webhookSecret: stored.webhookSecret ?? (fromEnv.webhookSecret === undefined ? secrets.webhookSecret : undefined),
-    };
     await writeFile(file, `${JSON.stringify(toStore, null, 2)}\n`, { mode: 0o600 });
     await chmod(file, 0o600);
   }
@@ -49,7 +63,7 @@ export async function loadOrCreateSecrets(
 }
 
 /** Secrets for a process that keeps nothing on disk (memory profile): from the environment or fresh. */
-export const ephemeralSecrets = (fromEnv: { jwtKey?: string | undefined; webhookSecret?: string | undefined }): ServerSecrets => ({
+export const ephemeralSecrets = (fromEnv: SecretsFromEnv): ServerSecrets => ({
   jwtKey: fromEnv.jwtKey ?? generate(),
   webhookSecret: fromEnv.webhookSecret ?? generate(),
 });

@@ -20,7 +20,8 @@ import { type SeedResult, seedDemo } from '../seed.js';
 import { bootstrapAdmin } from './bootstrap-admin.js';
 import { createPinoLogger } from './logger.js';
 import { pluginsFor } from './plugins.js';
-import { ephemeralSecrets, loadOrCreateSecrets, type ServerSecrets } from './secrets.js';
+import { assertAcceptableSecrets } from './secret-policy.js';
+import { type EmbeddedSecrets, ephemeralSecrets, loadOrCreateSecrets, type ServerSecrets } from './secrets.js';
 import { httpWebhookDelivery } from './webhook-delivery.js';
 
 export interface StartOptions {
@@ -54,9 +55,11 @@ export interface RunningServer {
 
 const DEFAULT_STOREFRONT = fileURLToPath(new URL('../../../storefront/dist', import.meta.url));
 
-async function secretsFor(config: ServerConfig): Promise<ServerSecrets> {
+async function secretsFor(config: ServerConfig): Promise<ServerSecrets | EmbeddedSecrets> {
   const fromEnv = { jwtKey: config.JWT_KEY, webhookSecret: config.PAYMENT_WEBHOOK_SECRET };
   const profile = profileOf(config);
+  // Every profile: a published or typed secret is as unsafe on a demo box reachable from the network.
+  assertAcceptableSecrets(config);
   if (profile === 'production') {
     // Replicas must share these; a per-replica random secret would reject every other replica's tokens.
     if (!fromEnv.jwtKey || !fromEnv.webhookSecret) {
