@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { COMPOSE_ENV_FILE, secretManifest, secretsFor, writeComposeEnv } from './secrets.js';
 import type { Runner, Tool } from './tools.js';
 import { MissingToolError } from './tools.js';
 
@@ -28,6 +29,23 @@ export interface Command {
 
 const requireTools = (runner: Runner, tools: readonly Tool[]) => {
   for (const tool of tools) if (!runner.available(tool)) throw new MissingToolError(tool);
+};
+
+/**
+ * Creates the overlay's Secrets with generated values, leaving any that exist alone (they may be the operator's own,
+ * from Sealed Secrets or External Secrets). The manifests carry no Secret: applying them never overwrites one.
+ */
+const ensureSecrets = async (runner: Runner, s: Settings) => {
+  await runner.run('kubectl', ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: s.namespace } }) });
+  for (const plan of secretsFor(s.overlay)) {
+    const found = await runner.output('kubectl', ['-n', s.namespace, 'get', 'secret', plan.name, '--ignore-not-found', '-o', 'name']);
+    if (found.trim() !== '') {
+      console.log(`secret/${plan.name} exists; kept`);
+      continue;
+    }
+    await runner.run('kubectl', ['-n', s.namespace, 'apply', '-f', '-'], { input: secretManifest(plan, s.namespace) });
+    console.log(`secret/${plan.name} created with generated ${Object.keys(plan.data).join(', ')}`);
+  }
 };
 
 const rollout = async (runner: Runner, s: Settings, role: Role) =>
@@ -66,19 +84,34 @@ export const COMMANDS: Record<string, Command> = {
       await runner.run('kind', ['load', 'docker-image', image(s.tag), '--name', s.cluster]);
     },
   },
+  secrets: {
+    summary: "create the overlay's Secrets with generated values (existing ones are kept)",
+    needs: ['kubectl'],
+    run: ensureSecrets,
+  },
+  'compose-secrets': {
+    summary: `generate the secrets docker compose reads from ${COMPOSE_ENV_FILE} (existing ones are kept)`,
+    needs: [],
+    async run() {
+      const added = await writeComposeEnv();
+      console.log(added.length > 0 ? `${COMPOSE_ENV_FILE}: generated ${added.join(', ')}` : `${COMPOSE_ENV_FILE}: complete; nothing generated`);
+    },
+  },
   'deploy-infra': {
     summary: 'deploy Postgres, Redis, Kafka and Temporal (production overlay)',
     needs: ['kubectl'],
-    async run(runner) {
+    async run(runner, s) {
+      await ensureSecrets(runner, { ...s, overlay: 'production' });
       const selector = `app.kubernetes.io/name in (${INFRA.join(',')})`;
       await runner.run('kubectl', ['apply', '-k', overlayDir('production'), '-l', selector]);
       await runner.run('kubectl', ['apply', '-k', overlayDir('production'), '-l', 'app.kubernetes.io/part-of=limitedcart', '--dry-run=server']);
     },
   },
   deploy: {
-    summary: 'apply the whole overlay (migration job first) and wait for the rollouts',
+    summary: 'create missing Secrets, apply the whole overlay (migration job first) and wait for the rollouts',
     needs: ['kubectl'],
     async run(runner, s) {
+      await ensureSecrets(runner, s);
       await runner.run('kubectl', ['apply', '-k', overlayDir(s.overlay)]);
       if (s.overlay === 'production') {
         await runner.run('kubectl', ['-n', s.namespace, 'wait', '--for=condition=complete', 'job/limitedcart-migrate', '--timeout=300s']);

@@ -17,6 +17,8 @@ export class MissingToolError extends Error {
 export interface Runner {
   /** Runs a command with inherited stdio; rejects on a non-zero exit. */
   run(tool: Tool, args: readonly string[], options?: { input?: string }): Promise<void>;
+  /** Runs a command and resolves with its stdout (stderr inherited); rejects on a non-zero exit. */
+  output(tool: Tool, args: readonly string[]): Promise<string>;
   /** Whether the tool answers `--version` / `version`. */
   available(tool: Tool): boolean;
 }
@@ -33,10 +35,28 @@ export const systemRunner: Runner = {
       child.on('error', reject);
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${tool} ${args.join(' ')} exited with ${code}`))));
     }),
+  output: (tool, args) =>
+    new Promise((resolve, reject) => {
+      if (!systemRunner.available(tool)) return reject(new MissingToolError(tool));
+      const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+      let stdout = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${tool} ${args.join(' ')} exited with ${code}`))));
+    }),
 };
 
-/** Prints what would run instead of running it (`--dry-run`); tools are reported available. */
+/**
+ * Prints what would run instead of running it (`--dry-run`); tools are reported available and queries find nothing.
+ * What a command reads on stdin (a generated Secret) is never printed.
+ */
 export const dryRunner = (print: (line: string) => void): Runner => ({
   available: () => true,
   run: async (tool, args) => print(`${tool} ${args.join(' ')}`),
+  output: async (tool, args) => {
+    print(`${tool} ${args.join(' ')}`);
+    return '';
+  },
 });
