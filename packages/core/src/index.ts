@@ -45,7 +45,7 @@ export { isLimitedCartError, LimitedCartError, type LimitedCartErrorCode, notFou
 export type { DomainEvent, OrderPlacedPayload, OrderProgressPayload, ProductChangedPayload } from './domain/events.js';
 export { TOPICS } from './domain/events.js';
 export { newId } from './domain/ids.js';
-export { type CurrencyCode, isCurrencyCode, type Money, minorUnits, money, multiply } from './domain/money.js';
+export { type CurrencyCode, isCurrencyCode, MAX_MONEY_AMOUNT, type Money, minorUnits, money, multiply } from './domain/money.js';
 export {
   allowedSources,
   canTransition,

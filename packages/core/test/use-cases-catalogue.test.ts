@@ -46,6 +46,7 @@ describe('product use cases', () => {
       { name: '', price: money(100) },
       { name: 'x', price: { amount: 1.5, currency: 'USD' } },
       { name: 'x', price: { amount: 100, currency: 'EURO' } },
+      { name: 'x', price: { amount: 100_000_001, currency: 'USD' } },
       { name: 'x', price: money(100), maxQuantityPerCustomer: -1 },
       { name: 'x', price: money(100), saleStartsAt: 'soon' },
     ]) {

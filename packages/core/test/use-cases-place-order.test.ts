@@ -241,6 +241,19 @@ describe('placeOrder: what it refuses before writing', () => {
     expect(await place('c')).toMatchObject({ ok: false, reason: 'RATE_LIMITED' });
   });
 
+  it('refuses an order whose total would exceed the Money bound, holding and writing nothing', async () => {
+    const ports = memoryPorts();
+    const product = await seedProduct(ports, { price: 100_000_000, stock: 5 });
+    const customerId = shopper().customerId;
+    const error = await placeOrder(ports, { customerId, productId: product.id, quantity: 2 }).catch((e: unknown) => e);
+    expect(isLimitedCartError(error, 'VALIDATION')).toBe(true);
+    expect((error as LimitedCartError).details).toMatchObject({ field: 'quantity', maxQuantity: 1 });
+    expect(await ports.stockGate.snapshot(product.sku)).toMatchObject({ available: 5, held: 0 });
+    expect((await ports.orders.list({ page: 0, size: 10, customerId })).total).toBe(0);
+    // Exactly at the bound is fine.
+    expect(await placeOrder(ports, { customerId, productId: product.id, quantity: 1 })).toMatchObject({ ok: true });
+  });
+
   it('validates and throws NOT_FOUND for an unknown product', async () => {
     const ports = memoryPorts();
     await expect(placeOrder(ports, { customerId: 'c', productId: 'nope', quantity: 1 })).rejects.toSatisfy((e: unknown) =>

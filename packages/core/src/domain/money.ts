@@ -9,6 +9,13 @@ export interface Money {
   readonly currency: CurrencyCode;
 }
 
+/**
+ * The largest amount of one price, order total or payment, in minor units (1,000,000.00 USD). Prices above it are
+ * refused, and so is an order whose `quantity × price` would exceed it: the HTTP schema and every gateway call
+ * promise amounts within it, and it keeps every product of amounts far inside the safe-integer range.
+ */
+export const MAX_MONEY_AMOUNT = 100_000_000;
+
 /** An ISO 4217 alphabetic code, upper case: `USD`, `EUR`, `JPY`, `KWD`. */
 export type CurrencyCode = string;
 

@@ -1,6 +1,6 @@
-import { isLimitedCartError, LimitedCartError, notFound } from '../domain/errors.js';
+import { isLimitedCartError, LimitedCartError, notFound, validationError } from '../domain/errors.js';
 import { nameBasedId, newId } from '../domain/ids.js';
-import { multiply } from '../domain/money.js';
+import { MAX_MONEY_AMOUNT, multiply } from '../domain/money.js';
 import type { NewOrder, Order } from '../domain/order.js';
 import { orderPlacedEvent } from '../events/builders.js';
 import { DEFAULT_ENGINE_CONFIG, type OrderRateLimits } from '../engine/config.js';
@@ -83,6 +83,7 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
   const hashed = (): KeyUse | null => use && { ...use, hash: requestHash({ productId, quantity }) };
 
   const product = await pricedProduct(deps, productId);
+  requireBoundedTotal(product, quantity);
   const now = deps.clock.now();
   const known = knownRejection(deps, product, request, now);
   if (known !== null) {
@@ -139,6 +140,20 @@ function validInput(input: PlaceOrderInput): PlaceOrderInput {
       ? {}
       : { clientAddress: requireString(request.clientAddress, 'clientAddress', { maxLength: 100 }) }),
   };
+}
+
+/**
+ * Refuses an order whose total (`quantity × price`) would exceed MAX_MONEY_AMOUNT: it would be charged as an amount
+ * no payment, response or gateway accepts. An invalid request rather than a business outcome, like a quantity out of
+ * range; the error says how many units the price allows.
+ */
+function requireBoundedTotal(product: PricedProduct, quantity: number): void {
+  if (product.price.amount * quantity <= MAX_MONEY_AMOUNT) return;
+  const maxQuantity = Math.floor(MAX_MONEY_AMOUNT / Math.max(1, product.price.amount));
+  throw validationError(`the order total would exceed ${MAX_MONEY_AMOUNT} minor units; at most ${maxQuantity} units at this price`, {
+    field: 'quantity',
+    maxQuantity,
+  });
 }
 
 /**

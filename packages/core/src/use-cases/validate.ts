@@ -1,6 +1,6 @@
 import { validationError } from '../domain/errors.js';
 import { ROLES, type Role } from '../domain/customer.js';
-import { isCurrencyCode, type Money } from '../domain/money.js';
+import { isCurrencyCode, MAX_MONEY_AMOUNT, type Money } from '../domain/money.js';
 import type { Actor } from './ports.js';
 
 /**
@@ -56,7 +56,7 @@ export function requireOneOf<const T extends string>(value: unknown, field: stri
 
 export function requireMoney(value: unknown, field: string): Money {
   const object = requireObject(value, field);
-  const amount = requireInteger(object.amount, `${field}.amount`);
+  const amount = requireInteger(object.amount, `${field}.amount`, { max: MAX_MONEY_AMOUNT });
   if (!isCurrencyCode(object.currency)) {
     throw validationError(`${field}.currency must be an ISO 4217 code such as USD, EUR or JPY`, { field: `${field}.currency` });
   }
