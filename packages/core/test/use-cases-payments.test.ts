@@ -48,12 +48,10 @@ describe('initiatePayment', () => {
   it('opens a payment for the owner, for the order total, behind an unguessable token', async () => {
     const world = await awaitingPayment({ quantity: 2 });
     const first = await initiatePayment(world.deps, { orderId: world.order.id, actor: world.owner });
-    const second = await initiatePayment(world.deps, { orderId: world.order.id, actor: world.owner });
 
-    expect(first).toMatchObject({ ok: true, amount: { amount: 5_000, currency: 'USD' } });
-    if (!first.ok || !second.ok) return;
+    expect(first).toMatchObject({ ok: true, amount: { amount: 5_000, currency: 'USD' }, existing: false });
+    if (!first.ok) return;
     expect(first.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(second.token).not.toBe(first.token);
     expect(await world.deps.payments.get(first.paymentId)).toMatchObject({
       orderId: world.order.id,
       customerId: world.owner.customerId,
@@ -61,6 +59,19 @@ describe('initiatePayment', () => {
       amount: world.order.total,
     });
     expect(await world.deps.payments.getByToken(first.token)).toMatchObject({ id: first.paymentId });
+  });
+
+  it('keeps one live payment per order: asking again, even concurrently, returns it, also once it was captured', async () => {
+    const world = await awaitingPayment();
+    const attempts = await Promise.all(Array.from({ length: 5 }, () => initiatePayment(world.deps, { orderId: world.order.id, actor: world.owner })));
+    const ids = new Set(attempts.map((attempt) => (attempt.ok ? attempt.paymentId : null)));
+    expect(ids.size).toBe(1);
+    expect(attempts.filter((attempt) => attempt.ok && !attempt.existing)).toHaveLength(1);
+    expect(await world.deps.payments.listByOrder(world.order.id)).toHaveLength(1);
+
+    const [paymentId] = [...ids];
+    await handlePaymentResult(world.deps, { paymentId: paymentId!, outcome: 'succeeded', reference: 'ref-1' });
+    expect(await initiatePayment(world.deps, { orderId: world.order.id, actor: world.owner })).toMatchObject({ ok: true, paymentId, existing: true });
   });
 
   it('answers NOT_FOUND to anyone but the owner, administrators included', async () => {
@@ -225,6 +236,35 @@ describe('processPayment', () => {
     const [payment] = await world.deps.payments.listByOrder(world.order.id);
     expect(payment).toMatchObject({ status: 'SUCCEEDED', amount: world.order.total });
     expect(await processPayment(world.deps, { token, card: card(TEST_CARDS.succeeds) })).toEqual({
+      ok: false,
+      reason: 'NOT_PROCESSABLE',
+      paymentStatus: 'SUCCEEDED',
+    });
+    expect(world.deps.paymentGateway.chargeCount()).toBe(1);
+  });
+
+  it('charges an order once: concurrent attempts on its link reach the gateway once', async () => {
+    const world = await awaitingPayment();
+    const token = await linkFor(world);
+    const attempts = await Promise.all(Array.from({ length: 5 }, () => processPayment(world.deps, { token, card: card(TEST_CARDS.succeeds) })));
+    expect(attempts.filter((attempt) => attempt.ok)).toHaveLength(1);
+    expect(attempts.filter((attempt) => !attempt.ok).every((attempt) => !attempt.ok && attempt.reason === 'NOT_PROCESSABLE')).toBe(true);
+    expect(world.deps.paymentGateway.chargeCount()).toBe(1);
+  });
+
+  it('refuses another payment of a captured order before calling the gateway', async () => {
+    const world = await awaitingPayment();
+    const token = await linkFor(world);
+    expect(await processPayment(world.deps, { token, card: card(TEST_CARDS.succeeds) })).toMatchObject({ ok: true });
+    // A second link of the same order, opened before the capture was recorded (or left from before one-per-order).
+    const second = await world.deps.payments.create({
+      id: 'second-link',
+      orderId: world.order.id,
+      customerId: world.owner.customerId,
+      amount: world.order.total,
+      token: 'y'.repeat(43),
+    });
+    expect(await processPayment(world.deps, { token: second.token, card: card(TEST_CARDS.succeeds) })).toEqual({
       ok: false,
       reason: 'NOT_PROCESSABLE',
       paymentStatus: 'SUCCEEDED',

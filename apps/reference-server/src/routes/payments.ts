@@ -44,12 +44,16 @@ export function paymentRoutes(deps: AppDeps) {
       method: 'post',
       path: '/initiate',
       tags: ['payments'],
-      summary: "Open a payment for the caller's own order; the amount is the order's total",
+      summary: "Open the payment of the caller's own order, or get the one it has; the amount is the order's total",
+      description:
+        'An order has one live payment: asking again (another tab, a retried request) returns the same link with 200, ' +
+        'also once it was paid; a new payment is opened (201) only when the order has none.',
       security: BEARER,
       middleware: [signedIn] as const,
       request: jsonBody(InitiateBody),
       responses: {
-        201: jsonContent(InitiateResult, 'A payment link; whoever holds it may pay.'),
+        200: jsonContent(InitiateResult, "The order's existing payment link."),
+        201: jsonContent(InitiateResult, 'A new payment link; whoever holds it may pay.'),
         404: problem('No such order of the caller.'),
         409: problem('The order can no longer be paid (`NOT_PAYABLE`).'),
         ...AUTH_PROBLEMS,
@@ -61,7 +65,7 @@ export function paymentRoutes(deps: AppDeps) {
         throw new ApiProblem(409, 'NOT_PAYABLE', `the order is ${result.status}`, { orderStatus: result.status });
       }
       const paymentLink = `${settings.publicUrl()}/pay/${result.token}`;
-      return c.json({ paymentId: result.paymentId, paymentLink, amount: result.amount }, 201);
+      return c.json({ paymentId: result.paymentId, paymentLink, amount: result.amount }, result.existing ? 200 : 201);
     },
   );
 

@@ -69,6 +69,11 @@ export interface OrderStore {
 }
 
 export interface PaymentStore {
+  /**
+   * Creates an INITIATED payment. Throws LimitedCartError('CONFLICT') when the id or token exists, or when the order
+   * already has an open payment (INITIATED or ERROR): one payable link per order, enforced atomically by the store so
+   * that concurrent callers on several replicas cannot open two.
+   */
   create(payment: NewPayment): Promise<Payment>;
   get(id: string): Promise<Payment | null>;
   getByToken(token: string): Promise<Payment | null>;

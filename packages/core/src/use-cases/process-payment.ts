@@ -25,8 +25,11 @@ export type ProcessPaymentResult =
 
 export type ProcessPaymentDeps = Pick<CorePorts, 'idempotency'> & HandlePaymentResultDeps;
 
-/** Payments being charged, claimed in the idempotency store: one charge at a time per payment, across replicas. */
-const PROCESS_SCOPE = 'payments.process';
+/**
+ * Orders being charged, claimed in the idempotency store under the order id: one charge at a time per order, across
+ * replicas, and none after a capture (the claim of a captured order is completed and kept).
+ */
+const PROCESS_SCOPE = 'payments.process.order';
 const PROCESSABLE: readonly PaymentStatus[] = ['INITIATED', 'ERROR'];
 const PAYABLE_ORDER: readonly OrderStatus[] = ['PENDING', 'PAYMENT_PENDING'];
 
@@ -48,8 +51,14 @@ export async function processPayment(deps: ProcessPaymentDeps, input: ProcessPay
     return { ok: false, reason: 'NOT_PAYABLE', orderStatus: order?.status ?? null };
   }
 
-  const claim = await deps.idempotency.claim(PROCESS_SCOPE, payment.id, payment.id);
-  if (!claim.claimed) return { ok: false, reason: 'NOT_PROCESSABLE', paymentStatus: 'PROCESSING' };
+  // Refused before the gateway is called: another payment of this order was captured (a link opened before it was).
+  const captured = (await deps.payments.listByOrder(order.id)).some((other) => other.status === 'SUCCEEDED');
+  if (captured) return { ok: false, reason: 'NOT_PROCESSABLE', paymentStatus: 'SUCCEEDED' };
+
+  const claim = await deps.idempotency.claim(PROCESS_SCOPE, order.id, payment.id);
+  if (!claim.claimed) {
+    return { ok: false, reason: 'NOT_PROCESSABLE', paymentStatus: claim.record.response === null ? 'PROCESSING' : 'SUCCEEDED' };
+  }
   try {
     const charged = await deps.paymentGateway.charge({ paymentId: payment.id, amount: payment.amount, card });
     const recorded =
@@ -59,14 +68,14 @@ export async function processPayment(deps: ProcessPaymentDeps, input: ProcessPay
     await handlePaymentResult(deps, recorded);
     if (charged.outcome !== 'succeeded') {
       // Only a capture ends the payment's processing; after a decline or a gateway error the claim is freed.
-      await deps.idempotency.abandon(PROCESS_SCOPE, payment.id);
+      await deps.idempotency.abandon(PROCESS_SCOPE, order.id);
       return { ok: false, reason: charged.outcome === 'declined' ? 'DECLINED' : 'GATEWAY_ERROR', detail: charged.reason };
     }
     const result = { ok: true as const, paymentId: payment.id, orderId: payment.orderId };
-    await deps.idempotency.complete(PROCESS_SCOPE, payment.id, { status: 200, body: result });
+    await deps.idempotency.complete(PROCESS_SCOPE, order.id, { status: 200, body: result });
     return result;
   } catch (error) {
-    await deps.idempotency.abandon(PROCESS_SCOPE, payment.id);
+    await deps.idempotency.abandon(PROCESS_SCOPE, order.id);
     throw error;
   }
 }

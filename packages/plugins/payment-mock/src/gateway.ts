@@ -33,6 +33,8 @@ export interface MockPaymentGateway extends PaymentGateway {
   close(): Promise<void>;
   /** Refunds issued, by payment id: lets operators and tests see money returned exactly once. */
   refunds(): ReadonlyMap<string, Money>;
+  /** Charge attempts received, by payment id: lets tests see that a payment reaches the gateway once. */
+  charges(): ReadonlyMap<string, number>;
   /** Resolves when every webhook sent so far was delivered or given up. */
   settle(): Promise<void>;
 }
@@ -46,6 +48,7 @@ export function createMockPaymentGateway(options: MockGatewayOptions): MockPayme
   const maxAttempts = options.maxAttempts ?? 6;
   const retryDelayMs = options.retryDelayMs ?? 200;
   const refunded = new Map<string, Money>();
+  const charged = new Map<string, number>();
   const inFlight = new Set<Promise<void>>();
   let closed = false;
 
@@ -78,6 +81,7 @@ export function createMockPaymentGateway(options: MockGatewayOptions): MockPayme
 
   return {
     async charge({ paymentId, amount, card }: { paymentId: string; amount: Money; card: CardDetails }): Promise<ChargeResult> {
+      charged.set(paymentId, (charged.get(paymentId) ?? 0) + 1);
       const problem = cardProblem(card, now());
       const number = normalizeCardNumber(card.number);
       let result: ChargeResult;
@@ -98,6 +102,8 @@ export function createMockPaymentGateway(options: MockGatewayOptions): MockPayme
     },
 
     refunds: () => refunded,
+
+    charges: () => charged,
 
     async settle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

@@ -3,7 +3,10 @@ import type { PaymentStore } from '../../ports/stores.js';
 import { MemoryDatabase, type MemoryScope } from './database.js';
 import { byCreatedAtThenId, conflict, copy, requireId, timestamp } from './shared.js';
 
-/** In-memory `PaymentStore`. Ids and tokens are unique. */
+/** Statuses of an open payment: an order has at most one (see PaymentStore.create). */
+const OPEN: readonly PaymentStatus[] = ['INITIATED', 'ERROR'];
+
+/** In-memory `PaymentStore`. Ids and tokens are unique; an order has at most one open payment. */
 export class MemoryPaymentStore implements PaymentStore {
   readonly #scope: MemoryScope;
 
@@ -29,6 +32,9 @@ export class MemoryPaymentStore implements PaymentStore {
       const { payments } = this.#scope.tables;
       if (payments.get(payment.id)) throw conflict(`payment ${payment.id} already exists`, { id: payment.id });
       if (payments.rows().some((row) => row.token === payment.token)) throw conflict('payment token already in use');
+      if (payments.rows().some((row) => row.orderId === payment.orderId && OPEN.includes(row.status))) {
+        throw conflict(`order ${payment.orderId} already has an open payment`, { orderId: payment.orderId });
+      }
       payments.put(payment);
       return copy(payment);
     });

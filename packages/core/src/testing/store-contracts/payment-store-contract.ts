@@ -9,6 +9,7 @@ import { type MakeStores, newPaymentInput } from './fixtures.js';
 export const PAYMENT_STORE_CASES = [
   'payments: create makes an INITIATED payment found by id, token and order',
   'payments: creating an existing id is a CONFLICT',
+  'payments: an order has at most one open payment, also under concurrent creates',
   'payments: setStatus applies only from the allowed statuses',
   'payments: concurrent setStatus from one status: exactly one wins',
 ] as const;
@@ -21,13 +22,15 @@ export function paymentStoreCases(stores: () => StoreSet, registry: CaseRegistry
     const { payments } = stores();
     const orderId = newId();
     const first = await payments.create(newPaymentInput({ orderId }));
+    // Closed first: an order has one open payment at a time.
+    await payments.setStatus(first.id, ['INITIATED'], 'DECLINED', { failureReason: 'declined' });
     const second = await payments.create(newPaymentInput({ orderId }));
     expect(
       first,
       'create returns an INITIATED payment with no gateway reference and no failure',
     ).toMatchObject({ orderId, status: 'INITIATED', gatewayReference: null, failureReason: null });
     expect(first.createdAt, 'create sets createdAt to a Date').toBeInstanceOf(Date);
-    expect(await payments.get(first.id), 'get(id) returns the created payment').toEqual(first);
+    expect(await payments.get(second.id), 'get(id) returns the created payment').toEqual(second);
     expect(await payments.getByToken(second.token), 'getByToken finds the payment of its token').toEqual(second);
     expect(
       (await payments.listByOrder(orderId)).map((p) => p.id).sort(),
@@ -44,6 +47,29 @@ export function paymentStoreCases(stores: () => StoreSet, registry: CaseRegistry
     await payments.create(input);
     const error = await payments.create({ ...input, token: `tok-${newId()}` }).catch((e: unknown) => e);
     expect(isLimitedCartError(error, 'CONFLICT'), 'creating a payment id that exists fails with CONFLICT').toBe(true);
+  });
+
+  registry.case('payments: an order has at most one open payment, also under concurrent creates', async () => {
+    const { payments } = stores();
+    const orderId = newId();
+    const attempts = await Promise.allSettled(Array.from({ length: 8 }, () => payments.create(newPaymentInput({ orderId }))));
+    const created = attempts.filter((attempt) => attempt.status === 'fulfilled');
+    expect(created, 'of 8 concurrent creates for one order exactly one succeeds').toHaveLength(1);
+    for (const attempt of attempts) {
+      if (attempt.status === 'rejected') {
+        expect(isLimitedCartError(attempt.reason, 'CONFLICT'), 'the other creates fail with CONFLICT').toBe(true);
+      }
+    }
+    const [open] = await payments.listByOrder(orderId);
+    await payments.setStatus(open!.id, ['INITIATED'], 'ERROR', { failureReason: 'gateway error' });
+    const whileError = await payments.create(newPaymentInput({ orderId })).catch((e: unknown) => e);
+    expect(isLimitedCartError(whileError, 'CONFLICT'), 'a payment in ERROR is still open: another create is a CONFLICT').toBe(true);
+    await payments.setStatus(open!.id, ['ERROR'], 'SUCCEEDED', { gatewayReference: 'ref-1' });
+    expect(
+      await payments.create(newPaymentInput({ orderId })),
+      'once the open payment is closed (captured, declined, refunded) a new one may be created',
+    ).toMatchObject({ orderId, status: 'INITIATED' });
+    expect(await payments.create(newPaymentInput()), 'other orders are unaffected').toMatchObject({ status: 'INITIATED' });
   });
 
   registry.case('payments: setStatus applies only from the allowed statuses', async () => {
