@@ -54,7 +54,8 @@ export async function readLedger(url: string, schema: string, productId: string)
       [productId, TERMINAL],
     );
     return {
-      stock: { available: stock.available, held: stock.held, sold: stock.sold, restockedTotal: stock.restocked_total },
+      // The counters are bigint (migration 0006): pg hands them over as strings.
+      stock: { available: Number(stock.available), held: Number(stock.held), sold: Number(stock.sold), restockedTotal: Number(stock.restocked_total) },
       orders: new Map(orders.rows.map((row) => [row.id as string, row.status as string])),
       reasons: new Map(orders.rows.map((row) => [row.id as string, row.status_reason as string | null])),
       holds: new Map(holds.rows.map((row) => [row.order_id as string, row.state as string])),

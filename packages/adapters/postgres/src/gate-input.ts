@@ -1,6 +1,6 @@
 import { type ReserveRequest, validationError } from '@limitedcart/core';
 
-/** Largest quantity the ledger's integer columns hold. */
+/** Largest quantity one gate call takes (the gate functions take integer quantities; the counters are bigint). */
 const MAX_QTY = 2_147_483_647;
 const MAX_ID_LENGTH = 200;
 // Control characters have no business in an id and are a classic way to smuggle log or key confusion.

@@ -2,13 +2,14 @@ import type { HoldState, SkuStockState, StockLedgerReader } from '@limitedcart/c
 import type pg from 'pg';
 import { toLimitedCartError } from './errors.js';
 import { DEFAULT_SCHEMA } from './options.js';
-import { connect } from './sql.js';
+import { connect, toNumber } from './sql.js';
 
+/** bigint counters (migration 0006) arrive as strings. */
 interface StockRow {
-  available: number;
-  held: number;
-  sold: number;
-  restocked_total: number;
+  available: number | string;
+  held: number | string;
+  sold: number | string;
+  restocked_total: number | string;
 }
 
 interface HoldRow {
@@ -46,7 +47,13 @@ export function createPostgresLedgerReader({ pool, schema = DEFAULT_SCHEMA }: { 
         const ops = await client.query<{ op_id: string }>(`SELECT op_id FROM ${table('restock_ops')} WHERE sku = $1`, [sku]);
         await client.query('COMMIT');
         return {
-          snapshot: { sku, available: row.available, held: row.held, sold: row.sold, restockedTotal: row.restocked_total },
+          snapshot: {
+            sku,
+            available: toNumber(row.available),
+            held: toNumber(row.held),
+            sold: toNumber(row.sold),
+            restockedTotal: toNumber(row.restocked_total),
+          },
           holds: holds.rows.map((hold) => ({
             orderId: hold.order_id,
             customerId: hold.customer_id,

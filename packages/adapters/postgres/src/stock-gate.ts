@@ -6,7 +6,7 @@ import { checkId, checkQuantity, checkReserveRequest } from './gate-input.js';
 import { createPostgresLedgerReader } from './ledger-reader.js';
 import { checkPositiveInteger } from './option-checks.js';
 import { type PostgresStockGateOptions, resolveSchema } from './options.js';
-import { perTurn, query, tableNames } from './sql.js';
+import { perTurn, query, tableNames, toNumber } from './sql.js';
 
 /** A gate function argument: text, an integer, a timestamp, JSON or null. */
 type SqlValue = string | { readonly int: number } | { readonly json: unknown } | Date | null;
@@ -27,20 +27,21 @@ const literal = (value: SqlValue): string => {
   return `${value.int}::integer`;
 };
 
+/** The counters are bigint (migration 0006), which pg returns as strings; a CHECK keeps them exact as numbers. */
 interface StockRow {
   sku: string;
-  available: number;
-  held: number;
-  sold: number;
-  restocked_total: number;
+  available: number | string;
+  held: number | string;
+  sold: number | string;
+  restocked_total: number | string;
 }
 
 const toSnapshot = (row: StockRow): StockSnapshot => ({
   sku: row.sku,
-  available: row.available,
-  held: row.held,
-  sold: row.sold,
-  restockedTotal: row.restocked_total,
+  available: toNumber(row.available),
+  held: toNumber(row.held),
+  sold: toNumber(row.sold),
+  restockedTotal: toNumber(row.restocked_total),
 });
 
 const isOutcomeList =
