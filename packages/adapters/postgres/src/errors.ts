@@ -12,6 +12,10 @@ const sqlState = (error: unknown): string | undefined => {
  * Translates a `pg` failure into the engine's error vocabulary. SQLSTATEs decide: lock/statement timeouts are
  * `TIMEOUT`, lost connections and serialisation failures `INFRASTRUCTURE` (both retryable), constraint and
  * data errors `VALIDATION`, unique violations `CONFLICT`, a missing schema object a setup defect (`INTERNAL`).
+ *
+ * `CONFLICT` and `VALIDATION` are what a caller's own input can cause (a NUL byte, a value out of range, a taken
+ * key), and their messages reach callers (HTTP 4xx bodies): they say what was refused in the engine's words only.
+ * The database's text, which names tables, constraints and encodings, stays in `cause` for logs.
  */
 export const toLimitedCartError = (error: unknown, what: string): LimitedCartError => {
   if (error instanceof LimitedCartError) return error;
@@ -19,13 +23,15 @@ export const toLimitedCartError = (error: unknown, what: string): LimitedCartErr
   const message = error instanceof Error ? error.message : String(error);
   const make = (kind: LimitedCartError['code'], text: string) =>
     new LimitedCartError(kind, `${what}: ${text}`, { cause: error, details: code ? { code } : undefined });
-  if (code === '23505') return make('CONFLICT', message);
+  const refused = (kind: 'CONFLICT' | 'VALIDATION', text: string) => new LimitedCartError(kind, `${what}: ${text}`, { cause: error });
+  if (code === '23505') return refused('CONFLICT', 'conflicts with an existing record');
   if (code === '55P03' || code === '57014') return make('TIMEOUT', message);
   if (code === '40001' || code === '40P01') return make('INFRASTRUCTURE', message);
   if (code === '42P01' || code === '3F000' || code === '42883') {
     return make('INTERNAL', `${message} (has migrate() run for this schema?)`);
   }
-  if (code !== undefined && (code.startsWith('22') || code.startsWith('23'))) return make('VALIDATION', message);
+  if (code?.startsWith('22')) return refused('VALIDATION', 'a value is not valid (bad encoding, too large or malformed)');
+  if (code?.startsWith('23')) return refused('VALIDATION', 'a value breaks a rule of the stored data');
   if (code !== undefined && (code.startsWith('08') || code.startsWith('53') || code.startsWith('57P'))) {
     return make('INFRASTRUCTURE', message);
   }
