@@ -24,8 +24,8 @@ describe.skipIf(!DATABASE_URL)('payments and amounts', () => {
       JWT_KEY: a.config.JWT_KEY!,
       PAYMENT_WEBHOOK_SECRET: a.config.PAYMENT_WEBHOOK_SECRET!,
     });
-    [shopper] = await createUsers(a, 1);
-    [admin] = await createUsers(a, 1, ['ADMIN'], 'admin');
+    shopper = (await createUsers(a, 1))[0]!;
+    admin = (await createUsers(a, 1, ['ADMIN'], 'admin'))[0]!;
   }, 90_000);
 
   afterAll(async () => {

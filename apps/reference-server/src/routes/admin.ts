@@ -17,6 +17,7 @@ import {
   pageOf,
   problem,
   RoleSchema,
+  text,
   UserSchema,
 } from './schemas.js';
 import { orderView } from './views.js';
@@ -38,8 +39,8 @@ const AdminMetrics = z
 
 const OrdersQuery = PagingQuery.extend({
   status: OrderStatusSchema.optional(),
-  productId: z.string().min(1).max(200).optional(),
-  customerId: z.string().min(1).max(200).optional(),
+  productId: text().min(1).max(200).optional(),
+  customerId: text().min(1).max(200).optional(),
 });
 
 export function adminRoutes(deps: AppDeps) {

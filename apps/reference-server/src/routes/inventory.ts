@@ -4,11 +4,11 @@ import { actorOf, authenticate, requireRole } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
 import { IDEMPOTENCY_HEADER, replayedHeader } from '../http/idempotency-key.js';
 import { mount, router } from '../http/route.js';
-import { AUTH_PROBLEMS, BEARER, IdempotencyHeader, jsonBody, jsonContent, problem, StockLineSchema } from './schemas.js';
+import { AUTH_PROBLEMS, BEARER, IdempotencyHeader, jsonBody, jsonContent, problem, StockLineSchema, text } from './schemas.js';
 
 const RestockBody = z
   .strictObject({
-    productId: z.string().min(1).max(200),
+    productId: text().min(1).max(200),
     quantity: z.number().int().min(1).max(1_000_000),
   })
   .openapi('Restock');
@@ -22,7 +22,7 @@ const RestockResultSchema = z
   .openapi('RestockResult');
 
 const StockQuery = z.object({
-  productId: z.union([z.string().min(1).max(200), z.array(z.string().min(1).max(200)).max(100)]).optional(),
+  productId: z.union([text().min(1).max(200), z.array(text().min(1).max(200)).max(100)]).optional(),
 });
 
 const ReconcileSku = z.object({

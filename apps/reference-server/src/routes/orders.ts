@@ -20,6 +20,7 @@ import {
   PlaceOrderBody,
   pageOf,
   problem,
+  text,
 } from './schemas.js';
 import { orderView } from './views.js';
 
@@ -38,8 +39,8 @@ const REFUSALS: Record<Refusal, { readonly status: 409 | 429; readonly code: str
 
 const ListQuery = PagingQuery.extend({
   status: OrderStatusSchema.optional(),
-  productId: z.string().min(1).max(200).optional(),
-  customerId: z.string().min(1).max(200).optional().openapi({ description: 'ADMIN only; ignored for others.' }),
+  productId: text().min(1).max(200).optional(),
+  customerId: text().min(1).max(200).optional().openapi({ description: 'ADMIN only; ignored for others.' }),
 });
 
 export function orderRoutes(deps: AppDeps) {

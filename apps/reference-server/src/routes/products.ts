@@ -16,6 +16,7 @@ import {
   ProductReplaceBody,
   ProductSchema,
   problem,
+  text,
 } from './schemas.js';
 import { productView } from './views.js';
 
@@ -32,7 +33,7 @@ const ListQuery = PagingQuery.extend({
 });
 
 const SearchQuery = z.object({
-  q: z.string().max(200).openapi({ example: 'sneakr' }),
+  q: text().max(200).openapi({ example: 'sneakr' }),
   page: PagingQuery.shape.page,
   size: PagingQuery.shape.size,
 });

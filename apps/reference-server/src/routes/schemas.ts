@@ -6,6 +6,21 @@ import { ORDER_STATUSES, PAYMENT_STATUSES, ROLES } from '@limitedcart/core';
  * caller may set: ids, statuses, timestamps and prices computed by the server are never accepted.
  */
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse control characters.
+const SINGLE_LINE = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse control characters.
+const MULTI_LINE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/;
+
+/**
+ * Every string a caller sends: no control characters, refused here with a generic message. NUL cannot be stored by
+ * Postgres at all (its error text used to reach the response), and the others have no place in an id, a name or an
+ * email (log and header injection). The pattern is in the OpenAPI document, so clients know before they send.
+ */
+export const text = () => z.string().regex(SINGLE_LINE, 'control characters are not allowed');
+
+/** Free text that may span lines: tab, line feed and carriage return are allowed, other control characters are not. */
+export const multilineText = () => z.string().regex(MULTI_LINE, 'control characters other than tab and line breaks are not allowed');
+
 export const MoneySchema = z
   .strictObject({
     amount: z.number().int().min(0).max(100_000_000).openapi({ description: 'Integer minor units of the currency (cents for USD).', example: 12_900 }),
@@ -37,7 +52,7 @@ export const IdempotencyHeader = z.object({
 });
 
 export const IdParam = z.object({
-  id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' }, example: '0b5f6c1e-8d1e-4c53-9a0c-6f2e2d1b7a10' }),
+  id: text().min(1).max(200).openapi({ param: { name: 'id', in: 'path' }, example: '0b5f6c1e-8d1e-4c53-9a0c-6f2e2d1b7a10' }),
 });
 
 export const PagingQuery = z.object({
@@ -76,8 +91,8 @@ export const ProductSchema = z
   .openapi('Product');
 
 const productFields = {
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(10_000),
+  name: text().trim().min(1).max(200),
+  description: multilineText().max(10_000),
   price: MoneySchema,
   maxQuantityPerCustomer: z.number().int().min(0).max(10_000),
   active: z.boolean(),
@@ -130,7 +145,7 @@ export const OrderSchema = z
 
 export const PlaceOrderBody = z
   .strictObject({
-    productId: z.string().min(1).max(200),
+    productId: text().min(1).max(200),
     quantity: z.number().int().min(1).max(10_000).default(1),
   })
   .openapi('PlaceOrder');
@@ -155,11 +170,11 @@ export const PaymentSchema = z
 
 export const CardSchema = z
   .strictObject({
-    number: z.string().min(12).max(23).openapi({ example: '4242424242424242' }),
+    number: text().min(12).max(23).openapi({ example: '4242424242424242' }),
     expMonth: z.number().int().min(1).max(12),
     expYear: z.number().int().min(2000).max(2100),
-    cvc: z.string().min(3).max(4),
-    holder: z.string().trim().min(1).max(128),
+    cvc: text().min(3).max(4),
+    holder: text().trim().min(1).max(128),
   })
   .openapi('Card');
 
