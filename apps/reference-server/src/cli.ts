@@ -47,7 +47,7 @@ function printSeed(seed: SeedResult | null, url: string, passwordsFile: string |
 }
 
 const demoPasswordsFile = (server: RunningServer): string | null =>
-  server.profile === 'embedded' ? resolve(server.config.LIMITEDCART_DATA_DIR, 'demo-accounts.json') : null;
+  server.profile === 'production' ? null : resolve(server.config.LIMITEDCART_DATA_DIR, 'demo-accounts.json');
 
 /** Stops gracefully on the first SIGTERM/SIGINT; a second signal exits at once. */
 function stopOnSignals(server: RunningServer): void {

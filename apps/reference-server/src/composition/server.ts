@@ -165,7 +165,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     await engine.start();
     if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) await bootstrapAdmin(engine, auth, config.ADMIN_EMAIL, config.ADMIN_PASSWORD, logger);
     if ((config.SEED_DEMO ?? (profile === 'production' ? 'false' : 'true')) === 'true') {
-      seed = await seedDemo({ engine, accounts: auth.accounts, dataDir: profile === 'embedded' ? resolve(config.LIMITEDCART_DATA_DIR) : null });
+      // The demo passwords are kept in the data dir in the memory profile too: it is where the CLI points to, since
+      // they are printed on a terminal only.
+      seed = await seedDemo({ engine, accounts: auth.accounts, dataDir: profile === 'production' ? null : resolve(config.LIMITEDCART_DATA_DIR) });
     }
     // A worker-only process still answers the probes and metrics.
     const app: Hono<AppEnv> = servesApi ? createApp(deps, tracing.enabled ? [traceRequests(tracing)] : []) : opsRoutes(deps);

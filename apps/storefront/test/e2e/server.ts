@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,10 +60,12 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const stop = () => stopChild(child).finally(() => rmSync(dataDir, { recursive: true, force: true }));
   try {
     const url = await waitForStart(child, () => output);
+    // Outside a terminal the server prints no password; it keeps them in its data dir (0600).
+    const passwords = JSON.parse(readFileSync(join(dataDir, 'demo-accounts.json'), 'utf8')) as Record<string, string>;
     const account = (email: string): DemoCredentials => {
-      const match = new RegExp(`${email.replaceAll('.', '\\.')}\\s+(\\S+)`).exec(output);
-      if (!match?.[1]) throw new Error(`no demo password for ${email} in the server output:\n${output}`);
-      return { email, password: match[1] };
+      const password = passwords[email];
+      if (!password) throw new Error(`no demo password for ${email} in ${dataDir}/demo-accounts.json:\n${output}`);
+      return { email, password };
     };
     return {
       url,
