@@ -1,14 +1,16 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import type { MiddlewareHandler } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './http/context.js';
 import { closeConnectionsWhenDraining } from './http/draining.js';
 import { notFoundProblem, onError, validationHook } from './http/errors.js';
 import { limitBodySize, requireJsonBodies } from './http/json-body.js';
+import { methodNotAllowed } from './http/methods.js';
+import { withEdgeResponses } from './http/openapi-document.js';
 import { requestIds, requestLog } from './http/request-context.js';
+import { DOCS_PATH, securityHeaders } from './http/security-headers.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
+import { docsRoutes } from './routes/docs.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { documentNotificationStream, notificationRoutes } from './routes/notifications.js';
 import { opsRoutes } from './routes/ops.js';
@@ -29,7 +31,8 @@ export const OPENAPI_PATH = '/api/openapi.json';
 export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<AppEnv>[] = []): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(onError);
-  app.notFound(notFoundProblem);
+  const notAllowed = methodNotAllowed(app);
+  app.notFound((c) => notAllowed(c) ?? notFoundProblem(c));
 
   for (const middleware of outermost) app.use('*', middleware);
 
@@ -38,8 +41,7 @@ export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<A
   app.use('*', requestIds());
   app.use('*', deps.metrics.middleware());
   app.use('*', requestLog(deps.logger));
-  // Swagger UI loads its assets from a CDN: the default CSP of secureHeaders would block it on /api/docs.
-  app.use('*', secureHeaders({ contentSecurityPolicy: undefined, crossOriginEmbedderPolicy: false }));
+  app.use('*', securityHeaders);
   app.use('/api/*', limitBodySize(deps.limits.bodyLimitBytes));
   app.use('/api/*', requireJsonBodies);
 
@@ -57,7 +59,7 @@ export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<A
     scheme: 'bearer',
     bearerFormat: 'JWT',
   });
-  app.doc(OPENAPI_PATH, {
+  const documentConfig = {
     openapi: '3.0.3',
     info: {
       title: 'LimitedCart API',
@@ -67,8 +69,14 @@ export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<A
         'errors are RFC 9457 problem+json with a stable `code`. Lists page with `page` (0-based) and `size`.',
     },
     tags: ['auth', 'products', 'inventory', 'orders', 'payments', 'notifications', 'admin'].map((name) => ({ name })),
+  } as const;
+  // Built once, at the first request, when every route is registered; the edge's own answers are added to it.
+  let document: ReturnType<typeof app.getOpenAPIDocument> | undefined;
+  app.get(OPENAPI_PATH, (c) => {
+    document ??= withEdgeResponses(app.getOpenAPIDocument(documentConfig));
+    return c.json(document);
   });
-  app.get('/api/docs', swaggerUI({ url: OPENAPI_PATH }));
+  app.route('/', docsRoutes(DOCS_PATH, OPENAPI_PATH));
 
   app.route('/', opsRoutes(deps));
   app.route('/', storefrontRoutes(deps.storefrontDir));

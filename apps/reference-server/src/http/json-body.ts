@@ -49,3 +49,13 @@ export const requireJsonBodies: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   await next();
 };
+
+/** 400 `VALIDATION` for a request without a body, on routes whose body is required (see `mount`). */
+export const requireBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!hasBody(c.req.raw) || (await c.req.text()).trim() === '') {
+    return problemResponse(c, 400, 'VALIDATION', 'a JSON request body is required', {
+      errors: [{ in: 'json', field: '', message: 'a JSON request body is required' }],
+    });
+  }
+  await next();
+};

@@ -2,6 +2,7 @@ import { OpenAPIHono, type RouteConfig, type RouteHandler } from '@hono/zod-open
 import type { AppEnv } from './context.js';
 import { declaredHeaders } from './declared-headers.js';
 import { validationHook } from './errors.js';
+import { requireBody } from './json-body.js';
 
 /** The context a route's handler gets: validated input typed from the route's schemas. */
 export type RouteContext<R extends RouteConfig> = Parameters<RouteHandler<R, AppEnv>>[0];
@@ -17,9 +18,10 @@ export const router = (): OpenAPIHono<AppEnv> => new OpenAPIHono<AppEnv>({ defau
  */
 export function mount<R extends RouteConfig>(
   app: OpenAPIHono<AppEnv>,
-  route: R,
+  declared: R,
   handler: (c: RouteContext<R>) => Response | Promise<Response>,
 ): void {
+  const route = declared.request?.body?.required ? withMiddleware(declared, requireBody) : declared;
   const headers = route.request?.headers;
   if (!headers || !('shape' in headers) || route.hide) {
     app.openapi(route, handler as never);
@@ -34,4 +36,14 @@ export function mount<R extends RouteConfig>(
     middleware: [...(Array.isArray(middleware) ? middleware : middleware ? [middleware] : []), declaredHeaders(headers)],
   };
   app.openapi(served as R, handler as never);
+}
+
+/**
+ * A route whose body the document declares required gets a 400 without one: the JSON validator would otherwise
+ * validate `{}` in its place, and a PATCH with no body would succeed as an empty patch.
+ */
+function withMiddleware<R extends RouteConfig>(route: R, first: NonNullable<RouteConfig['middleware']>): R {
+  const { middleware } = route;
+  const rest = Array.isArray(middleware) ? middleware : middleware ? [middleware] : [];
+  return { ...route, middleware: [...rest, ...(Array.isArray(first) ? first : [first])] };
 }

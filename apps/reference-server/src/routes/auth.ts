@@ -5,11 +5,11 @@ import { clientIp } from '../http/client-ip.js';
 import type { AppDeps } from '../http/context.js';
 import { ApiProblem, problemResponse } from '../http/problem.js';
 import { mount, router } from '../http/route.js';
-import { AUTH_PROBLEMS, BEARER, jsonBody, jsonContent, problem, text, UserSchema } from './schemas.js';
+import { AUTH_PROBLEMS, BEARER, EmailSchema, jsonBody, jsonContent, problem, text, UserSchema } from './schemas.js';
 
 const CredentialsBody = z
   .strictObject({
-    email: z.email().max(320).openapi({ example: 'shopper@example.com' }),
+    email: EmailSchema.openapi({ example: 'shopper@example.com' }),
     password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH).openapi({ example: 'correct horse battery' }),
   })
   .openapi('Credentials');

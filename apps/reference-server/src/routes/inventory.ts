@@ -13,9 +13,13 @@ const RestockBody = z
   })
   .openapi('Restock');
 
-const SnapshotSchema = z
-  .object({ available: z.number().int(), held: z.number().int(), sold: z.number().int(), restockedTotal: z.number().int() })
-  .openapi('StockSnapshot');
+const snapshotFields = { available: z.number().int(), held: z.number().int(), sold: z.number().int(), restockedTotal: z.number().int() };
+const SnapshotSchema = z.object(snapshotFields).openapi('StockSnapshot');
+/**
+ * Inline rather than a nullable $ref: OpenAPI 3.0 puts `nullable` beside a `$ref` in an `allOf`, which validators
+ * read as "an object, and also anything" and so refuse the null the report sends.
+ */
+const NullableSnapshot = z.object(snapshotFields).nullable();
 
 const RestockResultSchema = z
   .object({ productId: z.string(), applied: z.boolean(), stock: SnapshotSchema })
@@ -28,8 +32,8 @@ const StockQuery = z.object({
 const ReconcileSku = z.object({
   sku: z.string(),
   inSync: z.boolean(),
-  ledger: SnapshotSchema.nullable(),
-  admit: SnapshotSchema.nullable(),
+  ledger: NullableSnapshot,
+  admit: NullableSnapshot,
   delta: SnapshotSchema,
   holdMismatches: z.number().int(),
 });

@@ -55,10 +55,31 @@ export const IdParam = z.object({
   id: text().min(1).max(200).openapi({ param: { name: 'id', in: 'path' }, example: '0b5f6c1e-8d1e-4c53-9a0c-6f2e2d1b7a10' }),
 });
 
+/**
+ * An integer in a query string, written as one: `2`, not `2.0`, `2e0` or ` 2` (which a coercing parser takes, while
+ * the document says integer). The OpenAPI type is the integer it becomes.
+ */
+const queryInteger = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && /^-?(0|[1-9][0-9]{0,14})$/.test(value) ? Number(value) : value),
+    z.number({ error: 'must be an integer written in digits' }).int().min(min).max(max).default(fallback),
+  );
+
 export const PagingQuery = z.object({
-  page: z.coerce.number().int().min(0).max(100_000).default(0).openapi({ description: '0-based page.' }),
-  size: z.coerce.number().int().min(1).max(100).default(20),
+  page: queryInteger(0, 100_000, 0).openapi({ description: '0-based page.' }),
+  size: queryInteger(1, 100, 20),
 });
+
+// Whitespace as JavaScript's \s and Python's \s both know it, spelled out so every client reads the pattern alike.
+const NOT_EMAIL_CHARACTER = '\\s@\\u0000-\\u001f\\u007f-\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+const EMAIL_PATTERN = new RegExp(`^[^${NOT_EMAIL_CHARACTER}]{1,64}@[^${NOT_EMAIL_CHARACTER}]{1,255}\\.[^${NOT_EMAIL_CHARACTER}]{2,}$`);
+
+/**
+ * An email as accounts take it: `local@domain.tld`, no whitespace or control characters. Not `format: email`, which
+ * promises all of RFC 5322 (quoted local parts, comments) that no account system here accepts; the pattern says
+ * exactly what is.
+ */
+export const EmailSchema = z.string().max(320).regex(EMAIL_PATTERN, 'must be an email address such as name@example.com');
 
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
   z

@@ -47,12 +47,16 @@ export async function openWindow(browser: Browser, baseURL: string, viewport = {
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+  // A Content-Security-Policy violation is a page error too: the storefront must run under its CSP untouched.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageErrors.push(`${page.url()}: ${message.text()}`);
+  });
   return { context, page };
 }
 
 const pageErrors: string[] = [];
 
-/** Uncaught exceptions the app threw in any window since the last call (each test expects none). */
+/** Uncaught exceptions and CSP violations in any window since the last call (each test expects none). */
 export function takePageErrors(): string[] {
   return pageErrors.splice(0);
 }
