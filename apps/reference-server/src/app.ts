@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { AppDeps, AppEnv } from './http/context.js';
+import { corsFor } from './http/cors.js';
 import { closeConnectionsWhenDraining } from './http/draining.js';
 import { notFoundProblem, onError, validationHook } from './http/errors.js';
 import { limitBodySize, requireJsonBodies } from './http/json-body.js';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<A
   app.use('*', deps.metrics.middleware());
   app.use('*', requestLog(deps.logger));
   app.use('*', securityHeaders);
+  app.use('/api/*', corsFor(deps.cors ?? { store: [], admin: [] }));
   app.use('/api/*', limitBodySize(deps.limits.bodyLimitBytes));
   app.use('/api/*', requireJsonBodies);
 

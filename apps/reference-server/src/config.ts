@@ -6,6 +6,11 @@ const list = z
   .string()
   .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean));
 
+/** Comma-separated browser origins (`scheme://host[:port]`, exactly as a browser sends them: no path, no slash). */
+const origins = list.pipe(
+  z.array(z.url().refine((value) => URL.canParse(value) && new URL(value).origin === value, 'an origin such as https://shop.example.com')),
+);
+
 const ROLE_NAMES = ['api', 'worker', 'relay'] as const;
 export type ServerRole = (typeof ROLE_NAMES)[number];
 
@@ -91,6 +96,10 @@ export const ENV_SCHEMA = z.object({
   METRICS_TOKEN: z.string().optional(),
   /** Serve /metrics without a token on this port instead (a listener the ingress does not route to). */
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** Storefront origins allowed to call the API from a browser (every route but /api/admin and /api/inventory). */
+  STORE_CORS: origins.default([]),
+  /** Admin front-end origins allowed to call every API route from a browser. */
+  ADMIN_CORS: origins.default([]),
 });
 
 export type ServerConfig = z.infer<typeof ENV_SCHEMA>;

@@ -149,6 +149,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     storefrontDir,
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     ops: { metricsToken: config.METRICS_TOKEN ?? null, metricsPort: config.METRICS_PORT !== undefined },
+    cors: { store: config.STORE_CORS, admin: config.ADMIN_CORS },
   };
 
   let server: ReturnType<typeof serve> | null = null;

@@ -1,6 +1,7 @@
 import type { Engine, Logger } from '@limitedcart/core';
 import type { AuthService, Principal } from '@limitedcart/plugin-auth-jwt';
 import type { NotificationHub } from '@limitedcart/plugin-sse-notifications';
+import type { CorsSettings } from './cors.js';
 import type { HttpMetrics } from './metrics.js';
 
 /** Per-request values set by middleware. */
@@ -58,4 +59,6 @@ export interface AppDeps {
   readonly heartbeatMs?: number;
   /** Access to `/metrics`; unset: ADMIN access tokens only. */
   readonly ops?: OpsSettings;
+  /** Origins allowed to call the API from a browser (STORE_CORS, ADMIN_CORS); unset: none. */
+  readonly cors?: CorsSettings;
 }

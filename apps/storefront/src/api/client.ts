@@ -1,3 +1,4 @@
+import { apiUrl } from './base.js';
 import { ApiError, type Problem } from './problem.js';
 
 export interface RequestOptions {
@@ -25,7 +26,7 @@ const urlOf = (path: string, query: RequestOptions['query']): string => {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined && value !== '') params.set(key, String(value));
   const search = params.toString();
-  return search ? `${path}?${search}` : path;
+  return apiUrl(search ? `${path}?${search}` : path);
 };
 
 const problemOf = async (response: Response): Promise<Problem> => {

@@ -1,3 +1,4 @@
+import { apiUrl } from './base.js';
 import { api, currentToken } from './client.js';
 import type {
   Card,
@@ -96,7 +97,7 @@ export interface AdminMetrics {
  */
 export async function orderOutcomes(signal?: AbortSignal): Promise<Record<string, number>> {
   const token = currentToken();
-  const response = await fetch('/metrics', {
+  const response = await fetch(apiUrl('/metrics'), {
     ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
     ...(signal ? { signal } : {}),
   });

@@ -1,3 +1,4 @@
+import { apiUrl } from '../api/base.js';
 import type { OrderProgress } from '../api/types.js';
 
 export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -33,7 +34,7 @@ export class NotificationStream {
 
   constructor(
     private readonly token: string,
-    private readonly baseUrl = '/api/notifications/stream',
+    private readonly baseUrl = apiUrl('/api/notifications/stream'),
   ) {}
 
   start(): void {
