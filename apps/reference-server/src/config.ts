@@ -100,6 +100,10 @@ export const ENV_SCHEMA = z.object({
   STORE_CORS: origins.default([]),
   /** Admin front-end origins allowed to call every API route from a browser. */
   ADMIN_CORS: origins.default([]),
+  /** Notification streams one signed-in customer may hold open on this process; more get 429. */
+  SSE_MAX_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1000).default(8),
+  /** Notification streams this process holds open in total; more get 429. */
+  SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
 });
 
 export type ServerConfig = z.infer<typeof ENV_SCHEMA>;

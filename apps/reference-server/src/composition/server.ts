@@ -150,6 +150,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     ops: { metricsToken: config.METRICS_TOKEN ?? null, metricsPort: config.METRICS_PORT !== undefined },
     cors: { store: config.STORE_CORS, admin: config.ADMIN_CORS },
+    sseLimits: { perCustomer: config.SSE_MAX_STREAMS_PER_PRINCIPAL, total: config.SSE_MAX_STREAMS },
   };
 
   let server: ReturnType<typeof serve> | null = null;

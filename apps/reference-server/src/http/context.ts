@@ -1,6 +1,6 @@
 import type { Engine, Logger } from '@limitedcart/core';
 import type { AuthService, Principal } from '@limitedcart/plugin-auth-jwt';
-import type { NotificationHub } from '@limitedcart/plugin-sse-notifications';
+import type { NotificationHub, StreamLimits } from '@limitedcart/plugin-sse-notifications';
 import type { CorsSettings } from './cors.js';
 import type { HttpMetrics } from './metrics.js';
 
@@ -61,4 +61,6 @@ export interface AppDeps {
   readonly ops?: OpsSettings;
   /** Origins allowed to call the API from a browser (STORE_CORS, ADMIN_CORS); unset: none. */
   readonly cors?: CorsSettings;
+  /** Notification streams per customer and in total (SSE_MAX_STREAMS_PER_PRINCIPAL, SSE_MAX_STREAMS). */
+  readonly sseLimits?: StreamLimits;
 }

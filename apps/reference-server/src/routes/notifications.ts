@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { sseRoutes } from '@limitedcart/plugin-sse-notifications';
 import { authenticate } from '../http/auth.js';
 import type { AppDeps, AppEnv, AppVariables } from '../http/context.js';
-import { AUTH_PROBLEMS, BEARER } from './schemas.js';
+import { AUTH_PROBLEMS, BEARER, problem } from './schemas.js';
 
 /** GET /stream: the caller's `order.progress` events as server-sent events (the sse-notifications plugin). */
 export function notificationRoutes(deps: AppDeps) {
@@ -10,6 +10,7 @@ export function notificationRoutes(deps: AppDeps) {
     authenticate: authenticate(deps.auth.tokens, { allowQueryToken: true }),
     customerIdOf: (variables) => variables.principal.customerId,
     shutdownSignal: deps.shutdownSignal,
+    ...(deps.sseLimits === undefined ? {} : { limits: deps.sseLimits }),
     ...(deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs }),
   });
 }
@@ -29,6 +30,7 @@ export function documentNotificationStream(app: OpenAPIHono<AppEnv>, path: strin
     responses: {
       200: { description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
       ...AUTH_PROBLEMS,
+      429: problem('Too many streams open for this account or on this server (`TOO_MANY_STREAMS`); close one, or retry later.'),
     },
   });
 }

@@ -2,6 +2,7 @@ import { definePlugin, defineToken, type Engine, EVENT_TYPES, type Plugin, TOPIC
 import type { MiddlewareHandler } from 'hono';
 import { createNotificationHub, type NotificationHub } from './hub.js';
 import { notificationsRoute } from './stream-route.js';
+import type { StreamLimits } from './stream-slots.js';
 
 export interface SseOptions {
   /** Notifications kept per customer for `Last-Event-ID` replay. Default 100. */
@@ -48,6 +49,8 @@ export interface SseRoutesOptions<TVars extends object> {
   readonly heartbeatMs?: number;
   /** Aborted on shutdown so open streams end and the server can drain. */
   readonly shutdownSignal?: AbortSignal;
+  /** Streams per customer (default 8) and in total (default 10,000) this route serves at once; more get 429. */
+  readonly limits?: StreamLimits;
 }
 
 /** `GET /stream` over the hub of an engine built with `sse()`. */

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Notification, NotificationHub } from './hub.js';
+import { createStreamSlots, type StreamLimits } from './stream-slots.js';
 
 export interface StreamRouteOptions<TVars extends object> {
   readonly hub: NotificationHub;
@@ -11,7 +12,23 @@ export interface StreamRouteOptions<TVars extends object> {
   readonly heartbeatMs?: number;
   /** Aborted on shutdown so open streams end and the server can drain. */
   readonly shutdownSignal?: AbortSignal;
+  /** Streams per customer and in total; more are refused with 429 `TOO_MANY_STREAMS`. */
+  readonly limits?: StreamLimits;
 }
+
+/** The refusal of a stream over a cap, as RFC 9457 problem details with a stable code. */
+const tooManyStreams = (instance: string, limit: 'perCustomer' | 'total') =>
+  new Response(
+    JSON.stringify({
+      type: 'https://limitedcart.dev/problems/too-many-streams',
+      title: 'Too Many Requests',
+      status: 429,
+      code: 'TOO_MANY_STREAMS',
+      detail: limit === 'perCustomer' ? 'too many notification streams open for this account' : 'too many notification streams open',
+      instance,
+    }),
+    { status: 429, headers: { 'content-type': 'application/problem+json', 'retry-after': '5' } },
+  );
 
 /**
  * `GET /stream`: the caller's order progress as server-sent events, with `id:` lines, `Last-Event-ID` replay
@@ -20,9 +37,12 @@ export interface StreamRouteOptions<TVars extends object> {
  */
 export function notificationsRoute<TVars extends object>(options: StreamRouteOptions<TVars>) {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const slots = createStreamSlots(options.limits);
   const app = new Hono<{ Variables: TVars }>();
   app.get('/stream', options.authenticate, (c) => {
     const customerId = options.customerIdOf(c.var as TVars);
+    const slot = slots.acquire(customerId);
+    if (!slot.ok) return tooManyStreams(c.req.path, slot.limit);
     const lastEventId = c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? null;
     c.header('cache-control', 'no-cache, no-transform');
     c.header('x-accel-buffering', 'no');
@@ -57,6 +77,7 @@ export function notificationsRoute<TVars extends object>(options: StreamRouteOpt
         }
       } finally {
         unsubscribe();
+        slot.release();
         options.shutdownSignal?.removeEventListener('abort', stop);
       }
     });
