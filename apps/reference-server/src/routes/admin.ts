@@ -17,7 +17,7 @@ import {
   pageOf,
   problem,
   RoleSchema,
-  text,
+  nonBlankText,
   UserSchema,
 } from './schemas.js';
 import { orderView } from './views.js';
@@ -39,8 +39,8 @@ const AdminMetrics = z
 
 const OrdersQuery = PagingQuery.extend({
   status: OrderStatusSchema.optional(),
-  productId: text().min(1).max(200).optional(),
-  customerId: text().min(1).max(200).optional(),
+  productId: nonBlankText().max(200).optional(),
+  customerId: nonBlankText().max(200).optional(),
 });
 
 export function adminRoutes(deps: AppDeps) {

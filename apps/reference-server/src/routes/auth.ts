@@ -5,7 +5,7 @@ import { clientIp } from '../http/client-ip.js';
 import type { AppDeps } from '../http/context.js';
 import { ApiProblem, problemResponse } from '../http/problem.js';
 import { mount, router } from '../http/route.js';
-import { AUTH_PROBLEMS, BEARER, EmailSchema, jsonBody, jsonContent, problem, text, UserSchema } from './schemas.js';
+import { AUTH_PROBLEMS, BEARER, EmailSchema, jsonBody, jsonContent, problem, nonBlankText, UserSchema } from './schemas.js';
 
 const CredentialsBody = z
   .strictObject({
@@ -16,7 +16,7 @@ const CredentialsBody = z
 
 /** Login takes any strings: a short password is simply wrong, and the answer must not reveal the policy. */
 const LoginBody = z
-  .strictObject({ email: text().min(1).max(320), password: z.string().min(1).max(PASSWORD_MAX_LENGTH) })
+  .strictObject({ email: nonBlankText().max(320), password: z.string().min(1).max(PASSWORD_MAX_LENGTH) })
   .openapi('Login');
 
 const LoginResult = z

@@ -4,11 +4,11 @@ import { actorOf, authenticate, requireRole } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
 import { IDEMPOTENCY_HEADER, replayedHeader } from '../http/idempotency-key.js';
 import { mount, router } from '../http/route.js';
-import { AUTH_PROBLEMS, BEARER, IdempotencyHeader, jsonBody, jsonContent, problem, StockLineSchema, text } from './schemas.js';
+import { AUTH_PROBLEMS, BEARER, IdempotencyHeader, jsonBody, jsonContent, problem, nonBlankText, StockLineSchema } from './schemas.js';
 
 const RestockBody = z
   .strictObject({
-    productId: text().min(1).max(200),
+    productId: nonBlankText().max(200),
     quantity: z.number().int().min(1).max(1_000_000),
   })
   .openapi('Restock');
@@ -26,7 +26,7 @@ const RestockResultSchema = z
   .openapi('RestockResult');
 
 const StockQuery = z.object({
-  productId: z.union([text().min(1).max(200), z.array(text().min(1).max(200)).max(100)]).optional(),
+  productId: z.union([nonBlankText().max(200), z.array(nonBlankText().max(200)).max(100)]).optional(),
 });
 
 const ReconcileSku = z.object({
@@ -93,7 +93,11 @@ export function inventoryRoutes(deps: AppDeps) {
       security: BEARER,
       middleware: staff,
       request: { query: StockQuery },
-      responses: { 200: jsonContent(z.object({ items: z.array(StockLineSchema) }), 'One line per product.'), ...AUTH_PROBLEMS },
+      responses: {
+        200: jsonContent(z.object({ items: z.array(StockLineSchema) }), 'One line per product.'),
+        404: problem('A productId names no product.'),
+        ...AUTH_PROBLEMS,
+      },
     }),
     async (c) => {
       const { productId } = c.req.valid('query');

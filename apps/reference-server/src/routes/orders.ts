@@ -20,7 +20,7 @@ import {
   PlaceOrderBody,
   pageOf,
   problem,
-  text,
+  nonBlankText,
 } from './schemas.js';
 import { orderView } from './views.js';
 
@@ -39,8 +39,8 @@ const REFUSALS: Record<Refusal, { readonly status: 409 | 429; readonly code: str
 
 const ListQuery = PagingQuery.extend({
   status: OrderStatusSchema.optional(),
-  productId: text().min(1).max(200).optional(),
-  customerId: text().min(1).max(200).optional().openapi({ description: 'ADMIN only; ignored for others.' }),
+  productId: nonBlankText().max(200).optional(),
+  customerId: nonBlankText().max(200).optional().openapi({ description: 'ADMIN only; ignored for others.' }),
 });
 
 export function orderRoutes(deps: AppDeps) {

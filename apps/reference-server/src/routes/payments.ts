@@ -15,16 +15,16 @@ import {
   PaymentSchema,
   PaymentStatusSchema,
   problem,
-  text,
+  nonBlankText,
 } from './schemas.js';
 import { paymentView } from './views.js';
 
-const InitiateBody = z.strictObject({ orderId: text().min(1).max(200) }).openapi('InitiatePayment');
+const InitiateBody = z.strictObject({ orderId: nonBlankText().max(200) }).openapi('InitiatePayment');
 const InitiateResult = z
   .object({ paymentId: z.string(), paymentLink: z.string(), amount: MoneySchema })
   .openapi('PaymentInitiated');
 
-const TokenSchema = text().min(16).max(200);
+const TokenSchema = nonBlankText().min(16).max(200);
 const ProcessBody = z.strictObject({ token: TokenSchema, card: CardSchema }).openapi('ProcessPayment');
 const ProcessResult = z
   .object({ paymentId: z.string(), orderId: z.string(), outcome: z.literal('succeeded') })

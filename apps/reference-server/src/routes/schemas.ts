@@ -6,8 +6,15 @@ import { ORDER_STATUSES, PAYMENT_STATUSES, ROLES } from '@limitedcart/core';
  * caller may set: ids, statuses, timestamps and prices computed by the server are never accepted.
  */
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse control characters.
-const SINGLE_LINE = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+/** C0 and C1 control characters (tab and line breaks included), as a regex character-class body. */
+const CONTROL = '\\u0000-\\u001f\\u007f-\\u009f';
+/**
+ * The rest of what `String.prototype.trim` removes, spelled out: `\\s` differs between JavaScript and the clients
+ * that read the OpenAPI patterns (Python's excludes U+FEFF), so no pattern here uses it.
+ */
+const SPACE = ' \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+const SINGLE_LINE = new RegExp(`^[^${CONTROL}]*$`);
+const NOT_BLANK = new RegExp(`^[^${CONTROL}]*[^${CONTROL}${SPACE}][^${CONTROL}]*$`);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse control characters.
 const MULTI_LINE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/;
 
@@ -18,13 +25,19 @@ const MULTI_LINE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/;
  */
 export const text = () => z.string().regex(SINGLE_LINE, 'control characters are not allowed');
 
+/** Like `text`, and not blank: ids, names and card fields, which the engine refuses when they are only spaces. */
+export const nonBlankText = () => z.string().regex(NOT_BLANK, 'must not be blank or contain control characters');
+
 /** Free text that may span lines: tab, line feed and carriage return are allowed, other control characters are not. */
 export const multilineText = () => z.string().regex(MULTI_LINE, 'control characters other than tab and line breaks are not allowed');
+
+/** ISO 4217 codes the engine knows (the runtime's ICU list, as core's `isCurrencyCode`), listed so clients know them. */
+const CURRENCIES = Intl.supportedValuesOf('currency') as [string, ...string[]];
 
 export const MoneySchema = z
   .strictObject({
     amount: z.number().int().min(0).max(100_000_000).openapi({ description: 'Integer minor units of the currency (cents for USD).', example: 12_900 }),
-    currency: z.string().regex(/^[A-Z]{3}$/).openapi({ description: 'ISO 4217 code, e.g. USD (2 minor units), JPY (0), KWD (3)', example: 'USD' }),
+    currency: z.enum(CURRENCIES).openapi({ description: 'ISO 4217 code, e.g. USD (2 minor units), JPY (0), KWD (3)', example: 'USD' }),
   })
   .openapi('Money');
 
@@ -52,7 +65,7 @@ export const IdempotencyHeader = z.object({
 });
 
 export const IdParam = z.object({
-  id: text().min(1).max(200).openapi({ param: { name: 'id', in: 'path' }, example: '0b5f6c1e-8d1e-4c53-9a0c-6f2e2d1b7a10' }),
+  id: nonBlankText().max(200).openapi({ param: { name: 'id', in: 'path' }, example: '0b5f6c1e-8d1e-4c53-9a0c-6f2e2d1b7a10' }),
 });
 
 /**
@@ -112,7 +125,7 @@ export const ProductSchema = z
   .openapi('Product');
 
 const productFields = {
-  name: text().trim().min(1).max(200),
+  name: nonBlankText().max(200).trim(),
   description: multilineText().max(10_000),
   price: MoneySchema,
   maxQuantityPerCustomer: z.number().int().min(0).max(10_000),
@@ -166,7 +179,7 @@ export const OrderSchema = z
 
 export const PlaceOrderBody = z
   .strictObject({
-    productId: text().min(1).max(200),
+    productId: nonBlankText().max(200),
     quantity: z.number().int().min(1).max(10_000).default(1),
   })
   .openapi('PlaceOrder');
@@ -191,11 +204,11 @@ export const PaymentSchema = z
 
 export const CardSchema = z
   .strictObject({
-    number: text().min(12).max(23).openapi({ example: '4242424242424242' }),
+    number: z.string().regex(/^[0-9][0-9 -]{10,21}[0-9]$/, 'card digits, spaces or dashes allowed').openapi({ example: '4242424242424242' }),
     expMonth: z.number().int().min(1).max(12),
     expYear: z.number().int().min(2000).max(2100),
-    cvc: text().min(3).max(4),
-    holder: text().trim().min(1).max(128),
+    cvc: z.string().regex(/^[0-9]{3,4}$/, '3 or 4 digits'),
+    holder: nonBlankText().max(128).trim(),
   })
   .openapi('Card');
 
