@@ -10,7 +10,7 @@
  * deploy/k8s) one more process plays `worker,relay` on its own port and every server process only serves the API.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import {
@@ -86,12 +86,18 @@ function sagaWorkerEnv(): NodeJS.ProcessEnv {
   return { ...followerEnv('worker,relay'), PORT: '0' };
 }
 
+/** The password the leader's embedded Postgres was given, kept in its data dir's secrets.json (0600). */
+function embeddedPostgresPassword(): string {
+  const file = join(process.env.LIMITEDCART_DATA_DIR ?? '.limitedcart', 'secrets.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { postgresPassword: string }).postgresPassword;
+}
+
 function followerEnv(roles: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { LIMITEDCART_ROLES: roles };
   const embeddedPort = process.env.LIMITEDCART_EMBEDDED_PG_PORT ?? '54329';
   if (!process.env.DATABASE_URL) {
     env.LIMITEDCART_PROFILE = 'production';
-    env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${embeddedPort}/postgres`;
+    env.DATABASE_URL = `postgres://postgres:${encodeURIComponent(embeddedPostgresPassword())}@127.0.0.1:${embeddedPort}/postgres`;
   }
   return env;
 }
