@@ -43,6 +43,8 @@ export interface RowSpec {
   /** Runs the processes with Redis admitting in front of the Postgres ledger (read when the row starts). */
   readonly redisUrl?: () => string;
   readonly workerClockOffsetSeconds?: number;
+  /** Runs the api this many seconds ahead of the machine's (and the database's) clock. */
+  readonly apiClockOffsetSeconds?: number;
   /** Injected once the second wave is under way; returns what it measured for the report. */
   readonly fault?: (ctx: RowContext) => Promise<Record<string, unknown>>;
 }
@@ -107,7 +109,13 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     started[role] += 1;
     return started[role] > 1 ? `${role} #${started[role]}` : role;
   };
-  const startApi = async () => ServerProcess.start({ name: nameOf('api'), port: await freePort(), env: { ...env, LIMITEDCART_ROLES: 'api' } });
+  const startApi = async () =>
+    ServerProcess.start({
+      name: nameOf('api'),
+      port: await freePort(),
+      env: { ...env, LIMITEDCART_ROLES: 'api' },
+      ...(spec.apiClockOffsetSeconds === undefined ? {} : { clockOffsetSeconds: spec.apiClockOffsetSeconds }),
+    });
   const startWorker = async () =>
     ServerProcess.start({
       name: nameOf('worker'),
@@ -233,6 +241,11 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
       { timeoutMs: (PAYMENT_WINDOW_SECONDS + 45) * 1000, intervalMs: 250, message: 'every order to end and every hold to settle' },
     );
     expectSettled(ledger, UNITS, acceptedOf(attempts).map((attempt) => attempt.orderId));
+    if (spec.apiClockOffsetSeconds !== undefined) {
+      // The api placed every order on the database's time: each hold is one payment window long by that clock.
+      const windows = acceptedOf(attempts).map(({ orderId }) => Math.round(ledger.holdWindows.get(orderId) ?? Number.NaN));
+      expect(windows, 'hold windows in seconds, by the database’s clock').toEqual(windows.map(() => PAYMENT_WINDOW_SECONDS));
+    }
     if (spec.workerClockOffsetSeconds !== undefined) {
       // Paid inside the window: a hold released early would have ended them FAILED ("stock hold lost").
       const statuses = payers.map(({ orderId }) => `${ledger.orders.get(orderId)} (${ledger.reasons.get(orderId) ?? ''})`);

@@ -124,8 +124,9 @@ describe.skipIf(missing !== null)('fault battery: separate api and worker proces
   });
 
   // With Redis in front (the tiered gate), so both tiers' expiry is on trial: Postgres now() and Redis TIME.
-  row('worker 120 s ahead (faketime), Redis admitting: no hold released early', {
+  row('api and worker 120 s ahead (faketime), Redis admitting: holds as long as the window, none released early', {
     workerClockOffsetSeconds: 120,
+    apiClockOffsetSeconds: 120,
     redisUrl: () => redis.url,
   });
 });

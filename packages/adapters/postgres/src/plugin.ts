@@ -1,5 +1,6 @@
 import { definePlugin, defineToken, type FactoryDeps, type HealthReport, type Lifecycle, type Logger, type Plugin, type StoreSet } from '@limitedcart/core';
 import type pg from 'pg';
+import { createDatabaseClock } from './database-clock.js';
 import { type EmbeddedPostgresHandle, embeddedPostgresUrl, startEmbeddedPostgres } from './embedded.js';
 import { createPostgresEventBus } from './event-bus.js';
 import { migrate } from './migrate.js';
@@ -30,6 +31,11 @@ export interface PostgresPluginOptions {
   readonly stockGate?: Omit<PostgresStockGateOptions, 'pool' | 'schema'>;
   /** Tuning of the event bus (poll interval, batch size, leases). */
   readonly eventBus?: Omit<PostgresEventBusOptions, 'pool' | 'schema' | 'onError'>;
+  /**
+   * Run the engine's clock on the database's time (default true): every process then agrees on hold deadlines
+   * whatever its own clock says. false keeps the clock registered before this plugin (core's system clock).
+   */
+  readonly databaseClock?: boolean;
 }
 
 /** What the plugin shares with other plugins (the pg-boss saga runner uses its pool). */
@@ -84,6 +90,12 @@ export function postgres(options: PostgresPluginOptions): Plugin {
               ...options.stockGate,
             }),
         },
+        ...(options.databaseClock !== false && {
+          clock: {
+            useFactory: ({ resolve, ports }: FactoryDeps) =>
+              createDatabaseClock({ pool: resolve(POSTGRES_CONNECTION).pool, logger: ports.logger.child({ component: 'database-clock' }) }),
+          },
+        }),
         eventBus: {
           useFactory: ({ resolve, ports }) =>
             createPostgresEventBus({
