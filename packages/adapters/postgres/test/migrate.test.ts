@@ -45,6 +45,16 @@ describe.skipIf(!hasDatabase)('migrate', () => {
     ]);
   });
 
+  it('migrates a fresh schema once when processes start together', async () => {
+    const fresh = `${schema}_race`;
+    try {
+      const results = await Promise.all(Array.from({ length: 6 }, () => migrate({ databaseUrl: DATABASE_URL, schema: fresh })));
+      expect(results.filter((result) => result.applied.length > 0), 'one run applies the migrations, the others wait and find none').toHaveLength(1);
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${fresh}" CASCADE`);
+    }
+  });
+
   it('leaves a borrowed pool connection with its default search_path', async () => {
     const client = await pool.connect();
     try {
