@@ -155,6 +155,9 @@ function knownRejection(deps: PlaceOrderDeps, product: PricedProduct, request: P
 }
 
 /** Counts the attempt against the customer's and the address's limits, in one round trip to a shared limiter. */
+const LIMITER_WARNING_INTERVAL_MS = 10_000;
+let limiterWarnedAt = 0;
+
 async function rateLimited(deps: PlaceOrderDeps, request: PlaceOrderInput): Promise<PlaceOrderResult | null> {
   const { perCustomerPerMinute, perAddressPerMinute } = deps.settings?.rateLimits ?? DEFAULT_SETTINGS.rateLimits;
   const hits = [
@@ -163,7 +166,21 @@ async function rateLimited(deps: PlaceOrderDeps, request: PlaceOrderInput): Prom
       ? deps.rateLimiter.hit(`orders:address:${request.clientAddress}`, perAddressPerMinute, MINUTE)
       : null,
   ];
-  const refused = (await Promise.all(hits)).find((decision) => decision !== null && !decision.allowed);
+  // A limiter that cannot be reached lets the attempt through: abuse limits are not worth refusing every shopper
+  // for while the limiter's store (Redis) is down; the stock gate still decides every unit.
+  const decisions = await Promise.all(
+    hits.map((hit) =>
+      hit?.catch((error: unknown) => {
+        // Once per burst: during an outage every attempt would say the same.
+        if (Date.now() - limiterWarnedAt > LIMITER_WARNING_INTERVAL_MS) {
+          limiterWarnedAt = Date.now();
+          deps.logger.warn('rate limiter unreachable; attempts are let through', { error });
+        }
+        return null;
+      }),
+    ),
+  );
+  const refused = decisions.find((decision) => decision !== null && decision !== undefined && !decision.allowed);
   return refused ? { ok: false, reason: 'RATE_LIMITED', retryAfterMs: refused.resetMs } : null;
 }
 
