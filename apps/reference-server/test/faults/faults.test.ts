@@ -123,6 +123,21 @@ describe.skipIf(missing !== null)('fault battery: separate api and worker proces
     },
   });
 
+  row('Redis killed mid-drop and back empty (tiered gate): refusals at once, no oversell, tiers in sync after', {
+    redisUrl: () => redis.url,
+    async fault(ctx) {
+      const port = Number(new URL(redis.url).port);
+      const cutAt = Date.now();
+      await redis.stop();
+      await bothAnswer(ctx, 503, 15_000);
+      const notReadyAfterMs = Date.now() - cutAt;
+      const startAt = Date.now();
+      redis = await startPrivateRedis(port);
+      await bothAnswer(ctx, 200, 30_000);
+      return { outageMs: startAt - cutAt, notReadyAfterMs, readyAgainAfterMs: Date.now() - startAt };
+    },
+  });
+
   // With Redis in front (the tiered gate), so both tiers' expiry is on trial: Postgres now() and Redis TIME.
   row('api and worker 120 s ahead (faketime), Redis admitting: holds as long as the window, none released early', {
     workerClockOffsetSeconds: 120,
