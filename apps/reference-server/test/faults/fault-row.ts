@@ -23,6 +23,9 @@ const RETRY_FOR_MS = 15_000;
 
 export interface RowContext {
   readonly cluster: PrivateCluster;
+  /** The row's schema and its drop's product. */
+  readonly schema: string;
+  readonly productId: string;
   api(): ServerProcess;
   worker(): ServerProcess;
   /** Starts a new api process (new port) and points the shoppers at it once it is ready. */
@@ -146,6 +149,8 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
 
     const ctx: RowContext = {
       cluster,
+      schema,
+      productId,
       api: () => api,
       worker: () => worker,
       async replaceApi() {
