@@ -36,6 +36,7 @@ export function memoryDefaults(): EngineAdapters {
     outbox: store('outbox'),
     processedEvents: store('processedEvents'),
     unitOfWork: store('unitOfWork'),
+    audit: store('audit'),
     priceCache: { useFactory: () => createMemoryPriceCache() },
     rateLimiter: { useFactory: () => createMemoryRateLimiter() },
     searchIndex: { useFactory: () => createMemorySearchIndex() },

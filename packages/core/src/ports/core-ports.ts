@@ -4,6 +4,7 @@ import type { SagaRunner } from './saga-runner.js';
 import type { Clock, Logger, PaymentGateway, PriceCache, SearchIndex } from './small-ports.js';
 import type { StockGate } from './stock-gate.js';
 import type {
+  AuditStore,
   CustomerStore,
   IdempotencyStore,
   OrderStore,
@@ -30,6 +31,7 @@ export interface CorePorts {
   readonly outbox: OutboxStore;
   readonly processedEvents: ProcessedEventStore;
   readonly unitOfWork: UnitOfWork;
+  readonly audit: AuditStore;
   readonly paymentGateway: PaymentGateway;
   readonly searchIndex: SearchIndex;
   readonly priceCache: PriceCache;

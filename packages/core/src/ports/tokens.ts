@@ -22,6 +22,7 @@ export const TOKENS: { readonly [K in PortName]: PortToken<K> } = {
   outbox: token('outbox'),
   processedEvents: token('processedEvents'),
   unitOfWork: token('unitOfWork'),
+  audit: token('audit'),
   paymentGateway: token('paymentGateway'),
   searchIndex: token('searchIndex'),
   priceCache: token('priceCache'),
