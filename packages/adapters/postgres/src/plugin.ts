@@ -78,6 +78,7 @@ export function postgres(options: PostgresPluginOptions): Plugin {
         outbox: store('outbox'),
         processedEvents: store('processedEvents'),
         unitOfWork: store('unitOfWork'),
+        audit: store('audit'),
         stockGate: {
           useFactory: ({ resolve }) =>
             createPostgresStockGate({

@@ -31,6 +31,7 @@ export const tableNames = (schema: string) => {
     stockHolds: q('stock_holds'),
     customerSkuCounts: q('customer_sku_counts'),
     restockOps: q('restock_ops'),
+    auditLog: q('audit_log'),
     fn: q,
   };
 };
