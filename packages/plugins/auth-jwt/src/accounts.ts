@@ -30,7 +30,11 @@ export interface AccountService {
   login(input: { email: string; password: string; clientAddress?: string }): Promise<LoginResult>;
   /** Creates the account with the given roles unless the email exists; returns the customer either way. */
   ensureAccount(input: { email: string; password: string; roles: readonly Role[] }): Promise<{ customer: Customer; created: boolean }>;
-  setRoles(customerId: string, roles: readonly Role[]): Promise<PublicUser | null>;
+  /**
+   * Sets a new password (checked like a registration's), e.g. when an operator takes an account over. null for an
+   * unknown account. Roles change through the engine's `setCustomerRoles`, which checks and audits them.
+   */
+  resetPassword(customerId: string, password: string): Promise<PublicUser | null>;
 }
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
@@ -130,8 +134,11 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       return { customer, created: result.ok };
     },
 
-    async setRoles(customerId, roles) {
-      const updated = await customers.setRoles(customerId, validateRoles(roles));
+    async resetPassword(customerId, password) {
+      const customer = await customers.get(customerId);
+      if (!customer) return null;
+      const checked = validateCredentials(customer.email, password);
+      const updated = await customers.setPasswordHash(customerId, await hashPassword(checked.password));
       return updated ? toPublicUser(updated) : null;
     },
   };
