@@ -61,15 +61,24 @@ export const ENV_SCHEMA = z.object({
   SAGA_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(DEFAULT_TUNING.batchSize),
   /** Base URL the server is reached at (payment links, webhook delivery). */
   PUBLIC_URL: z.string().url().optional(),
-  /** Created with ADMIN role on first start when both are set. */
+  /**
+   * The bootstrap admin, set together: created with the ADMIN role when the email is free. An existing non-admin
+   * account with that email stops the start unless ADMIN_TAKEOVER=true (see docs/security.md).
+   */
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Take an existing ADMIN_EMAIL account over: grant ADMIN and reset its password to ADMIN_PASSWORD. */
+  ADMIN_TAKEOVER: z.enum(['true', 'false']).default('false'),
   /** Seed the demo catalogue and accounts (default on in the embedded profile). */
   SEED_DEMO: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_ORDERS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** maxQuantityPerCustomer of a product created without one (0 = no per-product limit). */
+  DEFAULT_LIMIT_PER_CUSTOMER: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_ENGINE_CONFIG.defaultLimitPerCustomer),
+  /** Units one customer may hold + buy of one product whatever its limit; 0 turns the cap off. */
+  UNIT_CAP_PER_CUSTOMER: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_ENGINE_CONFIG.unitCapPerCustomer),
   /** How old an Idempotency-Key's in-flight claim must be before a retry takes it over (its request died). */
   IDEMPOTENCY_STALE_CLAIM_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),

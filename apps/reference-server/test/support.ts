@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Role } from '@limitedcart/core';
+import type { Logger, Role } from '@limitedcart/core';
 import { createSilentLogger } from '@limitedcart/core/memory';
 import { hashPassword } from '@limitedcart/plugin-auth-jwt';
 import pg from 'pg';
@@ -26,6 +26,8 @@ const freePort = () => 20_000 + Math.floor(Math.random() * 20_000);
 export interface TestServerOptions {
   /** Leave the database schema in place on close (another replica still uses it). */
   readonly keepSchema?: boolean;
+  /** Where the server logs; silent by default. */
+  readonly logger?: Logger;
 }
 
 export async function startTestServer(
@@ -70,7 +72,7 @@ export async function startTestServer(
     });
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
   }
-  const server = await startServer(loadConfig({ ...base, ...env }), { logger: createSilentLogger(), heartbeatMs: 1_000 });
+  const server = await startServer(loadConfig({ ...base, ...env }), { logger: options.logger ?? createSilentLogger(), heartbeatMs: 1_000 });
   return Object.assign(server, {
     async close() {
       await server.stop();
@@ -79,7 +81,7 @@ export async function startTestServer(
   });
 }
 
-async function dropSchemas(databaseUrl: string, schemas: string[]): Promise<void> {
+export async function dropSchemas(databaseUrl: string, schemas: string[]): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

@@ -103,6 +103,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
           perAddressPerMinute: config.RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE,
         },
         staleClaimMs: config.IDEMPOTENCY_STALE_CLAIM_SECONDS * 1000,
+        defaultLimitPerCustomer: config.DEFAULT_LIMIT_PER_CUSTOMER,
+        unitCapPerCustomer: config.UNIT_CAP_PER_CUSTOMER,
         roles,
       },
     });
@@ -143,7 +145,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   let seed: SeedResult | null = null;
   try {
     await engine.start();
-    if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) await bootstrapAdmin(engine, auth, config.ADMIN_EMAIL, config.ADMIN_PASSWORD, logger);
+    await bootstrapAdmin(engine, auth, config, logger);
     if ((config.SEED_DEMO ?? (profile === 'production' ? 'false' : 'true')) === 'true') {
       seed = await seedDemo({ engine, accounts: auth.accounts, dataDir: profile === 'embedded' ? resolve(config.LIMITEDCART_DATA_DIR) : null });
     }
