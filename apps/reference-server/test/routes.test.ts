@@ -64,7 +64,7 @@ describe('routes', () => {
       const created = await api.post(
         '/api/products',
         { name: 'Aurora parka', description: 'Insulated winter jacket', price: { amount: 24_900, currency: 'USD' }, maxQuantityPerCustomer: 2 },
-        { token: warehouse.token },
+        { token: admin.token },
       );
       expect(created.status).toBe(201);
       const product = created.body.product;

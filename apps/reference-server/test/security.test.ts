@@ -48,9 +48,9 @@ describe('security over HTTP', () => {
       { method: 'GET', path: '/api/products', access: 'public' },
       { method: 'GET', path: `/api/products/${product.id}`, access: 'public' },
       { method: 'GET', path: '/api/products/search?q=test', access: 'public' },
-      { method: 'POST', path: '/api/products', access: ['ADMIN', 'WAREHOUSE'], body: { name: 'Matrix product', price: { amount: 100, currency: 'USD' } } },
-      { method: 'PUT', path: `/api/products/${UNKNOWN_ID}`, access: ['ADMIN', 'WAREHOUSE'], body: { name: 'x', description: '', price: { amount: 1, currency: 'USD' }, maxQuantityPerCustomer: 0, active: true } },
-      { method: 'PATCH', path: `/api/products/${UNKNOWN_ID}`, access: ['ADMIN', 'WAREHOUSE'], body: { name: 'y' } },
+      { method: 'POST', path: '/api/products', access: ['ADMIN'], body: { name: 'Matrix product', price: { amount: 100, currency: 'USD' } } },
+      { method: 'PUT', path: `/api/products/${UNKNOWN_ID}`, access: ['ADMIN'], body: { name: 'x', description: '', price: { amount: 1, currency: 'USD' }, maxQuantityPerCustomer: 0, active: true } },
+      { method: 'PATCH', path: `/api/products/${UNKNOWN_ID}`, access: ['ADMIN'], body: { name: 'y' } },
       { method: 'DELETE', path: `/api/products/${UNKNOWN_ID}`, access: ['ADMIN'] },
       { method: 'POST', path: '/api/inventory/restock', access: ['ADMIN', 'WAREHOUSE'], body: { productId: UNKNOWN_ID, quantity: 1 } },
       { method: 'GET', path: '/api/inventory/stock', access: ['ADMIN', 'WAREHOUSE'] },
@@ -69,6 +69,7 @@ describe('security over HTTP', () => {
       { method: 'PATCH', path: `/api/admin/users/${UNKNOWN_ID}/roles`, access: ['ADMIN'], body: { roles: ['USER'] } },
       { method: 'GET', path: '/api/admin/metrics', access: ['ADMIN'] },
       { method: 'GET', path: '/api/admin/orders', access: ['ADMIN'] },
+      { method: 'GET', path: '/api/admin/audit', access: ['ADMIN'] },
       { method: 'GET', path: '/healthz', access: 'public' },
       { method: 'GET', path: '/readyz', access: 'public' },
       { method: 'GET', path: '/metrics', access: 'public' },
@@ -253,7 +254,7 @@ describe('security over HTTP', () => {
     });
 
     it('lists the offending fields of a validation failure', async () => {
-      const response = await api.post('/api/products', { name: '', price: { amount: -1, currency: 'EURO' }, sku: 'mine' }, { token: users.WAREHOUSE.token });
+      const response = await api.post('/api/products', { name: '', price: { amount: -1, currency: 'EURO' }, sku: 'mine' }, { token: users.ADMIN.token });
       expect(response.status).toBe(400);
       const fields = response.body.errors.map((error: Json) => error.field);
       expect(fields).toEqual(expect.arrayContaining(['name', 'price.amount', 'price.currency', 'sku']));

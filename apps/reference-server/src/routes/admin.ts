@@ -3,7 +3,9 @@ import { ORDER_STATUSES, ROLES } from '@limitedcart/core';
 import { toPublicUser } from '@limitedcart/plugin-auth-jwt';
 import { actorOf, authenticate, requireRole } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
+import { ApiProblem } from '../http/problem.js';
 import { mount, router } from '../http/route.js';
+import { auditRoutes } from './audit.js';
 import {
   AUTH_PROBLEMS,
   BEARER,
@@ -61,7 +63,7 @@ export function adminRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { page, size } = c.req.valid('query');
-      const result = await engine.useCases.listCustomers({ page, size });
+      const result = await engine.useCases.listCustomers({ actor: actorOf(c), page, size });
       return c.json({ items: result.items.map(toPublicUser), page, size, total: result.total }, 200);
     },
   );
@@ -80,13 +82,15 @@ export function adminRoutes(deps: AppDeps) {
         200: jsonContent(z.object({ user: UserSchema }), 'The user.'),
         400: problem('Unknown role (`VALIDATION`).'),
         404: problem('No such user.'),
+        409: problem('The user is the last ADMIN and the new roles lack ADMIN (`LAST_ADMIN`); nothing changed.'),
         ...AUTH_PROBLEMS,
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const customer = await engine.useCases.setCustomerRoles({ customerId: id, roles: c.req.valid('json').roles });
-      return c.json({ user: toPublicUser(customer) }, 200);
+      const result = await engine.useCases.setCustomerRoles({ customerId: id, roles: c.req.valid('json').roles, actor: actorOf(c) });
+      if (!result.ok) throw new ApiProblem(409, 'LAST_ADMIN', 'the last ADMIN cannot lose the ADMIN role; make another account ADMIN first');
+      return c.json({ user: toPublicUser(result.customer) }, 200);
     },
   );
 
@@ -136,6 +140,8 @@ export function adminRoutes(deps: AppDeps) {
       return c.json({ items: result.items.map(orderView), page, size, total: result.total }, 200);
     },
   );
+
+  app.route('/audit', auditRoutes(deps));
 
   return app;
 }

@@ -88,7 +88,9 @@ export const ProductCreateBody = z
   .strictObject({
     ...productFields,
     description: productFields.description.optional(),
-    maxQuantityPerCustomer: productFields.maxQuantityPerCustomer.optional(),
+    maxQuantityPerCustomer: productFields.maxQuantityPerCustomer
+      .optional()
+      .openapi({ description: 'Units one customer may hold + buy; 0 means no per-product limit. Default: DEFAULT_LIMIT_PER_CUSTOMER (2).' }),
     active: productFields.active.optional(),
     saleStartsAt: productFields.saleStartsAt.optional(),
   })
