@@ -11,8 +11,8 @@ describe('administration over HTTP', () => {
   beforeAll(async () => {
     server = await startTestServer('postgres', { UNIT_CAP_PER_CUSTOMER: '5' });
     api = client(server.url);
-    [admin] = await createUsers(server, 1, ['ADMIN'], 'admin');
-    [warehouse] = await createUsers(server, 1, ['WAREHOUSE'], 'warehouse');
+    admin = (await createUsers(server, 1, ['ADMIN'], 'admin'))[0]!;
+    warehouse = (await createUsers(server, 1, ['WAREHOUSE'], 'warehouse'))[0]!;
   }, 90_000);
   afterAll(async () => {
     await server?.close();
