@@ -105,6 +105,8 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
     RATE_LIMIT_ORDERS_PER_MINUTE: '100000',
     RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE: '1000000',
+    // The steady load orders one unlimited product over and over from 16 shoppers: keep those orders accepted.
+    UNIT_CAP_PER_CUSTOMER: '0',
     ...(spec.redisUrl ? { REDIS_URL: spec.redisUrl() } : {}),
   };
   const started = { api: 0, worker: 0 };
