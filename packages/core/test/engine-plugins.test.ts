@@ -66,6 +66,7 @@ describe('plugin registration', () => {
         'products',
         'sagaRunner',
         'searchIndex',
+        'sessions',
         'stockGate',
         'unitOfWork',
       ].sort(),

@@ -11,6 +11,7 @@ import { getAccount } from '../use-cases/get-account.js';
 import { type ListCustomersInput, listCustomers } from '../use-cases/list-customers.js';
 import { type SetCustomerRolesInput, type SetCustomerRolesResult, setCustomerRoles } from '../use-cases/set-customer-roles.js';
 import { type ListAuditEntriesInput, listAuditEntries } from '../use-cases/list-audit-entries.js';
+import { type SetCustomerDisabledInput, setCustomerDisabled } from '../use-cases/set-customer-disabled.js';
 import { type ArchiveProductInput, archiveProduct } from '../use-cases/archive-product.js';
 import { type CancelOrderInput, type CancelOrderResult, cancelOrder } from '../use-cases/cancel-order.js';
 import { type CreateProductInput, createProduct } from '../use-cases/create-product.js';
@@ -69,6 +70,8 @@ export interface EngineUseCases {
   setCustomerRoles(input: SetCustomerRolesInput): Promise<SetCustomerRolesResult>;
   /** The audit log (role, product, price and stock changes), newest first. */
   listAuditEntries(input?: ListAuditEntriesInput): Promise<Page<AuditEntry>>;
+  /** Locks (or unlocks) an account: its sessions end and its tokens are refused. */
+  setCustomerDisabled(input: SetCustomerDisabledInput): Promise<Customer>;
   getBusinessMetrics(): Promise<BusinessMetrics>;
   // What the engine runs by itself (exposed for hosts that schedule them differently)
   expireHolds(): Promise<ExpireHoldsResult>;
@@ -123,6 +126,7 @@ export function bindUseCases(
     listCustomers: (input) => listCustomers(ports, input),
     setCustomerRoles: (input) => setCustomerRoles(ports, input),
     listAuditEntries: (input) => listAuditEntries(ports, input),
+    setCustomerDisabled: (input) => setCustomerDisabled(ports, input),
     getBusinessMetrics: () => getBusinessMetrics(ports),
     expireHolds: () => expireHolds(ports),
     startSagaForPlacedOrder: (event) => startSagaForPlacedOrder(ports, event),

@@ -1,6 +1,7 @@
 import type { EventBus } from './event-bus.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SagaRunner } from './saga-runner.js';
+import type { SessionStore } from './session-store.js';
 import type { Clock, Logger, PaymentGateway, PriceCache, SearchIndex } from './small-ports.js';
 import type { StockGate } from './stock-gate.js';
 import type {
@@ -25,6 +26,7 @@ export interface CorePorts {
   readonly eventBus: EventBus;
   readonly products: ProductStore;
   readonly customers: CustomerStore;
+  readonly sessions: SessionStore;
   readonly orders: OrderStore;
   readonly payments: PaymentStore;
   readonly idempotency: IdempotencyStore;

@@ -38,12 +38,14 @@ export interface CustomerStore {
   get(id: string): Promise<Customer | null>;
   getByEmail(email: string): Promise<Customer | null>;
   /**
-   * Replaces the account's roles, atomically refusing (`LAST_ADMIN`) to take ADMIN from the last account holding it:
+   * Replaces the account's roles and raises its `sessionVersion` by one, atomically refusing (`LAST_ADMIN`) to take ADMIN from the last account holding it:
    * of concurrent calls demoting the last admins, at least one admin is left whatever their interleaving.
    */
   setRoles(id: string, roles: readonly Role[]): Promise<SetRolesResult>;
   /** Replaces the password hash (a reset); null when the account does not exist. */
   setPasswordHash(id: string, passwordHash: string): Promise<Customer | null>;
+  /** Sets `disabled` and raises `sessionVersion` by one; null for an unknown id. */
+  setDisabled(id: string, disabled: boolean): Promise<Customer | null>;
   list(query: PageRequest): Promise<Page<Customer>>;
   countByRole(): Promise<Record<Role, number>>;
 }

@@ -16,6 +16,7 @@ export const TOKENS: { readonly [K in PortName]: PortToken<K> } = {
   eventBus: token('eventBus'),
   products: token('products'),
   customers: token('customers'),
+  sessions: token('sessions'),
   orders: token('orders'),
   payments: token('payments'),
   idempotency: token('idempotency'),

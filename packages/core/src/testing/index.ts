@@ -19,6 +19,13 @@ export {
 } from './rate-limiter-contract.js';
 export { reserveRequest, uniqueId } from './reserve-request.js';
 export {
+  describeSessionStoreContract,
+  type MakeSessionStore,
+  SESSION_STORE_CASES,
+  type SessionStoreCase,
+  type SessionStoreKitTarget,
+} from './session-store-contract.js';
+export {
   type ActivityCall,
   type ActivityFault,
   createSagaKitWorld,

@@ -1,6 +1,7 @@
 import { LimitedCartError, notFound } from '../domain/errors.js';
 import type { Customer, Role } from '../domain/customer.js';
 import { ROLES } from '../domain/customer.js';
+import { accountChangedEvent } from '../events/builders.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import { rolesChangedEntry } from './audit-entries.js';
 import { authorize } from './permissions.js';
@@ -26,8 +27,13 @@ export type SetCustomerRolesResult =
  * Replaces an account's roles and records who changed them from what to what, in one transaction
  * (`UnitOfWork.changeRoles`); unchanged roles record nothing. Taking ADMIN from the last admin is refused atomically
  * in the store, so two admins demoting each other at once cannot leave none. NOT_FOUND for an unknown account.
+ * The store raises the account's session version, so tokens issued with the old roles are refused, and
+ * `account.changed` tells every api process to drop what it cached about the account.
  */
-export async function setCustomerRoles(deps: Pick<CorePorts, 'unitOfWork'>, input: SetCustomerRolesInput): Promise<SetCustomerRolesResult> {
+export async function setCustomerRoles(
+  deps: Pick<CorePorts, 'unitOfWork' | 'outbox' | 'clock'>,
+  input: SetCustomerRolesInput,
+): Promise<SetCustomerRolesResult> {
   const request = requireObject(input, 'input');
   const actor = authorize(request.actor, 'manageAccounts');
   const customerId = requireString(request.customerId, 'customerId', { maxLength: 200 });
@@ -39,7 +45,12 @@ export async function setCustomerRoles(deps: Pick<CorePorts, 'unitOfWork'>, inpu
   const result = await deps.unitOfWork.changeRoles(customerId, [...new Set(roles as Role[])], ({ customer, previousRoles }) =>
     sameRoles(previousRoles, customer.roles) ? [] : [rolesChangedEntry(actor, customer.id, previousRoles, customer.roles, reason)],
   );
-  if (result.ok) return { ok: true, customer: result.customer };
+  if (result.ok) {
+    // After the commit, not in it: a lost event costs at most the token checks' cache lifetime, since every cached
+    // account entry expires on its own.
+    await deps.outbox.append([accountChangedEvent(customerId, 'roles', deps.clock.now())]);
+    return { ok: true, customer: result.customer };
+  }
   if (result.reason === 'NOT_FOUND') throw notFound('customer', customerId);
   return { ok: false, reason: 'LAST_ADMIN' };
 }

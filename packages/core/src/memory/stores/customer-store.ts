@@ -29,6 +29,8 @@ export class MemoryCustomerStore implements CustomerStore {
       email,
       passwordHash: input.passwordHash,
       roles: requireRoles(input.roles),
+      disabled: false,
+      sessionVersion: 1,
       createdAt: now,
     };
     // Check and insert with no await in between: this is the atomic unique check.
@@ -66,11 +68,19 @@ export class MemoryCustomerStore implements CustomerStore {
     if (demotesAnAdmin && !this.#db.customers.rows().some((other) => other.id !== id && other.roles.includes('ADMIN'))) {
       return { ok: false, reason: 'LAST_ADMIN' };
     }
-    const updated: Customer = { ...current, roles: next };
+    const updated: Customer = { ...current, roles: next, sessionVersion: current.sessionVersion + 1 };
     const changed = { ok: true as const, customer: copy(updated), previousRoles: [...current.roles] };
     beforeWrite?.(changed);
     this.#db.customers.put(updated);
     return changed;
+  }
+
+  async setDisabled(id: string, disabled: boolean): Promise<Customer | null> {
+    const current = this.#db.customers.get(id);
+    if (!current) return null;
+    const next: Customer = { ...current, disabled, sessionVersion: current.sessionVersion + 1 };
+    this.#db.customers.put(next);
+    return copy(next);
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<Customer | null> {

@@ -15,6 +15,7 @@ export const CUSTOMER_STORE_CASES = [
   'customers: setPasswordHash replaces the hash; an unknown id gives null',
   'customers: setRoles refuses to take ADMIN from the last admin, and allows it while another admin remains',
   'customers: admins demoted at once, each by another call: at least one admin remains, the refused ones unchanged',
+  'customers: a new account is enabled; setRoles and setDisabled raise its session version',
   'customers: list pages through every customer oldest first',
   'customers: countByRole counts each role a customer holds',
 ] as const;
@@ -142,6 +143,25 @@ export function customerStoreCases(stores: () => StoreSet, registry: CaseRegistr
       ).toEqual([expect.objectContaining({ roles: ['USER', 'ADMIN'] })]);
       expect((await customers.countByRole()).ADMIN, 'the store holds exactly one admin').toBe(1);
     }
+  });
+
+  registry.case('customers: a new account is enabled; setRoles and setDisabled raise its session version', async () => {
+    const { customers } = stores();
+    const created = await customers.create(newCustomerInput());
+    expect(created.disabled, 'a new account is not disabled').toBe(false);
+    expect(Number.isSafeInteger(created.sessionVersion), 'a new account has an integer session version').toBe(true);
+    const promoted = await customers.setRoles(created.id, ['USER', 'WAREHOUSE']);
+    expect(promoted.ok && promoted.customer.sessionVersion, 'setRoles raises the session version by one').toBe(created.sessionVersion + 1);
+    const locked = await customers.setDisabled(created.id, true);
+    expect(locked?.disabled, 'setDisabled(true) disables the account').toBe(true);
+    expect(locked?.sessionVersion, 'setDisabled raises the session version by one').toBe(created.sessionVersion + 2);
+    expect(await customers.get(created.id), 'get shows the disabled flag and the version setDisabled returned').toEqual(locked);
+    const unlocked = await customers.setDisabled(created.id, false);
+    expect([unlocked?.disabled, unlocked?.sessionVersion], 'setDisabled(false) enables it and raises the version again').toEqual([
+      false,
+      created.sessionVersion + 3,
+    ]);
+    expect(await customers.setDisabled(newId(), true), 'setDisabled of an unknown id returns null').toBeNull();
   });
 
   registry.case('customers: list pages through every customer oldest first', async () => {
