@@ -7,6 +7,7 @@ import { migrate } from './migrate.js';
 import type { EmbeddedPostgresOptions, PostgresEventBusOptions, PostgresStockGateOptions } from './options.js';
 import { resolveSchema } from './options.js';
 import { createPostgresPool } from './pool.js';
+import { createPostgresSessionStore } from './session-store.js';
 import { createPostgresStockGate } from './stock-gate.js';
 import { createPostgresStores } from './stores/index.js';
 
@@ -79,6 +80,7 @@ export function postgres(options: PostgresPluginOptions): Plugin {
         processedEvents: store('processedEvents'),
         unitOfWork: store('unitOfWork'),
         audit: store('audit'),
+        sessions: { useFactory: ({ resolve }) => createPostgresSessionStore(resolve(POSTGRES_CONNECTION)) },
         stockGate: {
           useFactory: ({ resolve }) =>
             createPostgresStockGate({

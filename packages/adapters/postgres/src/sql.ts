@@ -21,6 +21,8 @@ export const tableNames = (schema: string) => {
     schema: quoteIdent(schema),
     products: q('products'),
     customers: q('customers'),
+    sessions: q('sessions'),
+    sessionRotatedTokens: q('session_rotated_tokens'),
     orders: q('orders'),
     payments: q('payments'),
     idempotencyKeys: q('idempotency_keys'),

@@ -20,7 +20,7 @@ describe.skipIf(!hasDatabase)('migrate', () => {
   it('creates the schema once; running again (even concurrently) applies nothing', async () => {
     expect((await checkPostgresHealth({ pool, schema })).ok).toBe(false);
     const first = await migrate({ databaseUrl: DATABASE_URL, schema });
-    expect(first.applied).toEqual(['0001_initial', '0002_reserve_reads_before_writing', '0003_reserve_in_batches', '0004_outbox_ordered_by_transaction', '0005_audit_log']);
+    expect(first.applied).toEqual(['0001_initial', '0002_reserve_reads_before_writing', '0003_reserve_in_batches', '0004_outbox_ordered_by_transaction', '0005_audit_log', '0006_sessions']);
     expect(await checkPostgresHealth({ pool, schema })).toEqual({ name: 'postgres', ok: true });
     const again = await Promise.all([migrate({ pool, schema }), migrate({ databaseUrl: DATABASE_URL, schema })]);
     expect(again.map((r) => r.applied)).toEqual([[], []]);
@@ -41,6 +41,8 @@ describe.skipIf(!hasDatabase)('migrate', () => {
       'processed_events',
       'products',
       'restock_ops',
+      'session_rotated_tokens',
+      'sessions',
       'stock',
       'stock_holds',
     ]);

@@ -26,7 +26,7 @@ async function setRolesOn(client: ClientBase, t: TableNames, id: string, roles: 
   if (admins !== null && current.roles.includes('ADMIN') && !admins.some((admin) => admin.id !== id)) {
     return { ok: false, reason: 'LAST_ADMIN' };
   }
-  const [row] = await query<CustomerRow>(client, 'set customer roles', `UPDATE ${t.customers} SET roles = $2 WHERE id = $1 RETURNING *`, [
+  const [row] = await query<CustomerRow>(client, 'set customer roles', `UPDATE ${t.customers} SET roles = $2, session_version = session_version + 1 WHERE id = $1 RETURNING *`, [
     id,
     next,
   ]);
@@ -72,6 +72,16 @@ export const createCustomerStore = (db: Executor, t: TableNames): CustomerStore 
       'set customer password',
       `UPDATE ${t.customers} SET password_hash = $2 WHERE id = $1 RETURNING *`,
       [id, passwordHash],
+    );
+    return row ? toCustomer(row) : null;
+  },
+
+  async setDisabled(id, disabled) {
+    const [row] = await query<CustomerRow>(
+      db,
+      'set customer disabled',
+      `UPDATE ${t.customers} SET disabled = $2, session_version = session_version + 1 WHERE id = $1 RETURNING *`,
+      [id, disabled],
     );
     return row ? toCustomer(row) : null;
   },
