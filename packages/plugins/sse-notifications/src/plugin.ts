@@ -1,7 +1,7 @@
 import { definePlugin, defineToken, type Engine, EVENT_TYPES, type Plugin, TOPICS } from '@limitedcart/core';
 import type { MiddlewareHandler } from 'hono';
 import { createNotificationHub, type NotificationHub } from './hub.js';
-import { notificationsRoute } from './stream-route.js';
+import { notificationsRoute, type StreamCredentials } from './stream-route.js';
 
 export interface SseOptions {
   /** Notifications kept per customer for `Last-Event-ID` replay. Default 100. */
@@ -48,6 +48,10 @@ export interface SseRoutesOptions<TVars extends object> {
   readonly heartbeatMs?: number;
   /** Aborted on shutdown so open streams end and the server can drain. */
   readonly shutdownSignal?: AbortSignal;
+  /** When the caller's credentials lapse: the stream ends then (see `StreamRouteOptions.credentials`). */
+  readonly credentials?: (variables: TVars) => StreamCredentials;
+  /** How often `credentials().stillValid` is asked. Default 5000 ms. */
+  readonly credentialCheckMs?: number;
 }
 
 /** `GET /stream` over the hub of an engine built with `sse()`. */
