@@ -155,7 +155,7 @@ async function main() {
         Array.from({ length: Math.min(200, USERS - start) }, async (_, offset) => {
           const email = `shopper-${start + offset}@load.example`;
           const customer = await server.engine.ports.customers.create({ email, passwordHash, roles: ['USER'] });
-          return (await server.auth.tokens.issue({ customerId: customer.id, email, roles: ['USER'] })).accessToken;
+          return (await server.auth.sessions.open(customer)).accessToken;
         }),
       );
       tokens.push(...batch);

@@ -41,6 +41,8 @@ export async function startTestServer(
     LOG_LEVEL: 'silent',
     SEED_DEMO: 'false',
     RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_IP: '10000',
+    RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '10000',
     RATE_LIMIT_ORDERS_PER_MINUTE: '10000',
     RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE: '100000',
     SHUTDOWN_GRACE_MS: '2000',
@@ -146,6 +148,8 @@ export interface TestUser {
   readonly email: string;
   readonly token: string;
   readonly roles: readonly Role[];
+  readonly sessionId: string;
+  readonly refreshToken: string;
 }
 
 let sharedHash: Promise<string> | undefined;
@@ -162,8 +166,8 @@ export async function createUsers(server: RunningServer, count: number, roles: R
     Array.from({ length: count }, async (_, index) => {
       const email = `${prefix}-${tag}-${index}@example.com`;
       const customer = await server.engine.ports.customers.create({ email, passwordHash, roles });
-      const { accessToken } = await server.auth.tokens.issue({ customerId: customer.id, email, roles });
-      return { id: customer.id, email, token: accessToken, roles };
+      const { accessToken, sessionId, refreshToken } = await server.auth.sessions.open(customer);
+      return { id: customer.id, email, token: accessToken, roles, sessionId, refreshToken };
     }),
   );
 }

@@ -129,6 +129,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       webhookToleranceSeconds: config.PAYMENT_WEBHOOK_TOLERANCE_SECONDS,
       publicUrl: () => config.PUBLIC_URL ?? selfUrl,
     },
+    refreshCookieSecure: config.AUTH_COOKIE_SECURE === 'auto' ? 'auto' : config.AUTH_COOKIE_SECURE === 'true',
     shutdownSignal: shutdown.signal,
     isAccepting: () => accepting,
     storefrontDir,

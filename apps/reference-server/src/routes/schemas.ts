@@ -53,7 +53,7 @@ export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
 export const RoleSchema = z.enum(ROLES);
 
 export const UserSchema = z
-  .object({ id: z.string(), email: z.string(), roles: z.array(RoleSchema), createdAt: z.string() })
+  .object({ id: z.string(), email: z.string(), roles: z.array(RoleSchema), disabled: z.boolean(), createdAt: z.string() })
   .openapi('User');
 
 export const ProductSchema = z

@@ -103,6 +103,10 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     SHUTDOWN_GRACE_MS: '5000',
     SAGA_WORKER_LOOPS: '2',
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_IP: '100000',
+    RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '100000',
+    // A row outlasts the default 5-minute access token, and its shoppers do not refresh.
+    ACCESS_TOKEN_TTL_SECONDS: '3600',
     RATE_LIMIT_ORDERS_PER_MINUTE: '100000',
     RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE: '1000000',
     // The steady load orders one unlimited product over and over from 16 shoppers: keep those orders accepted.
