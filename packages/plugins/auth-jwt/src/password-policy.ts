@@ -4,7 +4,7 @@ export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 256;
 
 /**
- * The ~30,000 most common passwords from leaked password lists (zxcvbn-ts's `passwords-common` dictionary),
+ * The ~49,000 most common passwords from leaked password lists (zxcvbn-ts's `passwords-common` dictionary),
  * shipped in the package: checked without any network call. Built on first use, not at import.
  */
 let common: ReadonlySet<string> | undefined;
