@@ -136,6 +136,8 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       if (!customer) return null;
       const checked = validateCredentials(customer.email, password);
       const updated = await customers.setPasswordHash(customerId, await hashPassword(checked.password));
+      // Whoever held the account before the reset is signed out everywhere.
+      if (updated) await sessions.endAll(customerId);
       return updated ? toPublicUser(updated) : null;
     },
   };

@@ -40,6 +40,8 @@ export interface SessionService {
   refresh(refreshToken: string): Promise<RefreshResult>;
   /** Ends the session (or, with `all`, every session of its account); the ids ended. Unknown tokens end nothing. */
   logout(input: LogoutInput): Promise<readonly string[]>;
+  /** Ends every session of an account (its password was reset); the ids ended. */
+  endAll(customerId: string): Promise<readonly string[]>;
 }
 
 export interface SessionServiceDeps {
@@ -121,6 +123,12 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       if (!all) return end(session.id, 'LOGOUT');
       const ended = await sessions.revokeAll(session.customerId, 'LOGOUT_ALL');
       await announce(session.customerId, ended);
+      return ended;
+    },
+
+    async endAll(customerId) {
+      const ended = await sessions.revokeAll(customerId, 'LOGOUT_ALL');
+      await announce(customerId, ended);
       return ended;
     },
   };

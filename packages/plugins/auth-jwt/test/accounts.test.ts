@@ -1,13 +1,22 @@
 import { isLimitedCartError } from '@limitedcart/core';
-import { createMemoryStores } from '@limitedcart/core/memory';
+import { createMemorySessionStore, createMemoryStores } from '@limitedcart/core/memory';
 import { describe, expect, it } from 'vitest';
 import { createAccountService } from '../src/accounts.js';
+import { createSessionService } from '../src/sessions.js';
 import { createTokenService } from '../src/tokens.js';
 
 describe('account service', () => {
   const make = () => {
-    const { customers } = createMemoryStores();
-    return { customers, accounts: createAccountService({ customers, tokens: createTokenService({ key: 'k'.repeat(48) }) }) };
+    const { customers, outbox } = createMemoryStores();
+    const sessionStore = createMemorySessionStore();
+    const sessions = createSessionService({
+      customers,
+      sessions: sessionStore,
+      outbox,
+      tokens: createTokenService({ key: 'k'.repeat(48) }),
+      refreshTtlSeconds: 3600,
+    });
+    return { customers, sessionStore, accounts: createAccountService({ customers, sessions }) };
   };
 
   it('resetPassword replaces the password: the old one stops working, the new one logs in, the roles stay', async () => {
@@ -17,6 +26,16 @@ describe('account service', () => {
     expect(await accounts.resetPassword(registered.user.id, 'second-password')).toMatchObject({ email: 'owner@example.com', roles: ['USER'] });
     expect((await accounts.login({ email: 'owner@example.com', password: 'first-password' })).ok).toBe(false);
     expect((await accounts.login({ email: 'owner@example.com', password: 'second-password' })).ok).toBe(true);
+  });
+
+  it('resetPassword signs the account out everywhere', async () => {
+    const { accounts, sessionStore } = make();
+    const registered = await accounts.register({ email: 'taken-over@example.com', password: 'first-password' });
+    if (!registered.ok) throw new Error('not registered');
+    const before = await accounts.login({ email: 'taken-over@example.com', password: 'first-password' });
+    if (!before.ok) throw new Error('not signed in');
+    await accounts.resetPassword(registered.user.id, 'second-password');
+    expect((await sessionStore.get(before.sessionId))?.revokedReason).toBe('LOGOUT_ALL');
   });
 
   it('resetPassword checks the password like a registration, and gives null for an unknown account', async () => {
