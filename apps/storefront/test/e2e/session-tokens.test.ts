@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { describeInBrowser, eventually, signIn } from './browser.js';
+import { describeInBrowser, eventually, registerShopper, signIn } from './browser.js';
+import { uniqueEmail } from './flows.js';
 import { browserSuite } from './suite.js';
 
 /** Everything a script on the page could read: web storage and the cookies visible to `document.cookie`. */
@@ -48,6 +49,31 @@ describeInBrowser('session tokens', () => {
       await page.getByRole('button', { name: 'Sign in' }).first().waitFor();
     } finally {
       await context.close();
+    }
+  }, 60_000);
+
+  it("an admin locks a shopper: the shopper's open session ends and signing in is refused", async () => {
+    const admin = await suite.openWindow();
+    const shopper = await suite.openWindow();
+    const email = uniqueEmail('locked');
+    try {
+      await registerShopper(shopper.page, email, 'correct horse battery');
+      await signIn(admin.page, suite.server.admin.email, suite.server.admin.password);
+      await admin.page.goto('/admin/users');
+      const lock = admin.page.getByRole('checkbox', { name: `Lock ${email}` });
+      await lock.click();
+      await eventually(() => lock.isChecked()).toBe(true);
+
+      // The shopper's next call is refused, the refresh too, and the page signs out.
+      await shopper.page.goto('/orders');
+      await shopper.page.waitForURL(/\/login/);
+      await shopper.page.getByLabel('Email').fill(email);
+      await shopper.page.getByLabel(/^Password/).fill('correct horse battery');
+      await shopper.page.getByRole('form', { name: 'Sign in' }).getByRole('button', { name: 'Sign in' }).click();
+      await shopper.page.getByRole('alert').filter({ hasText: 'This account is locked' }).waitFor();
+    } finally {
+      await admin.context.close();
+      await shopper.context.close();
     }
   }, 60_000);
 });
