@@ -137,6 +137,8 @@ async function main() {
     DB_SCHEMA: schema,
     RATE_LIMIT_ORDERS_PER_MINUTE: '1000000',
     RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE: '100000000',
+    // Every token orders the unlimited load product many times: the accept scenario measures accepts, not the cap.
+    UNIT_CAP_PER_CUSTOMER: '0',
     JWT_KEY: randomBytes(32).toString('hex'),
     PAYMENT_WEBHOOK_SECRET: randomBytes(16).toString('hex'),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { LIMITEDCART_PROFILE: 'embedded', LIMITEDCART_DATA_DIR: dataDir! }),
@@ -153,7 +155,7 @@ async function main() {
         Array.from({ length: Math.min(200, USERS - start) }, async (_, offset) => {
           const email = `shopper-${start + offset}@load.example`;
           const customer = await server.engine.ports.customers.create({ email, passwordHash, roles: ['USER'] });
-          return (await server.auth.tokens.issue({ customerId: customer.id, email, roles: ['USER'] })).accessToken;
+          return (await server.auth.sessions.open(customer)).accessToken;
         }),
       );
       tokens.push(...batch);

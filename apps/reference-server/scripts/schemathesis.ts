@@ -29,7 +29,8 @@ const PHASES = process.env.SCHEMATHESIS_PHASES ?? 'examples,coverage,fuzzing';
 const SEED = process.env.SCHEMATHESIS_SEED ?? '18';
 
 /**
- * Every check but three. The stream never ends by itself (it is excluded as an operation); `ignored_auth` and
+ * Every check but three. The stream never ends by itself and logout ends the run's own session (both are excluded
+ * as operations); `ignored_auth` and
  * `positive_data_acceptance` are excluded with reasons in docs/security.md: the first sends requests without the
  * token to operations whose security is optional (public reads with an optional token), the second counts the 4xx an
  * operation documents for valid input (404 unknown id, 409 sold out) as failures.
@@ -64,6 +65,8 @@ const server = await startServer(
     SEED_DEMO: 'true',
     // Thousands of requests from one address in a minute: the limits themselves are tested elsewhere.
     RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_IP: '1000000',
+    RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '1000000',
     RATE_LIMIT_ORDERS_PER_MINUTE: '1000000',
     RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE: '1000000',
     SHUTDOWN_GRACE_MS: '2000',
@@ -142,6 +145,9 @@ const runAs = async (who: string, token: string, reports: string): Promise<RunFi
     '1',
     '--exclude-path',
     '/api/notifications/stream',
+    // Logging out ends the session of the token the whole run uses (every later request would be a 401).
+    '--exclude-path',
+    '/api/auth/logout',
     '--request-timeout',
     '10',
     '--no-color',

@@ -52,7 +52,18 @@ export const ENV_SCHEMA = z.object({
   JWT_KEY: z.string().optional(),
   JWT_ALGORITHM: z.enum(['HS256', 'EdDSA']).default('HS256'),
   JWT_ISSUER: z.string().default('limitedcart'),
-  JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** Lifetime of an access token: what is left of a session after its refresh token is revoked. */
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
+  /** Lifetime of a refresh token, renewed by every refresh: a session unused this long ends. */
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(7_776_000).default(1_209_600),
+  /**
+   * How long each api process trusts what it read about an account and a session: the bound within which a role
+   * change, a lock, a deletion or a logout takes effect on every request (account.changed events usually make it
+   * immediate).
+   */
+  SESSION_CHECK_TTL_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** The refresh cookie's Secure flag: `auto` sets it when PUBLIC_URL or the request is https. */
+  AUTH_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   /** Shared secret of the payment gateway's webhook signatures. Generated and kept in the data dir when unset. */
   PAYMENT_WEBHOOK_SECRET: z.string().min(16).optional(),
   PAYMENT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
@@ -66,15 +77,28 @@ export const ENV_SCHEMA = z.object({
   SAGA_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(DEFAULT_TUNING.batchSize),
   /** Base URL the server is reached at (payment links, webhook delivery). */
   PUBLIC_URL: z.string().url().optional(),
-  /** Created with ADMIN role on first start when both are set. */
+  /**
+   * The bootstrap admin, set together: created with the ADMIN role when the email is free. An existing non-admin
+   * account with that email stops the start unless ADMIN_TAKEOVER=true (see docs/security.md).
+   */
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Take an existing ADMIN_EMAIL account over: grant ADMIN and reset its password to ADMIN_PASSWORD. */
+  ADMIN_TAKEOVER: z.enum(['true', 'false']).default('false'),
   /** Seed the demo catalogue and accounts (default on in the embedded profile). */
   SEED_DEMO: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Login attempts per minute from one client address, over all emails. */
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  /** Login attempts for one email from one client address per minute (twice that per 15 min, four times per hour). */
+  RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_IP: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_ORDERS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** maxQuantityPerCustomer of a product created without one (0 = no per-product limit). */
+  DEFAULT_LIMIT_PER_CUSTOMER: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_ENGINE_CONFIG.defaultLimitPerCustomer),
+  /** Units one customer may hold + buy of one product whatever its limit; 0 turns the cap off. */
+  UNIT_CAP_PER_CUSTOMER: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_ENGINE_CONFIG.unitCapPerCustomer),
   /** How old an Idempotency-Key's in-flight claim must be before a retry takes it over (its request died). */
   IDEMPOTENCY_STALE_CLAIM_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),

@@ -47,7 +47,7 @@ describe('routes', () => {
 
       const login = await api.post('/api/auth/login', { email: 'MIXED.CASE@example.com', password: 'a-good-password' });
       expect(login.status).toBe(200);
-      expect(login.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600, user: { email: 'mixed.case@example.com' } });
+      expect(login.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 300, user: { email: 'mixed.case@example.com' } });
       const me = await api.get('/api/auth/me', { token: login.body.accessToken });
       expect(me.body.user.id).toBe(registered.body.user.id);
     });
@@ -64,7 +64,7 @@ describe('routes', () => {
       const created = await api.post(
         '/api/products',
         { name: 'Aurora parka', description: 'Insulated winter jacket', price: { amount: 24_900, currency: 'USD' }, maxQuantityPerCustomer: 2 },
-        { token: warehouse.token },
+        { token: admin.token },
       );
       expect(created.status).toBe(201);
       const product = created.body.product;

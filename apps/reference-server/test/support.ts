@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Role } from '@limitedcart/core';
+import type { Logger, Role } from '@limitedcart/core';
 import { createSilentLogger } from '@limitedcart/core/memory';
 import { hashPassword } from '@limitedcart/plugin-auth-jwt';
 import pg from 'pg';
@@ -26,6 +26,8 @@ const freePort = () => 20_000 + Math.floor(Math.random() * 20_000);
 export interface TestServerOptions {
   /** Leave the database schema in place on close (another replica still uses it). */
   readonly keepSchema?: boolean;
+  /** Where the server logs; silent by default. */
+  readonly logger?: Logger;
 }
 
 export async function startTestServer(
@@ -39,6 +41,8 @@ export async function startTestServer(
     LOG_LEVEL: 'silent',
     SEED_DEMO: 'false',
     RATE_LIMIT_LOGIN_PER_MINUTE: '10000',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_IP: '10000',
+    RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '10000',
     RATE_LIMIT_ORDERS_PER_MINUTE: '10000',
     RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE: '100000',
     SHUTDOWN_GRACE_MS: '2000',
@@ -70,7 +74,7 @@ export async function startTestServer(
     });
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
   }
-  const server = await startServer(loadConfig({ ...base, ...env }), { logger: createSilentLogger(), heartbeatMs: 1_000 });
+  const server = await startServer(loadConfig({ ...base, ...env }), { logger: options.logger ?? createSilentLogger(), heartbeatMs: 1_000 });
   return Object.assign(server, {
     async close() {
       await server.stop();
@@ -79,7 +83,7 @@ export async function startTestServer(
   });
 }
 
-async function dropSchemas(databaseUrl: string, schemas: string[]): Promise<void> {
+export async function dropSchemas(databaseUrl: string, schemas: string[]): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -144,6 +148,8 @@ export interface TestUser {
   readonly email: string;
   readonly token: string;
   readonly roles: readonly Role[];
+  readonly sessionId: string;
+  readonly refreshToken: string;
 }
 
 let sharedHash: Promise<string> | undefined;
@@ -160,8 +166,8 @@ export async function createUsers(server: RunningServer, count: number, roles: R
     Array.from({ length: count }, async (_, index) => {
       const email = `${prefix}-${tag}-${index}@example.com`;
       const customer = await server.engine.ports.customers.create({ email, passwordHash, roles });
-      const { accessToken } = await server.auth.tokens.issue({ customerId: customer.id, email, roles });
-      return { id: customer.id, email, token: accessToken, roles };
+      const { accessToken, sessionId, refreshToken } = await server.auth.sessions.open(customer);
+      return { id: customer.id, email, token: accessToken, roles, sessionId, refreshToken };
     }),
   );
 }

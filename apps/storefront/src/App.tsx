@@ -46,7 +46,7 @@ export function App() {
         <Route path="orders/:id" element={signedIn(<OrderPage />)} />
         <Route path="pay/:token" element={<PayPage />} />
         <Route path="admin" element={admins(<DashboardPage />)} />
-        <Route path="admin/products" element={staff(<ProductsPage />)} />
+        <Route path="admin/products" element={admins(<ProductsPage />)} />
         <Route path="admin/orders" element={admins(<AdminOrdersPage />)} />
         <Route path="admin/users" element={admins(<UsersPage />)} />
         <Route path="warehouse" element={staff(<StockPage />)} />

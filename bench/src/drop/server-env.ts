@@ -69,6 +69,10 @@ export async function serverSetup(
     TRUST_PROXY: 'true',
     // Only `--setup http` logs in thousands of shoppers, all from this machine.
     RATE_LIMIT_LOGIN_PER_MINUTE: '1000000000',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_IP: '1000000000',
+    RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '1000000000',
+    // A run outlasts the default 5-minute access token, and the load generator does not refresh.
+    ACCESS_TOKEN_TTL_SECONDS: '3600',
   };
   const common = { env, schema, jwtKey, jwtIssuer: 'limitedcart', adminEmail, adminPassword };
   if (profile === 'embedded') {

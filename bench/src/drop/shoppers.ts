@@ -1,5 +1,5 @@
-import { createPostgresPool, createPostgresStores } from '@limitedcart/adapter-postgres';
-import { createTokenService, hashPassword } from '@limitedcart/plugin-auth-jwt';
+import { createPostgresPool, createPostgresSessionStore, createPostgresStores } from '@limitedcart/adapter-postgres';
+import { createSessionService, createTokenService, hashPassword } from '@limitedcart/plugin-auth-jwt';
 import type { ApiClient } from './api-client.js';
 
 /** A shopper ready to buy: an account in the server's store and a valid access token for it. */
@@ -36,18 +36,25 @@ export interface SeedOptions {
 
 /**
  * Setup, not measured: writes the accounts through the Postgres customer store (one scrypt hash shared by
- * every shopper, so each can still log in) and issues their tokens with the server's own token service and key.
+ * every shopper, so each can still log in) and opens their sessions with the server's own token service and key.
  * Registering 20,000 accounts over HTTP costs two scrypt derivations each, minutes on two cores.
  */
 export async function seedShoppers(options: SeedOptions): Promise<Shopper[]> {
   const pool = createPostgresPool({ databaseUrl: options.databaseUrl, schema: options.schema, max: 16 });
-  const { customers } = createPostgresStores({ pool, schema: options.schema });
-  const tokens = createTokenService({ key: options.jwtKey, algorithm: 'HS256', issuer: options.jwtIssuer });
+  const { customers, outbox } = createPostgresStores({ pool, schema: options.schema });
+  // A session per shopper in the server's own session store, so its token checks accept these tokens.
+  const sessions = createSessionService({
+    customers,
+    sessions: createPostgresSessionStore({ pool, schema: options.schema }),
+    outbox,
+    tokens: createTokenService({ key: options.jwtKey, algorithm: 'HS256', issuer: options.jwtIssuer, ttlSeconds: 3600 }),
+    refreshTtlSeconds: 3600,
+  });
   try {
     const passwordHash = await hashPassword(SHOPPER_PASSWORD);
     return await forEachLimited(options.count, 16, async (index) => {
       const customer = await customers.create({ email: emailOf(options.tag, index), passwordHash, roles: ['USER'] });
-      const issued = await tokens.issue({ customerId: customer.id, email: customer.email, roles: customer.roles });
+      const issued = await sessions.open(customer);
       return { customerId: customer.id, token: issued.accessToken };
     });
   } finally {

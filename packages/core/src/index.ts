@@ -40,9 +40,10 @@ export type { CorePorts, PortName } from './ports/core-ports.js';
 export { forwardLifecycle, type HealthReport, type HealthStatus, type Lifecycle } from './ports/lifecycle.js';
 
 // Domain
+export { AUDIT_KINDS, type AuditEntry, type AuditKind, type NewAuditEntry } from './domain/audit.js';
 export { type Customer, type NewCustomer, normalizeEmail, ROLES, type Role } from './domain/customer.js';
 export { isLimitedCartError, LimitedCartError, type LimitedCartErrorCode, notFound, validationError } from './domain/errors.js';
-export type { DomainEvent, OrderPlacedPayload, OrderProgressPayload, ProductChangedPayload } from './domain/events.js';
+export type { AccountChangedPayload, DomainEvent, OrderPlacedPayload, OrderProgressPayload, ProductChangedPayload } from './domain/events.js';
 export { TOPICS } from './domain/events.js';
 export { newId } from './domain/ids.js';
 export { type CurrencyCode, isCurrencyCode, MAX_MONEY_AMOUNT, type Money, minorUnits, money, multiply } from './domain/money.js';
@@ -59,11 +60,19 @@ export {
 } from './domain/order.js';
 export { type NewPayment, PAYMENT_STATUSES, type Payment, type PaymentStatus } from './domain/payment.js';
 export { isOnSale, type NewProduct, type Product, type ProductPatch } from './domain/product.js';
-export { EVENT_TYPES, type EventType, orderProgressEvent } from './events/builders.js';
+export { accountChangedEvent, EVENT_TYPES, type EventType, orderProgressEvent } from './events/builders.js';
 
 // Ports
 export type { EventBus, EventHandler, SubscribeOptions, Subscription } from './ports/event-bus.js';
 export type { RateLimitDecision, RateLimiter } from './ports/rate-limiter.js';
+export {
+  isSessionLive,
+  type NewSession,
+  type RotateResult,
+  type Session,
+  type SessionRevocation,
+  type SessionStore,
+} from './ports/session-store.js';
 export type {
   OrderSagaInput,
   SagaDescription,
@@ -99,6 +108,8 @@ export type {
 export type { SkuStockState, StockHoldRecord, StockLedgerReader } from './ports/stock-ledger.js';
 export type { ReconciliationReport, SkuReconciliation, StockReconciliation } from './ports/stock-reconciliation.js';
 export type {
+  AuditQuery,
+  AuditStore,
   CustomerStore,
   IdempotencyRecord,
   IdempotencyStore,
@@ -111,6 +122,7 @@ export type {
   PaymentStore,
   ProcessedEventStore,
   ProductStore,
+  SetRolesResult,
   StoreSet,
   TransactionalStores,
   TransitionResult,
@@ -125,7 +137,12 @@ export { type SoldOutCacheOptions, withSoldOutCache } from './stock/sold-out-cac
 
 // Use cases: inputs and results (the functions are `engine.useCases`)
 export type { ListCustomersInput } from './use-cases/list-customers.js';
-export type { SetCustomerRolesInput } from './use-cases/set-customer-roles.js';
+export type { SetCustomerRolesInput, SetCustomerRolesResult } from './use-cases/set-customer-roles.js';
+export type { ListAuditEntriesInput } from './use-cases/list-audit-entries.js';
+export type { CreateProductInput } from './use-cases/create-product.js';
+export { authorize, type Permission, PERMISSIONS } from './use-cases/permissions.js';
+export { customerLimit } from './use-cases/place-order.js';
+export type { SetCustomerDisabledInput } from './use-cases/set-customer-disabled.js';
 export type { ArchiveProductInput } from './use-cases/archive-product.js';
 export type { CancelOrderInput, CancelOrderResult } from './use-cases/cancel-order.js';
 export type { ExpireHoldsResult } from './use-cases/expire-holds.js';

@@ -281,6 +281,22 @@ describe('engine health', () => {
     expect(stopped.checks[0]).toEqual({ name: 'engine', ok: false, detail: 'stopped' });
   });
 
+  it('counts the event bus and the saga engine only in the roles that use them', async () => {
+    const down = { ok: false, detail: 'broker unreachable' };
+    const bus = Object.assign(createMemoryEventBus(), { health: () => down });
+    const api = testEngine({ adapters: { eventBus: bus }, config: { roles: ['api'] } });
+    await api.start();
+    const apiHealth = await api.health();
+    expect(apiHealth.checks).toContainEqual({ name: 'eventBus', ok: false, detail: 'broker unreachable', optional: true });
+    expect(apiHealth.ok, 'an api takes orders while the bus is down: events wait in the outbox').toBe(true);
+
+    const worker = testEngine({ adapters: { eventBus: Object.assign(createMemoryEventBus(), { health: () => down }) }, config: { roles: ['worker'] } });
+    await worker.start();
+    const workerHealth = await worker.health();
+    expect(workerHealth.checks).toContainEqual({ name: 'eventBus', ok: false, detail: 'broker unreachable' });
+    expect(workerHealth.ok, 'a worker cannot do its job without the bus').toBe(false);
+  });
+
   it('reports an unhealthy adapter', async () => {
     const engine = testEngine({ adapters: lifecycleAdapters([], { unhealthy: true }) });
     await engine.start();

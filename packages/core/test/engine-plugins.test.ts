@@ -50,6 +50,7 @@ describe('plugin registration', () => {
     const engine = createEngine();
     expect(Object.keys(engine.ports).sort()).toEqual(
       [
+        'audit',
         'clock',
         'customers',
         'eventBus',
@@ -65,6 +66,7 @@ describe('plugin registration', () => {
         'products',
         'sagaRunner',
         'searchIndex',
+        'sessions',
         'stockGate',
         'unitOfWork',
       ].sort(),

@@ -5,7 +5,9 @@ import { productChangedEvent } from '../src/events/builders.js';
 import { toPricedProduct } from '../src/ports/small-ports.js';
 import { getAccount } from '../src/use-cases/get-account.js';
 import { listCustomers } from '../src/use-cases/list-customers.js';
+import { setCustomerDisabled } from '../src/use-cases/set-customer-disabled.js';
 import { setCustomerRoles } from '../src/use-cases/set-customer-roles.js';
+import { TOPICS } from '../src/domain/events.js';
 import { getBusinessMetrics } from '../src/use-cases/get-business-metrics.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
 import { reconcileStock } from '../src/use-cases/reconcile-stock.js';
@@ -17,10 +19,10 @@ describe('accounts', () => {
     const ports = memoryPorts();
     const customer = await ports.customers.create({ email: 'ada@example.com', passwordHash: 'x', roles: ['USER'] });
     expect((await listCustomers(ports, { size: 10 })).items.map((c) => c.email)).toContain('ada@example.com');
-    expect((await setCustomerRoles(ports, { customerId: customer.id, roles: ['USER', 'WAREHOUSE', 'USER'] })).roles).toEqual([
-      'USER',
-      'WAREHOUSE',
-    ]);
+    expect(await setCustomerRoles(ports, { customerId: customer.id, roles: ['USER', 'WAREHOUSE', 'USER'] })).toMatchObject({
+      ok: true,
+      customer: { roles: ['USER', 'WAREHOUSE'] },
+    });
     expect((await getAccount(ports, { customerId: customer.id, roles: ['USER'] })).email).toBe('ada@example.com');
     await expect(getAccount(ports, { customerId: 'gone', roles: ['USER'] })).rejects.toSatisfy((e) => isLimitedCartError(e, 'UNAUTHENTICATED'));
     await expect(setCustomerRoles(ports, { customerId: 'gone', roles: ['USER'] })).rejects.toSatisfy((e) => isLimitedCartError(e, 'NOT_FOUND'));
@@ -80,5 +82,22 @@ describe('refreshCatalogueEntry', () => {
     await ports.products.archive(product.id);
     await refreshCatalogueEntry(ports, productChangedEvent(product.id, 'archived'));
     expect(await ports.searchIndex.search('renamed', 5)).toEqual([]);
+  });
+});
+
+describe('locking an account', () => {
+  it('disables the account, ends its sessions, raises its version and announces it', async () => {
+    const ports = memoryPorts();
+    const customer = await ports.customers.create({ email: 'bob@example.com', passwordHash: 'x', roles: ['USER'] });
+    const session = await ports.sessions.create({ customerId: customer.id, refreshTokenHash: 'h1', ttlMs: 60_000 });
+    const locked = await setCustomerDisabled(ports, { customerId: customer.id, disabled: true });
+    expect([locked.disabled, locked.sessionVersion]).toEqual([true, customer.sessionVersion + 1]);
+    expect((await ports.sessions.get(session.id))?.revokedReason).toBe('ACCOUNT_DISABLED');
+    const [event] = (await ports.outbox.claimUnshipped(10, 60_000)).map((record) => record.event).filter((e) => e.topic === TOPICS.accounts);
+    expect(event?.payload).toEqual({ customerId: customer.id, change: 'disabled', sessionIds: [session.id] });
+    await expect(setCustomerDisabled(ports, { customerId: 'gone', disabled: true })).rejects.toSatisfy((e) => isLimitedCartError(e, 'NOT_FOUND'));
+    await expect(setCustomerDisabled(ports, { customerId: customer.id, disabled: 'yes' as never })).rejects.toSatisfy((e) =>
+      isLimitedCartError(e, 'VALIDATION'),
+    );
   });
 });

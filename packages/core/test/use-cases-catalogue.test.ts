@@ -22,7 +22,8 @@ describe('product use cases', () => {
     expect(product).toMatchObject({
       name: 'Air Limited',
       description: '',
-      maxQuantityPerCustomer: 0,
+      // A safe default: a new drop is limited per customer unless someone says otherwise.
+      maxQuantityPerCustomer: 2,
       active: true,
       archived: false,
       saleStartsAt: null,

@@ -13,6 +13,7 @@ import { createMemoryPriceCache } from '../src/memory/price-cache.js';
 import { createMemoryRateLimiter } from '../src/memory/rate-limiter.js';
 import { createMemorySagaRunner, type MemorySagaRunner } from '../src/memory/saga-runner.js';
 import { createMemorySearchIndex } from '../src/memory/search-index.js';
+import { createMemorySessionStore } from '../src/memory/session-store.js';
 import { createMemoryStockGate } from '../src/memory/stock-gate.js';
 import { createMemoryStores } from '../src/memory/stores/index.js';
 import type { DomainEvent } from '../src/domain/events.js';
@@ -57,6 +58,7 @@ export function memoryPorts(options: { clock?: Clock; overrides?: Partial<CorePo
     priceCache: createMemoryPriceCache(),
     rateLimiter: createMemoryRateLimiter(),
     searchIndex: createMemorySearchIndex(),
+    sessions: createMemorySessionStore({ clock }),
     ...options.overrides,
   } as TestPorts;
 }

@@ -154,6 +154,7 @@ describe('placeOrder', () => {
       run: () => Promise.reject(failure),
       createOrder: () => Promise.reject(failure),
       transitionOrder: () => Promise.reject(failure),
+      changeRoles: () => Promise.reject(failure),
     };
     const deps = { ...ports, unitOfWork: failingUnitOfWork };
 

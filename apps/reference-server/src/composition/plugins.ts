@@ -71,8 +71,12 @@ function featurePlugins(config: ServerConfig, runtime: ServerRuntime): Plugin[] 
       key: runtime.secrets.jwtKey,
       algorithm: config.JWT_ALGORITHM,
       issuer: config.JWT_ISSUER,
-      ttlSeconds: config.JWT_TTL_SECONDS,
+      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      sessionCheckTtlMs: config.SESSION_CHECK_TTL_MS,
       loginAttemptsPerMinute: config.RATE_LIMIT_LOGIN_PER_MINUTE,
+      loginAttemptsPerAccountAddress: config.RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_IP,
+      registrationsPerAddressPerHour: config.RATE_LIMIT_REGISTER_PER_IP_PER_HOUR,
     }),
     mockPayments({
       webhookSecret: runtime.secrets.webhookSecret,

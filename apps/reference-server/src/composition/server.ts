@@ -120,6 +120,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
           perAddressPerMinute: config.RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE,
         },
         staleClaimMs: config.IDEMPOTENCY_STALE_CLAIM_SECONDS * 1000,
+        defaultLimitPerCustomer: config.DEFAULT_LIMIT_PER_CUSTOMER,
+        unitCapPerCustomer: config.UNIT_CAP_PER_CUSTOMER,
         roles,
       },
     });
@@ -144,6 +146,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       webhookToleranceSeconds: config.PAYMENT_WEBHOOK_TOLERANCE_SECONDS,
       publicUrl: () => config.PUBLIC_URL ?? selfUrl,
     },
+    refreshCookieSecure: config.AUTH_COOKIE_SECURE === 'auto' ? 'auto' : config.AUTH_COOKIE_SECURE === 'true',
     shutdownSignal: shutdown.signal,
     isAccepting: () => accepting,
     storefrontDir,
@@ -165,7 +168,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   let seed: SeedResult | null = null;
   try {
     await engine.start();
-    if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) await bootstrapAdmin(engine, auth, config.ADMIN_EMAIL, config.ADMIN_PASSWORD, logger);
+    await bootstrapAdmin(engine, auth, config, logger);
     if ((config.SEED_DEMO ?? (profile === 'production' ? 'false' : 'true')) === 'true') {
       // The demo passwords are kept in the data dir in the memory profile too: it is where the CLI points to, since
       // they are printed on a terminal only.

@@ -28,6 +28,7 @@ export const authenticate =
       throw new LimitedCartError('UNAUTHENTICATED', header ? 'malformed Authorization header' : 'missing bearer token');
     }
     c.set('principal', await tokens.verify(token));
+    c.set('accessToken', token);
     await next();
   };
 

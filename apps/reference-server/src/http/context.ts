@@ -8,6 +8,8 @@ import type { HttpMetrics } from './metrics.js';
 export interface AppVariables {
   /** Set by `authenticate` on protected routes. */
   principal: Principal;
+  /** The verified access token itself (re-checked by long-lived streams). */
+  accessToken: string;
   requestId: string;
   log: Logger;
 }
@@ -50,6 +52,8 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly limits: HttpLimits;
   readonly payments: PaymentSettings;
+  /** The refresh token cookie's Secure flag: `auto` follows the public URL or the request's scheme. */
+  readonly refreshCookieSecure: 'auto' | boolean;
   /** Aborted when the server shuts down: SSE streams end so connections can drain. */
   readonly shutdownSignal: AbortSignal;
   /** false while the server drains: /readyz then answers 503. */

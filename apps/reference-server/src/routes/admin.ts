@@ -3,7 +3,9 @@ import { ORDER_STATUSES, ROLES } from '@limitedcart/core';
 import { toPublicUser } from '@limitedcart/plugin-auth-jwt';
 import { actorOf, authenticate, requireRole } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
+import { ApiProblem } from '../http/problem.js';
 import { mount, router } from '../http/route.js';
+import { auditRoutes } from './audit.js';
 import {
   AUTH_PROBLEMS,
   BEARER,
@@ -23,6 +25,10 @@ import {
 import { orderView } from './views.js';
 
 const RolesBody = z.strictObject({ roles: z.array(RoleSchema).min(1).max(ROLES.length) }).openapi('SetRoles');
+
+const UserPatch = z
+  .strictObject({ disabled: z.boolean().openapi({ description: 'true locks the account: its sessions end and its tokens are refused.' }) })
+  .openapi('UserPatch');
 
 const countsOf = <K extends string>(keys: readonly K[]) => z.object(Object.fromEntries(keys.map((key) => [key, z.number().int()])) as Record<K, z.ZodNumber>);
 
@@ -62,7 +68,7 @@ export function adminRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { page, size } = c.req.valid('query');
-      const result = await engine.useCases.listCustomers({ page, size });
+      const result = await engine.useCases.listCustomers({ actor: actorOf(c), page, size });
       return c.json({ items: result.items.map(toPublicUser), page, size, total: result.total }, 200);
     },
   );
@@ -73,7 +79,7 @@ export function adminRoutes(deps: AppDeps) {
       method: 'patch',
       path: '/users/{id}/roles',
       tags: ['admin'],
-      summary: "Replace a user's roles (takes effect with their next access token)",
+      summary: "Replace a user's roles (their older access tokens are refused within SESSION_CHECK_TTL_MS; a refresh gets the new roles)",
       security: BEARER,
       middleware: admin,
       request: { params: IdParam, ...jsonBody(RolesBody) },
@@ -81,12 +87,41 @@ export function adminRoutes(deps: AppDeps) {
         200: jsonContent(z.object({ user: UserSchema }), 'The user.'),
         400: problem('Unknown role (`VALIDATION`).'),
         404: problem('No such user.'),
+        409: problem('The user is the last ADMIN and the new roles lack ADMIN (`LAST_ADMIN`); nothing changed.'),
         ...AUTH_PROBLEMS,
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const customer = await engine.useCases.setCustomerRoles({ customerId: id, roles: c.req.valid('json').roles });
+      const result = await engine.useCases.setCustomerRoles({ customerId: id, roles: c.req.valid('json').roles, actor: actorOf(c) });
+      if (!result.ok) throw new ApiProblem(409, 'LAST_ADMIN', 'the last ADMIN cannot lose the ADMIN role; make another account ADMIN first');
+      return c.json({ user: toPublicUser(result.customer) }, 200);
+    },
+  );
+
+  mount(
+    app,
+    createRoute({
+      method: 'patch',
+      path: '/users/{id}',
+      tags: ['admin'],
+      summary: 'Lock or unlock an account',
+      description:
+        'Locking ends every session of the account; its access tokens are refused within SESSION_CHECK_TTL_MS ' +
+        '(default 5 s), usually at once, and it cannot sign in until unlocked.',
+      security: BEARER,
+      middleware: admin,
+      request: { params: IdParam, ...jsonBody(UserPatch) },
+      responses: {
+        200: jsonContent(z.object({ user: UserSchema }), 'The user.'),
+        400: problem('Malformed request (`VALIDATION`).'),
+        404: problem('No such user.'),
+        ...AUTH_PROBLEMS,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const customer = await engine.useCases.setCustomerDisabled({ customerId: id, disabled: c.req.valid('json').disabled });
       return c.json({ user: toPublicUser(customer) }, 200);
     },
   );
@@ -137,6 +172,8 @@ export function adminRoutes(deps: AppDeps) {
       return c.json({ items: result.items.map(orderView), page, size, total: result.total }, 200);
     },
   );
+
+  app.route('/audit', auditRoutes(deps));
 
   return app;
 }

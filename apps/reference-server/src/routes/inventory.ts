@@ -140,7 +140,7 @@ export function inventoryRoutes(deps: AppDeps) {
       middleware: admin,
       responses: { 200: jsonContent(ReconcileReport, 'Per-SKU comparison.'), ...AUTH_PROBLEMS },
     }),
-    async (c) => c.json(await engine.useCases.reconcileStock({ repair: false }), 200),
+    async (c) => c.json(await engine.useCases.reconcileStock({ repair: false, actor: actorOf(c) }), 200),
   );
 
   mount(
@@ -154,7 +154,7 @@ export function inventoryRoutes(deps: AppDeps) {
       middleware: admin,
       responses: { 200: jsonContent(ReconcileReport, 'The drift found before repairing.'), ...AUTH_PROBLEMS },
     }),
-    async (c) => c.json(await engine.useCases.reconcileStock({ repair: true }), 200),
+    async (c) => c.json(await engine.useCases.reconcileStock({ repair: true, actor: actorOf(c) }), 200),
   );
 
   return app;

@@ -9,6 +9,13 @@ export function notificationRoutes(deps: AppDeps) {
   return sseRoutes<AppVariables>(deps.engine, {
     authenticate: authenticate(deps.auth.tokens, { allowQueryToken: true }),
     customerIdOf: (variables) => variables.principal.customerId,
+    // The stream ends when its access token expires and, checked every second against the token checks' cache
+    // (no database round trip), when its session is revoked or its account changed.
+    credentials: (variables) => ({
+      expiresAt: variables.principal.expiresAt,
+      stillValid: () => deps.auth.tokens.verify(variables.accessToken).then(() => true),
+    }),
+    credentialCheckMs: 1_000,
     shutdownSignal: deps.shutdownSignal,
     ...(deps.sseLimits === undefined ? {} : { limits: deps.sseLimits }),
     ...(deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs }),
@@ -25,7 +32,9 @@ export function documentNotificationStream(app: OpenAPIHono<AppEnv>, path: strin
     description:
       'Events `order.progress` with `id:` lines; reconnect with `Last-Event-ID` (or `?lastEventId=`) to replay ' +
       'what was missed. Browsers may pass the token as `?access_token=` since EventSource cannot set headers. ' +
-      'A `ready` event opens the stream; comment heartbeats keep it alive.',
+      'A `ready` event opens the stream; comment heartbeats keep it alive. The stream ends with an `end` event ' +
+      '(`{"reason":"TOKEN_EXPIRED"|"REVOKED"}`) when the access token expires or its session is revoked: reconnect ' +
+      'with a fresh token.',
     security: BEARER,
     responses: {
       200: { description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },

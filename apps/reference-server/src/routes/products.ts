@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { CatalogueEntry, Role } from '@limitedcart/core';
-import { authenticate, callerOf, requireRole } from '../http/auth.js';
+import { type CatalogueEntry, PERMISSIONS } from '@limitedcart/core';
+import { actorOf, authenticate, callerOf, requireRole } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
 import { mount, router } from '../http/route.js';
 import {
@@ -19,8 +19,6 @@ import {
   text,
 } from './schemas.js';
 import { productView } from './views.js';
-
-const STAFF: Role[] = ['ADMIN', 'WAREHOUSE'];
 
 /** A catalogue entry as shoppers see it: the product with its live stock ("12 left"). */
 const entryView = ({ product, stock }: CatalogueEntry) => ({ ...productView(product), stock });
@@ -91,7 +89,11 @@ export function productRoutes(deps: AppDeps) {
       summary: 'One product (inactive and archived ones only for staff)',
       middleware: [optionalAuth] as const,
       request: { params: IdParam },
-      responses: { 200: jsonContent(productBody, 'The product.'), 404: problem('No such product on sale.') },
+      responses: {
+        200: jsonContent(productBody, 'The product.'),
+        401: problem('A token was sent and is not valid (expired, signed out, malformed) (`UNAUTHENTICATED`).'),
+        404: problem('No such product on sale.'),
+      },
     }),
     async (c) => {
       const entry = await engine.useCases.getProduct({ productId: c.req.valid('param').id, ...callerOf(c) });
@@ -99,7 +101,8 @@ export function productRoutes(deps: AppDeps) {
     },
   );
 
-  const staffOnly = [authenticate(auth.tokens), requireRole(...STAFF)];
+  // The catalogue and its prices are ADMIN's; WAREHOUSE handles stock only (the use cases check the same matrix).
+  const managers = [authenticate(auth.tokens), requireRole(...PERMISSIONS.manageProducts)];
 
   mount(
     app,
@@ -109,7 +112,7 @@ export function productRoutes(deps: AppDeps) {
       tags: ['products'],
       summary: 'Create a product (no stock until restocked)',
       security: BEARER,
-      middleware: staffOnly,
+      middleware: managers,
       request: jsonBody(ProductCreateBody),
       responses: {
         201: jsonContent(productBody, 'The product.'),
@@ -118,7 +121,7 @@ export function productRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const product = await engine.useCases.createProduct(c.req.valid('json'));
+      const product = await engine.useCases.createProduct({ ...c.req.valid('json'), actor: actorOf(c) });
       return c.json({ product: productView(product) }, 201);
     },
   );
@@ -135,7 +138,7 @@ export function productRoutes(deps: AppDeps) {
         tags: ['products'],
         summary,
         security: BEARER,
-        middleware: staffOnly,
+        middleware: managers,
         request: { params: IdParam, ...jsonBody(body) },
         responses: {
           200: jsonContent(productBody, 'The product.'),
@@ -149,7 +152,7 @@ export function productRoutes(deps: AppDeps) {
         const fields = c.req.valid('json');
         // PUT without saleStartsAt clears a scheduled start: it replaces the whole writable state.
         const patch = method === 'put' ? { saleStartsAt: null, ...fields } : fields;
-        const product = await engine.useCases.updateProduct({ productId: id, patch });
+        const product = await engine.useCases.updateProduct({ productId: id, patch, actor: actorOf(c) });
         return c.json({ product: productView(product) }, 200);
       },
     );
@@ -163,12 +166,12 @@ export function productRoutes(deps: AppDeps) {
       tags: ['products'],
       summary: 'Archive a product (soft delete: kept for its orders, gone from the shop)',
       security: BEARER,
-      middleware: [authenticate(auth.tokens), requireRole('ADMIN')] as const,
+      middleware: managers,
       request: { params: IdParam },
       responses: { 200: jsonContent(productBody, 'The archived product.'), 404: problem('No such product.'), ...AUTH_PROBLEMS },
     }),
     async (c) => {
-      const product = await engine.useCases.archiveProduct({ productId: c.req.valid('param').id });
+      const product = await engine.useCases.archiveProduct({ productId: c.req.valid('param').id, actor: actorOf(c) });
       return c.json({ product: productView(product) }, 200);
     },
   );

@@ -102,7 +102,7 @@ export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
 export const RoleSchema = z.enum(ROLES);
 
 export const UserSchema = z
-  .object({ id: z.string(), email: z.string(), roles: z.array(RoleSchema), createdAt: z.string() })
+  .object({ id: z.string(), email: z.string(), roles: z.array(RoleSchema), disabled: z.boolean(), createdAt: z.string() })
   .openapi('User');
 
 export const ProductSchema = z
@@ -137,7 +137,9 @@ export const ProductCreateBody = z
   .strictObject({
     ...productFields,
     description: productFields.description.optional(),
-    maxQuantityPerCustomer: productFields.maxQuantityPerCustomer.optional(),
+    maxQuantityPerCustomer: productFields.maxQuantityPerCustomer
+      .optional()
+      .openapi({ description: 'Units one customer may hold + buy; 0 means no per-product limit. Default: DEFAULT_LIMIT_PER_CUSTOMER (2).' }),
     active: productFields.active.optional(),
     saleStartsAt: productFields.saleStartsAt.optional(),
   })

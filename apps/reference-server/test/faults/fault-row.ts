@@ -23,6 +23,9 @@ const RETRY_FOR_MS = 15_000;
 
 export interface RowContext {
   readonly cluster: PrivateCluster;
+  /** The row's schema and its drop's product. */
+  readonly schema: string;
+  readonly productId: string;
   api(): ServerProcess;
   worker(): ServerProcess;
   /** Starts a new api process (new port) and points the shoppers at it once it is ready. */
@@ -43,6 +46,8 @@ export interface RowSpec {
   /** Runs the processes with Redis admitting in front of the Postgres ledger (read when the row starts). */
   readonly redisUrl?: () => string;
   readonly workerClockOffsetSeconds?: number;
+  /** Runs the api this many seconds ahead of the machine's (and the database's) clock. */
+  readonly apiClockOffsetSeconds?: number;
   /** Injected once the second wave is under way; returns what it measured for the report. */
   readonly fault?: (ctx: RowContext) => Promise<Record<string, unknown>>;
 }
@@ -98,8 +103,14 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     SHUTDOWN_GRACE_MS: '5000',
     SAGA_WORKER_LOOPS: '2',
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_IP: '100000',
+    RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '100000',
+    // A row outlasts the default 5-minute access token, and its shoppers do not refresh.
+    ACCESS_TOKEN_TTL_SECONDS: '3600',
     RATE_LIMIT_ORDERS_PER_MINUTE: '100000',
     RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE: '1000000',
+    // The steady load orders one unlimited product over and over from 16 shoppers: keep those orders accepted.
+    UNIT_CAP_PER_CUSTOMER: '0',
     ...(spec.redisUrl ? { REDIS_URL: spec.redisUrl() } : {}),
   };
   const started = { api: 0, worker: 0 };
@@ -107,7 +118,13 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     started[role] += 1;
     return started[role] > 1 ? `${role} #${started[role]}` : role;
   };
-  const startApi = async () => ServerProcess.start({ name: nameOf('api'), port: await freePort(), env: { ...env, LIMITEDCART_ROLES: 'api' } });
+  const startApi = async () =>
+    ServerProcess.start({
+      name: nameOf('api'),
+      port: await freePort(),
+      env: { ...env, LIMITEDCART_ROLES: 'api' },
+      ...(spec.apiClockOffsetSeconds === undefined ? {} : { clockOffsetSeconds: spec.apiClockOffsetSeconds }),
+    });
   const startWorker = async () =>
     ServerProcess.start({
       name: nameOf('worker'),
@@ -138,6 +155,8 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
 
     const ctx: RowContext = {
       cluster,
+      schema,
+      productId,
       api: () => api,
       worker: () => worker,
       async replaceApi() {
@@ -233,6 +252,14 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
       { timeoutMs: (PAYMENT_WINDOW_SECONDS + 45) * 1000, intervalMs: 250, message: 'every order to end and every hold to settle' },
     );
     expectSettled(ledger, UNITS, acceptedOf(attempts).map((attempt) => attempt.orderId));
+    if (spec.apiClockOffsetSeconds !== undefined) {
+      // The api placed every order on the database's time: each hold is one payment window long by that clock (less
+      // the moment between placing the order and its row's insert; on the api's own clock it would be 120 s longer).
+      const off = acceptedOf(attempts)
+        .map(({ orderId }) => ledger.holdWindows.get(orderId) ?? Number.NaN)
+        .filter((window) => !(Math.abs(window - PAYMENT_WINDOW_SECONDS) < 2));
+      expect(off, `hold windows (s, by the database’s clock) more than 2 s off ${PAYMENT_WINDOW_SECONDS}`).toEqual([]);
+    }
     if (spec.workerClockOffsetSeconds !== undefined) {
       // Paid inside the window: a hold released early would have ended them FAILED ("stock hold lost").
       const statuses = payers.map(({ orderId }) => `${ledger.orders.get(orderId)} (${ledger.reasons.get(orderId) ?? ''})`);
@@ -249,6 +276,13 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     }
     const byStock = await shop.call('GET', `/api/inventory/stock?productId=${productId}`, { token: adminToken });
     expect(byStock.body.items[0], 'the api reports the ledger').toMatchObject(ledger.stock);
+    if (spec.redisUrl) {
+      // Drift the fault caused (a Redis that came back empty) is repaired by itself: the tiers agree again.
+      await waitFor(
+        async () => (await shop.call('GET', '/api/inventory/reconcile', { token: adminToken })).body?.inSync === true,
+        { timeoutMs: 30_000, intervalMs: 250, message: 'the Redis tier to agree with the ledger again' },
+      );
+    }
 
     return {
       row: spec.name,

@@ -1,4 +1,5 @@
 import { waitFor } from '@limitedcart/core/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type RowContext, type RowReport, runFaultRow } from './fault-row.js';
 import { faultToolsMissing } from './fault-tools.js';
@@ -123,9 +124,56 @@ describe.skipIf(missing !== null)('fault battery: separate api and worker proces
     },
   });
 
+  row('the drop’s stock row locked mid-drop: attempts answer 503 TIMEOUT within seconds, nothing hangs, all settles after', {
+    async fault(ctx) {
+      const holder = new pg.Client({ connectionString: ctx.cluster.url });
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query(
+        `SELECT 1 FROM "${ctx.schema}".stock s JOIN "${ctx.schema}".products p ON p.sku = s.sku WHERE p.id = $1 FOR UPDATE OF s`,
+        [ctx.productId],
+      );
+      const lockedAt = Date.now();
+      const ordersDuring = () => ctx.requests().filter((request) => request.path === '/api/orders' && request.sentAt >= lockedAt);
+      // Held until attempts made while it is held have been refused with TIMEOUT: the gate gave up waiting, as designed.
+      await waitFor(() => ordersDuring().filter((request) => request.code === 'TIMEOUT').length >= 3, {
+        timeoutMs: 30_000,
+        intervalMs: 20,
+        message: 'order attempts refused with 503 TIMEOUT while the row is locked',
+      });
+      await holder.query('ROLLBACK');
+      await holder.end();
+      const during = ordersDuring();
+      const slowestMs = Math.max(...during.map((request) => request.durationMs));
+      expect(slowestMs, 'ms of the slowest order attempt while the row was locked').toBeLessThan(8_000);
+      return {
+        lockedMs: Date.now() - lockedAt,
+        attempts: during.length,
+        timeouts: during.filter((request) => request.code === 'TIMEOUT').length,
+        slowestMs,
+      };
+    },
+  });
+
+  row('Redis killed mid-drop and back empty (tiered gate): refusals at once, no oversell, tiers in sync after', {
+    redisUrl: () => redis.url,
+    async fault(ctx) {
+      const port = Number(new URL(redis.url).port);
+      const cutAt = Date.now();
+      await redis.stop();
+      await bothAnswer(ctx, 503, 15_000);
+      const notReadyAfterMs = Date.now() - cutAt;
+      const startAt = Date.now();
+      redis = await startPrivateRedis(port);
+      await bothAnswer(ctx, 200, 30_000);
+      return { outageMs: startAt - cutAt, notReadyAfterMs, readyAgainAfterMs: Date.now() - startAt };
+    },
+  });
+
   // With Redis in front (the tiered gate), so both tiers' expiry is on trial: Postgres now() and Redis TIME.
-  row('worker 120 s ahead (faketime), Redis admitting: no hold released early', {
+  row('api and worker 120 s ahead (faketime), Redis admitting: holds as long as the window, none released early', {
     workerClockOffsetSeconds: 120,
+    apiClockOffsetSeconds: 120,
     redisUrl: () => redis.url,
   });
 });

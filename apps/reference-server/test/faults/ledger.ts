@@ -19,6 +19,8 @@ export interface Ledger {
    * before its holdUntil, both by the database's clock.
    */
   readonly releasedEarly: readonly string[];
+  /** Order id → seconds from the order's creation to its holdUntil, both as the database recorded them. */
+  readonly holdWindows: ReadonlyMap<string, number>;
 }
 
 /**
@@ -37,7 +39,10 @@ export async function readLedger(url: string, schema: string, productId: string)
         [productId],
       )
     ).rows;
-    const orders = await client.query(`SELECT id, status, status_reason FROM ${s}.orders WHERE product_id = $1`, [productId]);
+    const orders = await client.query(
+      `SELECT id, status, status_reason, extract(epoch FROM hold_until - created_at)::float8 AS window FROM ${s}.orders WHERE product_id = $1`,
+      [productId],
+    );
     const holds = await client.query(
       `SELECT h.order_id, h.state FROM ${s}.stock_holds h JOIN ${s}.orders o ON o.id = h.order_id WHERE o.product_id = $1`,
       [productId],
@@ -54,10 +59,11 @@ export async function readLedger(url: string, schema: string, productId: string)
       [productId, TERMINAL],
     );
     return {
-      // The counters are bigint (migration 0006): pg hands them over as strings.
+      // The counters are bigint (migration 0008): pg hands them over as strings.
       stock: { available: Number(stock.available), held: Number(stock.held), sold: Number(stock.sold), restockedTotal: Number(stock.restocked_total) },
       orders: new Map(orders.rows.map((row) => [row.id as string, row.status as string])),
       reasons: new Map(orders.rows.map((row) => [row.id as string, row.status_reason as string | null])),
+      holdWindows: new Map(orders.rows.map((row) => [row.id as string, row.window as number])),
       holds: new Map(holds.rows.map((row) => [row.order_id as string, row.state as string])),
       terminalEvents: new Map(events.rows.map((row) => [row.aggregate_id as string, row.n as number])),
       releasedEarly: early.rows.map((row) => row.id as string),

@@ -21,6 +21,10 @@ export interface CallRecord {
   readonly path: string;
   readonly sentAt: number;
   readonly status: number;
+  /** From sending to the whole answer (or the failure). */
+  readonly durationMs: number;
+  /** The problem document's `code`, for error answers. */
+  readonly code?: string;
 }
 
 export interface CallOptions {
@@ -43,7 +47,10 @@ export function shopClient(baseUrl: () => string, onCall?: (record: CallRecord) 
 
   const send = async (base: string, method: string, path: string, options: CallOptions): Promise<Answer & { record: CallRecord }> => {
     const sentAt = Date.now();
-    const record = (status: number): CallRecord => ({ baseUrl: base, method, path, sentAt, status });
+    const record = (status: number, body?: unknown): CallRecord => {
+      const code = (body as { code?: unknown } | null | undefined)?.code;
+      return { baseUrl: base, method, path, sentAt, status, durationMs: Date.now() - sentAt, ...(typeof code === 'string' ? { code } : {}) };
+    };
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
@@ -62,7 +69,7 @@ export function shopClient(baseUrl: () => string, onCall?: (record: CallRecord) 
       } catch {
         // Not JSON: keep the text for the failure message.
       }
-      return { status: response.status, body, record: record(response.status) };
+      return { status: response.status, body, record: record(response.status, body) };
     } catch (error) {
       return { status: 0, body: { error: error instanceof Error ? error.message : String(error) }, record: record(0) };
     }

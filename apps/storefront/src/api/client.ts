@@ -12,11 +12,17 @@ export interface RequestOptions {
 type TokenSource = () => string | null;
 
 let tokenSource: TokenSource = () => null;
+let refreshSource: () => Promise<string | null> = async () => null;
 let onUnauthenticated: () => void = () => {};
 
-/** The session wires its token in here so every call carries `Authorization: Bearer`. */
-export function configureClient(options: { token: TokenSource; onUnauthenticated: () => void }): void {
+/**
+ * The session wires its token in here so every call carries `Authorization: Bearer`, and how to get a new one:
+ * a call refused as UNAUTHENTICATED (the token expired, or the account's roles changed) refreshes once and is
+ * sent again; only when that fails is the session over.
+ */
+export function configureClient(options: { token: TokenSource; refresh: () => Promise<string | null>; onUnauthenticated: () => void }): void {
   tokenSource = options.token;
+  refreshSource = options.refresh;
   onUnauthenticated = options.onUnauthenticated;
 }
 
@@ -42,8 +48,11 @@ const problemOf = async (response: Response): Promise<Problem> => {
 
 /** Calls the API; resolves with the JSON body of a 2xx answer, rejects with an `ApiError` otherwise. */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  return send<T>(path, options, tokenSource(), true);
+}
+
+async function send<T>(path: string, options: RequestOptions, token: string | null, mayRefresh: boolean): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  const token = tokenSource();
   if (token) headers.authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
@@ -61,7 +70,12 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   }
   if (!response.ok) {
     const problem = await problemOf(response);
-    if (problem.code === 'UNAUTHENTICATED' && token) onUnauthenticated();
+    if (problem.code === 'UNAUTHENTICATED' && token) {
+      // Refused at authentication, before the route did anything: sending it again with a fresh token is safe.
+      const fresh = mayRefresh ? await refreshSource() : null;
+      if (fresh) return send<T>(path, options, fresh, false);
+      onUnauthenticated();
+    }
     throw new ApiError(problem);
   }
   if (response.status === 204) return undefined as T;

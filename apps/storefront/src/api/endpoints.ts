@@ -76,6 +76,8 @@ export const admin = {
   users: (query: { page?: number; size?: number } = {}) => api<Page<User>>('/api/admin/users', { query }),
   setRoles: (id: string, roles: readonly Role[]) =>
     api<{ user: User }>(`/api/admin/users/${encodeURIComponent(id)}/roles`, { method: 'PATCH', body: { roles } }),
+  setDisabled: (id: string, disabled: boolean) =>
+    api<{ user: User }>(`/api/admin/users/${encodeURIComponent(id)}`, { method: 'PATCH', body: { disabled } }),
   metrics: () => api<AdminMetrics>('/api/admin/metrics'),
   orders: (query: { page?: number; size?: number; status?: OrderStatus; productId?: string; customerId?: string } = {}) =>
     api<Page<Order>>('/api/admin/orders', { query }),

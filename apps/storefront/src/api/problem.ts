@@ -33,6 +33,7 @@ const MESSAGES: Record<string, string> = {
   NOT_CANCELLABLE: 'This order can no longer be cancelled.',
   NOT_PAYABLE: 'This order can no longer be paid: its hold has ended.',
   EMAIL_TAKEN: 'An account with this email already exists.',
+  ACCOUNT_DISABLED: 'This account is locked. Ask the shop to unlock it.',
   INVALID_CREDENTIALS: 'Email or password is wrong.',
   RATE_LIMITED: 'Too many attempts. Wait a moment and try again.',
   PAYMENT_DECLINED: 'Your card was declined. The order could not be paid.',

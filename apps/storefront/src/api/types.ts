@@ -17,6 +17,8 @@ export interface User {
   readonly id: string;
   readonly email: string;
   readonly roles: readonly Role[];
+  /** A locked account: it cannot sign in, and its sessions were ended. */
+  readonly disabled?: boolean;
   readonly createdAt?: string;
 }
 

@@ -12,7 +12,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/', label: 'Shop', roles: [] },
   { to: '/orders', label: 'My orders', roles: ['USER'] },
   { to: '/admin', label: 'Dashboard', roles: ['ADMIN'] },
-  { to: '/admin/products', label: 'Products', roles: ['ADMIN', 'WAREHOUSE'] },
+  // The catalogue and its prices are ADMIN's; WAREHOUSE handles stock only (docs/security.md).
+  { to: '/admin/products', label: 'Products', roles: ['ADMIN'] },
   { to: '/admin/orders', label: 'All orders', roles: ['ADMIN'] },
   { to: '/admin/users', label: 'Users & roles', roles: ['ADMIN'] },
   { to: '/warehouse', label: 'Stock', roles: ['ADMIN', 'WAREHOUSE'] },

@@ -6,18 +6,21 @@ const StreamContext = createContext<NotificationStream | null>(null);
 
 /** One notification stream per signed-in session, shared by every page. */
 export function LiveProvider({ children }: { readonly children: ReactNode }) {
-  const { token } = useSession();
+  const { user, currentToken } = useSession();
+  const userId = user?.id ?? null;
   const [stream, setStream] = useState<NotificationStream | null>(null);
+  // One stream per signed-in user, not per access token: it reads the current token whenever it connects.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: currentToken reads the session's latest token
   useEffect(() => {
-    if (!token) return;
-    const next = new NotificationStream(token);
+    if (!userId) return;
+    const next = new NotificationStream(currentToken);
     next.start();
     setStream(next);
     return () => {
       next.stop();
       setStream(null);
     };
-  }, [token]);
+  }, [userId]);
   return <StreamContext.Provider value={stream}>{children}</StreamContext.Provider>;
 }
 

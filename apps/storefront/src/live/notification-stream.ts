@@ -16,7 +16,8 @@ const RETRY_MAX_MS = 5_000;
 
 /**
  * The caller's notification stream (`GET /api/notifications/stream`) over EventSource. The token goes in
- * `?access_token=` because EventSource cannot send headers. The first connection asks for a full replay
+ * `?access_token=` because EventSource cannot send headers; it is read afresh for every connection, since the
+ * server ends a stream (an `end` event) when the token that opened it expires or its session is revoked. The first connection asks for a full replay
  * (so a reloaded order page shows its whole timeline); the browser's own reconnects send `Last-Event-ID`;
  * when the browser gives up (an error status), this class reconnects itself with backoff from the last id
  * seen. Events are deduplicated by id, so replays never double an entry.
@@ -33,7 +34,7 @@ export class NotificationStream {
   private version = 0;
 
   constructor(
-    private readonly token: string,
+    private readonly token: () => string | null,
     private readonly baseUrl = apiUrl('/api/notifications/stream'),
   ) {}
 
@@ -69,7 +70,12 @@ export class NotificationStream {
   }
 
   private open(): void {
-    const params = new URLSearchParams({ access_token: this.token, lastEventId: this.lastEventId ?? REPLAY_ALL });
+    const token = this.token();
+    if (token === null) {
+      this.scheduleRetry();
+      return;
+    }
+    const params = new URLSearchParams({ access_token: token, lastEventId: this.lastEventId ?? REPLAY_ALL });
     const source = new EventSource(`${this.baseUrl}?${params.toString()}`);
     this.source = source;
     this.setState(this.lastEventId === null && this.events.length === 0 ? 'connecting' : 'reconnecting');
@@ -78,6 +84,12 @@ export class NotificationStream {
       this.setState('open');
     });
     source.addEventListener('order.progress', (message) => this.receive(message as MessageEvent<string>));
+    // The server ended the stream with its token: reconnect at once with the session's current token (the
+    // browser's own reconnect would resend the old URL).
+    source.addEventListener('end', () => {
+      source.close();
+      this.open();
+    });
     source.addEventListener('error', () => {
       if (source.readyState === EventSource.CLOSED) {
         // The browser stopped retrying (an error status or a wrong content type): retry ourselves.

@@ -1,19 +1,15 @@
+import { Center, Loader } from '@mantine/core';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { configureClient } from '../api/client.js';
-import { auth } from '../api/endpoints.js';
 import type { Role, User } from '../api/types.js';
-
-const STORAGE_KEY = 'limitedcart.session';
-
-interface StoredSession {
-  readonly token: string;
-  readonly expiresAt: number;
-  readonly user: User;
-}
+import { refreshSession, signIn, signOut, type SignedIn } from './session-api.js';
 
 export interface Session {
   readonly user: User | null;
+  /** The current access token (memory only), or null when signed out. */
   readonly token: string | null;
+  /** The current access token, read at the moment of use (it changes with every refresh). */
+  readonly currentToken: () => string | null;
   readonly login: (email: string, password: string) => Promise<User>;
   readonly logout: () => void;
   readonly hasRole: (...roles: Role[]) => boolean;
@@ -21,65 +17,92 @@ export interface Session {
 
 const SessionContext = createContext<Session | null>(null);
 
-const load = (): StoredSession | null => {
-  try {
-    const parsed = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as StoredSession | null;
-    return parsed && parsed.expiresAt > Date.now() ? parsed : null;
-  } catch {
-    return null;
-  }
-};
+/** Refreshes this long before the access token expires (a fifth of its life at most), so calls never carry an expired one. */
+const REFRESH_AHEAD_MS = 30_000;
+
+/** Tabs tell each other "signed in" / "signed out"; never a token. Each tab then refreshes or drops its own. */
+const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('limitedcart.session');
 
 /**
- * Holds the signed-in user and access token (kept in localStorage until it expires, so a reload keeps the
- * session), and hands the token to the API client.
+ * Holds the signed-in user and the access token in memory only: no token is ever written to localStorage or any
+ * other storage a script could read. The refresh token is an HttpOnly cookie the server sets; on load the session
+ * is restored by a refresh, and it is refreshed again before the access token expires.
  */
 export function SessionProvider({ children }: { readonly children: ReactNode }) {
-  const [stored, setStored] = useState<StoredSession | null>(load);
+  const [current, setCurrent] = useState<SignedIn | null>(null);
+  const [restoring, setRestoring] = useState(true);
 
-  const logout = useCallback(() => {
-    localStorage.removeItem(STORAGE_KEY);
-    setStored(null);
+  const adopt = useCallback((next: SignedIn | null) => {
+    holder.current = next;
+    setCurrent(next);
+    return next;
   }, []);
 
+  const refresh = useCallback(async () => (await adopt(await refreshSession()))?.accessToken ?? null, [adopt]);
+
+  const logout = useCallback(() => {
+    adopt(null);
+    void signOut();
+    channel?.postMessage('signed-out');
+  }, [adopt]);
+
   // Configured during render, not in an effect: children's effects run first and already call the API.
-  configureClient({ token: () => stored?.token ?? null, onUnauthenticated: logout });
+  configureClient({ token: () => holder.current?.accessToken ?? null, refresh, onUnauthenticated: () => adopt(null) });
 
   useEffect(() => {
-    if (!stored) return;
-    const timer = setTimeout(logout, Math.max(0, stored.expiresAt - Date.now()));
+    void refresh().finally(() => setRestoring(false));
+  }, [refresh]);
+
+  useEffect(() => {
+    if (!current) return;
+    const ahead = Math.min(REFRESH_AHEAD_MS, current.lifetimeMs / 5);
+    const timer = setTimeout(() => void refresh(), Math.max(0, current.expiresAt - Date.now() - ahead));
     return () => clearTimeout(timer);
-  }, [stored, logout]);
+  }, [current, refresh]);
 
   // Another tab signing in or out changes this tab's session too.
   useEffect(() => {
-    const onStorage = (event: StorageEvent) => {
-      if (event.key === STORAGE_KEY) setStored(load());
+    if (!channel) return;
+    const onMessage = (event: MessageEvent) => {
+      if (event.data === 'signed-out') adopt(null);
+      if (event.data === 'signed-in') void refresh();
     };
-    window.addEventListener('storage', onStorage);
-    return () => window.removeEventListener('storage', onStorage);
-  }, []);
+    channel.addEventListener('message', onMessage);
+    return () => channel.removeEventListener('message', onMessage);
+  }, [adopt, refresh]);
 
-  const login = useCallback(async (email: string, password: string) => {
-    const result = await auth.login(email, password);
-    const next: StoredSession = { token: result.accessToken, expiresAt: Date.now() + result.expiresIn * 1000, user: result.user };
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
-    setStored(next);
-    return result.user;
-  }, []);
+  const login = useCallback(
+    async (email: string, password: string) => {
+      const next = adopt(await signIn(email, password))!;
+      channel?.postMessage('signed-in');
+      return next.user;
+    },
+    [adopt],
+  );
 
   const value = useMemo<Session>(
     () => ({
-      user: stored?.user ?? null,
-      token: stored?.token ?? null,
+      user: current?.user ?? null,
+      token: current?.accessToken ?? null,
+      currentToken: () => holder.current?.accessToken ?? null,
       login,
       logout,
-      hasRole: (...roles) => stored?.user.roles.some((role) => roles.includes(role)) ?? false,
+      hasRole: (...roles) => current?.user.roles.some((role) => roles.includes(role)) ?? false,
     }),
-    [stored, login, logout],
+    [current, login, logout],
   );
+  if (restoring) {
+    return (
+      <Center h="100vh" aria-busy="true">
+        <Loader aria-label="Restoring your session" />
+      </Center>
+    );
+  }
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
+
+/** The latest session outside React's render cycle (the API client and the notification stream read it). */
+const holder: { current: SignedIn | null } = { current: null };
 
 export function useSession(): Session {
   const session = useContext(SessionContext);

@@ -56,6 +56,10 @@ describeInBrowser('a storefront on another origin', () => {
       await payWith(page, '4242424242424242');
       await eventually(() => page.getByTestId('order-status').getAttribute('data-status'), 30_000).toBe('CONFIRMED');
       expect(apiCalls).toEqual(expect.arrayContaining(['GET /api/products', 'POST /api/auth/login', 'POST /api/orders', 'POST /api/payments/process']));
+      // A reload keeps the session: the refresh cookie is the API's, sent on the credentialed /api/auth calls only.
+      await page.reload();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      expect(apiCalls).toContain('POST /api/auth/refresh');
     } finally {
       await context.close();
     }

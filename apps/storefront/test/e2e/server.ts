@@ -43,6 +43,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       SEED_DEMO: 'true',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
+      // Every window signs in from 127.0.0.1, often as the same demo account.
+      RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_IP: '1000',
+      RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '1000',
       HOLD_SWEEP_INTERVAL_MS: '250',
       SHUTDOWN_GRACE_MS: '1000',
       ...env,

@@ -101,7 +101,7 @@ export function createPgBossSagaRunner(options: PgBossSagaRunnerOptions): PgBoss
   let opening: Promise<void> | undefined;
   let closed = false;
 
-  const migrate = () => migrateSagaSchema(pool, config.schema);
+  const migrate = () => migrateSagaSchema(pool, config.schema, config.bossSchema);
 
   async function openOnce(): Promise<void> {
     await migrate();

@@ -58,10 +58,15 @@ export function sagaSchemaSql(schema: string): string {
   `;
 }
 
-/** Creates the saga tables if missing. */
-export async function migrateSagaSchema(pool: Pool, schema: string): Promise<void> {
+/**
+ * Creates the saga tables if missing, and pg-boss's schema (`bossSchema`) when given: pg-boss creates its schema
+ * outside any lock, so processes starting together on a fresh database collide on it ("duplicate key value violates
+ * unique constraint pg_namespace_nspname_index"); made here, under this lock, it already exists when they start.
+ */
+export async function migrateSagaSchema(pool: Pool, schema: string, bossSchema?: string): Promise<void> {
   await withTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`limitedcart-saga-migrate:${schema}`]);
     await client.query(sagaSchemaSql(schema));
+    if (bossSchema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS "${bossSchema}"`);
   });
 }

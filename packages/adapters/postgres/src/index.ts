@@ -4,6 +4,7 @@
  * bus, and an embedded Postgres for the zero-dependency profile. The factories below are its parts, for hosts
  * that compose by hand and for tests.
  */
+export { createDatabaseClock, type DatabaseClock, type DatabaseClockOptions } from './database-clock.js';
 export { type EmbeddedPostgresHandle, embeddedPostgresUrl, startEmbeddedPostgres } from './embedded.js';
 export { toLimitedCartError } from './errors.js';
 export { createPostgresEventBus, type PostgresEventBus } from './event-bus.js';
@@ -23,6 +24,7 @@ export {
 export { appendToOutbox, notifyChannel } from './outbox.js';
 export { POSTGRES_CONNECTION, type PostgresConnection, type PostgresPluginOptions, postgres } from './plugin.js';
 export { createPostgresPool } from './pool.js';
+export { createPostgresSessionStore } from './session-store.js';
 export type { Executor } from './sql.js';
 export { createPostgresStockGate, type PostgresStockGate } from './stock-gate.js';
 export { createPostgresStores } from './stores/index.js';

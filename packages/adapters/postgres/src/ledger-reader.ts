@@ -4,7 +4,7 @@ import { toLimitedCartError } from './errors.js';
 import { DEFAULT_SCHEMA } from './options.js';
 import { connect, toNumber } from './sql.js';
 
-/** bigint counters (migration 0006) arrive as strings. */
+/** bigint counters (migration 0008) arrive as strings. */
 interface StockRow {
   available: number | string;
   held: number | string;

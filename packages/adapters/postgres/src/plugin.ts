@@ -1,11 +1,13 @@
 import { definePlugin, defineToken, type FactoryDeps, type HealthReport, type Lifecycle, type Logger, type Plugin, type StoreSet } from '@limitedcart/core';
 import type pg from 'pg';
+import { createDatabaseClock } from './database-clock.js';
 import { type EmbeddedPostgresHandle, embeddedPostgresUrl, startEmbeddedPostgres } from './embedded.js';
 import { createPostgresEventBus } from './event-bus.js';
 import { migrate } from './migrate.js';
 import type { EmbeddedPostgresOptions, PostgresEventBusOptions, PostgresStockGateOptions } from './options.js';
 import { resolveSchema } from './options.js';
 import { createPostgresPool } from './pool.js';
+import { createPostgresSessionStore } from './session-store.js';
 import { createPostgresStockGate } from './stock-gate.js';
 import { createPostgresStores } from './stores/index.js';
 
@@ -30,6 +32,11 @@ export interface PostgresPluginOptions {
   readonly stockGate?: Omit<PostgresStockGateOptions, 'pool' | 'schema'>;
   /** Tuning of the event bus (poll interval, batch size, leases). */
   readonly eventBus?: Omit<PostgresEventBusOptions, 'pool' | 'schema' | 'onError'>;
+  /**
+   * Run the engine's clock on the database's time (default true): every process then agrees on hold deadlines
+   * whatever its own clock says. false keeps the clock registered before this plugin (core's system clock).
+   */
+  readonly databaseClock?: boolean;
 }
 
 /** What the plugin shares with other plugins (the pg-boss saga runner uses its pool). */
@@ -72,6 +79,8 @@ export function postgres(options: PostgresPluginOptions): Plugin {
         outbox: store('outbox'),
         processedEvents: store('processedEvents'),
         unitOfWork: store('unitOfWork'),
+        audit: store('audit'),
+        sessions: { useFactory: ({ resolve }) => createPostgresSessionStore(resolve(POSTGRES_CONNECTION)) },
         stockGate: {
           useFactory: ({ resolve }) =>
             createPostgresStockGate({
@@ -84,6 +93,12 @@ export function postgres(options: PostgresPluginOptions): Plugin {
               ...options.stockGate,
             }),
         },
+        ...(options.databaseClock !== false && {
+          clock: {
+            useFactory: ({ resolve, ports }: FactoryDeps) =>
+              createDatabaseClock({ pool: resolve(POSTGRES_CONNECTION).pool, logger: ports.logger.child({ component: 'database-clock' }) }),
+          },
+        }),
         eventBus: {
           useFactory: ({ resolve, ports }) =>
             createPostgresEventBus({

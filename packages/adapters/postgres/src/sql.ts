@@ -21,6 +21,8 @@ export const tableNames = (schema: string) => {
     schema: quoteIdent(schema),
     products: q('products'),
     customers: q('customers'),
+    sessions: q('sessions'),
+    sessionRotatedTokens: q('session_rotated_tokens'),
     orders: q('orders'),
     payments: q('payments'),
     idempotencyKeys: q('idempotency_keys'),
@@ -31,6 +33,7 @@ export const tableNames = (schema: string) => {
     stockHolds: q('stock_holds'),
     customerSkuCounts: q('customer_sku_counts'),
     restockOps: q('restock_ops'),
+    auditLog: q('audit_log'),
     fn: q,
   };
 };

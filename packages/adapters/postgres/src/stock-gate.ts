@@ -27,7 +27,7 @@ const literal = (value: SqlValue): string => {
   return `${value.int}::integer`;
 };
 
-/** The counters are bigint (migration 0006), which pg returns as strings; a CHECK keeps them exact as numbers. */
+/** The counters are bigint (migration 0008), which pg returns as strings; a CHECK keeps them exact as numbers. */
 interface StockRow {
   sku: string;
   available: number | string;

@@ -1,6 +1,6 @@
-import { describeEventBusContract, describeStockGateContract, describeStoreContracts } from '@limitedcart/core/testing';
+import { describeEventBusContract, describeSessionStoreContract, describeStockGateContract, describeStoreContracts } from '@limitedcart/core/testing';
 import { describe } from 'vitest';
-import { createPostgresEventBus, createPostgresStockGate, createPostgresStores } from '../src/index.js';
+import { createPostgresEventBus, createPostgresSessionStore, createPostgresStockGate, createPostgresStores } from '../src/index.js';
 import { createTestDatabase, hasDatabase } from './support.js';
 
 // Each kit block gets its own migrated schema (lc_test_<random>), dropped when the block ends.
@@ -8,6 +8,11 @@ describe.skipIf(!hasDatabase)('adapter-postgres conformance', () => {
   describeStoreContracts('postgres', async () => {
     const db = await createTestDatabase();
     return { stores: createPostgresStores({ pool: db.pool, schema: db.schema }), close: () => db.drop() };
+  });
+
+  describeSessionStoreContract('postgres', async () => {
+    const db = await createTestDatabase();
+    return { sessions: createPostgresSessionStore({ pool: db.pool, schema: db.schema }), close: () => db.drop() };
   });
 
   describeStockGateContract('postgres', async () => {

@@ -26,8 +26,10 @@ describe.skipIf(!hasDatabase)('migrate', () => {
       '0002_reserve_reads_before_writing',
       '0003_reserve_in_batches',
       '0004_outbox_ordered_by_transaction',
-      '0005_one_open_payment_per_order',
-      '0006_stock_counters_bigint',
+      '0005_audit_log',
+      '0006_sessions',
+      '0007_one_open_payment_per_order',
+      '0008_stock_counters_bigint',
     ]);
     expect(await checkPostgresHealth({ pool, schema })).toEqual({ name: 'postgres', ok: true });
     const again = await Promise.all([migrate({ pool, schema }), migrate({ databaseUrl: DATABASE_URL, schema })]);
@@ -37,6 +39,7 @@ describe.skipIf(!hasDatabase)('migrate', () => {
       [schema],
     );
     expect(rows.map((r) => r.table_name)).toEqual([
+      'audit_log',
       'consumer_offsets',
       'customer_sku_counts',
       'customers',
@@ -48,9 +51,21 @@ describe.skipIf(!hasDatabase)('migrate', () => {
       'processed_events',
       'products',
       'restock_ops',
+      'session_rotated_tokens',
+      'sessions',
       'stock',
       'stock_holds',
     ]);
+  });
+
+  it('migrates a fresh schema once when processes start together', async () => {
+    const fresh = `${schema}_race`;
+    try {
+      const results = await Promise.all(Array.from({ length: 6 }, () => migrate({ databaseUrl: DATABASE_URL, schema: fresh })));
+      expect(results.filter((result) => result.applied.length > 0), 'one run applies the migrations, the others wait and find none').toHaveLength(1);
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${fresh}" CASCADE`);
+    }
   });
 
   it('leaves a borrowed pool connection with its default search_path', async () => {
@@ -69,7 +84,7 @@ describe.skipIf(!hasDatabase)('migrate', () => {
     await expect(pool.query(`UPDATE "${schema}".stock SET held = held + 1 WHERE sku = 's'`)).rejects.toThrow(/check/);
   });
 
-  it('keeps stock counters past 2^31 units, exact up to 2^53 − 1 (0006)', async () => {
+  it('keeps stock counters past 2^31 units, exact up to 2^53 − 1 (0008)', async () => {
     const gate = createPostgresStockGate({ pool, schema });
     await gate.restock('big', 2_000_000_000, 'op-1');
     const { snapshot } = await gate.restock('big', 2_000_000_000, 'op-2');
@@ -90,7 +105,7 @@ describe.skipIf(!hasDatabase)('migrate', () => {
   });
 });
 
-describe.skipIf(!hasDatabase)('migration 0005: one open payment per order', () => {
+describe.skipIf(!hasDatabase)('migration 0007: one open payment per order', () => {
   const schema = `lc_test_${randomBytes(6).toString('hex')}`;
   let client: pg.Client;
 
@@ -104,12 +119,12 @@ describe.skipIf(!hasDatabase)('migration 0005: one open payment per order', () =
   });
 
   it('closes the older open payments an order collected before it, keeps the newest, and then allows one', async () => {
-    // The schema as it was before 0005, with an order holding three open links and a captured payment.
+    // The schema as it was before 0007, with an order holding three open links and a captured payment.
     await runner({
       dbClient: client,
       dir: MIGRATIONS_DIR,
       direction: 'up',
-      count: 4,
+      count: 6,
       schema,
       createSchema: true,
       migrationsSchema: schema,
@@ -130,7 +145,7 @@ describe.skipIf(!hasDatabase)('migration 0005: one open payment per order', () =
     await insert('p4', 'o1', 'SUCCEEDED');
     await insert('q1', 'o2', 'INITIATED');
 
-    expect((await migrate({ databaseUrl: DATABASE_URL, schema })).applied).toContain('0005_one_open_payment_per_order');
+    expect((await migrate({ databaseUrl: DATABASE_URL, schema })).applied).toContain('0007_one_open_payment_per_order');
 
     const { rows } = await client.query(`SELECT id, status, failure_reason FROM "${schema}".payments ORDER BY id`);
     expect(rows).toEqual([

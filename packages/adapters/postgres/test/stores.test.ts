@@ -211,6 +211,19 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
     );
   });
 
+  it('keeps the audit log append-only: UPDATE, DELETE and TRUNCATE are refused by the database', async () => {
+    const id = newId();
+    await stores.audit.append([{ id, kind: 'product.updated', actorId: null, subject: 'p-1', details: { changes: {} } }]);
+    for (const statement of [
+      `UPDATE "${db.schema}".audit_log SET actor_id = 'someone-else' WHERE id = '${id}'`,
+      `DELETE FROM "${db.schema}".audit_log WHERE id = '${id}'`,
+      `TRUNCATE "${db.schema}".audit_log`,
+    ]) {
+      await expect(db.pool.query(statement), statement).rejects.toThrow(/append-only/);
+    }
+    expect((await stores.audit.list({ page: 0, size: 5, subject: 'p-1' })).items).toEqual([expect.objectContaining({ id, actorId: null })]);
+  });
+
   it('rejects out-of-range input with VALIDATION and writes nothing', async () => {
     const order = { ...newOrder(), quantity: -1 };
     await expect(stores.orders.create(order)).rejects.toSatisfy((e: unknown) => isLimitedCartError(e, 'VALIDATION'));

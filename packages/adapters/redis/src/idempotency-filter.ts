@@ -1,5 +1,5 @@
 import type { IdempotencyRecord, IdempotencyStore } from '@limitedcart/core';
-import { closeClient, infrastructureError, type RedisAdapterOptions, resolveClient, validateKeyPrefix } from './options.js';
+import { closeClient, type RedisAdapterOptions, resolveClient, validateKeyPrefix } from './options.js';
 
 export type RedisIdempotencyFilterOptions = RedisAdapterOptions & {
   /** The durable store that holds the records and decides every claim. */
@@ -40,21 +40,14 @@ export function createRedisIdempotencyFilter(options: RedisIdempotencyFilterOpti
   const markOf = (scope: string, key: string) => `${keyPrefix}:idem:${JSON.stringify([scope, key])}`;
 
   return {
+    // Redis unreachable: the store answers alone. A lookup costs a database read; a claim without its mark is what
+    // losing Redis data looks like (a later `find` may miss the key), which the design already allows for.
     async find(scope: string, key: string): Promise<IdempotencyRecord | null> {
-      let used: number;
-      try {
-        used = await redis.exists(markOf(scope, key));
-      } catch (error) {
-        throw infrastructureError('idempotency mark lookup', error);
-      }
+      const used = await redis.exists(markOf(scope, key)).catch(() => 1);
       return used === 0 ? null : store.find(scope, key);
     },
     async claim(scope, key, requestHash) {
-      try {
-        await redis.set(markOf(scope, key), '1', 'EX', ttlSeconds);
-      } catch (error) {
-        throw infrastructureError('idempotency mark', error);
-      }
+      await redis.set(markOf(scope, key), '1', 'EX', ttlSeconds).catch(() => undefined);
       return store.claim(scope, key, requestHash);
     },
     complete: (scope, key, response) => store.complete(scope, key, response),

@@ -33,6 +33,11 @@ export interface RedisPluginOptions {
    * Redis the only gate (no ledger behind it). `none` leaves the gate alone.
    */
   readonly stockGate?: 'tiered' | 'redis' | 'none';
+  /**
+   * The tiered gate while Redis cannot be reached: `fail` (default) answers 503 at once; `ledger` lets the ledger
+   * gate decide alone (exact, slower) until Redis is back and the reconciler repairs it.
+   */
+  readonly whenRedisDown?: 'fail' | 'ledger';
 }
 
 const REDIS_CLIENT = defineToken<{ readonly redis: RedisClient }>('limitedcart.redis.client');
@@ -58,7 +63,9 @@ export function redis(options: RedisPluginOptions): Plugin {
       if (gateMode === 'redis') {
         ctx.provide({ stockGate: { useFactory: ({ resolve }) => createRedisStockGate(connection(resolve)) } });
       } else if (gateMode === 'tiered') {
-        ctx.decorate('stockGate', (ledger, { resolve, ports }) => tieredGate(createRedisStockGate(connection(resolve)), ledger, ports.logger));
+        ctx.decorate('stockGate', (ledger, { resolve, ports }) =>
+          tieredGate(createRedisStockGate(connection(resolve)), ledger, ports.logger, options.whenRedisDown ?? 'fail'),
+        );
       }
       ctx.provide({
         // Every replica applies catalogue events to its own copy (the engine's per-process catalogue subscription).
@@ -76,12 +83,16 @@ function clientLifecycle(options: RedisPluginOptions, logger: Logger): { readonl
   const owned = options.client === undefined;
   // Auto-pipelining sends the commands issued in one event-loop turn (rate limits, price reads, gate scripts of
   // concurrent requests) in one write, which is most of the client's cost under a drop.
-  const redis = options.client ?? new Redis(options.url!, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  // No offline queue: while the connection is down a command fails at once (a 503, or the ledger with
+  // whenRedisDown: 'ledger') instead of waiting through reconnection attempts; the client keeps reconnecting.
+  const redis =
+    options.client ?? new Redis(options.url!, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true });
   if (owned) redis.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
   return {
     redis,
     async open() {
       // A Redis the engine cannot reach fails the start rather than the first order.
+      if (owned && redis.status === 'wait') await redis.connect();
       await redis.ping();
     },
     async close() {
@@ -98,7 +109,12 @@ const isLedgerReader = (gate: StockGate): gate is StockGate & StockLedgerReader 
   typeof (gate as Partial<StockLedgerReader>).readSku === 'function';
 
 /** Redis in front of `ledger`, with the reconciler that compares and repairs the tiers. */
-function tieredGate(admit: ReturnType<typeof createRedisStockGate>, ledger: StockGate, logger: Logger): StockGate {
+function tieredGate(
+  admit: ReturnType<typeof createRedisStockGate>,
+  ledger: StockGate,
+  logger: Logger,
+  whenAdmitDown: 'fail' | 'ledger',
+): StockGate {
   if (!isLedgerReader(ledger)) {
     throw new TypeError("redis(): the tiered gate needs a ledger it can read (a StockLedgerReader such as postgres()'s gate) registered before it; or use stockGate: 'redis'");
   }
@@ -107,6 +123,7 @@ function tieredGate(admit: ReturnType<typeof createRedisStockGate>, ledger: Stoc
     admit,
     ledger,
     logger,
+    whenAdmitDown,
     onDrift: (signal) => {
       if (signal.sku !== undefined) void reconciler.scheduleRepair(signal.sku);
     },

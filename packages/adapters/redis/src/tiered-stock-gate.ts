@@ -1,4 +1,13 @@
-import type { HoldState, HoldTransition, Logger, ReserveRequest, ReserveResult, RestockResult, StockGate } from '@limitedcart/core';
+import {
+  type HoldState,
+  type HoldTransition,
+  isLimitedCartError,
+  type Logger,
+  type ReserveRequest,
+  type ReserveResult,
+  type RestockResult,
+  type StockGate,
+} from '@limitedcart/core';
 
 /** A disagreement between the admit tier and the ledger, seen on the order path. */
 export interface DriftSignal {
@@ -18,6 +27,12 @@ export interface TieredStockGateOptions {
    * reaction is scheduling `reconciler.repair([sku])`. Must not throw.
    */
   readonly onDrift?: (signal: DriftSignal) => void;
+  /**
+   * What a reservation does while the admit tier cannot be reached: `fail` (default) refuses it with the admit
+   * tier's INFRASTRUCTURE error, at once, so the flood of a drop is never redirected onto the ledger; `ledger` lets
+   * the ledger decide alone (slower, still exact) and reports drift so the reconciler brings the admit tier back.
+   */
+  readonly whenAdmitDown?: 'fail' | 'ledger';
 }
 
 export interface TieredStockGate extends StockGate {
@@ -43,7 +58,8 @@ const impliedState = (requested: 'COMMITTED' | 'RELEASED', result: HoldTransitio
  *   already recorded the truth, and the reconciler repairs the admit tier.
  * - snapshot / holdState: the ledger.
  *
- * If the admit tier is down, reserve fails (the flood is not redirected onto the ledger).
+ * If the admit tier is down, reserve fails at once (the flood is not redirected onto the ledger), unless
+ * `whenAdmitDown: 'ledger'` lets the ledger decide alone meanwhile.
  */
 export function createTieredStockGate(options: TieredStockGateOptions): TieredStockGate {
   const { admit, ledger } = options;
@@ -91,7 +107,15 @@ export function createTieredStockGate(options: TieredStockGateOptions): TieredSt
     ledger,
 
     async reserve(request): Promise<ReserveResult> {
-      const admitted = await admit.reserve(request);
+      let admitted: ReserveResult;
+      try {
+        admitted = await admit.reserve(request);
+      } catch (error) {
+        if (options.whenAdmitDown !== 'ledger' || !isLimitedCartError(error, 'INFRASTRUCTURE')) throw error;
+        const decided = await ledger.reserve(request);
+        if (decided.ok) drift({ sku: request.sku, orderId: request.orderId, reason: 'reserved by the ledger alone: admit tier unreachable' });
+        return decided;
+      }
       if (!admitted.ok) {
         if (admitted.reason !== 'NOT_ON_SALE') return admitted;
         const confirmed = await ledger.reserve(request);

@@ -1,4 +1,4 @@
-import type { SagaDescription, SagaRunner, SignalResult } from '@limitedcart/core';
+import type { HealthReport, SagaDescription, SagaRunner, SignalResult } from '@limitedcart/core';
 import { LimitedCartError } from '@limitedcart/core';
 import {
   ApplicationFailure,
@@ -34,7 +34,11 @@ import type { lateSignalWorkflow, orderSagaWorkflow } from './workflows.js';
 export interface TemporalSagaRunner extends SagaRunner {
   /** Closes the connection to Temporal. Running sagas are unaffected: they live on the server. */
   close(): Promise<void>;
+  /** Whether the Temporal frontend answers (its system info, within a few seconds). */
+  health(): Promise<HealthReport>;
 }
+
+const HEALTH_DEADLINE_MS = 3_000;
 
 /** Starting an order's workflow twice never creates a second one, even after the first has closed. */
 const ONCE = { workflowIdReusePolicy: 'REJECT_DUPLICATE', workflowIdConflictPolicy: 'FAIL' } as const;
@@ -188,6 +192,16 @@ export const createTemporalSagaRunner = (options: TemporalSagaRunnerOptions): Te
       const error =
         result.compensationFailures.length > 0 ? `compensation failed: ${result.compensationFailures.join('; ')}` : null;
       return { orderId, status: 'COMPLETED', step: result.step, outcome: result.status, error };
+    },
+
+    async health(): Promise<HealthReport> {
+      try {
+        const { connection } = await connect();
+        await connection.withDeadline(Date.now() + HEALTH_DEADLINE_MS, () => connection.workflowService.getSystemInfo({}));
+        return { name: 'temporal', ok: true, detail: `${options.address}, task queue ${taskQueue}` };
+      } catch (error) {
+        return { name: 'temporal', ok: false, detail: error instanceof Error ? error.message : String(error) };
+      }
     },
 
     async close() {

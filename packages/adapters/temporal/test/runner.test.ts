@@ -43,6 +43,13 @@ describe.skipIf(noTemporal)('temporal saga runner (own cases)', () => {
     await running;
   });
 
+  it('reports the frontend in its health, and a server it cannot reach as unhealthy', async () => {
+    expect(await runner.health()).toMatchObject({ name: 'temporal', ok: true });
+    const unreachable = createTemporalSagaRunner({ address: '127.0.0.1:1', taskQueue });
+    expect(await unreachable.health()).toMatchObject({ name: 'temporal', ok: false });
+    await unreachable.close();
+  });
+
   it('confirms a paid order and commits its stock', async () => {
     const orderId = newOrder();
     expect(await runner.start({ orderId, paymentDeadline: inMs(60_000) })).toEqual({ started: true });

@@ -7,6 +7,13 @@ export interface Customer {
   readonly email: string;
   readonly passwordHash: string;
   readonly roles: readonly Role[];
+  /** A disabled (locked) account cannot sign in, and its sessions and tokens are refused. */
+  readonly disabled: boolean;
+  /**
+   * Raised by every change that must end the account's access tokens (roles, disabled): a token carries the
+   * version it was issued at and is refused once the account moved past it.
+   */
+  readonly sessionVersion: number;
   readonly createdAt: Date;
 }
 

@@ -16,6 +16,7 @@ export const TOPICS = {
   orders: 'orders',
   products: 'products',
   payments: 'payments',
+  accounts: 'accounts',
 } as const;
 
 export interface OrderPlacedPayload {
@@ -39,5 +40,17 @@ export interface OrderProgressPayload {
 export interface ProductChangedPayload {
   readonly productId: string;
   readonly change: 'created' | 'updated' | 'archived' | 'restocked';
+  readonly [key: string]: unknown;
+}
+
+/**
+ * `account.changed`: an account's roles, disabled flag or sessions changed. Each api process drops what it cached
+ * about the account (or the listed sessions), so the change reaches every replica's token checks at once.
+ */
+export interface AccountChangedPayload {
+  readonly customerId: string;
+  readonly change: 'roles' | 'disabled' | 'enabled' | 'sessions-revoked';
+  /** The sessions that ended, for `sessions-revoked`. */
+  readonly sessionIds?: readonly string[];
   readonly [key: string]: unknown;
 }

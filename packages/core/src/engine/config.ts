@@ -43,6 +43,17 @@ export interface EngineConfig {
   readonly roles: readonly EngineRole[];
   /** How often the outbox relay polls when idle. Default 50 ms. */
   readonly relayIntervalMs: number;
+  /**
+   * The per-customer limit (`maxQuantityPerCustomer`) of a product created without one. An explicit 0 still means no
+   * per-product limit. Default 2: a new drop is limited unless an administrator says otherwise.
+   */
+  readonly defaultLimitPerCustomer: number;
+  /**
+   * Units one customer may hold and buy of one SKU whatever the product's own limit (0, no limit, included): the
+   * stricter of the two is what the stock gate counts, in the same atomic step as the hold. Bounds how much of a drop
+   * one account can tie up for a payment window. 0 turns the cap off. Default 10.
+   */
+  readonly unitCapPerCustomer: number;
 }
 
 /** What `createEngine({ config })` takes: any field left out gets its default. */
@@ -59,6 +70,8 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   staleClaimMs: 30_000,
   roles: ENGINE_ROLES,
   relayIntervalMs: 50,
+  defaultLimitPerCustomer: 2,
+  unitCapPerCustomer: 10,
 };
 
 const integer = (value: number, field: string, min: number): void => {
@@ -82,6 +95,8 @@ export function resolveEngineConfig(partial: EngineConfigInput = {}): EngineConf
   integer(config.sagaHeadStarts, 'sagaHeadStarts', 0);
   integer(config.soldOutCacheMs, 'soldOutCacheMs', 0);
   integer(config.staleClaimMs, 'staleClaimMs', 1);
+  integer(config.defaultLimitPerCustomer, 'defaultLimitPerCustomer', 0);
+  integer(config.unitCapPerCustomer, 'unitCapPerCustomer', 0);
   integer(config.orderRateLimits.perCustomerPerMinute, 'orderRateLimits.perCustomerPerMinute', 0);
   integer(config.orderRateLimits.perAddressPerMinute, 'orderRateLimits.perAddressPerMinute', 0);
   for (const role of config.roles) {

@@ -10,7 +10,7 @@ import { type HealthReport, type HealthStatus, hasLifecycle, type Lifecycle } fr
 import type { StockGate } from '../ports/stock-gate.js';
 import { TOKENS } from '../ports/tokens.js';
 import { withSoldOutCache } from '../stock/sold-out-cache.js';
-import { type EngineConfig, hasRole, resolveEngineConfig } from './config.js';
+import { type EngineConfig, type EngineRole, hasRole, resolveEngineConfig } from './config.js';
 import { type BuiltObject, buildContainer, type ContainerDeclaration, resolvePorts, tokenName } from './container.js';
 import { memoryDefaults } from './defaults.js';
 import type { Engine, EngineHealth, EngineOptions, EngineState } from './engine.js';
@@ -30,7 +30,19 @@ const HEALTH_TIMEOUT_MS = 5_000;
 interface ManagedObject {
   readonly object: Lifecycle;
   readonly name: string;
+  /** What it was registered as: port names, or a plugin token's name. */
+  readonly serves: readonly string[];
 }
+
+/**
+ * Ports whose health decides readiness only in some roles: an api keeps taking orders while the event bus is down
+ * (events wait in the outbox) or the saga engine is (the `order.placed` subscriber starts the sagas once it is
+ * back), so there they are reported but do not make the process unready. Everything else counts in every role.
+ */
+const NEEDED_BY: Partial<Record<string, readonly EngineRole[]>> = {
+  eventBus: ['worker', 'relay'],
+  sagaRunner: ['worker'],
+};
 
 /**
  * Composes an engine. Declarations apply in order (later wins for the same token; a decoration wraps what came
@@ -113,16 +125,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     async health(): Promise<EngineHealth> {
       const probes: Promise<HealthReport>[] = [];
-      for (const { object, name } of managed) {
+      for (const { object, name, serves } of managed) {
         const probe = object.health;
-        if (typeof probe === 'function') probes.push(runCheck(name, () => probe.call(object)));
+        if (typeof probe !== 'function') continue;
+        const needed = serves.some((port) => NEEDED_BY[port]?.some((role) => hasRole(config, role)) ?? true);
+        probes.push(runCheck(name, () => probe.call(object)).then((report) => (needed ? report : { ...report, optional: true })));
       }
       for (const record of records) {
         for (const { name, check } of record.healthChecks) probes.push(runCheck(name, check));
       }
       // Probed concurrently: readiness answers within one timeout however many checks there are.
       const checks = [{ name: 'engine', ok: state === 'started', detail: state }, ...(await Promise.all(probes))];
-      return { ok: checks.every((check) => check.ok), checks };
+      return { ok: checks.every((check) => check.ok || check.optional === true), checks };
     },
   };
   return engine;
@@ -147,7 +161,7 @@ function managedObjects(built: readonly BuiltObject[]): ManagedObject[] {
     if (existing) existing.push(tokenName(token));
     else names.set(instance, [tokenName(token)]);
   }
-  return [...names].map(([object, served]) => ({ object, name: served.join('+') }));
+  return [...names].map(([object, served]) => ({ object, name: served.join('+'), serves: served }));
 }
 
 async function startAll(

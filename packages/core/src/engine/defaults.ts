@@ -6,6 +6,7 @@ import { createMemoryPriceCache } from '../memory/price-cache.js';
 import { createMemoryRateLimiter } from '../memory/rate-limiter.js';
 import { createMemorySagaRunner } from '../memory/saga-runner.js';
 import { createMemorySearchIndex } from '../memory/search-index.js';
+import { createMemorySessionStore } from '../memory/session-store.js';
 import { createMemoryStockGate } from '../memory/stock-gate.js';
 import { createMemoryStores } from '../memory/stores/create-memory-stores.js';
 import type { StoreSet } from '../ports/stores.js';
@@ -36,6 +37,8 @@ export function memoryDefaults(): EngineAdapters {
     outbox: store('outbox'),
     processedEvents: store('processedEvents'),
     unitOfWork: store('unitOfWork'),
+    audit: store('audit'),
+    sessions: { useFactory: ({ ports }) => createMemorySessionStore({ clock: ports.clock }) },
     priceCache: { useFactory: () => createMemoryPriceCache() },
     rateLimiter: { useFactory: () => createMemoryRateLimiter() },
     searchIndex: { useFactory: () => createMemorySearchIndex() },

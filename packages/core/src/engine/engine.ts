@@ -22,7 +22,7 @@ export interface EngineOptions {
 export type EngineState = 'created' | 'starting' | 'started' | 'stopping' | 'stopped';
 
 export interface EngineHealth {
-  /** true when the engine is started and every check passed. */
+  /** true when the engine is started and every check passed, those marked `optional` aside. */
   readonly ok: boolean;
   /** One report per object with a `health()`, per plugin check, and the engine's own state. */
   readonly checks: readonly HealthReport[];

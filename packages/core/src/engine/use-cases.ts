@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../domain/audit.js';
 import type { Customer } from '../domain/customer.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
@@ -8,10 +9,12 @@ import type { ReconciliationReport } from '../ports/stock-reconciliation.js';
 import type { Page } from '../ports/stores.js';
 import { getAccount } from '../use-cases/get-account.js';
 import { type ListCustomersInput, listCustomers } from '../use-cases/list-customers.js';
-import { type SetCustomerRolesInput, setCustomerRoles } from '../use-cases/set-customer-roles.js';
+import { type SetCustomerRolesInput, type SetCustomerRolesResult, setCustomerRoles } from '../use-cases/set-customer-roles.js';
+import { type ListAuditEntriesInput, listAuditEntries } from '../use-cases/list-audit-entries.js';
+import { type SetCustomerDisabledInput, setCustomerDisabled } from '../use-cases/set-customer-disabled.js';
 import { type ArchiveProductInput, archiveProduct } from '../use-cases/archive-product.js';
 import { type CancelOrderInput, type CancelOrderResult, cancelOrder } from '../use-cases/cancel-order.js';
-import { createProduct } from '../use-cases/create-product.js';
+import { type CreateProductInput, createProduct } from '../use-cases/create-product.js';
 import { type ExpireHoldsResult, expireHolds } from '../use-cases/expire-holds.js';
 import { type BusinessMetrics, getBusinessMetrics } from '../use-cases/get-business-metrics.js';
 import { type GetOrderInput, getOrder } from '../use-cases/get-order.js';
@@ -24,7 +27,6 @@ import { type ListOrdersInput, listOrders } from '../use-cases/list-orders.js';
 import { type PlaceOrderInput, type PlaceOrderResult, placeOrder } from '../use-cases/place-order.js';
 import type { Actor } from '../use-cases/ports.js';
 import { type ProcessPaymentInput, type ProcessPaymentResult, processPayment } from '../use-cases/process-payment.js';
-import type { ProductInput } from '../use-cases/product-input.js';
 import { type ReconcileStockInput, reconcileStock } from '../use-cases/reconcile-stock.js';
 import { refreshCatalogueEntry } from '../use-cases/refresh-catalogue-entry.js';
 import { reindexSearch } from '../use-cases/reindex-search.js';
@@ -53,7 +55,7 @@ export interface EngineUseCases {
   getPayment(input: GetPaymentInput): Promise<Payment>;
   getPaymentLink(token: string): Promise<PaymentLinkView>;
   // Catalogue and stock
-  createProduct(input: ProductInput): Promise<Product>;
+  createProduct(input: CreateProductInput): Promise<Product>;
   updateProduct(input: UpdateProductInput): Promise<Product>;
   archiveProduct(input: ArchiveProductInput): Promise<Product>;
   listProducts(input?: ListProductsInput): Promise<Page<CatalogueEntry>>;
@@ -65,7 +67,11 @@ export interface EngineUseCases {
   // Accounts and administration
   getAccount(actor: Actor): Promise<Customer>;
   listCustomers(input?: ListCustomersInput): Promise<Page<Customer>>;
-  setCustomerRoles(input: SetCustomerRolesInput): Promise<Customer>;
+  setCustomerRoles(input: SetCustomerRolesInput): Promise<SetCustomerRolesResult>;
+  /** The audit log (role, product, price and stock changes), newest first. */
+  listAuditEntries(input?: ListAuditEntriesInput): Promise<Page<AuditEntry>>;
+  /** Locks (or unlocks) an account: its sessions end and its tokens are refused. */
+  setCustomerDisabled(input: SetCustomerDisabledInput): Promise<Customer>;
   getBusinessMetrics(): Promise<BusinessMetrics>;
   // What the engine runs by itself (exposed for hosts that schedule them differently)
   expireHolds(): Promise<ExpireHoldsResult>;
@@ -86,7 +92,12 @@ export function bindUseCases(
   const headStart = createSagaHeadStart(ports, config.sagaHeadStarts);
   const orderDeps = {
     ...ports,
-    settings: { paymentWindowMs: config.paymentWindowMs, rateLimits: config.orderRateLimits, staleClaimMs: config.staleClaimMs },
+    settings: {
+      paymentWindowMs: config.paymentWindowMs,
+      rateLimits: config.orderRateLimits,
+      staleClaimMs: config.staleClaimMs,
+      unitCapPerCustomer: config.unitCapPerCustomer,
+    },
   };
   const useCases: EngineUseCases = {
     async placeOrder(input) {
@@ -102,7 +113,7 @@ export function bindUseCases(
     handlePaymentResult: (input) => handlePaymentResult(ports, input),
     getPayment: (input) => getPayment(ports, input),
     getPaymentLink: (token) => getPaymentLink(ports, token),
-    createProduct: (input) => createProduct(ports, input),
+    createProduct: (input) => createProduct({ ...ports, defaultLimitPerCustomer: config.defaultLimitPerCustomer }, input),
     updateProduct: (input) => updateProduct(ports, input),
     archiveProduct: (input) => archiveProduct(ports, input),
     listProducts: (input) => listProducts(ports, input),
@@ -114,6 +125,8 @@ export function bindUseCases(
     getAccount: (actor) => getAccount(ports, actor),
     listCustomers: (input) => listCustomers(ports, input),
     setCustomerRoles: (input) => setCustomerRoles(ports, input),
+    listAuditEntries: (input) => listAuditEntries(ports, input),
+    setCustomerDisabled: (input) => setCustomerDisabled(ports, input),
     getBusinessMetrics: () => getBusinessMetrics(ports),
     expireHolds: () => expireHolds(ports),
     startSagaForPlacedOrder: (event) => startSagaForPlacedOrder(ports, event),

@@ -1,4 +1,4 @@
-import type { DomainEvent, OrderPlacedPayload, OrderProgressPayload, ProductChangedPayload } from '../domain/events.js';
+import type { AccountChangedPayload, DomainEvent, OrderPlacedPayload, OrderProgressPayload, ProductChangedPayload } from '../domain/events.js';
 import { TOPICS } from '../domain/events.js';
 import { newId } from '../domain/ids.js';
 import type { NewOrder, Order } from '../domain/order.js';
@@ -8,6 +8,7 @@ export const EVENT_TYPES = {
   orderPlaced: 'order.placed',
   orderProgress: 'order.progress',
   productChanged: 'product.changed',
+  accountChanged: 'account.changed',
 } as const;
 
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
@@ -55,5 +56,20 @@ export const productChangedEvent = (
   type: EVENT_TYPES.productChanged,
   aggregateId: productId,
   payload: { productId, change },
+  occurredAt: at.toISOString(),
+});
+
+/** `account.changed`: every api process forgets what it cached about the account's sessions and roles. */
+export const accountChangedEvent = (
+  customerId: string,
+  change: AccountChangedPayload['change'],
+  at: Date = new Date(),
+  sessionIds?: readonly string[],
+): DomainEvent<AccountChangedPayload> => ({
+  id: newId(),
+  topic: TOPICS.accounts,
+  type: EVENT_TYPES.accountChanged,
+  aggregateId: customerId,
+  payload: { customerId, change, ...(sessionIds === undefined ? {} : { sessionIds: [...sessionIds] }) },
   occurredAt: at.toISOString(),
 });

@@ -12,5 +12,6 @@ export { createMemoryPriceCache } from './price-cache.js';
 export { createMemoryRateLimiter, type MemoryRateLimiterOptions } from './rate-limiter.js';
 export { createMemorySagaRunner, type MemorySagaRunner, type MemorySagaRunnerOptions } from './saga-runner.js';
 export { createMemorySearchIndex } from './search-index.js';
+export { createMemorySessionStore, type MemorySessionStoreOptions } from './session-store.js';
 export { createMemoryStockGate, type MemoryStockGateOptions } from './stock-gate.js';
 export { createMemoryStores, type MemoryStoresOptions } from './stores/create-memory-stores.js';

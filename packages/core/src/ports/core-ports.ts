@@ -1,9 +1,11 @@
 import type { EventBus } from './event-bus.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SagaRunner } from './saga-runner.js';
+import type { SessionStore } from './session-store.js';
 import type { Clock, Logger, PaymentGateway, PriceCache, SearchIndex } from './small-ports.js';
 import type { StockGate } from './stock-gate.js';
 import type {
+  AuditStore,
   CustomerStore,
   IdempotencyStore,
   OrderStore,
@@ -24,12 +26,14 @@ export interface CorePorts {
   readonly eventBus: EventBus;
   readonly products: ProductStore;
   readonly customers: CustomerStore;
+  readonly sessions: SessionStore;
   readonly orders: OrderStore;
   readonly payments: PaymentStore;
   readonly idempotency: IdempotencyStore;
   readonly outbox: OutboxStore;
   readonly processedEvents: ProcessedEventStore;
   readonly unitOfWork: UnitOfWork;
+  readonly audit: AuditStore;
   readonly paymentGateway: PaymentGateway;
   readonly searchIndex: SearchIndex;
   readonly priceCache: PriceCache;

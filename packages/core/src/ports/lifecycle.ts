@@ -7,6 +7,11 @@ export interface HealthStatus {
 /** One named line of `engine.health()`, as `/readyz` reports it. */
 export interface HealthReport extends HealthStatus {
   readonly name: string;
+  /**
+   * Reported, but not needed for this process to do its job, so it does not make the engine unready: the event bus
+   * and the saga engine in a process without the roles that use them.
+   */
+  readonly optional?: boolean;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { AuditEntry, AuditKind, NewAuditEntry } from '../domain/audit.js';
 import type { Customer, NewCustomer, Role } from '../domain/customer.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { Money } from '../domain/money.js';
@@ -36,9 +37,35 @@ export interface CustomerStore {
   create(customer: NewCustomer): Promise<Customer>;
   get(id: string): Promise<Customer | null>;
   getByEmail(email: string): Promise<Customer | null>;
-  setRoles(id: string, roles: readonly Role[]): Promise<Customer | null>;
+  /**
+   * Replaces the account's roles and raises its `sessionVersion` by one, atomically refusing (`LAST_ADMIN`) to take ADMIN from the last account holding it:
+   * of concurrent calls demoting the last admins, at least one admin is left whatever their interleaving.
+   */
+  setRoles(id: string, roles: readonly Role[]): Promise<SetRolesResult>;
+  /** Replaces the password hash (a reset); null when the account does not exist. */
+  setPasswordHash(id: string, passwordHash: string): Promise<Customer | null>;
+  /** Sets `disabled` and raises `sessionVersion` by one; null for an unknown id. */
+  setDisabled(id: string, disabled: boolean): Promise<Customer | null>;
   list(query: PageRequest): Promise<Page<Customer>>;
   countByRole(): Promise<Record<Role, number>>;
+}
+
+export type SetRolesResult =
+  | { readonly ok: true; readonly customer: Customer; readonly previousRoles: readonly Role[] }
+  | { readonly ok: false; readonly reason: 'NOT_FOUND' | 'LAST_ADMIN' };
+
+export interface AuditQuery extends PageRequest {
+  readonly kind?: AuditKind;
+  /** Only the entries about this customer or product. */
+  readonly subject?: string;
+}
+
+/** The audit log: append-only, read newest first. */
+export interface AuditStore {
+  /** Records the entries in order; an id already recorded is skipped (a retried operation is recorded once). */
+  append(entries: readonly NewAuditEntry[]): Promise<void>;
+  /** Newest first (the order entries were appended in); `total` counts the entries matching the filters. */
+  list(query: AuditQuery): Promise<Page<AuditEntry>>;
 }
 
 export type TransitionResult =
@@ -138,6 +165,8 @@ export interface TransactionalStores {
   readonly payments: PaymentStore;
   readonly products: ProductStore;
   readonly outbox: OutboxStore;
+  /** Audit entries of the changes made in the same transaction. */
+  readonly audit: AuditStore;
 }
 
 /**
@@ -167,6 +196,17 @@ export interface UnitOfWork {
     reason: string | null,
     announce: (order: Order) => readonly DomainEvent[],
   ): Promise<TransitionResult>;
+  /**
+   * Replaces an account's roles as `customers.setRoles` does (refusing to take ADMIN from the last admin) and, only
+   * when they were replaced, appends the audit entries `record` builds from the outcome, atomically: a role change is
+   * never committed without its entries. Accounts are not among `TransactionalStores` (a customer store need not be
+   * transactional for anything else), so this is the one transactional write of them.
+   */
+  changeRoles(
+    id: string,
+    roles: readonly Role[],
+    record: (changed: Extract<SetRolesResult, { ok: true }>) => readonly NewAuditEntry[],
+  ): Promise<SetRolesResult>;
 }
 
 /** Records which events a consumer group has handled, so handlers act once per event id. */
@@ -179,5 +219,5 @@ export interface ProcessedEventStore {
 /** Every store of one backend, as adapters hand them to the engine and the store kits. */
 export type StoreSet = Pick<
   CorePorts,
-  'products' | 'customers' | 'orders' | 'payments' | 'idempotency' | 'outbox' | 'processedEvents' | 'unitOfWork'
+  'products' | 'customers' | 'orders' | 'payments' | 'idempotency' | 'outbox' | 'processedEvents' | 'unitOfWork' | 'audit'
 >;

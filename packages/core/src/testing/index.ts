@@ -19,6 +19,13 @@ export {
 } from './rate-limiter-contract.js';
 export { reserveRequest, uniqueId } from './reserve-request.js';
 export {
+  describeSessionStoreContract,
+  type MakeSessionStore,
+  SESSION_STORE_CASES,
+  type SessionStoreCase,
+  type SessionStoreKitTarget,
+} from './session-store-contract.js';
+export {
   type ActivityCall,
   type ActivityFault,
   createSagaKitWorld,
@@ -44,6 +51,7 @@ export {
   type StockGateKitEnvironment,
 } from './stock-gate-contract.js';
 export type { ContractOptions } from './store-contracts/cases.js';
+export { AUDIT_STORE_CASES, type AuditStoreCase, describeAuditStoreContract } from './store-contracts/audit-store-contract.js';
 export { describeCustomerStoreContract } from './store-contracts/customer-store-contract.js';
 export type { MakeStores, StoreKitTarget } from './store-contracts/fixtures.js';
 export { describeIdempotencyStoreContract } from './store-contracts/idempotency-store-contract.js';

@@ -101,7 +101,7 @@ const recordingUnitOfWork = (inner: UnitOfWork, onCommit: (events: readonly Doma
         claimUnshipped: (limit, leaseMs) => tx.outbox.claimUnshipped(limit, leaseMs),
         markShipped: (positions) => tx.outbox.markShipped(positions),
       };
-      return work({ orders: tx.orders, payments: tx.payments, products: tx.products, outbox });
+      return work({ ...tx, outbox });
     });
     onCommit(appended);
     return result;
@@ -120,6 +120,7 @@ const recordingUnitOfWork = (inner: UnitOfWork, onCommit: (events: readonly Doma
     if (result.ok) onCommit(announced);
     return result;
   },
+  changeRoles: (id, roles, record) => inner.changeRoles(id, roles, record),
 });
 
 /** Builds a saga kit world; see `SagaKitWorld`. */

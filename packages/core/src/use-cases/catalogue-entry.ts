@@ -1,6 +1,7 @@
 import type { Role } from '../domain/customer.js';
 import type { Product } from '../domain/product.js';
 import type { CorePorts } from '../ports/core-ports.js';
+import { PERMISSIONS } from './permissions.js';
 import type { Actor } from './ports.js';
 
 /** A product as the catalogue shows it, with its live stock ("12 left"). */
@@ -9,9 +10,9 @@ export interface CatalogueEntry {
   readonly stock: { readonly available: number; readonly restockedTotal: number };
 }
 
-const STAFF: readonly Role[] = ['ADMIN', 'WAREHOUSE'];
+const STAFF: readonly Role[] = PERMISSIONS.readStock;
 
-/** Staff see inactive and archived products; shoppers (and anonymous callers) do not. */
+/** Staff (who read stock, to restock what is not on sale yet) see inactive and archived products; shoppers do not. */
 export const isStaff = (actor: Actor | undefined): boolean => actor?.roles.some((role) => STAFF.includes(role)) ?? false;
 
 /** Listed to shoppers: active and not archived. A drop whose sale has not started is listed, with its countdown. */

@@ -45,6 +45,8 @@ export interface PlaceOrderSettings {
   readonly rateLimits: OrderRateLimits;
   /** When an Idempotency-Key's in-flight claim counts as left by a dead request (engine `staleClaimMs`). */
   readonly staleClaimMs: number;
+  /** Units one customer may hold + buy of one SKU whatever the product's limit; 0: no cap (engine `unitCapPerCustomer`). */
+  readonly unitCapPerCustomer: number;
 }
 
 export type PlaceOrderDeps = Pick<
@@ -56,7 +58,21 @@ const DEFAULT_SETTINGS: PlaceOrderSettings = {
   paymentWindowMs: DEFAULT_ENGINE_CONFIG.paymentWindowMs,
   rateLimits: DEFAULT_ENGINE_CONFIG.orderRateLimits,
   staleClaimMs: DEFAULT_ENGINE_CONFIG.staleClaimMs,
+  unitCapPerCustomer: DEFAULT_ENGINE_CONFIG.unitCapPerCustomer,
 };
+
+/**
+ * The limit the gate counts for one customer: the product's own (0: none) and the engine's cap, whichever is
+ * stricter. Applied through the gate's `limitPerCustomer`, it is counted in the same atomic step as the hold (one Lua
+ * script, one conditional update), so concurrent orders of one customer cannot race past it.
+ */
+export function customerLimit(productLimit: number, cap: number): number {
+  if (cap === 0) return productLimit;
+  return productLimit === 0 ? cap : Math.min(productLimit, cap);
+}
+
+const limitOf = (deps: PlaceOrderDeps, product: PricedProduct): number =>
+  customerLimit(product.maxQuantityPerCustomer, deps.settings?.unitCapPerCustomer ?? DEFAULT_SETTINGS.unitCapPerCustomer);
 
 /** One order may not ask for more than this; far above any real drop limit, it keeps totals safe integers. */
 const MAX_QUANTITY = 10_000;
@@ -163,13 +179,16 @@ function requireBoundedTotal(product: PricedProduct, quantity: number): void {
 function knownRejection(deps: PlaceOrderDeps, product: PricedProduct, request: PlaceOrderInput, now: Date): PlaceOrderRejection | null {
   // new Date(): a cache that serialises entries may hand the date back as a string.
   if (!product.active || (product.saleStartsAt !== null && new Date(product.saleStartsAt) > now)) return 'NOT_ON_SALE';
-  const limit = product.maxQuantityPerCustomer;
+  const limit = limitOf(deps, product);
   if (limit > 0 && request.quantity > limit) return 'LIMIT_EXCEEDED';
   const probe = { sku: product.sku, qty: request.quantity, customerId: request.customerId, limitPerCustomer: limit };
   return deps.stockGate.knownRejection?.(probe) ?? null;
 }
 
 /** Counts the attempt against the customer's and the address's limits, in one round trip to a shared limiter. */
+const LIMITER_WARNING_INTERVAL_MS = 10_000;
+let limiterWarnedAt = 0;
+
 async function rateLimited(deps: PlaceOrderDeps, request: PlaceOrderInput): Promise<PlaceOrderResult | null> {
   const { perCustomerPerMinute, perAddressPerMinute } = deps.settings?.rateLimits ?? DEFAULT_SETTINGS.rateLimits;
   const hits = [
@@ -178,7 +197,21 @@ async function rateLimited(deps: PlaceOrderDeps, request: PlaceOrderInput): Prom
       ? deps.rateLimiter.hit(`orders:address:${request.clientAddress}`, perAddressPerMinute, MINUTE)
       : null,
   ];
-  const refused = (await Promise.all(hits)).find((decision) => decision !== null && !decision.allowed);
+  // A limiter that cannot be reached lets the attempt through: abuse limits are not worth refusing every shopper
+  // for while the limiter's store (Redis) is down; the stock gate still decides every unit.
+  const decisions = await Promise.all(
+    hits.map((hit) =>
+      hit?.catch((error: unknown) => {
+        // Once per burst: during an outage every attempt would say the same.
+        if (Date.now() - limiterWarnedAt > LIMITER_WARNING_INTERVAL_MS) {
+          limiterWarnedAt = Date.now();
+          deps.logger.warn('rate limiter unreachable; attempts are let through', { error });
+        }
+        return null;
+      }),
+    ),
+  );
+  const refused = decisions.find((decision) => decision !== null && decision !== undefined && !decision.allowed);
   return refused ? { ok: false, reason: 'RATE_LIMITED', retryAfterMs: refused.resetMs } : null;
 }
 
@@ -196,7 +229,7 @@ async function reserveAndWrite(
     qty: quantity,
     orderId,
     customerId,
-    limitPerCustomer: product.maxQuantityPerCustomer,
+    limitPerCustomer: limitOf(deps, product),
     holdUntil,
   });
   if (!reservation.ok) return { ok: false, reason: reservation.reason };

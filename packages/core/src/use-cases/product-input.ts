@@ -20,7 +20,7 @@ export interface ProductInput {
   /** Default ''. */
   readonly description?: string;
   readonly price: Money;
-  /** Default 0: no per-customer limit. */
+  /** Units one customer may hold + buy; 0 means no per-product limit. Default: the engine's `defaultLimitPerCustomer` (2). */
   readonly maxQuantityPerCustomer?: number;
   /** Default true. */
   readonly active?: boolean;
@@ -44,7 +44,8 @@ const FIELDS = {
 type Field = keyof typeof FIELDS;
 const FIELD_NAMES = Object.keys(FIELDS) as Field[];
 
-export function parseNewProduct(input: unknown): NewProduct {
+/** `defaultLimit`: the limit of a product given none (the engine's `defaultLimitPerCustomer`). */
+export function parseNewProduct(input: unknown, defaultLimit: number): NewProduct {
   const body = requireObject(input, 'product');
   return {
     ...(body.id === undefined ? {} : { id: requireString(body.id, 'id', { maxLength: 200 }) }),
@@ -52,7 +53,7 @@ export function parseNewProduct(input: unknown): NewProduct {
     name: FIELDS.name(body.name),
     description: FIELDS.description(body.description ?? ''),
     price: FIELDS.price(body.price),
-    maxQuantityPerCustomer: FIELDS.maxQuantityPerCustomer(body.maxQuantityPerCustomer ?? 0),
+    maxQuantityPerCustomer: FIELDS.maxQuantityPerCustomer(body.maxQuantityPerCustomer ?? defaultLimit),
     active: FIELDS.active(body.active ?? true),
     saleStartsAt: FIELDS.saleStartsAt(body.saleStartsAt ?? null),
   };

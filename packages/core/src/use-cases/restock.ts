@@ -5,8 +5,10 @@ import { productChangedEvent } from '../events/builders.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import type { RestockResult } from '../ports/stock-gate.js';
 import { requestHash, requireIdempotencyKey, runOncePerKey } from './idempotency.js';
+import { restockedEntry } from './audit-entries.js';
+import { authorize } from './permissions.js';
 import type { Actor } from './ports.js';
-import { requireActor, requireInteger, requireObject, requireString } from './validate.js';
+import { requireInteger, requireObject, requireString } from './validate.js';
 
 export interface RestockInput {
   readonly productId: string;
@@ -22,7 +24,10 @@ export interface RestockInput {
    * and the stock is added once even if the retry reaches another replica.
    */
   readonly idempotencyKey?: string;
-  /** Who restocks; scopes the Idempotency-Key. */
+  /**
+   * Who restocks: an ADMIN or WAREHOUSE account (`PERMISSIONS.restock`). Scopes the Idempotency-Key and is recorded in
+   * the audit log. None: the system.
+   */
   readonly actor?: Actor;
 }
 
@@ -42,6 +47,11 @@ const MAX_RESTOCK = 1_000_000;
 /**
  * Adds stock to a product at the gate. A repeated opId changes nothing and reports `applied: false`.
  * `product.changed` (change `restocked`) is announced only for an applied restock.
+ *
+ * The audit entry cannot commit with the stock itself: the gate is a port of its own (a Redis script, the Postgres
+ * ledger's own statement), outside any unit of work. It is written right after, named after the operation id, so a
+ * retry of the same operation (the same Idempotency-Key, after the first request died between the two) writes the
+ * entry that is missing and never a second one.
  */
 export async function restock(deps: RestockDeps, input: RestockInput): Promise<RestockOutcome> {
   const request = requireObject(input, 'input');
@@ -49,7 +59,8 @@ export async function restock(deps: RestockDeps, input: RestockInput): Promise<R
   const quantity = requireInteger(request.quantity, 'quantity', { min: 1, max: MAX_RESTOCK });
   const key = request.idempotencyKey === undefined ? undefined : requireIdempotencyKey(request.idempotencyKey);
   if (key !== undefined && request.opId !== undefined) throw validationError('give an opId or an idempotencyKey, not both', { field: 'opId' });
-  const scope = `inventory.restock:${request.actor === undefined ? 'system' : requireActor(request.actor).customerId}`;
+  const actor = authorize(request.actor, 'restock');
+  const scope = `inventory.restock:${actor === undefined ? 'system' : actor.customerId}`;
   const opId =
     key !== undefined ? `key:${scope}:${key}` : request.opId === undefined ? newId() : requireString(request.opId, 'opId', { maxLength: 200 });
 
@@ -57,10 +68,10 @@ export async function restock(deps: RestockDeps, input: RestockInput): Promise<R
     const product = await deps.products.get(productId);
     if (product === null) throw notFound('product', productId);
     const result = await deps.stockGate.restock(product.sku, quantity, opId);
-    if (result.applied) {
-      const event = productChangedEvent(product.id, 'restocked', deps.clock.now());
-      await deps.unitOfWork.run((tx) => tx.outbox.append([event]));
-    }
+    await deps.unitOfWork.run(async (tx) => {
+      if (result.applied) await tx.outbox.append([productChangedEvent(product.id, 'restocked', deps.clock.now())]);
+      await tx.audit.append([restockedEntry(actor, product, quantity, opId)]);
+    });
     return { productId, ...result, replayed: false };
   };
   if (key === undefined) return apply();

@@ -1,12 +1,17 @@
 import { type Customer, type CustomerStore, isLimitedCartError, LimitedCartError, normalizeEmail, type RateLimiter, type Role, ROLES } from '@limitedcart/core';
+import { type AbuseLimits, createAbuseLimits } from './login-limits.js';
+import { AUTH_DEFAULTS } from './options.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
-import type { IssuedToken, TokenService } from './tokens.js';
+import { passwordProblem } from './password-policy.js';
+import type { SessionService, SessionTokens } from './sessions.js';
 
 /** A customer as shown to clients: never the password hash. */
 export interface PublicUser {
   readonly id: string;
   readonly email: string;
   readonly roles: readonly Role[];
+  /** A locked account: it cannot sign in. */
+  readonly disabled: boolean;
   readonly createdAt: string;
 }
 
@@ -14,41 +19,47 @@ export const toPublicUser = (customer: Customer): PublicUser => ({
   id: customer.id,
   email: customer.email,
   roles: customer.roles,
+  disabled: customer.disabled,
   createdAt: customer.createdAt.toISOString(),
 });
 
-export type RegisterResult = { ok: true; user: PublicUser } | { ok: false; reason: 'EMAIL_TAKEN' };
+export type RegisterResult =
+  | { ok: true; user: PublicUser }
+  | { ok: false; reason: 'EMAIL_TAKEN' }
+  /** Too many registrations from this address; `retryAfterMs` until one more is allowed. */
+  | { ok: false; reason: 'RATE_LIMITED'; retryAfterMs: number };
 export type LoginResult =
-  | ({ ok: true; user: PublicUser } & IssuedToken)
+  | ({ ok: true; user: PublicUser } & SessionTokens)
   | { ok: false; reason: 'INVALID_CREDENTIALS' }
-  /** Too many attempts from this address or for this email; `retryAfterMs` until one more is allowed. */
+  /** The password was right but the account is locked. */
+  | { ok: false; reason: 'ACCOUNT_DISABLED' }
+  /** Too many attempts from this address, or for this email from this address; `retryAfterMs` until one more is allowed. */
   | { ok: false; reason: 'RATE_LIMITED'; retryAfterMs: number };
 
 export interface AccountService {
-  register(input: { email: string; password: string; roles?: readonly Role[] }): Promise<RegisterResult>;
-  /** `clientAddress`, when given, is counted against the per-address login limit as well as the email. */
+  /** `clientAddress`, when given, is counted against the per-address registration limit. */
+  register(input: { email: string; password: string; roles?: readonly Role[]; clientAddress?: string }): Promise<RegisterResult>;
+  /** Starts a session. `clientAddress`, when given, is counted against the login limits (see `createAbuseLimits`). */
   login(input: { email: string; password: string; clientAddress?: string }): Promise<LoginResult>;
   /** Creates the account with the given roles unless the email exists; returns the customer either way. */
   ensureAccount(input: { email: string; password: string; roles: readonly Role[] }): Promise<{ customer: Customer; created: boolean }>;
-  setRoles(customerId: string, roles: readonly Role[]): Promise<PublicUser | null>;
+  /**
+   * Sets a new password (checked like a registration's), e.g. when an operator takes an account over. null for an
+   * unknown account. Roles change through the engine's `setCustomerRoles`, which checks and audits them.
+   */
+  resetPassword(customerId: string, password: string): Promise<PublicUser | null>;
 }
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 256;
 
+/** Checks an email and a new password against the policy (`passwordProblem`); VALIDATION naming the field otherwise. */
 export function validateCredentials(email: unknown, password: unknown): { email: string; password: string } {
   if (typeof email !== 'string' || !EMAIL.test(email.trim()) || email.length > 320) {
     throw new LimitedCartError('VALIDATION', 'email must be a valid address', { details: { field: 'email' } });
   }
-  if (typeof password !== 'string' || password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
-    throw new LimitedCartError(
-      'VALIDATION',
-      `password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters`,
-      { details: { field: 'password' } },
-    );
-  }
-  return { email: normalizeEmail(email), password };
+  const problem = typeof password === 'string' ? passwordProblem(password, email) : 'password is required';
+  if (problem !== null) throw new LimitedCartError('VALIDATION', problem, { details: { field: 'password' } });
+  return { email: normalizeEmail(email), password: password as string };
 }
 
 export function validateRoles(roles: unknown): Role[] {
@@ -62,42 +73,31 @@ export function validateRoles(roles: unknown): Role[] {
 
 export interface AccountServiceDeps {
   readonly customers: CustomerStore;
-  readonly tokens: TokenService;
-  /** Counts login attempts; without it logins are not limited. */
+  readonly sessions: SessionService;
+  /** Counts login and registration attempts; without it nothing is limited. */
   readonly rateLimiter?: RateLimiter;
-  /** Attempts per minute per client address and per email. Default 20. */
-  readonly loginAttemptsPerMinute?: number;
+  readonly limits?: Partial<AbuseLimits>;
 }
 
-const MINUTE = 60_000;
-
 export function createAccountService(deps: AccountServiceDeps): AccountService {
-  const { customers, tokens, rateLimiter } = deps;
-  const loginLimit = deps.loginAttemptsPerMinute ?? 20;
-
-  /**
-   * The address first, then the email, one after the other: an address refused uses up none of the account's
-   * attempts, so a flood from one address cannot lock the account's owner out.
-   */
-  const loginRefusal = async (email: string, clientAddress: string | undefined): Promise<LoginResult | null> => {
-    if (rateLimiter === undefined) return null;
-    const buckets = [...(clientAddress === undefined ? [] : [`login:address:${clientAddress}`]), `login:email:${email}`];
-    for (const key of buckets) {
-      const decision = await rateLimiter.hit(key, loginLimit, MINUTE);
-      if (!decision.allowed) return { ok: false, reason: 'RATE_LIMITED', retryAfterMs: decision.resetMs };
-    }
-    return null;
-  };
+  const { customers, sessions } = deps;
+  const limits = createAbuseLimits(deps.rateLimiter, {
+    loginAttemptsPerMinute: deps.limits?.loginAttemptsPerMinute ?? AUTH_DEFAULTS.loginAttemptsPerMinute,
+    loginAttemptsPerAccountAddress: deps.limits?.loginAttemptsPerAccountAddress ?? AUTH_DEFAULTS.loginAttemptsPerAccountAddress,
+    registrationsPerAddressPerHour: deps.limits?.registrationsPerAddressPerHour ?? AUTH_DEFAULTS.registrationsPerAddressPerHour,
+  });
 
   const register: AccountService['register'] = async (input) => {
     const { email, password } = validateCredentials(input.email, input.password);
-    if (await customers.getByEmail(email)) return { ok: false, reason: 'EMAIL_TAKEN' };
+    const refused = await limits.register(input.clientAddress);
+    if (refused !== null) return { ok: false, reason: 'RATE_LIMITED', retryAfterMs: refused.retryAfterMs };
+    // A taken email and a new one take the same path (hash, then one insert the unique index decides), so the
+    // answer's timing does not tell which emails have accounts; only the 409 a shopper needs does.
     const passwordHash = await hashPassword(password);
     try {
       const customer = await customers.create({ email, passwordHash, roles: input.roles ?? ['USER'] });
       return { ok: true, user: toPublicUser(customer) };
     } catch (error) {
-      // Two registrations racing for one email: the store's unique index decides.
       if (isLimitedCartError(error, 'CONFLICT')) return { ok: false, reason: 'EMAIL_TAKEN' };
       throw error;
     }
@@ -110,14 +110,15 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       if (typeof input.email !== 'string' || typeof input.password !== 'string') {
         throw new LimitedCartError('VALIDATION', 'email and password are required');
       }
-      const refused = await loginRefusal(normalizeEmail(input.email), input.clientAddress);
-      if (refused !== null) return refused;
-      const customer = await customers.getByEmail(normalizeEmail(input.email));
+      const email = normalizeEmail(input.email);
+      const refused = await limits.login(email, input.clientAddress);
+      if (refused !== null) return { ok: false, reason: 'RATE_LIMITED', retryAfterMs: refused.retryAfterMs };
+      const customer = await customers.getByEmail(email);
       // Verify against a dummy hash for unknown emails so response time does not reveal which emails exist.
       const valid = await verifyPassword(input.password, customer?.passwordHash ?? (await DUMMY_HASH_PROMISE));
       if (!customer || !valid) return { ok: false, reason: 'INVALID_CREDENTIALS' };
-      const token = await tokens.issue({ customerId: customer.id, email: customer.email, roles: customer.roles });
-      return { ok: true, user: toPublicUser(customer), ...token };
+      if (customer.disabled) return { ok: false, reason: 'ACCOUNT_DISABLED' };
+      return { ok: true, user: toPublicUser(customer), ...(await sessions.open(customer)) };
     },
 
     async ensureAccount(input) {
@@ -130,8 +131,13 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       return { customer, created: result.ok };
     },
 
-    async setRoles(customerId, roles) {
-      const updated = await customers.setRoles(customerId, validateRoles(roles));
+    async resetPassword(customerId, password) {
+      const customer = await customers.get(customerId);
+      if (!customer) return null;
+      const checked = validateCredentials(customer.email, password);
+      const updated = await customers.setPasswordHash(customerId, await hashPassword(checked.password));
+      // Whoever held the account before the reset is signed out everywhere.
+      if (updated) await sessions.endAll(customerId);
       return updated ? toPublicUser(updated) : null;
     },
   };

@@ -6,7 +6,7 @@ export interface AuthOptions {
   readonly algorithm?: TokenAlgorithm;
   readonly issuer?: string;
   readonly audience?: string;
-  /** Access-token lifetime. */
+  /** Access-token lifetime. Short: a session is revoked for good when its refresh token is, and this is the rest. */
   readonly ttlSeconds?: number;
   /** Verified tokens kept in memory until they expire, so a hot path does not re-verify signatures. */
   readonly verifiedCacheSize?: number;
@@ -16,6 +16,23 @@ export const AUTH_DEFAULTS = {
   algorithm: 'HS256',
   issuer: 'limitedcart',
   audience: 'limitedcart-api',
-  ttlSeconds: 3600,
+  ttlSeconds: 300,
   verifiedCacheSize: 50_000,
+  /** Refresh-token lifetime, renewed by every refresh (a session idle this long ends). */
+  refreshTtlSeconds: 1_209_600,
+  /**
+   * How long a process trusts what it read about an account (roles, disabled, version) and a session (revoked):
+   * the bound within which a role change, a lock, a deletion or a logout reaches every token check, whatever
+   * happens to the `account.changed` events that usually make it immediate.
+   */
+  sessionCheckTtlMs: 5_000,
+  /** Login attempts per minute from one client address, whatever the emails. */
+  loginAttemptsPerMinute: 20,
+  /**
+   * Login attempts for one email from one client address: this many per minute, twice as many per 15 minutes,
+   * four times as many per hour. The wait grows with the guesses, and another address (the owner's) is unaffected.
+   */
+  loginAttemptsPerAccountAddress: 5,
+  /** Registrations per hour from one client address. */
+  registrationsPerAddressPerHour: 10,
 } as const;

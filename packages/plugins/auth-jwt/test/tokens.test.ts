@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createTokenService } from '../src/tokens.js';
 
 const SECRET = 'x'.repeat(48);
-const principal = { customerId: 'c-1', email: 'a@example.com', roles: ['USER'] as const };
+const principal = { customerId: 'c-1', email: 'a@example.com', roles: ['USER'] as const, sessionId: 's-1', version: 1 };
 
 const expectUnauthenticated = async (promise: Promise<unknown>) => {
   const error = await promise.then(
@@ -21,7 +21,25 @@ describe('token service', () => {
   it('issues a token that verifies back to the principal', async () => {
     const issued = await tokens.issue({ ...principal, roles: ['USER'] });
     expect(issued.tokenType).toBe('Bearer');
-    await expect(tokens.verify(issued.accessToken)).resolves.toEqual({ ...principal, roles: ['USER'] });
+    await expect(tokens.verify(issued.accessToken)).resolves.toEqual({
+      customerId: 'c-1',
+      email: 'a@example.com',
+      roles: ['USER'],
+      sessionId: 's-1',
+      expiresAt: expect.any(Number),
+    });
+  });
+
+  it('refuses a correctly signed token that names no session (it could not be revoked)', async () => {
+    const sessionless = await new SignJWT({ email: principal.email, roles: ['ADMIN'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('c-1')
+      .setIssuer('limitedcart')
+      .setAudience('limitedcart-api')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(SECRET));
+    await expectUnauthenticated(tokens.verify(sessionless));
   });
 
   it('rejects alg none', async () => {

@@ -4,5 +4,5 @@
  */
 export { createNotificationHub, type Notification, type NotificationHub, type NotificationListener } from './hub.js';
 export { NOTIFICATIONS, type SseOptions, type SseRoutesOptions, sse, sseRoutes } from './plugin.js';
-export { notificationsRoute, type StreamRouteOptions } from './stream-route.js';
+export { notificationsRoute, type StreamCredentials, type StreamEndReason, type StreamRouteOptions } from './stream-route.js';
 export { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream-slots.js';

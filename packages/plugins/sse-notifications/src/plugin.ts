@@ -1,7 +1,7 @@
 import { definePlugin, defineToken, type Engine, EVENT_TYPES, type Plugin, TOPICS } from '@limitedcart/core';
 import type { MiddlewareHandler } from 'hono';
 import { createNotificationHub, type NotificationHub } from './hub.js';
-import { notificationsRoute } from './stream-route.js';
+import { notificationsRoute, type StreamCredentials } from './stream-route.js';
 import type { StreamLimits } from './stream-slots.js';
 
 export interface SseOptions {
@@ -49,6 +49,10 @@ export interface SseRoutesOptions<TVars extends object> {
   readonly heartbeatMs?: number;
   /** Aborted on shutdown so open streams end and the server can drain. */
   readonly shutdownSignal?: AbortSignal;
+  /** When the caller's credentials lapse: the stream ends then (see `StreamRouteOptions.credentials`). */
+  readonly credentials?: (variables: TVars) => StreamCredentials;
+  /** How often `credentials().stillValid` is asked. Default 5000 ms. */
+  readonly credentialCheckMs?: number;
   /** Streams per customer (default 8) and in total (default 10,000) this route serves at once; more get 429. */
   readonly limits?: StreamLimits;
 }

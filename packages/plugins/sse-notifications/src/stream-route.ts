@@ -12,9 +12,25 @@ export interface StreamRouteOptions<TVars extends object> {
   readonly heartbeatMs?: number;
   /** Aborted on shutdown so open streams end and the server can drain. */
   readonly shutdownSignal?: AbortSignal;
+  /**
+   * When the caller's credentials lapse. The stream ends (with an `end` event naming the reason, so the client
+   * reconnects with fresh credentials) at `expiresAt` (ms since the epoch: the access token's expiry) and at the
+   * first `stillValid()` answering false (a revoked session), asked every `credentialCheckMs`.
+   */
+  readonly credentials?: (variables: TVars) => StreamCredentials;
+  /** How often `credentials().stillValid` is asked. Default 5000 ms. */
+  readonly credentialCheckMs?: number;
   /** Streams per customer and in total; more are refused with 429 `TOO_MANY_STREAMS`. */
   readonly limits?: StreamLimits;
 }
+
+export interface StreamCredentials {
+  readonly expiresAt?: number;
+  readonly stillValid?: () => Promise<boolean>;
+}
+
+/** Why the server ended a stream, as its last event says. */
+export type StreamEndReason = 'TOKEN_EXPIRED' | 'REVOKED';
 
 /** The refusal of a stream over a cap, as RFC 9457 problem details with a stable code. */
 const tooManyStreams = (instance: string, limit: 'perCustomer' | 'total') =>
@@ -37,10 +53,13 @@ const tooManyStreams = (instance: string, limit: 'perCustomer' | 'total') =>
  */
 export function notificationsRoute<TVars extends object>(options: StreamRouteOptions<TVars>) {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const checkMs = options.credentialCheckMs ?? 5_000;
   const slots = createStreamSlots(options.limits);
   const app = new Hono<{ Variables: TVars }>();
   app.get('/stream', options.authenticate, (c) => {
     const customerId = options.customerIdOf(c.var as TVars);
+    const credentials = options.credentials?.(c.var as TVars) ?? {};
+    // Taken last before the stream starts, whose `finally` gives it back.
     const slot = slots.acquire(customerId);
     if (!slot.ok) return tooManyStreams(c.req.path, slot.limit);
     const lastEventId = c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? null;
@@ -60,20 +79,43 @@ export function notificationsRoute<TVars extends object>(options: StreamRouteOpt
       const stop = () => wake?.();
       stream.onAbort(stop);
       options.shutdownSignal?.addEventListener('abort', stop, { once: true });
+      let nextCheck = Date.now() + checkMs;
+      let lastWrite = Date.now();
+      /** Why the credentials no longer hold, or null while they do. */
+      const lapsed = async (): Promise<StreamEndReason | null> => {
+        if (credentials.expiresAt !== undefined && Date.now() >= credentials.expiresAt) return 'TOKEN_EXPIRED';
+        if (credentials.stillValid === undefined || Date.now() < nextCheck) return null;
+        nextCheck = Date.now() + checkMs;
+        return (await credentials.stillValid().catch(() => false)) ? null : 'REVOKED';
+      };
       try {
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ customerId }) });
         while (!stream.aborted && !stream.closed && !options.shutdownSignal?.aborted) {
           while (queue.length > 0) {
             const n = queue.shift()!;
             await stream.writeSSE({ id: n.id, event: n.event, data: JSON.stringify(n.data) });
+            lastWrite = Date.now();
           }
+          const ended = await lapsed();
+          if (ended !== null) {
+            // A stream must not outlive the token that opened it: the client reconnects with a fresh one.
+            await stream.writeSSE({ event: 'end', data: JSON.stringify({ reason: ended }) });
+            break;
+          }
+          const untilHeartbeat = lastWrite + heartbeatMs - Date.now();
+          const untilExpiry = credentials.expiresAt === undefined ? heartbeatMs : credentials.expiresAt - Date.now();
+          const untilCheck = credentials.stillValid === undefined ? heartbeatMs : nextCheck - Date.now();
           const timer = new Promise<void>((resolve) => {
             wake = resolve;
-            setTimeout(resolve, heartbeatMs).unref();
+            setTimeout(resolve, Math.max(0, Math.min(untilHeartbeat, untilExpiry, untilCheck))).unref();
           });
           await timer;
           wake = null;
-          if (queue.length === 0 && !stream.aborted) await stream.write(': heartbeat\n\n');
+          // Woken for a credential check or an expiry, the stream stays quiet until a heartbeat is due.
+          if (queue.length === 0 && !stream.aborted && Date.now() - lastWrite >= heartbeatMs) {
+            await stream.write(': heartbeat\n\n');
+            lastWrite = Date.now();
+          }
         }
       } finally {
         unsubscribe();

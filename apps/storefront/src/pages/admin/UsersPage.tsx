@@ -9,7 +9,7 @@ import { useSession } from '../../session/session.js';
 
 const PAGE_SIZE = 50;
 
-/** Accounts and their roles; a change takes effect with the user's next sign-in. */
+/** Accounts, their roles and whether they are locked; a change reaches the user's session within seconds. */
 export function UsersPage() {
   const { user: me } = useSession();
   const [page, setPage] = useState(0);
@@ -17,13 +17,11 @@ export function UsersPage() {
   const [saving, setSaving] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
-  const toggle = async (user: User, role: Role, on: boolean) => {
-    const roles = on ? [...user.roles, role] : user.roles.filter((r) => r !== role);
-    if (roles.length === 0) return;
+  const save = async (user: User, change: () => Promise<unknown>) => {
     setSaving(user.id);
     setError(null);
     try {
-      await admin.setRoles(user.id, roles);
+      await change();
       await list.reload();
     } catch (caught) {
       setError(caught);
@@ -32,11 +30,18 @@ export function UsersPage() {
     }
   };
 
+  const toggle = (user: User, role: Role, on: boolean) => {
+    const roles = on ? [...user.roles, role] : user.roles.filter((r) => r !== role);
+    if (roles.length === 0) return;
+    void save(user, () => admin.setRoles(user.id, roles));
+  };
+
   return (
     <Stack gap="md">
       <Title order={1}>Users & roles</Title>
       <Text size="sm" c="dimmed">
-        Role changes apply from the user's next sign-in. Every account keeps at least one role.
+        A role change or a lock reaches the user's open session within seconds; a locked account cannot sign in. Every
+        account keeps at least one role.
       </Text>
       <ErrorAlert error={list.error ?? error} />
       {!list.data ? (
@@ -51,6 +56,7 @@ export function UsersPage() {
                   {ROLES.map((role) => (
                     <Table.Th key={role}>{role}</Table.Th>
                   ))}
+                  <Table.Th>Locked</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -72,6 +78,18 @@ export function UsersPage() {
                         </Table.Td>
                       );
                     })}
+                    <Table.Td>
+                      <Checkbox
+                        aria-label={`Lock ${user.email}`}
+                        checked={user.disabled ?? false}
+                        // Locking oneself would end this very session.
+                        disabled={saving === user.id || user.id === me?.id}
+                        onChange={(e) => {
+                          const disabled = e.currentTarget.checked;
+                          void save(user, () => admin.setDisabled(user.id, disabled));
+                        }}
+                      />
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

@@ -1,6 +1,41 @@
-import { type CustomerStore, newId, normalizeEmail, type Role, ROLES } from '@limitedcart/core';
-import { type Executor, query, type TableNames } from '../sql.js';
+import { type CustomerStore, newId, normalizeEmail, type Role, ROLES, type SetRolesResult } from '@limitedcart/core';
+import type { ClientBase } from 'pg';
+import { type Executor, inTransaction, isPool, query, type TableNames } from '../sql.js';
 import { type CustomerRow, pageBounds, toCustomer } from './rows.js';
+
+/**
+ * Replaces the roles on `client`, inside a transaction the caller holds open (its locks last until it ends).
+ *
+ * The last-ADMIN check is a read followed by a write, which two transactions could interleave (each demoting one of
+ * two admins, each seeing the other still ADMIN). So a call that may take ADMIN away first locks every ADMIN row, in
+ * id order: concurrent demotions queue on those locks (the same order for all, so they never deadlock), and the one
+ * that waited reads the admins again after the other committed (`FOR UPDATE` re-reads rows that changed) and counts
+ * correctly. Calls that keep or grant ADMIN cannot lower the count and lock only their own row.
+ */
+async function setRolesOn(client: ClientBase, t: TableNames, id: string, roles: readonly Role[]): Promise<SetRolesResult> {
+  const next = [...new Set(roles)];
+  const admins = next.includes('ADMIN')
+    ? null
+    : await query<{ id: string }>(
+        client,
+        'lock admins',
+        `SELECT id FROM ${t.customers} WHERE 'ADMIN' = ANY(roles) ORDER BY id FOR UPDATE`,
+      );
+  const [current] = await query<{ roles: string[] }>(client, 'lock customer', `SELECT roles FROM ${t.customers} WHERE id = $1 FOR UPDATE`, [id]);
+  if (!current) return { ok: false, reason: 'NOT_FOUND' };
+  if (admins !== null && current.roles.includes('ADMIN') && !admins.some((admin) => admin.id !== id)) {
+    return { ok: false, reason: 'LAST_ADMIN' };
+  }
+  const [row] = await query<CustomerRow>(client, 'set customer roles', `UPDATE ${t.customers} SET roles = $2, session_version = session_version + 1 WHERE id = $1 RETURNING *`, [
+    id,
+    next,
+  ]);
+  return { ok: true, customer: toCustomer(row as CustomerRow), previousRoles: current.roles as Role[] };
+}
+
+/** `setRoles` on any executor: a pool call runs in a transaction of its own, a client's in the caller's. */
+export const setCustomerRoles = (db: Executor, t: TableNames, id: string, roles: readonly Role[]): Promise<SetRolesResult> =>
+  isPool(db) ? inTransaction(db, 'set customer roles', (client) => setRolesOn(client, t, id, roles)) : setRolesOn(db, t, id, roles);
 
 export const createCustomerStore = (db: Executor, t: TableNames): CustomerStore => ({
   async create(customer) {
@@ -29,12 +64,24 @@ export const createCustomerStore = (db: Executor, t: TableNames): CustomerStore 
     return row ? toCustomer(row) : null;
   },
 
-  async setRoles(id, roles) {
+  setRoles: (id, roles) => setCustomerRoles(db, t, id, roles),
+
+  async setPasswordHash(id, passwordHash) {
     const [row] = await query<CustomerRow>(
       db,
-      'set customer roles',
-      `UPDATE ${t.customers} SET roles = $2 WHERE id = $1 RETURNING *`,
-      [id, [...new Set(roles)]],
+      'set customer password',
+      `UPDATE ${t.customers} SET password_hash = $2 WHERE id = $1 RETURNING *`,
+      [id, passwordHash],
+    );
+    return row ? toCustomer(row) : null;
+  },
+
+  async setDisabled(id, disabled) {
+    const [row] = await query<CustomerRow>(
+      db,
+      'set customer disabled',
+      `UPDATE ${t.customers} SET disabled = $2, session_version = session_version + 1 WHERE id = $1 RETURNING *`,
+      [id, disabled],
     );
     return row ? toCustomer(row) : null;
   },

@@ -1,6 +1,7 @@
 import type { StoreSet } from '@limitedcart/core';
 import { type PostgresStoresOptions, resolveSchema } from '../options.js';
 import { tableNames } from '../sql.js';
+import { createAuditStore } from './audit-store.js';
 import { createCustomerStore } from './customer-store.js';
 import { createIdempotencyStore } from './idempotency-store.js';
 import { createOrderStore } from './order-store.js';
@@ -27,8 +28,9 @@ export const createPostgresStores = (options: PostgresStoresOptions): StoreSet =
     outbox: createOutboxStore(pool, t, schema),
     processedEvents: createProcessedEventStore(pool, t),
     unitOfWork: createUnitOfWork(pool, t, schema),
+    audit: createAuditStore(pool, t),
   };
 };
 
-export { createCustomerStore, createIdempotencyStore, createOrderStore, createOutboxStore, createPaymentStore };
+export { createAuditStore, createCustomerStore, createIdempotencyStore, createOrderStore, createOutboxStore, createPaymentStore };
 export { createProcessedEventStore, createProductStore, createUnitOfWork };

@@ -1,4 +1,4 @@
-import type { Customer, Order, OrderStatus, Payment, PaymentStatus, Product, Role } from '@limitedcart/core';
+import type { Customer, Order, OrderStatus, Payment, PaymentStatus, Product, Role, Session, SessionRevocation } from '@limitedcart/core';
 import { toNumber } from '../sql.js';
 
 /** Column shapes as `pg` returns them; mapping lives here so every store reads rows the same way. */
@@ -36,6 +36,8 @@ export interface CustomerRow {
   email: string;
   password_hash: string;
   roles: string[];
+  disabled: boolean;
+  session_version: number;
   created_at: Date;
 }
 
@@ -44,7 +46,29 @@ export const toCustomer = (row: CustomerRow): Customer => ({
   email: row.email,
   passwordHash: row.password_hash,
   roles: row.roles as Role[],
+  disabled: row.disabled,
+  sessionVersion: row.session_version,
   createdAt: row.created_at,
+});
+
+export interface SessionRow {
+  id: string;
+  customer_id: string;
+  created_at: Date;
+  refreshed_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+}
+
+export const toSession = (row: SessionRow): Session => ({
+  id: row.id,
+  customerId: row.customer_id,
+  createdAt: row.created_at,
+  refreshedAt: row.refreshed_at,
+  expiresAt: row.expires_at,
+  revokedAt: row.revoked_at,
+  revokedReason: row.revoked_reason as SessionRevocation | null,
 });
 
 export interface OrderRow {

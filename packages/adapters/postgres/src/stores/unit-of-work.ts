@@ -1,7 +1,9 @@
 import type { DomainEvent, OutboxStore, TransactionalStores, UnitOfWork } from '@limitedcart/core';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { appendStatements } from '../outbox.js';
 import { commitDurably, onClient, query, type TableNames } from '../sql.js';
+import { createAuditStore } from './audit-store.js';
+import { setCustomerRoles } from './customer-store.js';
 import { groupedOrderCreator, type OrderCreation } from './order-intake.js';
 import { createOrderStore } from './order-store.js';
 import { groupedOrderTransitions, type OrderTransition } from './order-transitions.js';
@@ -26,7 +28,8 @@ import { createProductStore } from './product-store.js';
  * `groupedOrderCreator` and `groupedOrderTransitions`).
  */
 export const createUnitOfWork = (pool: Pool, t: TableNames, schema: string): UnitOfWork => {
-  const run: UnitOfWork['run'] = (work) =>
+  /** `run`, with the transaction's client also handed to `work` (for the writes `TransactionalStores` lacks). */
+  const runOnClient = <T>(work: (stores: TransactionalStores, client: PoolClient) => Promise<T>): Promise<T> =>
     onClient(pool, 'unit of work', async (client) => {
       await query(client, 'unit of work', 'BEGIN');
       const pending: DomainEvent[] = [];
@@ -41,12 +44,15 @@ export const createUnitOfWork = (pool: Pool, t: TableNames, schema: string): Uni
         payments: createPaymentStore(client, t),
         products: createProductStore(client, t),
         outbox,
+        // Written at once, not at commit like the outbox: audited changes are rare, and their rows are read back by nobody in the transaction.
+        audit: createAuditStore(client, t),
       };
-      const result = await work(stores);
+      const result = await work(stores, client);
       // One round trip for append, commit and flush.
       await query(client, 'unit of work commit', commitDurably([appendStatements(t, schema, pending)]));
       return result;
     });
+  const run: UnitOfWork['run'] = (work) => runOnClient((stores) => work(stores));
   const createOne = ({ order, events }: OrderCreation) =>
     run(async (tx) => {
       const created = await tx.orders.create(order);
@@ -65,5 +71,12 @@ export const createUnitOfWork = (pool: Pool, t: TableNames, schema: string): Uni
     run,
     createOrder: (order, events) => creator.load({ order, events }),
     transitionOrder: (id, to, reason, announce) => transitions.load({ id, to, reason, announce }),
+    // The role change (with its last-ADMIN locks) and its audit entries in one transaction.
+    changeRoles: (id, roles, record) =>
+      runOnClient(async (tx, client) => {
+        const result = await setCustomerRoles(client, t, id, roles);
+        if (result.ok) await tx.audit.append(record(result));
+        return result;
+      }),
   };
 };

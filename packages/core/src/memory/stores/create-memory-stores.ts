@@ -1,4 +1,5 @@
 import type { StoreSet } from '../../ports/stores.js';
+import { MemoryAuditStore } from './audit-store.js';
 import { MemoryDatabase, type MemoryDatabaseOptions } from './database.js';
 import { MemoryCustomerStore } from './customer-store.js';
 import { MemoryIdempotencyStore } from './idempotency-store.js';
@@ -23,5 +24,6 @@ export function createMemoryStores(options: MemoryStoresOptions = {}): StoreSet 
     outbox: new MemoryOutboxStore(db),
     processedEvents: new MemoryProcessedEventStore(db),
     unitOfWork: new MemoryUnitOfWork(db),
+    audit: new MemoryAuditStore(db),
   };
 }

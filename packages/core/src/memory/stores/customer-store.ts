@@ -1,7 +1,7 @@
 import { type Customer, type NewCustomer, normalizeEmail, ROLES, type Role } from '../../domain/customer.js';
 import { validationError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
-import type { CustomerStore, Page, PageRequest } from '../../ports/stores.js';
+import type { CustomerStore, Page, PageRequest, SetRolesResult } from '../../ports/stores.js';
 import { MemoryDatabase } from './database.js';
 import { byCreatedAtThenId, conflict, copy, pageOf, requireId, timestamp } from './shared.js';
 
@@ -29,6 +29,8 @@ export class MemoryCustomerStore implements CustomerStore {
       email,
       passwordHash: input.passwordHash,
       roles: requireRoles(input.roles),
+      disabled: false,
+      sessionVersion: 1,
       createdAt: now,
     };
     // Check and insert with no await in between: this is the atomic unique check.
@@ -49,10 +51,42 @@ export class MemoryCustomerStore implements CustomerStore {
     return id === undefined ? null : this.get(id);
   }
 
-  async setRoles(id: string, roles: readonly Role[]): Promise<Customer | null> {
+  async setRoles(id: string, roles: readonly Role[]): Promise<SetRolesResult> {
+    return this.applyRoles(id, roles);
+  }
+
+  /**
+   * `setRoles` as one synchronous step, so the last-ADMIN check and the write cannot interleave with another change.
+   * `beforeWrite` runs inside that step once the change is allowed; when it throws, nothing is written (the unit of
+   * work stages the change's audit entries there).
+   */
+  applyRoles(id: string, roles: readonly Role[], beforeWrite?: (changed: Extract<SetRolesResult, { ok: true }>) => void): SetRolesResult {
+    const next = requireRoles(roles);
+    const current = this.#db.customers.get(id);
+    if (!current) return { ok: false, reason: 'NOT_FOUND' };
+    const demotesAnAdmin = current.roles.includes('ADMIN') && !next.includes('ADMIN');
+    if (demotesAnAdmin && !this.#db.customers.rows().some((other) => other.id !== id && other.roles.includes('ADMIN'))) {
+      return { ok: false, reason: 'LAST_ADMIN' };
+    }
+    const updated: Customer = { ...current, roles: next, sessionVersion: current.sessionVersion + 1 };
+    const changed = { ok: true as const, customer: copy(updated), previousRoles: [...current.roles] };
+    beforeWrite?.(changed);
+    this.#db.customers.put(updated);
+    return changed;
+  }
+
+  async setDisabled(id: string, disabled: boolean): Promise<Customer | null> {
     const current = this.#db.customers.get(id);
     if (!current) return null;
-    const next: Customer = { ...current, roles: requireRoles(roles) };
+    const next: Customer = { ...current, disabled, sessionVersion: current.sessionVersion + 1 };
+    this.#db.customers.put(next);
+    return copy(next);
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<Customer | null> {
+    const current = this.#db.customers.get(id);
+    if (!current) return null;
+    const next: Customer = { ...current, passwordHash: requireId(passwordHash, 'password hash') };
     this.#db.customers.put(next);
     return copy(next);
   }

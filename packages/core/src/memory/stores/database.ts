@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AuditEntry } from '../../domain/audit.js';
 import type { Customer } from '../../domain/customer.js';
 import type { Order } from '../../domain/order.js';
 import type { Payment } from '../../domain/payment.js';
@@ -8,12 +9,18 @@ import type { IdempotencyRecord } from '../../ports/stores.js';
 import { CommittedOutboxLog, type OutboxLog, StagedOutboxLog } from './outbox-log.js';
 import { MapTable, StagedTable, type Table } from './table.js';
 
+/** An audit entry with its place in the log: lists go newest first by it. */
+export interface AuditRow extends AuditEntry {
+  readonly seq: number;
+}
+
 /** The tables a unit of work covers (those of `TransactionalStores`). */
 export interface TransactionalTables {
   readonly products: Table<Product>;
   readonly orders: Table<Order>;
   readonly payments: Table<Payment>;
   readonly outbox: OutboxLog;
+  readonly audit: Table<AuditRow>;
 }
 
 /**
@@ -25,6 +32,8 @@ export interface MemoryScope {
   readonly clock: Clock;
   /** Runs a synchronous read-modify-write of `tables`; it waits while another unit of work holds the tables. */
   write<T>(mutation: () => T): Promise<T>;
+  /** The next audit log position (shared by the database and its transactions, so positions never repeat). */
+  nextAuditSeq(): number;
 }
 
 interface TransactionFrame {
@@ -84,6 +93,7 @@ export class MemoryDatabase implements MemoryScope {
     orders: new MapTable<Order>(),
     payments: new MapTable<Payment>(),
     outbox: new CommittedOutboxLog(),
+    audit: new MapTable<AuditRow>(),
   } satisfies TransactionalTables;
   readonly customers = new MapTable<Customer>();
   /** Lower-cased email → customer id. */
@@ -91,9 +101,15 @@ export class MemoryDatabase implements MemoryScope {
   readonly idempotency = new Map<string, IdempotencyRecord>();
   readonly processedEvents = new Set<string>();
   readonly #lock = new Lock();
+  #auditSeq = 0;
 
   constructor(options: MemoryDatabaseOptions = {}) {
     this.clock = options.clock ?? systemClock;
+  }
+
+  nextAuditSeq(): number {
+    this.#auditSeq += 1;
+    return this.#auditSeq;
   }
 
   async write<T>(mutation: () => T): Promise<T> {
@@ -114,14 +130,21 @@ export class MemoryDatabase implements MemoryScope {
       orders: new StagedTable(parent.orders),
       payments: new StagedTable(parent.payments),
       outbox: new StagedOutboxLog(parent.outbox),
+      audit: new StagedTable(parent.audit),
     };
-    const scope: MemoryScope = { tables: staged, clock: this.clock, write: async (mutation) => mutation() };
+    const scope: MemoryScope = {
+      tables: staged,
+      clock: this.clock,
+      write: async (mutation) => mutation(),
+      nextAuditSeq: () => this.nextAuditSeq(),
+    };
     const result = await currentTransaction.run({ database: this, scope }, () => work(scope));
     // Synchronous: no other operation can observe a half-applied commit.
     staged.products.commit();
     staged.orders.commit();
     staged.payments.commit();
     staged.outbox.commit();
+    staged.audit.commit();
     return result;
   }
 }

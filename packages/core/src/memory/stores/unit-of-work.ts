@@ -1,6 +1,10 @@
+import type { NewAuditEntry } from '../../domain/audit.js';
+import type { Role } from '../../domain/customer.js';
 import type { DomainEvent } from '../../domain/events.js';
 import type { NewOrder, Order, OrderStatus } from '../../domain/order.js';
-import type { TransactionalStores, TransitionResult, UnitOfWork } from '../../ports/stores.js';
+import type { SetRolesResult, TransactionalStores, TransitionResult, UnitOfWork } from '../../ports/stores.js';
+import { appendAuditRows, MemoryAuditStore } from './audit-store.js';
+import { MemoryCustomerStore } from './customer-store.js';
 import { MemoryDatabase, type MemoryScope } from './database.js';
 import { MemoryOrderStore } from './order-store.js';
 import { MemoryOutboxStore } from './outbox-store.js';
@@ -12,6 +16,7 @@ const storesFor = (scope: MemoryScope): TransactionalStores => ({
   payments: new MemoryPaymentStore(scope),
   products: new MemoryProductStore(scope),
   outbox: new MemoryOutboxStore(scope),
+  audit: new MemoryAuditStore(scope),
 });
 
 /**
@@ -20,9 +25,11 @@ const storesFor = (scope: MemoryScope): TransactionalStores => ({
  */
 export class MemoryUnitOfWork implements UnitOfWork {
   readonly #db: MemoryDatabase;
+  readonly #customers: MemoryCustomerStore;
 
   constructor(db: MemoryDatabase = new MemoryDatabase()) {
     this.#db = db;
+    this.#customers = new MemoryCustomerStore(db);
   }
 
   run<T>(work: (stores: TransactionalStores) => Promise<T>): Promise<T> {
@@ -48,5 +55,15 @@ export class MemoryUnitOfWork implements UnitOfWork {
       if (result.ok) await tx.outbox.append(announce(result.order));
       return result;
     });
+  }
+
+  changeRoles(
+    id: string,
+    roles: readonly Role[],
+    record: (changed: Extract<SetRolesResult, { ok: true }>) => readonly NewAuditEntry[],
+  ): Promise<SetRolesResult> {
+    // The entries are staged inside the customer store's synchronous step, before the roles are written: a throwing
+    // `record` leaves the roles as they were, and the staged entries commit when this unit of work does.
+    return this.#db.transaction(async (scope) => this.#customers.applyRoles(id, roles, (changed) => appendAuditRows(scope, record(changed))));
   }
 }

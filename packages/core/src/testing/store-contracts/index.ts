@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import type { StoreSet } from '../../ports/stores.js';
+import { AUDIT_STORE_CASES, auditStoreCases } from './audit-store-contract.js';
 import { type CaseRegistry, type ContractOptions, describeKit, useTarget } from './cases.js';
 import { CUSTOMER_STORE_CASES, customerStoreCases } from './customer-store-contract.js';
 import type { MakeStores } from './fixtures.js';
@@ -11,6 +12,7 @@ import { PROCESSED_EVENT_STORE_CASES, processedEventStoreCases } from './process
 import { PRODUCT_STORE_CASES, productStoreCases } from './product-store-contract.js';
 import { UNIT_OF_WORK_CASES, unitOfWorkCases } from './unit-of-work-contract.js';
 
+export * from './audit-store-contract.js';
 export { CaseRegistry, type ContractOptions, describeKit, useTarget } from './cases.js';
 export * from './customer-store-contract.js';
 export {
@@ -42,6 +44,7 @@ export const STORE_CONTRACT_CASES = [
   ...OUTBOX_STORE_CASES,
   ...PROCESSED_EVENT_STORE_CASES,
   ...UNIT_OF_WORK_CASES,
+  ...AUDIT_STORE_CASES,
 ] as const;
 
 export type StoreContractCase = (typeof STORE_CONTRACT_CASES)[number];
@@ -55,10 +58,11 @@ const STORE_SUITES: readonly [string, (stores: () => StoreSet, registry: CaseReg
   ['OutboxStore', outboxStoreCases],
   ['ProcessedEventStore', processedEventStoreCases],
   ['UnitOfWork', unitOfWorkCases],
+  ['AuditStore', auditStoreCases],
 ];
 
 /**
- * Every store kit against one backend. `make` runs once per store's block (so eight times); tests isolate
+ * Every store kit against one backend. `make` runs once per store's block (so nine times); tests isolate
  * their data with fresh ids, emails and scopes, so one database may serve all blocks. `options.skip` names
  * cases of any store.
  */
