@@ -158,16 +158,13 @@ const runAs = async (who: string, token: string, reports: string): Promise<RunFi
   ];
   // In the temporary folder: schemathesis keeps a state folder (.schemathesis) in its working directory.
   const child = spawn(bin, args, { cwd: reports, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Kept, not streamed: schemathesis closes with a pytest-style banner ("== 2 warnings in 37s ==") that log readers
+  // take for a test run of its own. A passing run prints our one-line figures and its warnings; a failing one all.
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    process.stdout.write(chunk);
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    process.stderr.write(chunk);
-  });
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  if (exitCode !== 0) process.stdout.write(output);
   return { who, exitCode, seconds: (performance.now() - started) / 1000, output };
 };
 
@@ -194,6 +191,7 @@ try {
       `schemathesis (${run.who} token): ${requests} test cases, ${attr('tests')} operations, ${attr('failures')} failures, ${attr('errors')} errors, ` +
         `${run.seconds.toFixed(1)} s, exit ${run.exitCode}`,
     );
+    for (const warning of run.output.matchAll(/^\s*⚠️ (.+)$/gm)) console.log(`  warning: ${warning[1]}`);
     if (run.exitCode !== 0) failed = true;
   }
 } finally {
