@@ -3,7 +3,7 @@ import { LimitedCartError } from '../src/domain/errors.js';
 import type { SagaSignal } from '../src/ports/saga-runner.js';
 import type { ActivityName, OrderSagaActivities } from '../src/saga/activities.js';
 import type { SagaContext } from '../src/saga/context.js';
-import { handleLateSignal, orderSaga } from '../src/saga/order-saga.js';
+import { handleLateSignal, orderSaga, PAYMENT_RETRY_CHANGE } from '../src/saga/order-saga.js';
 
 interface Script {
   /** Signals `nextSignal` hands out in order; null = the deadline passed. */
@@ -65,13 +65,57 @@ describe('orderSaga', () => {
 
   it.each([
     [{ type: 'cancel', reason: 'changed my mind' } as SagaSignal, 'CANCELLED', 'changed my mind'],
-    [{ type: 'payment-failed', paymentId: 'p1', reason: 'insufficient funds' } as SagaSignal, 'FAILED', 'payment declined: insufficient funds'],
     [null, 'EXPIRED', 'payment deadline passed'],
   ] as const)('ends on %o by releasing stock first', async (signal, status, reason) => {
     const { ctx, calls, steps } = scriptedContext({ signals: [signal] });
     expect(await orderSaga(ctx, input)).toEqual({ status, reason, compensationFailures: [], lateRefunds: [] });
     expect(calls).toEqual(['markPaymentPending(o1)', 'releaseStock(o1)', `endOrder(o1,${status},${reason})`]);
     expect(steps).toEqual(['payment-pending', 'awaiting-payment', 'compensating', status.toLowerCase()]);
+  });
+
+  it('keeps waiting after a decline: a retry with another card confirms', async () => {
+    const declined: SagaSignal = { type: 'payment-failed', paymentId: 'p1', reason: 'insufficient funds' };
+    const { ctx, calls } = scriptedContext({ signals: [declined, paid('p2')] });
+    expect(await orderSaga(ctx, input)).toMatchObject({ status: 'CONFIRMED', reason: null });
+    expect(calls).toEqual(['markPaymentPending(o1)', 'commitStock(o1)', 'confirmOrder(o1)']);
+  });
+
+  it('ends FAILED with the last decline when the deadline passes after declines', async () => {
+    const { ctx, calls } = scriptedContext({
+      signals: [
+        { type: 'payment-failed', paymentId: 'p1', reason: 'insufficient funds' },
+        { type: 'payment-failed', paymentId: 'p2', reason: 'card declined' },
+        null,
+      ],
+    });
+    const reason = 'payment declined: card declined; the hold ended unpaid';
+    expect(await orderSaga(ctx, input)).toEqual({ status: 'FAILED', reason, compensationFailures: [], lateRefunds: [] });
+    expect(calls).toEqual(['markPaymentPending(o1)', 'releaseStock(o1)', `endOrder(o1,FAILED,${reason})`]);
+  });
+
+  it('ends FAILED at once on a decline when replaying a history from before payment retries', async () => {
+    const { ctx, calls } = scriptedContext({ signals: [{ type: 'payment-failed', paymentId: 'p1', reason: 'insufficient funds' }] });
+    const asked: string[] = [];
+    ctx.patched = async (changeId) => {
+      asked.push(changeId);
+      return false;
+    };
+    expect(await orderSaga(ctx, input)).toMatchObject({ status: 'FAILED', reason: 'payment declined: insufficient funds' });
+    expect(asked).toEqual([PAYMENT_RETRY_CHANGE]);
+    expect(calls).toEqual(['markPaymentPending(o1)', 'releaseStock(o1)', 'endOrder(o1,FAILED,payment declined: insufficient funds)']);
+  });
+
+  it('moves its deadline forward (never back) on hold-extended', async () => {
+    const later = '2030-01-01T00:02:00.000Z';
+    const { ctx, deadlines } = scriptedContext({
+      signals: [
+        { type: 'hold-extended', holdUntil: later },
+        { type: 'hold-extended', holdUntil: '2029-01-01T00:00:00.000Z' },
+        paid('p1'),
+      ],
+    });
+    expect(await orderSaga(ctx, input)).toMatchObject({ status: 'CONFIRMED' });
+    expect(deadlines.map((d) => d.toISOString())).toEqual([input.paymentDeadline, later, later]);
   });
 
   it('fails when the hold was lost: refunds the payment, then releases stock', async () => {

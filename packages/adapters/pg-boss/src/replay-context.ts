@@ -102,6 +102,25 @@ export class ReplayContext implements SagaContext {
     return value;
   }
 
+  /**
+   * A change marker in the journal, recorded as an activity entry named `patched:<changeId>` (no new journal kind, so
+   * journals written before markers existed stay valid). A journal that already holds another entry at this point was
+   * written by the earlier saga code: false, and the cursor stays for that entry. Past the end of the journal the
+   * marker is recorded with the next durable call: true.
+   */
+  async patched(changeId: string): Promise<boolean> {
+    const name = `patched:${changeId}`;
+    const entry = this.journal[this.#cursor];
+    if (entry !== undefined) {
+      const marked = entry.kind === 'activity' && 'name' in entry.payload && entry.payload.name === name;
+      if (marked) this.#cursor += 1;
+      return marked;
+    }
+    await this.#writeUnrecorded();
+    this.#defer(this.#cursor++, 'activity', { name, args: [], value: true });
+    return true;
+  }
+
   async nextSignal(deadline: Date): Promise<SagaSignal | null> {
     const seq = this.#cursor++;
     const recorded = this.#replay(seq, 'signal');

@@ -266,6 +266,8 @@ function canonicalSignal(signal: SagaSignal): SagaSignal {
       return { type: 'cancel', reason: signal.reason };
     case 'payment-failed':
       return { type: 'payment-failed', paymentId: signal.paymentId, reason: signal.reason };
+    case 'hold-extended':
+      return { type: 'hold-extended', holdUntil: new Date(signal.holdUntil).toISOString() };
     case 'payment-succeeded':
       return { type: 'payment-succeeded', paymentId: signal.paymentId };
   }

@@ -1,12 +1,13 @@
 import { LimitedCartError } from '@limitedcart/core';
 import type { OrderSagaInput, SagaSignal } from '@limitedcart/core';
+import { sagaSignalKey } from '@limitedcart/core/saga';
 
 /**
  * The stable identity of a signal: redelivering the same payment outcome or a second cancel collapses
  * onto one row, which is what makes a signal's effect exactly-once whatever the transport did.
  */
 export function signalId(signal: SagaSignal): string {
-  return signal.type === 'cancel' ? 'cancel' : `${signal.type}:${signal.paymentId}`;
+  return sagaSignalKey(signal);
 }
 
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
@@ -20,7 +21,8 @@ export function assertSignal(orderId: string, signal: SagaSignal): void {
     typeof candidate === 'object' &&
     ((candidate.type === 'cancel' && typeof candidate.reason === 'string') ||
       (candidate.type === 'payment-succeeded' && nonEmpty(candidate.paymentId)) ||
-      (candidate.type === 'payment-failed' && nonEmpty(candidate.paymentId) && typeof candidate.reason === 'string'));
+      (candidate.type === 'payment-failed' && nonEmpty(candidate.paymentId) && typeof candidate.reason === 'string') ||
+      (candidate.type === 'hold-extended' && nonEmpty(candidate.holdUntil) && !Number.isNaN(Date.parse(candidate.holdUntil))));
   if (!valid) {
     throw new LimitedCartError('VALIDATION', 'malformed saga signal', { details: { orderId } });
   }

@@ -1,4 +1,4 @@
-import type { OrderSagaResult, orderSaga, SagaContext } from '@limitedcart/core/saga';
+import { type OrderSagaResult, type orderSaga, type SagaContext, sagaSignalKey } from '@limitedcart/core/saga';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 // The port types, read off the saga's own signature: workflow code imports only `@limitedcart/core/saga`,
@@ -53,8 +53,7 @@ export interface SagaFailureDetails {
 /**
  * Dedupe key of a signal: a repeated webhook (same payment, same outcome) or a second cancel acts once.
  */
-export const signalKey = (signal: SagaSignal): string =>
-  signal.type === 'cancel' ? 'cancel' : `${signal.type}:${signal.paymentId}`;
+export const signalKey = (signal: SagaSignal): string => sagaSignalKey(signal);
 
 /** Workflow id of the short workflow applying the late-signal policy to one signal, exactly once. */
 export const lateSignalWorkflowId = (orderId: string, signal: SagaSignal): string =>

@@ -6,7 +6,7 @@ import {
   orderSaga,
   type SagaContext,
 } from '@limitedcart/core/saga';
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import {
   DEFAULT_WORKFLOW_TUNING,
   describeQuery,
@@ -93,6 +93,8 @@ export async function orderSagaWorkflow(
       accepting = false;
       return queue.splice(0);
     },
+    // Temporal's own versioning: a marker in new histories, false when replaying one recorded before the change.
+    patched: async (changeId) => patched(changeId),
     step(name) {
       step = name;
     },

@@ -12,6 +12,7 @@ import type { Clock, Logger } from '../ports/small-ports.js';
 import type { ActivityName, OrderSagaActivities } from '../saga/activities.js';
 import type { SagaContext } from '../saga/context.js';
 import { handleLateSignal, type OrderSagaResult, orderSaga } from '../saga/order-saga.js';
+import { sagaSignalKey } from '../saga/signal-key.js';
 import { ACTIVITY_RETRY, isRetryableError, type RetryPolicy, retryDelayMs } from '../saga/retry.js';
 import { createSystemClock } from './clock.js';
 import { createSilentLogger } from './logger.js';
@@ -58,8 +59,7 @@ interface PendingWait {
 /** setTimeout's ceiling; longer waits re-arm. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-const dedupeKey = (signal: SagaSignal): string =>
-  signal.type === 'cancel' ? 'cancel' : `${signal.type}:${signal.paymentId}`;
+const dedupeKey = sagaSignalKey;
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 

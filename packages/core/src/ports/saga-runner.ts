@@ -3,7 +3,9 @@ import type { TerminalOrderStatus } from '../domain/order.js';
 export type SagaSignal =
   | { readonly type: 'payment-succeeded'; readonly paymentId: string }
   | { readonly type: 'payment-failed'; readonly paymentId: string; readonly reason: string }
-  | { readonly type: 'cancel'; readonly reason: string };
+  | { readonly type: 'cancel'; readonly reason: string }
+  /** The stock hold was extended (a payment started near its end): the payment deadline follows it. */
+  | { readonly type: 'hold-extended'; readonly holdUntil: string };
 
 export type SagaSignalType = SagaSignal['type'];
 

@@ -16,6 +16,13 @@ export interface SagaContext {
   nextSignal(deadline: Date): Promise<SagaSignal | null>;
   /** Signals that arrived but were not consumed; called once, just before the saga returns. */
   drainSignals(): Promise<readonly SagaSignal[]>;
+  /**
+   * Whether this run of the saga takes the code path of `changeId`, for a change of the saga made while sagas are
+   * in flight: a saga whose recorded history reached this point under the old code answers false (and keeps the old
+   * path on replay); every other run answers true and records that it did. Runners without recorded histories may
+   * leave it out: the saga then always takes the new path.
+   */
+  patched?(changeId: string): Promise<boolean>;
   /** Names the current step for `describe`; not durable, purely informative. */
   step(name: string): void;
 }

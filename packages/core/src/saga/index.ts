@@ -6,5 +6,7 @@ export { ACTIVITY_NAMES, type ActivityName, type EndStatus, type OrderSagaActivi
 export { CompensationStack } from './compensation.js';
 export type { SagaContext } from './context.js';
 export { handleLateSignal, type OrderSagaResult, orderSaga } from './order-saga.js';
+export { PAYMENT_RETRY_CHANGE } from './order-saga.js';
+export { sagaSignalKey } from './signal-key.js';
 export { ACTIVITY_RETRY, isRetryableError, type RetryPolicy, retryDelayMs } from './retry.js';
 export type { OrderSagaInput, SagaSignal } from '../ports/saga-runner.js';

@@ -4,6 +4,12 @@ import type { EndStatus, OrderSagaActivities } from './activities.js';
 import { CompensationStack } from './compensation.js';
 import type { SagaContext } from './context.js';
 
+/**
+ * The change id (see `SagaContext.patched`) of "a declined payment does not end the order": sagas that consumed a
+ * decline before it was made keep ending FAILED at once when their history is replayed.
+ */
+export const PAYMENT_RETRY_CHANGE = 'payment-retry-after-decline';
+
 export interface OrderSagaResult {
   readonly status: TerminalOrderStatus;
   readonly reason: string | null;
@@ -18,9 +24,11 @@ export interface OrderSagaResult {
  *
  *   PENDING → PAYMENT_PENDING → wait for a signal until the payment deadline
  *     payment-succeeded → commit stock → CONFIRMED
- *     payment-failed    → release stock → FAILED
+ *     payment-failed    → keep waiting: the shopper may pay again with another card (the order stays
+ *                         PAYMENT_PENDING; the failure is remembered for the ending)
+ *     hold-extended     → the deadline moves to the hold's new end (never earlier)
  *     cancel            → release stock → CANCELLED
- *     deadline          → release stock → EXPIRED
+ *     deadline          → release stock → FAILED when a payment had failed, else EXPIRED
  *     a step fails for good before the stock is sold → compensate → FAILED
  *
  * The stock hold exists before the saga starts (placed by `placeOrder`), so releasing it is the first
@@ -30,7 +38,9 @@ export interface OrderSagaResult {
  */
 export async function orderSaga(ctx: SagaContext, input: OrderSagaInput): Promise<OrderSagaResult> {
   const { orderId } = input;
-  const deadline = new Date(input.paymentDeadline);
+  let deadline = new Date(input.paymentDeadline);
+  /** Why the last payment attempt failed, while the shopper may still try another card. */
+  let lastFailure: string | null = null;
   const compensations = new CompensationStack();
   compensations.push('release stock', () => ctx.activity('releaseStock', orderId));
 
@@ -44,14 +54,27 @@ export async function orderSaga(ctx: SagaContext, input: OrderSagaInput): Promis
     for (;;) {
       const signal = await ctx.nextSignal(deadline);
       if (signal === null) {
-        ending = { status: 'EXPIRED', reason: 'payment deadline passed' };
+        ending =
+          lastFailure === null
+            ? { status: 'EXPIRED', reason: 'payment deadline passed' }
+            : { status: 'FAILED', reason: `payment declined: ${lastFailure}; the hold ended unpaid` };
         break;
       }
       if (signal.type === 'cancel') {
         ending = { status: 'CANCELLED', reason: signal.reason };
         break;
       }
+      if (signal.type === 'hold-extended') {
+        const extended = new Date(signal.holdUntil);
+        if (extended.getTime() > deadline.getTime()) deadline = extended;
+        continue;
+      }
       if (signal.type === 'payment-failed') {
+        // Sagas that consumed a decline under the earlier definition (which ended the order at once) replay it so.
+        if (ctx.patched === undefined || (await ctx.patched(PAYMENT_RETRY_CHANGE))) {
+          lastFailure = signal.reason;
+          continue;
+        }
         ending = { status: 'FAILED', reason: `payment declined: ${signal.reason}` };
         break;
       }

@@ -13,7 +13,9 @@ export const SAGA_RUNNER_CASES = [
   'happy path confirms the order',
   'cancel while awaiting payment cancels and releases stock',
   'payment deadline expires the order and releases stock',
-  'declined payment fails the order and releases stock',
+  'decline then retry with a good card confirms the order',
+  'decline then the deadline fails the order and releases stock',
+  'hold extension moves the payment deadline',
   'duplicate payment signals act once',
   'duplicate cancel signals act once',
   'payment after expiry is refunded',
@@ -182,17 +184,49 @@ export function describeSagaRunnerContract(
       expect(world.calls(held.orderId, 'commitStock'), 'an expired order never commits stock').toEqual([]);
     });
 
-    sagaCase('declined payment fails the order and releases stock', async () => {
+    sagaCase('decline then retry with a good card confirms the order', async () => {
       const held = await startSaga();
+      const declined = await world.declinePayment(held.orderId);
+      await runner().signal(held.orderId, { type: 'payment-failed', paymentId: declined, reason: 'card declined' });
+      // Signals are consumed in order: under a saga that ended on the decline the good card below would be refunded.
+      expect((await runner().describe(held.orderId))?.status, 'a declined payment does not end the saga').toBe('RUNNING');
+      expect((await world.order(held.orderId)).status, 'after a decline the order stays PAYMENT_PENDING').toBe('PAYMENT_PENDING');
+      await expectStock(held, { held: held.quantity, sold: 0 });
+      const paid = await world.capturePayment(held.orderId);
+      await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId: paid });
+      await expectOutcome(held, 'CONFIRMED');
+      await expectStock(held, { held: 0, sold: held.quantity });
+      expect(await paymentStatus(declined), 'the declined attempt stays DECLINED').toBe('DECLINED');
+      expect(await paymentStatus(paid), 'the retry with a good card is kept').toBe('SUCCEEDED');
+      expect(await world.refundedPayments(held.orderId), 'nothing is refunded').toEqual([]);
+    });
+
+    sagaCase('decline then the deadline fails the order and releases stock', async () => {
+      const held = await startSaga(deadlineMs);
       const paymentId = await world.declinePayment(held.orderId);
       await runner().signal(held.orderId, { type: 'payment-failed', paymentId, reason: 'card declined' });
       await expectOutcome(held, 'FAILED');
-      expect(
-        (await world.order(held.orderId)).statusReason,
-        'a failed order carries the decline reason',
-      ).toContain('card declined');
+      const reason = (await world.order(held.orderId)).statusReason;
+      expect(reason, 'the failed order carries the last decline reason').toContain('card declined');
+      expect(reason, 'the failed order says the hold ended unpaid').toContain('hold ended');
       await expectStock(held, { held: 0, sold: 0 });
+      expect(await world.gate.holdState(held.orderId), "the failed order's hold is RELEASED").toBe('RELEASED');
       expect(await world.refundedPayments(held.orderId), 'a declined payment refunds nothing').toEqual([]);
+    });
+
+    sagaCase('hold extension moves the payment deadline', async () => {
+      const held = await startSaga(deadlineMs);
+      const extendedTo = new Date(Date.now() + LONG_DEADLINE_MS).toISOString();
+      await runner().signal(held.orderId, { type: 'hold-extended', holdUntil: extendedTo });
+      // Well past the original deadline (as the runner's timer would fire), the saga still waits for payment.
+      const originalDeadline = Date.now() + deadlineMs;
+      await until(() => Date.now() > originalDeadline + 2_000, 'the original deadline to pass');
+      expect((await runner().describe(held.orderId))?.status, 'the saga waits past its original deadline').toBe('RUNNING');
+      expect((await world.order(held.orderId)).status, 'the order is still PAYMENT_PENDING').toBe('PAYMENT_PENDING');
+      const paymentId = await world.capturePayment(held.orderId);
+      await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId });
+      await expectOutcome(held, 'CONFIRMED');
+      await expectStock(held, { held: 0, sold: held.quantity });
     });
 
     sagaCase('duplicate payment signals act once', async () => {
