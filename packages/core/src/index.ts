@@ -96,6 +96,7 @@ export {
 } from './ports/small-ports.js';
 export type {
   HoldState,
+  HoldExtension,
   HoldTransition,
   ReserveProbe,
   ReserveRejection,

@@ -48,6 +48,14 @@ export function traceStockGate(gate: StockGate, tracing: Tracing): StockGate {
     expire: () => traced('expire', {}, () => gate.expire(), (released) => ({ 'limitedcart.released': released.length })),
     holdState: (orderId) => traced('holdState', { [ORDER_ID]: orderId }, () => gate.holdState(orderId), (state) => ({ [RESULT]: state ?? 'unknown' })),
     // A memory lookup, not a call worth a span; forwarded so tracing does not turn the cached rejection off.
+    ...(gate.extendHold
+      ? {
+          extendHold: (orderId: string, graceMs: number) =>
+            traced('extendHold', { [ORDER_ID]: orderId }, () => gate.extendHold!(orderId, graceMs), (result) => ({
+              [RESULT]: result.ok ? (result.extended ? 'extended' : 'kept') : result.state,
+            })),
+        }
+      : {}),
     ...(gate.knownRejection ? { knownRejection: gate.knownRejection.bind(gate) } : {}),
     ...(gate.reconcile ? { reconcile: gate.reconcile.bind(gate) } : {}),
   }, gate);

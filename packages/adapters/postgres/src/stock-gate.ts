@@ -1,4 +1,4 @@
-import { type HoldState, type HoldTransition, LimitedCartError, type ReserveRequest, type ReserveResult, type RestockResult, type StockGate, type StockLedgerReader, type StockSnapshot } from '@limitedcart/core';
+import { type HoldExtension, type HoldState, type HoldTransition, LimitedCartError, type ReserveRequest, type ReserveResult, type RestockResult, type StockGate, type StockLedgerReader, type StockSnapshot } from '@limitedcart/core';
 import DataLoader from 'dataloader';
 import { escapeLiteral, type QueryResult } from 'pg';
 import { toLimitedCartError } from './errors.js';
@@ -203,6 +203,24 @@ export const createPostgresStockGate = (options: PostgresStockGateOptions): Post
     },
 
     expire,
+
+    async extendHold(orderId: string, graceMs: number): Promise<HoldExtension> {
+      const id = checkId('orderId', orderId);
+      const grace = checkQuantity('graceMs', graceMs);
+      // The hold's end is read in the same transaction, right after the decision.
+      const { outcome, rows } = await callGate('extend hold', 'gate_extend_hold', [id, { int: grace }], {
+        followUp: `SELECT hold_until FROM ${t.stockHolds} WHERE order_id = ${literal(id)}`,
+      });
+      if (outcome === 'EXTENDED' || outcome === 'KEPT') {
+        const holdUntil = rows[0]?.hold_until;
+        if (!(holdUntil instanceof Date)) throw new LimitedCartError('INTERNAL', 'extend hold: no hold_until');
+        return { ok: true, holdUntil, extended: outcome === 'EXTENDED' };
+      }
+      if (outcome === 'COMMITTED' || outcome === 'RELEASED' || outcome === 'LAPSED' || outcome === 'UNKNOWN') {
+        return { ok: false, state: outcome };
+      }
+      throw new LimitedCartError('INTERNAL', `extend hold: unexpected outcome ${outcome}`);
+    },
 
     async holdState(orderId: string) {
       const [row] = await query<{ state: HoldState }>(

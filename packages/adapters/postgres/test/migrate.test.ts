@@ -30,6 +30,7 @@ describe.skipIf(!hasDatabase)('migrate', () => {
       '0006_sessions',
       '0007_one_open_payment_per_order',
       '0008_stock_counters_bigint',
+      '0009_hold_extension',
     ]);
     expect(await checkPostgresHealth({ pool, schema })).toEqual({ name: 'postgres', ok: true });
     const again = await Promise.all([migrate({ pool, schema }), migrate({ databaseUrl: DATABASE_URL, schema })]);

@@ -1,6 +1,6 @@
-import { type HealthReport, type HoldState, type HoldTransition, LimitedCartError, type ReserveRejection, type ReserveRequest, type ReserveResult, type RestockResult, type StockGate, type StockSnapshot } from '@limitedcart/core';
+import { type HealthReport, type HoldExtension, type HoldState, type HoldTransition, LimitedCartError, type ReserveRejection, type ReserveRequest, type ReserveResult, type RestockResult, type StockGate, type StockSnapshot } from '@limitedcart/core';
 import { defineLuaScript } from './lua-script.js';
-import { commitLua, expireLua, rebuildLua, releaseLua, reserveLua, restockLua } from './lua/stock-gate.js';
+import { commitLua, expireLua, extendLua, rebuildLua, releaseLua, reserveLua, restockLua } from './lua/stock-gate.js';
 import { closeClient, infrastructureError, type RedisAdapterOptions, resolveClient, validateKeyPrefix } from './options.js';
 import type { GateHold, SkuStockState } from './sku-state.js';
 import { holdScriptKeys, stockKeys } from './stock-keys.js';
@@ -29,6 +29,7 @@ export interface RedisStockGate extends StockGate {
 type TransitionReply = ['CHANGED'] | ['UNCHANGED'] | ['UNKNOWN'] | ['BLOCKED', HoldState];
 type ReserveReply = ['HELD'] | ['EXISTING', HoldState] | ['REJECTED', ReserveRejection];
 type RestockReply = [number, number, number, number, number];
+type ExtendReply = ['EXTENDED' | 'KEPT', string] | ['LAPSED'] | ['UNKNOWN'] | ['BLOCKED', HoldState];
 
 interface StoredHold {
   readonly s: HoldState;
@@ -65,6 +66,7 @@ export function createRedisStockGate(options: RedisStockGateOptions): RedisStock
     commit: defineLuaScript(redis, 'gate_commit', commitLua),
     release: defineLuaScript(redis, 'gate_release', releaseLua),
     expire: defineLuaScript(redis, 'gate_expire', expireLua),
+    extend: defineLuaScript(redis, 'gate_extend_hold', extendLua),
     restock: defineLuaScript(redis, 'gate_restock', restockLua),
     rebuild: defineLuaScript(redis, 'gate_rebuild', rebuildLua),
   };
@@ -165,6 +167,24 @@ export function createRedisStockGate(options: RedisStockGateOptions): RedisStock
         const skus = await redis.smembers(keys.skus);
         const released = await Promise.all(skus.map((sku) => expireSku(sku)));
         return released.flat();
+      }),
+
+    extendHold: (orderId, graceMs) =>
+      run('extendHold', async (): Promise<HoldExtension> => {
+        requireText('orderId', orderId);
+        requirePositiveInteger('graceMs', graceMs);
+        const sku = await skuOf(orderId);
+        if (sku === null) return { ok: false, state: 'UNKNOWN' };
+        const reply = (await scripts.extend(holdScriptKeys(keys.sku(sku)), [orderId, graceMs])) as ExtendReply;
+        switch (reply[0]) {
+          case 'EXTENDED':
+          case 'KEPT':
+            return { ok: true, holdUntil: new Date(Number(reply[1])), extended: reply[0] === 'EXTENDED' };
+          case 'BLOCKED':
+            return { ok: false, state: reply[1] === 'HELD' ? 'UNKNOWN' : reply[1] };
+          default:
+            return { ok: false, state: reply[0] };
+        }
       }),
 
     holdState: (orderId) =>

@@ -2,6 +2,7 @@ import {
   type HoldState,
   type HoldTransition,
   isLimitedCartError,
+  LimitedCartError,
   type Logger,
   type ReserveRequest,
   type ReserveResult,
@@ -41,6 +42,8 @@ export interface TieredStockGate extends StockGate {
 }
 
 const DRIFT_LOG_INTERVAL_MS = 10_000;
+/** How much longer an extended hold lasts in the admit tier than in the ledger (their clocks differ slightly). */
+const ADMIT_EXTENSION_SLACK_MS = 5_000;
 
 /** The ledger state a transition result implies, to mirror onto the admit tier. */
 const impliedState = (requested: 'COMMITTED' | 'RELEASED', result: HoldTransition): HoldState | 'UNKNOWN' =>
@@ -56,6 +59,8 @@ const impliedState = (requested: 'COMMITTED' | 'RELEASED', result: HoldTransitio
  * - commit / release / expire / restock: the ledger first, its answer is the result; the admit tier is then
  *   brought to the same state. A failure there is logged and signalled as drift, never surfaced: the ledger
  *   already recorded the truth, and the reconciler repairs the admit tier.
+ * - extendHold: the ledger decides; an extension is mirrored onto the admit tier with a few seconds' slack, so the
+ *   admit tier's own sweep never frees the units before the ledger does.
  * - snapshot / holdState: the ledger.
  *
  * If the admit tier is down, reserve fails at once (the flood is not redirected onto the ledger), unless
@@ -158,6 +163,17 @@ export function createTieredStockGate(options: TieredStockGateOptions): TieredSt
           sku,
           reason: `restocked totals differ: ledger ${result.snapshot.restockedTotal}, admit tier ${mirrored.snapshot.restockedTotal}`,
         });
+      }
+      return result;
+    },
+
+    async extendHold(orderId, graceMs) {
+      if (ledger.extendHold === undefined) throw new LimitedCartError('INTERNAL', 'the ledger gate cannot extend holds');
+      const result = await ledger.extendHold(orderId, graceMs);
+      if (result.ok && result.extended && admit.extendHold !== undefined) {
+        // The admit tier's own sweep must not free the units before the ledger does: it gets a little more.
+        const mirrored = await mirror('extend hold', { orderId }, () => admit.extendHold!(orderId, graceMs + ADMIT_EXTENSION_SLACK_MS));
+        if (mirrored !== undefined && !mirrored.ok) drift({ orderId, reason: `ledger extended the hold, admit tier answered ${mirrored.state}` });
       }
       return result;
     },

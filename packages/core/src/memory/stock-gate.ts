@@ -2,6 +2,7 @@ import { LimitedCartError } from '../domain/errors.js';
 import type { Clock } from '../ports/small-ports.js';
 import { createSystemClock } from './clock.js';
 import type {
+  HoldExtension,
   HoldState,
   HoldTransition,
   ReserveRequest,
@@ -22,7 +23,9 @@ interface Hold {
   readonly sku: string;
   readonly qty: number;
   readonly customerId: string;
-  readonly holdUntil: number;
+  holdUntil: number;
+  /** The hold used its one extension (`extendHold`). */
+  extended: boolean;
   state: HoldState;
 }
 
@@ -103,6 +106,7 @@ export const createMemoryStockGate = (options: MemoryStockGateOptions = {}): Sto
         qty: request.qty,
         customerId: request.customerId,
         holdUntil,
+        extended: false,
         state: 'HELD',
       });
       return { ok: true };
@@ -171,6 +175,21 @@ export const createMemoryStockGate = (options: MemoryStockGateOptions = {}): Sto
         }
       }
       return released;
+    },
+
+    async extendHold(orderId: string, graceMs: number): Promise<HoldExtension> {
+      requireId(orderId, 'orderId');
+      requirePositiveInteger(graceMs, 'graceMs');
+      await yieldToOthers();
+      const hold = holds.get(orderId);
+      if (hold === undefined) return { ok: false, state: 'UNKNOWN' };
+      if (hold.state !== 'HELD') return { ok: false, state: hold.state };
+      const now = clock.now().getTime();
+      if (hold.holdUntil <= now) return { ok: false, state: 'LAPSED' };
+      if (hold.extended || hold.holdUntil >= now + graceMs) return { ok: true, holdUntil: new Date(hold.holdUntil), extended: false };
+      hold.holdUntil = now + graceMs;
+      hold.extended = true;
+      return { ok: true, holdUntil: new Date(hold.holdUntil), extended: true };
     },
 
     async holdState(orderId: string): Promise<HoldState | null> {

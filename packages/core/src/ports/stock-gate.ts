@@ -31,6 +31,15 @@ export type HoldTransition =
   | { readonly ok: true; readonly changed: boolean }
   | { readonly ok: false; readonly state: HoldState | 'UNKNOWN' };
 
+/**
+ * Outcome of `extendHold`. `extended` is true when this call moved the hold's end; false when the hold already
+ * lasts at least the grace (nothing consumed) or used its one extension before. A hold that is no longer HELD, or
+ * whose time ran out on the gate's clock (`LAPSED`: the sweep will release it), cannot be extended.
+ */
+export type HoldExtension =
+  | { readonly ok: true; readonly holdUntil: Date; readonly extended: boolean }
+  | { readonly ok: false; readonly state: Exclude<HoldState, 'HELD'> | 'LAPSED' | 'UNKNOWN' };
+
 export interface StockSnapshot {
   readonly sku: string;
   readonly available: number;
@@ -68,6 +77,14 @@ export interface StockGate {
    * released.
    */
   expire(): Promise<string[]>;
+  /**
+   * Optional: gives a live hold a last grace period, once. Atomically: when the hold is HELD, still live by the gate's
+   * own clock, and ends sooner than `graceMs` from that clock, its end moves to gate-now + `graceMs` and it is marked
+   * extended; an extended hold is never extended again. A hold that already lasts at least `graceMs` is left alone
+   * (and keeps its extension). The end can so move at most `graceMs` past the hold's original end. `graceMs` is a
+   * positive integer. Used when a payment starts, so a shopper paying at the last second is not refused.
+   */
+  extendHold?(orderId: string, graceMs: number): Promise<HoldExtension>;
   /** State of one order's hold, for reconciliation and tests. */
   holdState(orderId: string): Promise<HoldState | null>;
   /**

@@ -154,6 +154,8 @@ export function withSoldOutCache(gate: StockGate, options: SoldOutCacheOptions):
       return released;
     },
     holdState: (orderId) => gate.holdState(orderId),
+    // An extension changes no counter: nothing to forget.
+    ...(gate.extendHold && { extendHold: (orderId: string, graceMs: number) => gate.extendHold!(orderId, graceMs) }),
     // What this decorator remembers, or else whatever the wrapped gate knows.
     knownRejection: (probe) => knownRejection(probe) ?? gate.knownRejection?.(probe) ?? null,
     ...(gate.reconcile && {

@@ -35,6 +35,7 @@ export const STOCK_GATE_CASES = [
   'bad input is rejected with VALIDATION',
   'unknown SKU is NOT_ON_SALE',
   'mixed storm keeps the invariant exact',
+  'extendHold gives a live hold one bounded grace',
 ] as const;
 
 export type StockGateCase = (typeof STOCK_GATE_CASES)[number];
@@ -94,7 +95,11 @@ export function describeStockGateContract(
       await fixture?.close();
     });
 
-    const gateCase = (title: StockGateCase, body: () => Promise<void>, timeoutMs = 30_000): void => {
+    const gateCase = (
+      title: StockGateCase,
+      body: (context: { skip(note?: string): never }) => Promise<void>,
+      timeoutMs = 30_000,
+    ): void => {
       const reason = skip[title];
       if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, body);
       else it(title, body, timeoutMs);
@@ -442,6 +447,65 @@ export function describeStockGateContract(
         'a SKU never restocked is NOT_ON_SALE',
       ).toEqual({ ok: false, reason: 'NOT_ON_SALE' });
       expect(await gate().snapshot(sku), 'a refused reservation does not create the SKU').toBeNull();
+    });
+
+    gateCase('extendHold gives a live hold one bounded grace', async (context) => {
+      const optional = gate().extendHold?.bind(gate());
+      // An optional capability: a gate that leaves it out is reported skipped, with the reason.
+      if (optional === undefined) return context.skip('the gate leaves out the optional extendHold');
+      const extendHold = optional;
+      const graceMs = 120_000;
+      const sku = await stockedSku(10);
+      const startedAt = Date.now();
+      // Ends in 5 s: shorter than the grace, so the first extension moves it to gate-now + grace.
+      const ending = reserveRequest(sku, { holdUntil: new Date(startedAt + 5_000) });
+      const long = reserveRequest(sku);
+      const lapsed = reserveRequest(sku, { holdUntil: new Date(startedAt - 60_000) });
+      const committed = reserveRequest(sku, { holdUntil: new Date(startedAt + 5_000) });
+      for (const req of [ending, long, lapsed, committed])
+        expect(await gate().reserve(req), 'a reservation with stock available succeeds').toEqual({ ok: true });
+      await gate().commit(committed.orderId);
+
+      const [first, second] = await Promise.all([extendHold(ending.orderId, graceMs), extendHold(ending.orderId, graceMs)]);
+      const results = [first, second].map((r) => (r?.ok ? r : null));
+      expect(results.every((r) => r !== null), 'extending a live hold succeeds').toBe(true);
+      expect(
+        results.filter((r) => r?.extended).length,
+        'of two concurrent extensions of one hold exactly one extends it',
+      ).toBe(1);
+      const until = results[0]!.holdUntil.getTime();
+      expect(results[1]!.holdUntil.getTime(), 'both report the same new end').toBe(until);
+      expect(until, 'the new end is about gate-now + grace').toBeGreaterThanOrEqual(startedAt + graceMs - 5_000);
+      expect(until, 'the new end is at most gate-now + grace').toBeLessThanOrEqual(Date.now() + graceMs + 5_000);
+      expect(
+        await extendHold(ending.orderId, graceMs * 10),
+        'a hold extends once: a later call changes nothing',
+      ).toEqual({ ok: true, holdUntil: new Date(until), extended: false });
+
+      const unchanged = await extendHold(long.orderId, graceMs);
+      expect(unchanged, 'a hold lasting longer than the grace is left alone').toEqual({
+        ok: true,
+        holdUntil: long.holdUntil,
+        extended: false,
+      });
+      expect(await extendHold(lapsed.orderId, graceMs), 'a hold past its end cannot be extended').toEqual({
+        ok: false,
+        state: 'LAPSED',
+      });
+      expect(await extendHold(committed.orderId, graceMs), 'a committed hold cannot be extended').toEqual({
+        ok: false,
+        state: 'COMMITTED',
+      });
+      expect(await extendHold(uniqueId('order'), graceMs), 'an unknown order').toEqual({ ok: false, state: 'UNKNOWN' });
+      await expectValidation(extendHold(ending.orderId, 0));
+
+      // The extended hold is no longer due at its original end; it is released at its new one.
+      const released = await gate().expire();
+      expect(released, 'expire() releases the lapsed hold').toContain(lapsed.orderId);
+      expect(released, 'expire() keeps the extended hold').not.toContain(ending.orderId);
+      expect(await gate().holdState(ending.orderId), 'the extended hold stays HELD').toBe('HELD');
+      expect(await gate().release(ending.orderId), 'the extended hold is released as any other').toEqual({ ok: true, changed: true });
+      await expectCounters(sku, { available: 8, held: 1, sold: 1, restockedTotal: 10 });
     });
 
     gateCase('mixed storm keeps the invariant exact', async () => {

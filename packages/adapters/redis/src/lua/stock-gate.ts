@@ -3,7 +3,8 @@
  * (KEYS share the `{prefix:sku}` hash tag), so each runs atomically on a single Redis Cluster slot.
  *
  * KEYS[1] stock hash      available / held / sold / restocked counters
- * KEYS[2] holds hash      orderId -> JSON {s = state, q = qty, c = customerId, u = holdUntil ms as a string}
+ * KEYS[2] holds hash      orderId -> JSON {s = state, q = qty, c = customerId, u = holdUntil ms as a string,
+ *                         x = 1 once the hold used its one extension}
  * KEYS[3] expiry zset     orderId scored by holdUntil ms, HELD holds only
  * KEYS[4] customers hash  customerId -> units held + sold (the per-customer limit)
  * KEYS[5] restocks set    applied restock op ids (restock and rebuild only)
@@ -83,6 +84,28 @@ if hold.s == 'RELEASED' then return {'UNCHANGED'} end
 if hold.s ~= 'HELD' then return {'BLOCKED', hold.s} end
 releaseHold(orderId, hold)
 return {'CHANGED'}
+`;
+
+/**
+ * ARGV: orderId, grace ms. Gives a live hold its one extension to Redis-now + grace (\`TIME\`, read in the script,
+ * like \`expireLua\`). Returns {'EXTENDED', holdUntil ms}, {'KEPT', holdUntil ms} (already lasts the grace, or already
+ * extended), {'LAPSED'}, {'BLOCKED', state} or {'UNKNOWN'}.
+ */
+export const extendLua = `${prelude}
+local orderId, grace = ARGV[1], tonumber(ARGV[2])
+local hold = readHold(orderId)
+if not hold then return {'UNKNOWN'} end
+if hold.s ~= 'HELD' then return {'BLOCKED', hold.s} end
+local time = redis.call('TIME')
+local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local untilMs = tonumber(hold.u)
+if untilMs <= nowMs then return {'LAPSED'} end
+if hold.x == 1 or untilMs >= nowMs + grace then return {'KEPT', hold.u} end
+hold.u = tostring(nowMs + grace)
+hold.x = 1
+writeHold(orderId, hold)
+redis.call('ZADD', expiry, hold.u, orderId)
+return {'EXTENDED', hold.u}
 `;
 
 /**
