@@ -69,6 +69,8 @@ export const ENV_SCHEMA = z.object({
   PAYMENT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   /** How long a hold waits for payment. */
   PAYMENT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** The one grace a payment starting near the end of its hold gives the hold; 0 turns it off. */
+  PAYMENT_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(DEFAULT_ENGINE_CONFIG.paymentGraceMs / 1000),
   HOLD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
   /** Sagas started in the background as their orders commit, at most this many at a time; 0 leaves them to the subscriber. */
   SAGA_HEAD_STARTS: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_ENGINE_CONFIG.sagaHeadStarts),

@@ -149,7 +149,7 @@ export type { CancelOrderInput, CancelOrderResult } from './use-cases/cancel-ord
 export type { ExpireHoldsResult } from './use-cases/expire-holds.js';
 export type { BusinessMetrics, StockTotals } from './use-cases/get-business-metrics.js';
 export { stockTotals } from './use-cases/get-business-metrics.js';
-export type { GetOrderInput } from './use-cases/get-order.js';
+export type { GetOrderInput, OrderDetail } from './use-cases/get-order.js';
 export type { GetPaymentInput } from './use-cases/get-payment.js';
 export type { PaymentLinkView } from './use-cases/get-payment-link.js';
 export type { StockSummaryLine } from './use-cases/get-stock-summary.js';

@@ -11,7 +11,9 @@ import type { Actor } from '../src/use-cases/ports.js';
 import {
   admin,
   expectStockInvariant,
+  manualClock,
   memoryPorts,
+  outboxEvents,
   seedProduct,
   shopper,
   type TestPorts,
@@ -124,16 +126,28 @@ describe('handlePaymentResult', () => {
     expect(await world.deps.orders.get(world.order.id)).toMatchObject({ status: 'CONFIRMED' });
   });
 
-  it('fails the order on a decline and returns the stock', async () => {
+  it('keeps the order payable after a decline and announces the failure', async () => {
     const world = await awaitingPayment();
     const paymentId = await paymentFor(world);
 
     const result = await handlePaymentResult(world.deps, { paymentId, outcome: 'declined', reason: 'insufficient funds' });
 
     expect(result).toMatchObject({ applied: true, signal: 'payment-failed', delivered: true });
-    const failed = await waitForStatus(world.deps, world.order.id, 'FAILED');
-    expect(failed.statusReason).toContain('insufficient funds');
-    expect(await world.deps.stockGate.holdState(world.order.id)).toBe('RELEASED');
+    expect(await world.deps.orders.get(world.order.id)).toMatchObject({ status: 'PAYMENT_PENDING' });
+    expect(await world.deps.stockGate.holdState(world.order.id)).toBe('HELD');
+    const announced = (await outboxEvents(world.deps)).filter(
+      (event) => event.type === 'order.progress' && event.aggregateId === world.order.id && 'paymentFailure' in event.payload,
+    );
+    expect(announced.map((event) => event.payload)).toEqual([
+      expect.objectContaining({
+        status: 'PAYMENT_PENDING',
+        holdUntil: world.order.holdUntil.toISOString(),
+        paymentFailure: { paymentId, status: 'DECLINED', reason: 'insufficient funds' },
+      }),
+    ]);
+    // A redelivered decline announces nothing more (each outboxEvents call returns what was added since).
+    await handlePaymentResult(world.deps, { paymentId, outcome: 'declined', reason: 'insufficient funds' });
+    expect((await outboxEvents(world.deps)).filter((event) => 'paymentFailure' in event.payload)).toHaveLength(0);
   });
 
   it('does not fail the order on a gateway error, and a retry of the same payment can still succeed', async () => {
@@ -192,7 +206,6 @@ describe('handlePaymentResult', () => {
     const world = await awaitingPayment();
     const paymentId = await paymentFor(world);
     await handlePaymentResult(world.deps, { paymentId, outcome: 'declined' });
-    await waitForStatus(world.deps, world.order.id, 'FAILED');
 
     const conflicting = await handlePaymentResult(world.deps, { paymentId, outcome: 'error' });
     expect(conflicting).toMatchObject({ applied: false, signal: null, payment: { status: 'DECLINED' } });
@@ -272,19 +285,56 @@ describe('processPayment', () => {
     expect(world.deps.paymentGateway.chargeCount()).toBe(1);
   });
 
-  it('reports a decline, which fails the order; a gateway error leaves the link payable', async () => {
-    const declined = await awaitingPayment();
-    expect(await processPayment(declined.deps, { token: await linkFor(declined), card: card(TEST_CARDS.declines) })).toMatchObject({
-      ok: false,
-      reason: 'DECLINED',
-    });
-    await waitForStatus(declined.deps, declined.order.id, 'FAILED');
+  it('reports a decline; the same link then pays through a new attempt and confirms the order', async () => {
+    const world = await awaitingPayment();
+    const token = await linkFor(world);
+    const declined = await processPayment(world.deps, { token, card: card(TEST_CARDS.declines) });
+    expect(declined).toMatchObject({ ok: false, reason: 'DECLINED', orderId: world.order.id });
+    if (declined.ok || declined.reason !== 'DECLINED') return;
+    expect(await world.deps.orders.get(world.order.id)).toMatchObject({ status: 'PAYMENT_PENDING' });
 
+    const paid = await processPayment(world.deps, { token, card: card(TEST_CARDS.succeeds) });
+    expect(paid).toMatchObject({ ok: true, orderId: world.order.id });
+    if (!paid.ok) return;
+    expect(paid.paymentId, 'the retry is a new attempt').not.toBe(declined.paymentId);
+    await waitForStatus(world.deps, world.order.id, 'CONFIRMED');
+    const attempts = await world.deps.payments.listByOrder(world.order.id);
+    expect(attempts.map((payment) => payment.status)).toEqual(['DECLINED', 'SUCCEEDED']);
+    expect(world.deps.paymentGateway.refunds()).toEqual([]);
+    await expectStockInvariant(world.deps, world.order.sku);
+  });
+
+  it('a gateway error leaves the attempt open; a retry of it can succeed', async () => {
     const flaky = await awaitingPayment();
     const token = await linkFor(flaky);
     expect(await processPayment(flaky.deps, { token, card: card(TEST_CARDS.gatewayError) })).toMatchObject({ ok: false, reason: 'GATEWAY_ERROR' });
     expect(await processPayment(flaky.deps, { token, card: card(TEST_CARDS.succeeds) })).toMatchObject({ ok: true });
     await waitForStatus(flaky.deps, flaky.order.id, 'CONFIRMED');
+  });
+
+  it('gives a payment starting near the end of the hold one grace, visible as the order\'s holdUntil', async () => {
+    const clock = manualClock();
+    const deps = { ...memoryPorts({ clock }), paymentGraceMs: 120_000 };
+    const owner = shopper();
+    const product = await seedProduct(deps, { stock: 5, price: 2_500 });
+    const placed = await placeOrder(deps, { customerId: owner.customerId, productId: product.id, quantity: 1 });
+    if (!placed.ok) throw new Error('not placed');
+    const token = await linkFor({ deps, owner, order: placed.order });
+    // 1 s before the hold ends: the payment starts and the hold moves to now + grace.
+    clock.set(new Date(placed.order.holdUntil.getTime() - 1_000));
+    const declined = await processPayment(deps, { token, card: card(TEST_CARDS.declines) });
+    const extendedTo = clock.now().getTime() + 120_000;
+    expect(declined).toMatchObject({ ok: false, reason: 'DECLINED', holdUntil: new Date(extendedTo) });
+    expect((await deps.orders.get(placed.order.id))?.holdUntil.getTime()).toBe(extendedTo);
+    const progress = (await outboxEvents(deps)).filter((event) => event.type === 'order.progress');
+    expect(progress.some((event) => event.payload.holdUntil === new Date(extendedTo).toISOString())).toBe(true);
+    // Once: a retry later does not extend again, and after the extended end nothing is charged.
+    clock.set(new Date(extendedTo - 1_000));
+    expect(await processPayment(deps, { token, card: card(TEST_CARDS.declines) })).toMatchObject({ holdUntil: new Date(extendedTo) });
+    clock.set(new Date(extendedTo + 1_000));
+    const charges = deps.paymentGateway.chargeCount();
+    expect(await processPayment(deps, { token, card: card(TEST_CARDS.succeeds) })).toMatchObject({ ok: false, reason: 'HOLD_EXPIRED' });
+    expect(deps.paymentGateway.chargeCount()).toBe(charges);
   });
 
   it('charges nothing for an order that ended, an unknown link or a malformed card', async () => {

@@ -113,6 +113,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       adapters: { logger },
       config: {
         paymentWindowMs: config.PAYMENT_WINDOW_SECONDS * 1000,
+        paymentGraceMs: config.PAYMENT_GRACE_SECONDS * 1000,
         sweepIntervalMs: config.HOLD_SWEEP_INTERVAL_MS,
         sagaHeadStarts: config.SAGA_HEAD_STARTS,
         orderRateLimits: {

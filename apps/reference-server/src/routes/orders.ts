@@ -21,8 +21,9 @@ import {
   pageOf,
   problem,
   nonBlankText,
+  PaymentSchema,
 } from './schemas.js';
-import { orderView } from './views.js';
+import { orderView, paymentView } from './views.js';
 
 type Refusal = Extract<PlaceOrderResult, { ok: false }>['reason'];
 
@@ -121,11 +122,35 @@ export function orderRoutes(deps: AppDeps) {
       security: BEARER,
       middleware: [signedIn] as const,
       request: { params: IdParam },
-      responses: { 200: jsonContent(z.object({ order: OrderSchema }), 'The order.'), 404: problem('No such order.'), ...AUTH_PROBLEMS },
+      description:
+        'While the order is `PAYMENT_PENDING` it may be paid until `order.holdUntil`; a failed attempt (declined card, ' +
+        'gateway error) does not end it: `lastPayment` then shows that attempt (`status` DECLINED or ERROR, ' +
+        '`failureReason`). `serverTime` is the server\'s time, on the clock `holdUntil` is on.',
+      responses: {
+        200: jsonContent(
+          z.object({
+            order: OrderSchema,
+            paymentAttempts: z.number().int().openapi({ description: 'How many payment attempts the order had.' }),
+            lastPayment: PaymentSchema.nullable().openapi({ description: 'The latest payment attempt; null before the first.' }),
+            serverTime: z.string().openapi({ format: 'date-time' }),
+          }),
+          'The order.',
+        ),
+        404: problem('No such order.'),
+        ...AUTH_PROBLEMS,
+      },
     }),
     async (c) => {
-      const order = await engine.useCases.getOrder({ orderId: c.req.valid('param').id, actor: actorOf(c) });
-      return c.json({ order: orderView(order) }, 200);
+      const detail = await engine.useCases.getOrderDetail({ orderId: c.req.valid('param').id, actor: actorOf(c) });
+      return c.json(
+        {
+          order: orderView(detail.order),
+          paymentAttempts: detail.paymentAttempts,
+          lastPayment: detail.lastPayment === null ? null : paymentView(detail.lastPayment),
+          serverTime: engine.useCases.now().toISOString(),
+        },
+        200,
+      );
     },
   );
 

@@ -173,7 +173,10 @@ export const OrderSchema = z
     total: MoneySchema,
     status: OrderStatusSchema,
     statusReason: z.string().nullable(),
-    holdUntil: z.string(),
+    holdUntil: z.string().openapi({
+      format: 'date-time',
+      description: 'When the stock hold ends; a payment starting near it extends it once by `PAYMENT_GRACE_SECONDS`.',
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -15,6 +15,12 @@ export interface OrderRateLimits {
 export interface EngineConfig {
   /** How long a placed order holds its stock waiting for payment. Default 10 minutes. */
   readonly paymentWindowMs: number;
+  /**
+   * The grace a payment gets when it starts (or is retried) near the end of its order's hold: the hold is extended
+   * once, to at most this long after the payment started, so a shopper paying at the last second is not charged and
+   * then refunded. 0 turns it off. Default 2 minutes.
+   */
+  readonly paymentGraceMs: number;
   /** Period of the expiry sweep (`expireHolds`) on worker processes. Default 5 seconds. */
   readonly sweepIntervalMs: number;
   /**
@@ -63,6 +69,7 @@ export type EngineConfigInput = Partial<Omit<EngineConfig, 'orderRateLimits'>> &
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   paymentWindowMs: 10 * 60_000,
+  paymentGraceMs: 2 * 60_000,
   sweepIntervalMs: 5_000,
   sagaHeadStarts: 128,
   soldOutCacheMs: 250,
@@ -90,6 +97,7 @@ export function resolveEngineConfig(partial: EngineConfigInput = {}): EngineConf
     orderRateLimits: { ...DEFAULT_ENGINE_CONFIG.orderRateLimits, ...stripUndefined(given.orderRateLimits ?? {}) },
   };
   integer(config.paymentWindowMs, 'paymentWindowMs', 1);
+  integer(config.paymentGraceMs, 'paymentGraceMs', 0);
   integer(config.sweepIntervalMs, 'sweepIntervalMs', 1);
   integer(config.relayIntervalMs, 'relayIntervalMs', 1);
   integer(config.sagaHeadStarts, 'sagaHeadStarts', 0);

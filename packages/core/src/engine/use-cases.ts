@@ -17,7 +17,7 @@ import { type CancelOrderInput, type CancelOrderResult, cancelOrder } from '../u
 import { type CreateProductInput, createProduct } from '../use-cases/create-product.js';
 import { type ExpireHoldsResult, expireHolds } from '../use-cases/expire-holds.js';
 import { type BusinessMetrics, getBusinessMetrics } from '../use-cases/get-business-metrics.js';
-import { type GetOrderInput, getOrder } from '../use-cases/get-order.js';
+import { type GetOrderInput, getOrder, getOrderDetail, type OrderDetail } from '../use-cases/get-order.js';
 import { type GetPaymentInput, getPayment } from '../use-cases/get-payment.js';
 import { getPaymentLink, type PaymentLinkView } from '../use-cases/get-payment-link.js';
 import { getStockSummary, type StockSummaryLine } from '../use-cases/get-stock-summary.js';
@@ -47,6 +47,8 @@ export interface EngineUseCases {
   placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResult>;
   cancelOrder(input: CancelOrderInput): Promise<CancelOrderResult>;
   getOrder(input: GetOrderInput): Promise<Order>;
+  /** The order with its payment attempts (the last one's failure, while the order waits for payment). */
+  getOrderDetail(input: GetOrderInput): Promise<OrderDetail>;
   listOrders(input: ListOrdersInput): Promise<Page<Order>>;
   // Payments
   initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentResult>;
@@ -73,6 +75,11 @@ export interface EngineUseCases {
   /** Locks (or unlocks) an account: its sessions end and its tokens are refused. */
   setCustomerDisabled(input: SetCustomerDisabledInput): Promise<Customer>;
   getBusinessMetrics(): Promise<BusinessMetrics>;
+  /**
+   * The engine's time: the clock every `holdUntil`, payment deadline and sale start is set on (with `postgres()`, the
+   * database's). Clients compute their clock offset from it.
+   */
+  now(): Date;
   // What the engine runs by itself (exposed for hosts that schedule them differently)
   expireHolds(): Promise<ExpireHoldsResult>;
   startSagaForPlacedOrder(event: DomainEvent): Promise<StartSagaResult>;
@@ -99,6 +106,7 @@ export function bindUseCases(
       unitCapPerCustomer: config.unitCapPerCustomer,
     },
   };
+  const paymentDeps = { ...ports, paymentGraceMs: config.paymentGraceMs };
   const useCases: EngineUseCases = {
     async placeOrder(input) {
       const result = await placeOrder(orderDeps, input);
@@ -107,9 +115,10 @@ export function bindUseCases(
     },
     cancelOrder: (input) => cancelOrder(ports, input),
     getOrder: (input) => getOrder(ports, input),
+    getOrderDetail: (input) => getOrderDetail(ports, input),
     listOrders: (input) => listOrders(ports, input),
-    initiatePayment: (input) => initiatePayment(ports, input),
-    processPayment: (input) => processPayment(ports, input),
+    initiatePayment: (input) => initiatePayment(paymentDeps, input),
+    processPayment: (input) => processPayment(paymentDeps, input),
     handlePaymentResult: (input) => handlePaymentResult(ports, input),
     getPayment: (input) => getPayment(ports, input),
     getPaymentLink: (token) => getPaymentLink(ports, token),
@@ -128,6 +137,7 @@ export function bindUseCases(
     listAuditEntries: (input) => listAuditEntries(ports, input),
     setCustomerDisabled: (input) => setCustomerDisabled(ports, input),
     getBusinessMetrics: () => getBusinessMetrics(ports),
+    now: () => ports.clock.now(),
     expireHolds: () => expireHolds(ports),
     startSagaForPlacedOrder: (event) => startSagaForPlacedOrder(ports, event),
     refreshCatalogueEntry: (event) => refreshCatalogueEntry(ports, event),

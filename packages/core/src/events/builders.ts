@@ -29,8 +29,24 @@ export const orderPlacedEvent = (order: NewOrder, at: Date): DomainEvent<OrderPl
   occurredAt: at.toISOString(),
 });
 
-/** `order.progress`: the order's current status, pushed to its owner. Occurs at the order's last update by default. */
-export const orderProgressEvent = (order: Order, at: Date = order.updatedAt): DomainEvent<OrderProgressPayload> => ({
+/** The last payment attempt's failure, carried by the `order.progress` event that reports it. */
+export interface PaymentFailureNote {
+  readonly paymentId: string;
+  /** DECLINED (the card was refused) or ERROR (the gateway failed). */
+  readonly status: 'DECLINED' | 'ERROR';
+  readonly reason: string;
+}
+
+/**
+ * `order.progress`: the order's current status and hold end, pushed to its owner. Occurs at the order's last update by
+ * default. `paymentFailure` is set on the event that reports a failed payment attempt (the order stays
+ * PAYMENT_PENDING: the shopper may pay again until `holdUntil`).
+ */
+export const orderProgressEvent = (
+  order: Order,
+  at: Date = order.updatedAt,
+  paymentFailure?: PaymentFailureNote,
+): DomainEvent<OrderProgressPayload> => ({
   id: newId(),
   topic: TOPICS.orders,
   type: EVENT_TYPES.orderProgress,
@@ -40,6 +56,8 @@ export const orderProgressEvent = (order: Order, at: Date = order.updatedAt): Do
     customerId: order.customerId,
     status: order.status,
     reason: order.statusReason,
+    holdUntil: order.holdUntil.toISOString(),
+    ...(paymentFailure === undefined ? {} : { paymentFailure: { ...paymentFailure } }),
     at: at.toISOString(),
   },
   occurredAt: at.toISOString(),

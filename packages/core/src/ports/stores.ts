@@ -89,6 +89,12 @@ export interface OrderStore {
    * which callers treat as "already done".
    */
   transition(id: string, to: OrderStatus, reason?: string | null): Promise<TransitionResult>;
+  /**
+   * Records a later end of the order's stock hold (the gate extended it): applied only while the order is open
+   * (PENDING, PAYMENT_PENDING) and only forward (`holdUntil` later than the stored one). Returns the order as stored
+   * after the call, changed or not; null for an unknown order.
+   */
+  extendHold(id: string, holdUntil: Date): Promise<Order | null>;
   list(query: OrderQuery): Promise<Page<Order>>;
   countByStatus(): Promise<Record<OrderStatus, number>>;
   /** Sum of the totals of CONFIRMED orders, one entry per currency (in its minor units), largest amount first. */

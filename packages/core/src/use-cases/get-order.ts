@@ -1,5 +1,6 @@
 import { notFound } from '../domain/errors.js';
 import type { Order } from '../domain/order.js';
+import type { Payment } from '../domain/payment.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import { type Actor, isAdmin } from './ports.js';
 import { requireActor, requireObject, requireString } from './validate.js';
@@ -20,4 +21,22 @@ export async function getOrder(deps: Pick<CorePorts, 'orders'>, input: GetOrderI
   const order = await deps.orders.get(orderId);
   if (order === null || (order.customerId !== actor.customerId && !isAdmin(actor))) throw notFound('order', orderId);
   return order;
+}
+
+export interface OrderDetail {
+  readonly order: Order;
+  /** How many payment attempts the order had. */
+  readonly paymentAttempts: number;
+  /**
+   * The latest attempt, null before the first: while the order is PAYMENT_PENDING a DECLINED or ERROR attempt here
+   * (with its `failureReason`) is the failure the shopper may retry after, until `holdUntil`.
+   */
+  readonly lastPayment: Payment | null;
+}
+
+/** `getOrder` plus its payment attempts: what a pay page shows. Same access rule. */
+export async function getOrderDetail(deps: Pick<CorePorts, 'orders' | 'payments'>, input: GetOrderInput): Promise<OrderDetail> {
+  const order = await getOrder(deps, input);
+  const payments = await deps.payments.listByOrder(order.id);
+  return { order, paymentAttempts: payments.length, lastPayment: payments.at(-1) ?? null };
 }

@@ -1,5 +1,6 @@
 import { notFound } from '../domain/errors.js';
 import { isTerminal } from '../domain/order.js';
+import { orderProgressEvent } from '../events/builders.js';
 import type { Payment, PaymentStatus } from '../domain/payment.js';
 import type { SagaSignal } from '../ports/saga-runner.js';
 import { createOrderSagaActivities } from '../saga-activities.js';
@@ -50,8 +51,10 @@ const RULES: Record<PaymentOutcome, Rule> = {
 /**
  * Records a gateway result and tells the order's saga. Safe under webhook redelivery: the status update is
  * conditional, and a redelivered result re-sends its signal (so a crash between the update and the signal
- * heals on the next delivery; sagas ignore duplicates). A gateway `error` does not fail the order: the
- * shopper may retry with the same payment. A success for an order that already ended is refunded.
+ * heals on the next delivery; sagas ignore duplicates). Neither a decline nor a gateway `error` ends the order: it
+ * stays PAYMENT_PENDING, the failure is announced with an `order.progress` event (`paymentFailure`), and the shopper
+ * may pay again until the hold ends (a decline is still signalled: the saga remembers it, and ends the order FAILED
+ * rather than EXPIRED if the hold then ends unpaid). A success for an order that already ended is refunded.
  */
 export async function handlePaymentResult(
   deps: HandlePaymentResultDeps,
@@ -83,6 +86,7 @@ export async function handlePaymentResult(
     });
     return { payment, applied, signal: null, delivered: null };
   }
+  if (applied && outcome !== 'succeeded') await announceFailure(deps, payment, outcome === 'declined' ? 'DECLINED' : 'ERROR');
   if (outcome === 'error') return { payment, applied, signal: null, delivered: null };
 
   const signal: SagaSignal =
@@ -91,6 +95,14 @@ export async function handlePaymentResult(
       : { type: 'payment-failed', paymentId, reason: payment.failureReason ?? reason };
   const delivered = await signalSaga(deps, payment.orderId, signal);
   return { payment: (await deps.payments.get(paymentId)) ?? payment, applied, signal: signal.type, delivered };
+}
+
+/** Tells the order's owner that an attempt failed while the order stays payable (the event is what SSE pushes). */
+async function announceFailure(deps: HandlePaymentResultDeps, payment: Payment, status: 'DECLINED' | 'ERROR'): Promise<void> {
+  const order = await deps.orders.get(payment.orderId);
+  if (order === null || isTerminal(order.status)) return;
+  const note = { paymentId: payment.id, status, reason: payment.failureReason ?? (status === 'DECLINED' ? 'declined' : 'gateway error') };
+  await deps.unitOfWork.run((tx) => tx.outbox.append([orderProgressEvent(order, deps.clock.now(), note)]));
 }
 
 /**

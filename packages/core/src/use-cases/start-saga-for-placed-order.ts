@@ -34,6 +34,8 @@ export async function startSagaForPlacedOrder(deps: StartSagaDeps, event: Domain
   // A saga started for an ended order would only fail its first step; the order's stock is settled already.
   if (isTerminal(order.status)) return { started: false, skipped: 'ORDER_ENDED' };
 
-  const { started } = await deps.sagaRunner.start({ orderId, paymentDeadline: holdUntil.toISOString() });
+  // The order's own holdUntil is later than the event's when a payment already extended the hold.
+  const deadline = order.holdUntil.getTime() > holdUntil.getTime() ? order.holdUntil : holdUntil;
+  const { started } = await deps.sagaRunner.start({ orderId, paymentDeadline: deadline.toISOString() });
   return { started };
 }

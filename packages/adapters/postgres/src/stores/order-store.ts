@@ -47,6 +47,19 @@ export const createOrderStore = (db: Executor, t: TableNames): OrderStore => ({
     return current ? { ok: false, reason: 'ILLEGAL_TRANSITION', current: current.status } : { ok: false, reason: 'NOT_FOUND' };
   },
 
+  async extendHold(id, holdUntil) {
+    const [row] = await query<OrderRow>(
+      db,
+      'extend order hold',
+      `UPDATE ${t.orders} SET hold_until = $2, updated_at = clock_timestamp()
+       WHERE id = $1 AND status IN ('PENDING', 'PAYMENT_PENDING') AND hold_until < $2 RETURNING *`,
+      [id, holdUntil],
+    );
+    if (row) return toOrder(row);
+    const [current] = await query<OrderRow>(db, 'get order', `SELECT * FROM ${t.orders} WHERE id = $1`, [id]);
+    return current ? toOrder(current) : null;
+  },
+
   async list(q) {
     const conditions: string[] = [];
     const values: unknown[] = [];

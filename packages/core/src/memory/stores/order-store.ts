@@ -53,6 +53,19 @@ export class MemoryOrderStore implements OrderStore {
     });
   }
 
+  async extendHold(id: string, holdUntil: Date): Promise<Order | null> {
+    const now = timestamp(this.#scope.clock);
+    return this.#scope.write(() => {
+      const current = this.#scope.tables.orders.get(id);
+      if (!current) return null;
+      const open = current.status === 'PENDING' || current.status === 'PAYMENT_PENDING';
+      if (!open || holdUntil.getTime() <= current.holdUntil.getTime()) return copy(current);
+      const next: Order = { ...current, holdUntil: new Date(holdUntil.getTime()), updatedAt: now };
+      this.#scope.tables.orders.put(next);
+      return copy(next);
+    });
+  }
+
   async list(query: OrderQuery): Promise<Page<Order>> {
     const rows = this.#scope.tables.orders
       .rows()

@@ -15,6 +15,7 @@ export const ORDER_STORE_CASES = [
   'orders: 20 concurrent conflicting transitions from PAYMENT_PENDING: exactly one wins',
   'orders: list filters by customer, status and product and pages newest first',
   'orders: countByStatus and confirmedRevenue follow transitions',
+  'orders: extendHold moves an open order\'s hold forward only',
 ] as const;
 
 export type OrderStoreCase = (typeof ORDER_STORE_CASES)[number];
@@ -40,6 +41,22 @@ export function orderStoreCases(stores: () => StoreSet, registry: CaseRegistry<O
     expect(created.createdAt, 'create sets createdAt to a Date').toBeInstanceOf(Date);
     expect(await orders.get(input.id), 'get(id) returns the created order').toEqual(created);
     expect(await orders.get(newId()), 'get of an unknown id is null').toBeNull();
+  });
+
+  registry.case("orders: extendHold moves an open order's hold forward only", async () => {
+    const { orders } = stores();
+    const input = newOrderInput();
+    await orders.create(input);
+    const later = new Date(input.holdUntil.getTime() + 120_000);
+    const extended = await orders.extendHold(input.id, later);
+    expect(extended?.holdUntil.getTime(), 'extendHold of an open order records the later end').toBe(later.getTime());
+    expect((await orders.get(input.id))?.holdUntil.getTime(), 'get reads the extended end').toBe(later.getTime());
+    const earlier = await orders.extendHold(input.id, input.holdUntil);
+    expect(earlier?.holdUntil.getTime(), 'an earlier end changes nothing').toBe(later.getTime());
+    await orders.transition(input.id, 'CANCELLED', 'test');
+    const ended = await orders.extendHold(input.id, new Date(later.getTime() + 60_000));
+    expect(ended?.holdUntil.getTime(), "an ended order's hold is not extended").toBe(later.getTime());
+    expect(await orders.extendHold(newId(), later), 'an unknown order is null').toBeNull();
   });
 
   registry.case('orders: creating an existing id is a CONFLICT', async () => {
