@@ -50,6 +50,7 @@ describe('security over HTTP', () => {
       { method: 'POST', path: '/api/auth/refresh', access: 'public' },
       { method: 'POST', path: '/api/auth/logout', access: 'any', ownSession: true },
       { method: 'GET', path: '/api/products', access: 'public' },
+      { method: 'GET', path: '/api/time', access: 'public' },
       { method: 'GET', path: `/api/products/${product.id}`, access: 'public' },
       { method: 'GET', path: '/api/products/search?q=test', access: 'public' },
       { method: 'POST', path: '/api/products', access: ['ADMIN'], body: { name: 'Matrix product', price: { amount: 100, currency: 'USD' } } },

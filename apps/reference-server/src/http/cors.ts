@@ -33,7 +33,7 @@ export function corsFor(settings: CorsSettings): MiddlewareHandler<AppEnv> {
     origin: (origin: string, c: { req: { path: string } }) => allowed(origin, c.req.path),
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'last-event-id', 'x-request-id'],
-    exposeHeaders: ['retry-after', 'x-request-id', 'idempotent-replayed'],
+    exposeHeaders: ['retry-after', 'x-request-id', 'idempotent-replayed', 'x-server-time'],
     maxAge: 600,
     credentials,
   });

@@ -30,7 +30,18 @@ const WITH_BODY = {
   415: problem('The request body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`).'),
 };
 
-/** `document` with the edge's answers added to every operation (what a route documents itself is kept). */
+/** The server's time, on every response the server itself writes (see `serverTimeHeader`). */
+const SERVER_TIME = {
+  'X-Server-Time': {
+    description: "The server's time when the response was written, in milliseconds since the Unix epoch.",
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+  },
+};
+
+/**
+ * `document` with the edge's answers added to every operation (what a route documents itself is kept), and the
+ * `X-Server-Time` header on every response but 431 (written by Node's HTTP parser, before the app runs).
+ */
 export function withEdgeResponses<T extends Document>(document: T): T {
   for (const operations of Object.values(document.paths ?? {}) as Record<string, unknown>[]) {
     for (const [method, value] of Object.entries(operations)) {
@@ -38,6 +49,11 @@ export function withEdgeResponses<T extends Document>(document: T): T {
       const operation = value as Operation;
       const additions = BODY_METHODS.has(method) ? { ...COMMON, ...WITH_BODY } : COMMON;
       operation.responses = { ...additions, ...operation.responses };
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (status === '431') continue;
+        const described = response as { headers?: Record<string, unknown> };
+        operation.responses[status] = { ...described, headers: { ...described.headers, ...SERVER_TIME } };
+      }
     }
   }
   return document;

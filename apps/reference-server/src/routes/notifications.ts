@@ -32,7 +32,12 @@ export function documentNotificationStream(app: OpenAPIHono<AppEnv>, path: strin
     description:
       'Events `order.progress` with `id:` lines; reconnect with `Last-Event-ID` (or `?lastEventId=`) to replay ' +
       'what was missed. Browsers may pass the token as `?access_token=` since EventSource cannot set headers. ' +
-      'A `ready` event opens the stream; comment heartbeats keep it alive. The stream ends with an `end` event ' +
+      'An `order.progress` event is `{orderId, customerId, status, reason, holdUntil, at}`: `holdUntil` is the ' +
+      "order's current hold end (a payment starting near it extends it once, and the event announcing that has the " +
+      'new value); an event reporting a failed payment attempt also has `paymentFailure: {paymentId, status: ' +
+      '"DECLINED"|"ERROR", reason}` while the order stays `PAYMENT_PENDING` (payable again until `holdUntil`). ' +
+      "A `ready` event (`{customerId, serverTime}`, the server's time) opens the stream; comment heartbeats keep it " +
+      'alive; the stream is never compressed. The stream ends with an `end` event ' +
       '(`{"reason":"TOKEN_EXPIRED"|"REVOKED"}`) when the access token expires or its session is revoked: reconnect ' +
       'with a fresh token.',
     security: BEARER,

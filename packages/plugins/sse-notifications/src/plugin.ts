@@ -57,6 +57,6 @@ export interface SseRoutesOptions<TVars extends object> {
   readonly limits?: StreamLimits;
 }
 
-/** `GET /stream` over the hub of an engine built with `sse()`. */
+/** `GET /stream` over the hub of an engine built with `sse()`; its `ready` event carries the engine's time. */
 export const sseRoutes = <TVars extends object>(engine: Engine, options: SseRoutesOptions<TVars>) =>
-  notificationsRoute<TVars>({ ...options, hub: engine.resolve(NOTIFICATIONS) });
+  notificationsRoute<TVars>({ ...options, hub: engine.resolve(NOTIFICATIONS), now: () => engine.useCases.now() });

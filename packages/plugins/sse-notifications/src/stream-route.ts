@@ -22,6 +22,8 @@ export interface StreamRouteOptions<TVars extends object> {
   readonly credentialCheckMs?: number;
   /** Streams per customer and in total; more are refused with 429 `TOO_MANY_STREAMS`. */
   readonly limits?: StreamLimits;
+  /** The server's clock, sent as `serverTime` in the `ready` event (for a client's clock offset). Default: `Date`. */
+  readonly now?: () => Date;
 }
 
 export interface StreamCredentials {
@@ -89,7 +91,8 @@ export function notificationsRoute<TVars extends object>(options: StreamRouteOpt
         return (await credentials.stillValid().catch(() => false)) ? null : 'REVOKED';
       };
       try {
-        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ customerId }) });
+        const serverTime = (options.now?.() ?? new Date()).toISOString();
+        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ customerId, serverTime }) });
         while (!stream.aborted && !stream.closed && !options.shutdownSignal?.aborted) {
           while (queue.length > 0) {
             const n = queue.shift()!;
