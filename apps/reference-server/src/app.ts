@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { AppDeps, AppEnv } from './http/context.js';
+import { compressResponses } from './http/compression.js';
 import { corsFor } from './http/cors.js';
 import { closeConnectionsWhenDraining } from './http/draining.js';
 import { notFoundProblem, onError, validationHook } from './http/errors.js';
@@ -9,6 +10,7 @@ import { methodNotAllowed } from './http/methods.js';
 import { withEdgeResponses } from './http/openapi-document.js';
 import { requestIds, requestLog } from './http/request-context.js';
 import { DOCS_PATH, securityHeaders } from './http/security-headers.js';
+import { serverTimeHeader } from './http/server-time.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { docsRoutes } from './routes/docs.js';
@@ -19,6 +21,7 @@ import { orderRoutes } from './routes/orders.js';
 import { paymentRoutes } from './routes/payments.js';
 import { productRoutes } from './routes/products.js';
 import { storefrontRoutes } from './routes/storefront.js';
+import { timeRoutes } from './routes/time.js';
 
 export type { AppDeps } from './http/context.js';
 
@@ -43,6 +46,8 @@ export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<A
   app.use('*', deps.metrics.middleware());
   app.use('*', requestLog(deps.logger));
   app.use('*', securityHeaders);
+  app.use('*', serverTimeHeader(deps.engine));
+  app.use('*', compressResponses());
   app.use('/api/*', corsFor(deps.cors ?? { store: [], admin: [] }));
   app.use('/api/*', limitBodySize(deps.limits.bodyLimitBytes));
   app.use('/api/*', requireJsonBodies);
@@ -54,6 +59,7 @@ export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<A
   app.route('/api/payments', paymentRoutes(deps));
   app.route('/api/notifications', notificationRoutes(deps));
   app.route('/api/admin', adminRoutes(deps));
+  app.route('/api/time', timeRoutes(deps));
   documentNotificationStream(app, '/api/notifications/stream');
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -68,9 +74,10 @@ export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<A
       version: '0.1.0',
       description:
         'Headless commerce for limited-inventory drops. Money is `{amount: integer minor units, currency: "USD"}`; ' +
-        'errors are RFC 9457 problem+json with a stable `code`. Lists page with `page` (0-based) and `size`.',
+        'errors are RFC 9457 problem+json with a stable `code`. Lists page with `page` (0-based) and `size`. Every ' +
+        "response carries the server's time in `X-Server-Time` (milliseconds since the epoch; see `GET /api/time`).",
     },
-    tags: ['auth', 'products', 'inventory', 'orders', 'payments', 'notifications', 'admin'].map((name) => ({ name })),
+    tags: ['auth', 'products', 'inventory', 'orders', 'payments', 'notifications', 'admin', 'time'].map((name) => ({ name })),
   } as const;
   // Built once, at the first request, when every route is registered; the edge's own answers are added to it.
   let document: ReturnType<typeof app.getOpenAPIDocument> | undefined;

@@ -16,10 +16,19 @@ const LANDING = `<!doctype html>
 <li><a href="/api/products">Products</a></li></ul>
 </body></html>`;
 
+/** Vite names every file under `/assets/` after a hash of its content: a new build gets new names. */
+const HASHED_ASSETS = '/assets/';
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
 /**
  * The storefront at `/`: static files of its build, and `index.html` for any other GET outside `/api`, so the
  * single-page app's client-side routes (e.g. `/pay/<token>`) load on a full page request. Without a build,
  * `/` is a landing page pointing at the API docs.
+ *
+ * Files the build precompressed (`<file>.br`, `<file>.gz`, written by `scripts/precompress.mjs`) are sent as they
+ * are to a browser that accepts them; anything else compressible is compressed by `compressResponses`. Hashed
+ * assets are cached for a year (`immutable`); every other file, `index.html` first, is revalidated on each use
+ * (`no-cache`), so a new build is picked up at once.
  */
 export function storefrontRoutes(dir: string | null) {
   const app = new Hono<AppEnv>();
@@ -28,7 +37,13 @@ export function storefrontRoutes(dir: string | null) {
     return app;
   }
   const indexFile = join(dir, 'index.html');
-  app.use('*', serveStatic({ root: dir }));
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.path.startsWith('/api/') || (c.req.method !== 'GET' && c.req.method !== 'HEAD') || !c.res.ok) return;
+    if (c.res.headers.has('cache-control')) return;
+    c.res.headers.set('cache-control', c.req.path.startsWith(HASHED_ASSETS) ? IMMUTABLE : 'no-cache');
+  });
+  app.use('*', serveStatic({ root: dir, precompressed: true }));
   app.get('*', async (c, next) => {
     if (c.req.path.startsWith('/api/') || !(c.req.header('accept') ?? '').includes('text/html')) return next();
     return c.html(await readFile(indexFile, 'utf8'));
