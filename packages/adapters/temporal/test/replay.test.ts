@@ -26,7 +26,7 @@ describe('replaying recorded histories against the workflow code', () => {
   beforeAll(() => quietTemporalRuntime());
 
   it('has committed histories for every ending', () => {
-    expect(committed.map(({ name }) => name)).toEqual(['cancelled', 'confirmed', 'expired', 'failed']);
+    expect(committed.map(({ name }) => name)).toEqual(['cancelled', 'confirmed', 'expired', 'failed', 'retried']);
   });
 
   it.each(committed)('the current workflow code replays the committed "$name" history', async ({ history }) => {
@@ -47,7 +47,7 @@ describe.skipIf(noTemporal)('replaying fresh histories from the dev server', () 
   }, 60_000);
 
   it('replays every freshly recorded history', async () => {
-    expect(fresh).toHaveLength(4);
+    expect(fresh).toHaveLength(5);
     for (const { workflowId, json } of fresh) {
       await Worker.runReplayHistory({ workflowBundle: await bundleWorkflows() }, JSON.parse(json), workflowId);
     }

@@ -79,12 +79,13 @@ describe.skipIf(noTemporal)('temporal saga runner (own cases)', () => {
     expect(activities.orders.get(orderId)).toEqual({ status: 'CANCELLED', reason: 'shopper cancelled', hold: 'released' });
   });
 
-  it('fails a declined payment', async () => {
+  it('keeps waiting after a declined payment and fails the order when the deadline passes', async () => {
     const orderId = newOrder();
-    await runner.start({ orderId, paymentDeadline: inMs(60_000) });
+    await runner.start({ orderId, paymentDeadline: inMs(2_000) });
     await runner.signal(orderId, { type: 'payment-failed', paymentId: `${orderId}-pay`, reason: 'card declined' });
     expect(await ended(orderId)).toMatchObject({ status: 'COMPLETED', outcome: 'FAILED' });
     expect(activities.orders.get(orderId)).toMatchObject({ status: 'FAILED', hold: 'released' });
+    expect(activities.orders.get(orderId)?.reason).toContain('the hold ended unpaid');
   });
 
   it('expires when the payment deadline passes (durable timer)', async () => {

@@ -13,8 +13,9 @@ export interface RecordedHistory {
 }
 
 /**
- * Runs one saga per ending the workflow code has (confirmed, cancelled, expired, failed for good) on a fresh
- * task queue with an in-process worker, and returns their histories once closed.
+ * Runs one saga per ending the workflow code has (confirmed, cancelled, expired, failed for good, confirmed after a
+ * declined attempt and a hold extension) on a fresh task queue with an in-process worker, and returns their histories
+ * once closed.
  */
 export async function recordSagaHistories(address: string, prefix: string): Promise<RecordedHistory[]> {
   const activities = new FakeActivities();
@@ -33,6 +34,16 @@ export async function recordSagaHistories(address: string, prefix: string): Prom
       { name: 'expired', deadlineMs: 1_000 },
       // No drive: a non-retryable fault in the first step makes the saga compensate and fail the order.
       { name: 'failed', deadlineMs: 600_000 },
+      // A decline (the saga keeps waiting: a `patched` marker), a hold extension, then a good card.
+      {
+        name: 'retried',
+        deadlineMs: 600_000,
+        drive: async (orderId) => {
+          await runner.signal(orderId, { type: 'payment-failed', paymentId: `${orderId}-declined`, reason: 'card declined' });
+          await runner.signal(orderId, { type: 'hold-extended', holdUntil: inMs(720_000) });
+          await paid(orderId);
+        },
+      },
     ];
     const recorded: RecordedHistory[] = [];
     for (const scenario of scenarios) {
