@@ -16,10 +16,10 @@ import {
 
 const GATEWAY_ERROR_CARD = { ...VALID_CARD, number: '4000000000000119' };
 
-/** The stream's `order.progress` events of one order, parsed. */
-const progressOf = (stream: SseStream, orderId: string): Json[] =>
+/** The stream's events of one type for one order, parsed. */
+const eventsOf = (stream: SseStream, type: string, orderId: string): Json[] =>
   stream.events
-    .filter((event) => event.event === 'order.progress')
+    .filter((event) => event.event === type)
     .map((event) => JSON.parse(event.data) as Json)
     .filter((data) => data.orderId === orderId);
 
@@ -83,8 +83,8 @@ describe('payment retries and the hold grace (durable composition)', () => {
         expect(read.body.paymentAttempts).toBe(1);
         expect(read.body.lastPayment).toMatchObject({ id: initiated.paymentId, status: 'DECLINED', failureReason: 'CARD_DECLINED' });
         const failure = await waitFor(
-          () => progressOf(stream, orderId).find((data) => data.paymentFailure !== undefined),
-          { message: 'an order.progress event with the payment failure' },
+          () => eventsOf(stream, 'order.payment-failed', orderId)[0],
+          { message: 'an order.payment-failed event' },
         );
         expect(failure).toMatchObject({
           status: 'PAYMENT_PENDING',
@@ -101,6 +101,11 @@ describe('payment retries and the hold grace (durable composition)', () => {
         await waitFor(async () => (await api.get(`/api/orders/${orderId}`, { token: buyer!.token })).body.order.status === 'CONFIRMED', {
           message: `order ${orderId} CONFIRMED`,
         });
+        // Status transitions only on order.progress: the decline was no transition.
+        await waitFor(() => eventsOf(stream, 'order.progress', orderId).some((data) => data.status === 'CONFIRMED'), {
+          message: 'order.progress CONFIRMED',
+        });
+        expect(eventsOf(stream, 'order.progress', orderId).map((data) => data.status)).toEqual(['PAYMENT_PENDING', 'CONFIRMED']);
         const confirmed = await api.get(`/api/orders/${orderId}`, { token: buyer!.token });
         expect(confirmed.body).toMatchObject({ paymentAttempts: 2, lastPayment: { id: paid.body.paymentId, status: 'SUCCEEDED' } });
         expect(await server.engine.ports.stockGate.snapshot(product.sku)).toMatchObject({ held: 0, sold: 1, available: 2 });
@@ -163,8 +168,8 @@ describe('payment retries and the hold grace (durable composition)', () => {
         expect(read.body.order.holdUntil).toBe(initiated.body.holdUntil);
         expect(Date.parse(read.body.serverTime)).toBeLessThan(extendedUntil);
         await waitFor(
-          () => progressOf(stream, placed.body.orderId).some((data) => data.holdUntil === initiated.body.holdUntil),
-          { message: 'an order.progress event with the new holdUntil' },
+          () => eventsOf(stream, 'order.hold-extended', placed.body.orderId).some((data) => data.holdUntil === initiated.body.holdUntil),
+          { message: 'an order.hold-extended event with the new holdUntil' },
         );
 
         // Once: a second start keeps the extended end.

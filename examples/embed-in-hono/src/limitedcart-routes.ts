@@ -67,14 +67,17 @@ export function limitedCartRoutes(engine: Engine): Hono<ShopEnv> {
 
   /**
    * Pays an order in one request: the engine opens the payment (the amount is the stored order total, never a
-   * client value) and charges the card through its payment gateway; the outcome reaches the order's saga.
+   * client value) and charges the card through its payment gateway; the outcome reaches the order's saga. After a
+   * decline the same request may be made again with another card until the hold ends (a new payment attempt).
    */
   routes.post('/orders/:id/pay', async (c) => {
     const body = await jsonObject(c);
     const opened = await useCases.initiatePayment({ orderId: c.req.param('id'), actor: actorOf(c.var.user) });
     if (!opened.ok) return problem(c, 409, opened.reason, `the order is ${opened.status}`);
     const paid = await useCases.processPayment({ token: opened.token, card: body.card as CardDetails });
-    if (!paid.ok && (paid.reason === 'NOT_PROCESSABLE' || paid.reason === 'NOT_PAYABLE')) return problem(c, 409, paid.reason);
+    if (!paid.ok && (paid.reason === 'NOT_PROCESSABLE' || paid.reason === 'NOT_PAYABLE' || paid.reason === 'HOLD_EXPIRED')) {
+      return problem(c, 409, paid.reason);
+    }
     const payment = paid.ok ? 'SUCCEEDED' : paid.reason === 'DECLINED' ? 'DECLINED' : 'ERROR';
     return c.json({ paymentId: opened.paymentId, amount: opened.amount, payment });
   });

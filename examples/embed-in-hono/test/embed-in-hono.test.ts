@@ -162,15 +162,23 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('an existing Hono app embedding the
       expect(await payAgain.json()).toMatchObject({ code: 'NOT_PAYABLE' });
     });
 
-    it('ends a declined order FAILED and frees its stock', async () => {
+    it('keeps a declined order payable: another card confirms it', async () => {
       const orderId = await place('key-40');
       const declined = await call(`/drops/orders/${orderId}/pay`, 'key-40', {
         method: 'POST',
         body: { card: { ...CARD, number: TEST_CARDS.declines } },
       });
-      expect(await declined.json()).toMatchObject({ payment: 'DECLINED' });
-      await waitFor(async () => (await orderStatus(orderId, 'key-40')) === 'FAILED', { message: 'order failed' });
-      expect(await engine.ports.stockGate.holdState(orderId)).toBe('RELEASED');
+      const first = (await declined.json()) as { paymentId: string; payment: string };
+      expect(first).toMatchObject({ payment: 'DECLINED' });
+      expect(['PENDING', 'PAYMENT_PENDING']).toContain(await orderStatus(orderId, 'key-40'));
+      expect(await engine.ports.stockGate.holdState(orderId)).toBe('HELD');
+
+      const retried = await call(`/drops/orders/${orderId}/pay`, 'key-40', { method: 'POST', body: { card: CARD } });
+      const second = (await retried.json()) as { paymentId: string; payment: string };
+      expect(second).toMatchObject({ payment: 'SUCCEEDED' });
+      expect(second.paymentId, 'the retry is a new payment attempt').not.toBe(first.paymentId);
+      await waitFor(async () => (await orderStatus(orderId, 'key-40')) === 'CONFIRMED', { message: 'order confirmed' });
+      expect(await engine.ports.stockGate.holdState(orderId)).toBe('COMMITTED');
     });
   });
 });

@@ -60,7 +60,7 @@ export {
 } from './domain/order.js';
 export { type NewPayment, PAYMENT_STATUSES, type Payment, type PaymentStatus } from './domain/payment.js';
 export { isOnSale, type NewProduct, type Product, type ProductPatch } from './domain/product.js';
-export { accountChangedEvent, EVENT_TYPES, type EventType, orderProgressEvent } from './events/builders.js';
+export { accountChangedEvent, EVENT_TYPES, type EventType, orderHoldExtendedEvent, orderPaymentFailedEvent, orderProgressEvent, type PaymentFailureNote } from './events/builders.js';
 
 // Ports
 export type { EventBus, EventHandler, SubscribeOptions, Subscription } from './ports/event-bus.js';

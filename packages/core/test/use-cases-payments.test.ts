@@ -136,7 +136,7 @@ describe('handlePaymentResult', () => {
     expect(await world.deps.orders.get(world.order.id)).toMatchObject({ status: 'PAYMENT_PENDING' });
     expect(await world.deps.stockGate.holdState(world.order.id)).toBe('HELD');
     const announced = (await outboxEvents(world.deps)).filter(
-      (event) => event.type === 'order.progress' && event.aggregateId === world.order.id && 'paymentFailure' in event.payload,
+      (event) => event.type === 'order.payment-failed' && event.aggregateId === world.order.id,
     );
     expect(announced.map((event) => event.payload)).toEqual([
       expect.objectContaining({
@@ -147,7 +147,7 @@ describe('handlePaymentResult', () => {
     ]);
     // A redelivered decline announces nothing more (each outboxEvents call returns what was added since).
     await handlePaymentResult(world.deps, { paymentId, outcome: 'declined', reason: 'insufficient funds' });
-    expect((await outboxEvents(world.deps)).filter((event) => 'paymentFailure' in event.payload)).toHaveLength(0);
+    expect((await outboxEvents(world.deps)).filter((event) => event.type === 'order.payment-failed')).toHaveLength(0);
   });
 
   it('does not fail the order on a gateway error, and a retry of the same payment can still succeed', async () => {
@@ -326,8 +326,10 @@ describe('processPayment', () => {
     const extendedTo = clock.now().getTime() + 120_000;
     expect(declined).toMatchObject({ ok: false, reason: 'DECLINED', holdUntil: new Date(extendedTo) });
     expect((await deps.orders.get(placed.order.id))?.holdUntil.getTime()).toBe(extendedTo);
-    const progress = (await outboxEvents(deps)).filter((event) => event.type === 'order.progress');
-    expect(progress.some((event) => event.payload.holdUntil === new Date(extendedTo).toISOString())).toBe(true);
+    const extendedEvents = (await outboxEvents(deps)).filter((event) => event.type === 'order.hold-extended');
+    expect(extendedEvents.map((event) => event.payload)).toEqual([
+      expect.objectContaining({ orderId: placed.order.id, status: 'PENDING', holdUntil: new Date(extendedTo).toISOString() }),
+    ]);
     // Once: a retry later does not extend again, and after the extended end nothing is charged.
     clock.set(new Date(extendedTo - 1_000));
     expect(await processPayment(deps, { token, card: card(TEST_CARDS.declines) })).toMatchObject({ holdUntil: new Date(extendedTo) });

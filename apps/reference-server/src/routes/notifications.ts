@@ -30,12 +30,13 @@ export function documentNotificationStream(app: OpenAPIHono<AppEnv>, path: strin
     tags: ['notifications'],
     summary: "The caller's order progress as server-sent events",
     description:
-      'Events `order.progress` with `id:` lines; reconnect with `Last-Event-ID` (or `?lastEventId=`) to replay ' +
+      'Events `order.progress`, `order.hold-extended` and `order.payment-failed` with `id:` lines; reconnect with `Last-Event-ID` (or `?lastEventId=`) to replay ' +
       'what was missed. Browsers may pass the token as `?access_token=` since EventSource cannot set headers. ' +
-      'An `order.progress` event is `{orderId, customerId, status, reason, holdUntil, at}`: `holdUntil` is the ' +
-      "order's current hold end (a payment starting near it extends it once, and the event announcing that has the " +
-      'new value); an event reporting a failed payment attempt also has `paymentFailure: {paymentId, status: ' +
-      '"DECLINED"|"ERROR", reason}` while the order stays `PAYMENT_PENDING` (payable again until `holdUntil`). ' +
+      'Every event is `{orderId, customerId, status, reason, holdUntil, at}` (`holdUntil`: the order\'s current hold ' +
+      'end). `order.progress` reports a status transition; `order.hold-extended` reports that a payment starting ' +
+      'near the end of the hold extended it (`holdUntil` is the new end; the status did not change); ' +
+      '`order.payment-failed` reports a failed payment attempt, with `paymentFailure: {paymentId, status: ' +
+      '"DECLINED"|"ERROR", reason}`: the order stays `PAYMENT_PENDING`, payable again until `holdUntil`. ' +
       "A `ready` event (`{customerId, serverTime}`, the server's time) opens the stream; comment heartbeats keep it " +
       'alive; the stream is never compressed. The stream ends with an `end` event ' +
       '(`{"reason":"TOKEN_EXPIRED"|"REVOKED"}`) when the access token expires or its session is revoked: reconnect ' +

@@ -97,6 +97,9 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     SEED_DEMO: 'false',
     LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'warn',
     PAYMENT_WINDOW_SECONDS: String(PAYMENT_WINDOW_SECONDS),
+    // No payment grace: the rows check that every hold is one payment window long and that every order ends within
+    // the window (a grace of the default 120 s would outlast both). The grace has its own suite (payment-retry).
+    PAYMENT_GRACE_SECONDS: '0',
     HOLD_SWEEP_INTERVAL_MS: '250',
     // Well inside the shoppers' retry window: a key whose request died is taken over while they still retry.
     IDEMPOTENCY_STALE_CLAIM_SECONDS: '4',

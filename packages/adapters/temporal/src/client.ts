@@ -156,7 +156,9 @@ export const createTemporalSagaRunner = (options: TemporalSagaRunnerOptions): Te
         }
         throw infrastructure(`describing order ${orderId}`, error);
       }
-      // A duplicate of a signal the saga received was already kept or refunded by the saga itself.
+      // A duplicate of a signal the saga received was already kept or refunded by the saga itself. A hold extension
+      // has nothing to undo once the saga ended: no workflow is started for it.
+      if (signal.type === 'hold-extended') return { delivered: false };
       if (!(await signalsSeenByClosed(handle)).includes(signalKey(signal))) await applyLatePolicy(orderId, signal);
       return { delivered: false };
     },

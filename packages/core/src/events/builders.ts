@@ -7,6 +7,10 @@ import type { NewOrder, Order } from '../domain/order.js';
 export const EVENT_TYPES = {
   orderPlaced: 'order.placed',
   orderProgress: 'order.progress',
+  /** The order's hold was extended (a payment started near its end); the status did not change. */
+  orderHoldExtended: 'order.hold-extended',
+  /** A payment attempt of the order failed; the order stays payable until `holdUntil`. */
+  orderPaymentFailed: 'order.payment-failed',
   productChanged: 'product.changed',
   accountChanged: 'account.changed',
 } as const;
@@ -29,7 +33,7 @@ export const orderPlacedEvent = (order: NewOrder, at: Date): DomainEvent<OrderPl
   occurredAt: at.toISOString(),
 });
 
-/** The last payment attempt's failure, carried by the `order.progress` event that reports it. */
+/** A failed payment attempt, as `order.payment-failed` reports it. */
 export interface PaymentFailureNote {
   readonly paymentId: string;
   /** DECLINED (the card was refused) or ERROR (the gateway failed). */
@@ -38,15 +42,10 @@ export interface PaymentFailureNote {
 }
 
 /**
- * `order.progress`: the order's current status and hold end, pushed to its owner. Occurs at the order's last update by
- * default. `paymentFailure` is set on the event that reports a failed payment attempt (the order stays
- * PAYMENT_PENDING: the shopper may pay again until `holdUntil`).
+ * `order.progress`: a status transition of the order, with its hold end, pushed to its owner. Occurs at the order's
+ * last update by default.
  */
-export const orderProgressEvent = (
-  order: Order,
-  at: Date = order.updatedAt,
-  paymentFailure?: PaymentFailureNote,
-): DomainEvent<OrderProgressPayload> => ({
+export const orderProgressEvent = (order: Order, at: Date = order.updatedAt): DomainEvent<OrderProgressPayload> => ({
   id: newId(),
   topic: TOPICS.orders,
   type: EVENT_TYPES.orderProgress,
@@ -57,11 +56,39 @@ export const orderProgressEvent = (
     status: order.status,
     reason: order.statusReason,
     holdUntil: order.holdUntil.toISOString(),
-    ...(paymentFailure === undefined ? {} : { paymentFailure: { ...paymentFailure } }),
     at: at.toISOString(),
   },
   occurredAt: at.toISOString(),
 });
+
+/** What the two order notices below carry: the order's current status and hold end. */
+const orderNotice = (type: string, order: Order, at: Date, extra: Record<string, unknown> = {}): DomainEvent<OrderProgressPayload> => ({
+  id: newId(),
+  topic: TOPICS.orders,
+  type,
+  aggregateId: order.id,
+  payload: {
+    orderId: order.id,
+    customerId: order.customerId,
+    status: order.status,
+    reason: order.statusReason,
+    holdUntil: order.holdUntil.toISOString(),
+    ...extra,
+    at: at.toISOString(),
+  },
+  occurredAt: at.toISOString(),
+});
+
+/** `order.hold-extended`: the order's hold got its payment grace; `holdUntil` is the new end. Not a transition. */
+export const orderHoldExtendedEvent = (order: Order, at: Date): DomainEvent<OrderProgressPayload> =>
+  orderNotice(EVENT_TYPES.orderHoldExtended, order, at);
+
+/**
+ * `order.payment-failed`: a payment attempt was declined or met a gateway error. Not a transition: the order stays
+ * payable until `holdUntil`.
+ */
+export const orderPaymentFailedEvent = (order: Order, failure: PaymentFailureNote, at: Date): DomainEvent<OrderProgressPayload> =>
+  orderNotice(EVENT_TYPES.orderPaymentFailed, order, at, { paymentFailure: { ...failure } });
 
 /** `product.changed`: caches and the search index refresh the product. */
 export const productChangedEvent = (

@@ -1,6 +1,6 @@
 import { notFound } from '../domain/errors.js';
 import { isTerminal } from '../domain/order.js';
-import { orderProgressEvent } from '../events/builders.js';
+import { orderPaymentFailedEvent } from '../events/builders.js';
 import type { Payment, PaymentStatus } from '../domain/payment.js';
 import type { SagaSignal } from '../ports/saga-runner.js';
 import { createOrderSagaActivities } from '../saga-activities.js';
@@ -52,7 +52,7 @@ const RULES: Record<PaymentOutcome, Rule> = {
  * Records a gateway result and tells the order's saga. Safe under webhook redelivery: the status update is
  * conditional, and a redelivered result re-sends its signal (so a crash between the update and the signal
  * heals on the next delivery; sagas ignore duplicates). Neither a decline nor a gateway `error` ends the order: it
- * stays PAYMENT_PENDING, the failure is announced with an `order.progress` event (`paymentFailure`), and the shopper
+ * stays PAYMENT_PENDING, the failure is announced with an `order.payment-failed` event, and the shopper
  * may pay again until the hold ends (a decline is still signalled: the saga remembers it, and ends the order FAILED
  * rather than EXPIRED if the hold then ends unpaid). A success for an order that already ended is refunded.
  */
@@ -102,7 +102,7 @@ async function announceFailure(deps: HandlePaymentResultDeps, payment: Payment, 
   const order = await deps.orders.get(payment.orderId);
   if (order === null || isTerminal(order.status)) return;
   const note = { paymentId: payment.id, status, reason: payment.failureReason ?? (status === 'DECLINED' ? 'declined' : 'gateway error') };
-  await deps.unitOfWork.run((tx) => tx.outbox.append([orderProgressEvent(order, deps.clock.now(), note)]));
+  await deps.unitOfWork.run((tx) => tx.outbox.append([orderPaymentFailedEvent(order, note, deps.clock.now())]));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { isLimitedCartError } from '../domain/errors.js';
 import type { Order } from '../domain/order.js';
-import { orderProgressEvent } from '../events/builders.js';
+import { orderHoldExtendedEvent } from '../events/builders.js';
 import type { CorePorts } from '../ports/core-ports.js';
 
 export type PaymentHoldDeps = Pick<CorePorts, 'stockGate' | 'unitOfWork' | 'sagaRunner' | 'clock' | 'logger'>;
@@ -14,7 +14,7 @@ export type PaymentHold =
 /**
  * Called when a payment of an open order starts (opening the link, or charging a card): gives the order's hold its
  * one grace extension (`StockGate.extendHold`) and, when the hold's end moved, records the new `holdUntil` on the order
- * with an `order.progress` event (one transaction) and moves the saga's payment deadline with it.
+ * with an `order.hold-extended` event (one transaction) and moves the saga's payment deadline with it.
  *
  * Every step is idempotent and self-healing: a crash after the gate moved the hold is repaired by the next call, which
  * finds the gate's end later than the order's and records it again. `graceMs` 0, or a gate without `extendHold`,
@@ -36,7 +36,7 @@ export async function holdForPayment(deps: PaymentHoldDeps, order: Order, graceM
   const extended = await deps.unitOfWork.run(async (tx) => {
     const moved = await tx.orders.extendHold(order.id, extension.holdUntil);
     if (moved !== null && moved.holdUntil.getTime() > order.holdUntil.getTime()) {
-      await tx.outbox.append([orderProgressEvent(moved, deps.clock.now())]);
+      await tx.outbox.append([orderHoldExtendedEvent(moved, deps.clock.now())]);
     }
     return moved;
   });

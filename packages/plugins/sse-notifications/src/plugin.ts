@@ -14,6 +14,9 @@ export interface SseOptions {
 /** The hub of this process: `engine.resolve(NOTIFICATIONS)`. */
 export const NOTIFICATIONS = defineToken<NotificationHub>('limitedcart.sse-notifications');
 
+/** What a shopper's stream carries: status transitions, hold extensions and failed payment attempts of their orders. */
+const PUSHED: ReadonlySet<string> = new Set([EVENT_TYPES.orderProgress, EVENT_TYPES.orderHoldExtended, EVENT_TYPES.orderPaymentFailed]);
+
 /**
  * Live order progress for shoppers: every `api` process keeps a hub fed by a subscription of its own (each replica
  * sees every `order.progress` event, so a shopper may connect to any of them), and `sseRoutes(engine, ...)` serves
@@ -33,7 +36,7 @@ export function sse(options: SseOptions = {}): Plugin {
         TOPICS.orders,
         'limitedcart.sse',
         async (event, engine) => {
-          if (event.type === EVENT_TYPES.orderProgress) engine.resolve(NOTIFICATIONS).publish(event);
+          if (PUSHED.has(event.type)) engine.resolve(NOTIFICATIONS).publish(event);
         },
         { scope: 'process' },
       );
