@@ -63,6 +63,21 @@ export { isOnSale, type NewProduct, type Product, type ProductPatch } from './do
 export { accountChangedEvent, EVENT_TYPES, type EventType, orderProgressEvent } from './events/builders.js';
 
 // Ports
+export {
+  type Admission,
+  type AdmissionEntry,
+  type AdmissionEntryState,
+  type AdmissionQueue,
+  ADMISSION_QUEUE_MODES,
+  type AdmissionQueueMode,
+  type AdmissionQueueSettings,
+  type AdmissionQueueState,
+  type AdmissionQueueStatus,
+  admissionQueueInput,
+  type AdmitRequest,
+  type AdmitResult,
+  type JoinQueueResult,
+} from './ports/admission-queue.js';
 export type { EventBus, EventHandler, SubscribeOptions, Subscription } from './ports/event-bus.js';
 export type { RateLimitDecision, RateLimiter } from './ports/rate-limiter.js';
 export {
