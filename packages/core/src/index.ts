@@ -145,6 +145,22 @@ export type {
 } from './ports/stores.js';
 
 // Building blocks for adapters and plugins
+export {
+  type AdmissionTokenClaims,
+  type AdmissionTokenOptions,
+  type AdmissionTokenRejection,
+  type AdmissionTokenResult,
+  type AdmissionTokens,
+  createAdmissionTokens,
+} from './queue/admission-tokens.js';
+export {
+  type AdmittedShopper,
+  type AdmitterRound,
+  createQueueAdmitter,
+  type QueueAdmitter,
+  type QueueAdmitterOptions,
+  type QueuedDrop,
+} from './queue/queue-admitter.js';
 export { oncePerEvent } from './events/once-per-event.js';
 export { type LocalPriceCacheOptions, withLocalPriceCache } from './pricing/local-price-cache.js';
 export { createOrderSagaActivities, type OrderSagaActivityPorts } from './saga-activities.js';
