@@ -92,8 +92,8 @@ export function describeAdmissionQueueContract(
         [...places].sort((a, b) => a! - b!),
         '200 concurrent joins hold positions 1..200, each exactly once',
       ).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
-      const joinedAt = results.map((result) => (result.ok ? result.entry.position : null));
-      expect(joinedAt.every((position) => position !== null), 'a join into a drawn queue answers with a position').toBe(true);
+      const answered = results.map((result) => (result.ok ? result.entry.position : null));
+      expect(answered.every((position) => position !== null), 'a join into a drawn queue answers with its position').toBe(true);
       expect((await queue().status(dropId))?.waiting, 'status counts 200 waiting').toBe(200);
     });
 
