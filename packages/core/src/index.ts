@@ -63,6 +63,21 @@ export { isOnSale, type NewProduct, type Product, type ProductPatch } from './do
 export { accountChangedEvent, EVENT_TYPES, type EventType, orderHoldExtendedEvent, orderPaymentFailedEvent, orderProgressEvent, type PaymentFailureNote } from './events/builders.js';
 
 // Ports
+export {
+  type Admission,
+  type AdmissionEntry,
+  type AdmissionEntryState,
+  type AdmissionQueue,
+  ADMISSION_QUEUE_MODES,
+  type AdmissionQueueMode,
+  type AdmissionQueueSettings,
+  type AdmissionQueueState,
+  type AdmissionQueueStatus,
+  admissionQueueInput,
+  type AdmitRequest,
+  type AdmitResult,
+  type JoinQueueResult,
+} from './ports/admission-queue.js';
 export type { EventBus, EventHandler, SubscribeOptions, Subscription } from './ports/event-bus.js';
 export type { RateLimitDecision, RateLimiter } from './ports/rate-limiter.js';
 export {
@@ -131,6 +146,22 @@ export type {
 } from './ports/stores.js';
 
 // Building blocks for adapters and plugins
+export {
+  type AdmissionTokenClaims,
+  type AdmissionTokenOptions,
+  type AdmissionTokenRejection,
+  type AdmissionTokenResult,
+  type AdmissionTokens,
+  createAdmissionTokens,
+} from './queue/admission-tokens.js';
+export {
+  type AdmittedShopper,
+  type AdmitterRound,
+  createQueueAdmitter,
+  type QueueAdmitter,
+  type QueueAdmitterOptions,
+  type QueuedDrop,
+} from './queue/queue-admitter.js';
 export { oncePerEvent } from './events/once-per-event.js';
 export { type LocalPriceCacheOptions, withLocalPriceCache } from './pricing/local-price-cache.js';
 export { createOrderSagaActivities, type OrderSagaActivityPorts } from './saga-activities.js';

@@ -50,6 +50,7 @@ describe('plugin registration', () => {
     const engine = createEngine();
     expect(Object.keys(engine.ports).sort()).toEqual(
       [
+        'admissionQueue',
         'audit',
         'clock',
         'customers',

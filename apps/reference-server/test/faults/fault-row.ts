@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { waitFor } from '@limitedcart/core/testing';
 import { expect } from 'vitest';
-import { acceptedOf, type Attempt, cancel, pay, placeOrders, tally } from './drop.js';
+import { type Accepted, acceptedOf, type Attempt, cancel, pay, placeOrders, tally } from './drop.js';
 import { countByStatus, expectSettled, readLedger, TERMINAL } from './ledger.js';
 import type { PrivateCluster } from './postgres-cluster.js';
 import { ServerProcess } from './server-process.js';
-import { type CallRecord, login, registerShoppers, shopClient, stockedProduct } from './shop-client.js';
+import { type CallRecord, login, registerShoppers, type ShopClient, shopClient, stockedProduct } from './shop-client.js';
 
 /** A drop small enough for two cores, big enough to keep both processes busy through a fault. */
 const UNITS = 40;
@@ -26,6 +28,11 @@ export interface RowContext {
   /** The row's schema and its drop's product. */
   readonly schema: string;
   readonly productId: string;
+  /** The shoppers' client (it follows the api in service) and the first wave's accepted orders. */
+  readonly shop: ShopClient;
+  readonly firstWave: readonly Accepted[];
+  /** The secret the gateway signs its webhooks with, so a row can deliver them again, late or out of order. */
+  readonly webhookSecret: string;
   api(): ServerProcess;
   worker(): ServerProcess;
   /** Starts a new api process (new port) and points the shoppers at it once it is ready. */
@@ -45,6 +52,8 @@ export interface RowSpec {
   readonly name: string;
   /** Runs the processes with Redis admitting in front of the Postgres ledger (read when the row starts). */
   readonly redisUrl?: () => string;
+  /** Runs the event bus on this Kafka (read when the row starts). */
+  readonly kafkaBrokers?: () => string;
   readonly workerClockOffsetSeconds?: number;
   /** Runs the api this many seconds ahead of the machine's (and the database's) clock. */
   readonly apiClockOffsetSeconds?: number;
@@ -115,6 +124,7 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     // The steady load orders one unlimited product over and over from 16 shoppers: keep those orders accepted.
     UNIT_CAP_PER_CUSTOMER: '0',
     ...(spec.redisUrl ? { REDIS_URL: spec.redisUrl() } : {}),
+    ...(spec.kafkaBrokers ? { KAFKA_BROKERS: spec.kafkaBrokers() } : {}),
   };
   const started = { api: 0, worker: 0 };
   const nameOf = (role: 'api' | 'worker') => {
@@ -156,10 +166,16 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     ]);
     const productId = await stockedProduct(shop, adminToken, UNITS);
 
+    // First wave, then every accepted order's saga running: no fault yet, so each hold must still be HELD.
+    const firstWave = await placeOrders(shop, shoppers.slice(0, FIRST_WAVE), productId, { retryForMs: RETRY_FOR_MS });
+    const first = acceptedOf(firstWave);
     const ctx: RowContext = {
       cluster,
       schema,
       productId,
+      shop,
+      firstWave: first,
+      webhookSecret: env.PAYMENT_WEBHOOK_SECRET!,
       api: () => api,
       worker: () => worker,
       async replaceApi() {
@@ -198,9 +214,6 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
       },
     };
 
-    // First wave, then every accepted order's saga running: no fault yet, so each hold must still be HELD.
-    const firstWave = await placeOrders(shop, shoppers.slice(0, FIRST_WAVE), productId, { retryForMs: RETRY_FOR_MS });
-    const first = acceptedOf(firstWave);
     expect(first, `first wave: ${JSON.stringify(tally(firstWave))}`).toHaveLength(FIRST_WAVE);
     await waitFor(
       async () => {
@@ -246,14 +259,18 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
       'shoppers left without an answer (an Idempotency-Key stuck in flight, or the outage outlasting their retries)',
     ).toEqual([]);
 
+    let lastRead = '';
     const ledger = await waitFor(
       async () => {
         const read = await readLedger(cluster.url, schema, productId);
-        const open = [...read.orders.values()].filter((status) => !(TERMINAL as readonly string[]).includes(status));
+        const open = [...read.orders].filter(([, status]) => !(TERMINAL as readonly string[]).includes(status));
+        lastRead = `stock ${JSON.stringify(read.stock)}; open orders: ${JSON.stringify(open.map(([id, status]) => `${id} ${status}/${read.holds.get(id)}`))}`;
         return open.length === 0 && read.stock.held === 0 ? read : null;
       },
       { timeoutMs: (PAYMENT_WINDOW_SECONDS + 45) * 1000, intervalMs: 250, message: 'every order to end and every hold to settle' },
-    );
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)} (last read: ${lastRead})`, { cause: error });
+    });
     expectSettled(ledger, UNITS, acceptedOf(attempts).map((attempt) => attempt.orderId));
     if (spec.apiClockOffsetSeconds !== undefined) {
       // The api placed every order on the database's time: each hold is one payment window long by that clock (less
@@ -298,6 +315,12 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
       seconds: Math.round((Date.now() - startedAt) / 100) / 10,
     };
   } catch (error) {
+    // FAULT_LOG_DIR keeps every line of every process of a failed row, for what the tails below leave out.
+    const logDir = process.env.FAULT_LOG_DIR;
+    if (logDir) {
+      await mkdir(logDir, { recursive: true });
+      for (const p of processes) await writeFile(join(logDir, `${schema}-${p.name.replace(/\W+/g, '_')}.log`), p.lines.join('\n'));
+    }
     throw new Error(`${String(error)}\n${processes.map((p) => p.tail(25)).join('\n')}`, { cause: error });
   } finally {
     await Promise.all(processes.map((p) => p.kill9()));

@@ -103,7 +103,7 @@ export class ServerProcess {
   /** GET /readyz status, or 0 when nothing answers. */
   async readiness(): Promise<number> {
     try {
-      const response = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(3_000) });
+      const response = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(4_000) });
       await response.arrayBuffer();
       return response.status;
     } catch {

@@ -4,6 +4,7 @@
  * bus, and an embedded Postgres for the zero-dependency profile. The factories below are its parts, for hosts
  * that compose by hand and for tests.
  */
+export { createPostgresAdmissionQueue, type PostgresAdmissionQueueOptions } from './admission-queue.js';
 export { createDatabaseClock, type DatabaseClock, type DatabaseClockOptions } from './database-clock.js';
 export { type EmbeddedPostgresHandle, embeddedPostgresUrl, startEmbeddedPostgres } from './embedded.js';
 export { toLimitedCartError } from './errors.js';

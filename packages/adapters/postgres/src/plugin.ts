@@ -1,5 +1,6 @@
 import { definePlugin, defineToken, type FactoryDeps, type HealthReport, type Lifecycle, type Logger, type Plugin, type StoreSet } from '@limitedcart/core';
 import type pg from 'pg';
+import { createPostgresAdmissionQueue } from './admission-queue.js';
 import { createDatabaseClock } from './database-clock.js';
 import { type EmbeddedPostgresHandle, embeddedPostgresUrl, startEmbeddedPostgres } from './embedded.js';
 import { createPostgresEventBus } from './event-bus.js';
@@ -37,6 +38,11 @@ export interface PostgresPluginOptions {
    * whatever its own clock says. false keeps the clock registered before this plugin (core's system clock).
    */
   readonly databaseClock?: boolean;
+  /**
+   * Keep the waiting rooms of queued drops (the `admissionQueue` port) in Postgres (default true). false leaves the
+   * queue registered before this plugin (core's in-memory one, or another plugin's).
+   */
+  readonly admissionQueue?: boolean;
 }
 
 /** What the plugin shares with other plugins (the pg-boss saga runner uses its pool). */
@@ -93,6 +99,9 @@ export function postgres(options: PostgresPluginOptions): Plugin {
               ...options.stockGate,
             }),
         },
+        ...(options.admissionQueue !== false && {
+          admissionQueue: { useFactory: ({ resolve }: FactoryDeps) => createPostgresAdmissionQueue(resolve(POSTGRES_CONNECTION)) },
+        }),
         ...(options.databaseClock !== false && {
           clock: {
             useFactory: ({ resolve, ports }: FactoryDeps) =>

@@ -1,6 +1,6 @@
-import { describeEventBusContract, describeSessionStoreContract, describeStockGateContract, describeStoreContracts } from '@limitedcart/core/testing';
+import { describeAdmissionQueueContract, describeEventBusContract, describeSessionStoreContract, describeStockGateContract, describeStoreContracts } from '@limitedcart/core/testing';
 import { describe } from 'vitest';
-import { createPostgresEventBus, createPostgresSessionStore, createPostgresStockGate, createPostgresStores } from '../src/index.js';
+import { createPostgresAdmissionQueue, createPostgresEventBus, createPostgresSessionStore, createPostgresStockGate, createPostgresStores } from '../src/index.js';
 import { createTestDatabase, hasDatabase } from './support.js';
 
 // Each kit block gets its own migrated schema (lc_test_<random>), dropped when the block ends.
@@ -18,6 +18,11 @@ describe.skipIf(!hasDatabase)('adapter-postgres conformance', () => {
   describeStockGateContract('postgres', async () => {
     const db = await createTestDatabase({ max: 20 });
     return { gate: createPostgresStockGate({ pool: db.pool, schema: db.schema }), close: () => db.drop() };
+  });
+
+  describeAdmissionQueueContract('postgres', async () => {
+    const db = await createTestDatabase({ max: 20 });
+    return { queue: createPostgresAdmissionQueue({ pool: db.pool, schema: db.schema }), close: () => db.drop() };
   });
 
   describeEventBusContract('postgres', async () => {

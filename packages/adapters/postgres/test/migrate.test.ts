@@ -30,7 +30,8 @@ describe.skipIf(!hasDatabase)('migrate', () => {
       '0006_sessions',
       '0007_one_open_payment_per_order',
       '0008_stock_counters_bigint',
-      '0009_hold_extension',
+      '0009_admission_queue',
+      '0010_hold_extension',
     ]);
     expect(await checkPostgresHealth({ pool, schema })).toEqual({ name: 'postgres', ok: true });
     const again = await Promise.all([migrate({ pool, schema }), migrate({ databaseUrl: DATABASE_URL, schema })]);
@@ -51,6 +52,9 @@ describe.skipIf(!hasDatabase)('migrate', () => {
       'pgmigrations',
       'processed_events',
       'products',
+      'queue_admit_ops',
+      'queue_drops',
+      'queue_entries',
       'restock_ops',
       'session_rotated_tokens',
       'sessions',

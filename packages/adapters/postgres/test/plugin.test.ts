@@ -31,6 +31,9 @@ describe.skipIf(!hasDatabase)('postgres() plugin', () => {
     const product = await engine.useCases.createProduct({ name: 'Durable', price: money(100) });
     await engine.useCases.restock({ productId: product.id, quantity: 2, opId: 'plugin-test' });
     expect(await engine.ports.products.get(product.id)).toMatchObject({ name: 'Durable' });
+    await engine.ports.admissionQueue.configure(product.id, { opensAt: new Date(0), mode: 'fifo' });
+    expect(await engine.ports.admissionQueue.join(product.id, 'shopper-1'), 'the waiting room is in Postgres').toMatchObject({ ok: true, joined: true });
+    expect((await pool.query(`SELECT count(*)::int AS n FROM "${engine.resolve(POSTGRES_CONNECTION).schema}".queue_entries`)).rows[0].n).toBe(1);
     const health = await engine.health();
     expect(health.ok).toBe(true);
     expect(health.checks).toContainEqual(expect.objectContaining({ name: 'postgres', ok: true }));

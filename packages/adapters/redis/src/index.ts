@@ -3,6 +3,7 @@
  * (Redis admits, the ledger confirms) with its reconciler, the price cache, the Idempotency-Key filter and shared
  * rate limits. The factories below are its parts, for hosts that compose by hand and for tests.
  */
+export { createRedisAdmissionQueue, type RedisAdmissionQueue, type RedisAdmissionQueueOptions } from './admission-queue.js';
 export { createRedisIdempotencyFilter, type RedisIdempotencyFilter, type RedisIdempotencyFilterOptions } from './idempotency-filter.js';
 export type { RedisAdapterOptions, RedisClient, RedisConnection } from './options.js';
 export { type RedisPluginOptions, redis } from './plugin.js';

@@ -1,6 +1,7 @@
 import {
   definePlugin,
   defineToken,
+  type FactoryDeps,
   forwardLifecycle,
   type HealthReport,
   type Lifecycle,
@@ -12,6 +13,7 @@ import {
   withLocalPriceCache,
 } from '@limitedcart/core';
 import { Redis } from 'ioredis';
+import { createRedisAdmissionQueue } from './admission-queue.js';
 import { createRedisIdempotencyFilter } from './idempotency-filter.js';
 import { type RedisClient, validateKeyPrefix } from './options.js';
 import { createRedisPriceCache } from './price-cache.js';
@@ -38,6 +40,11 @@ export interface RedisPluginOptions {
    * gate decide alone (exact, slower) until Redis is back and the reconciler repairs it.
    */
   readonly whenRedisDown?: 'fail' | 'ledger';
+  /**
+   * Keep the waiting rooms of queued drops (the `admissionQueue` port) in Redis (default true): it then replaces the
+   * queue of a plugin listed before (postgres()). false leaves that one.
+   */
+  readonly admissionQueue?: boolean;
 }
 
 const REDIS_CLIENT = defineToken<{ readonly redis: RedisClient }>('limitedcart.redis.client');
@@ -71,6 +78,9 @@ export function redis(options: RedisPluginOptions): Plugin {
         // Every replica applies catalogue events to its own copy (the engine's per-process catalogue subscription).
         priceCache: { useFactory: ({ resolve }) => withLocalPriceCache(createRedisPriceCache(connection(resolve))) },
         rateLimiter: { useFactory: ({ resolve }) => createRedisRateLimiter(connection(resolve)) },
+        ...(options.admissionQueue !== false && {
+          admissionQueue: { useFactory: ({ resolve }: FactoryDeps) => createRedisAdmissionQueue(connection(resolve)) },
+        }),
       });
       // New Idempotency-Keys (nearly all of them) are told apart from used ones in Redis, not in the store behind.
       ctx.decorate('idempotency', (store, { resolve }) => forwardLifecycle(createRedisIdempotencyFilter({ ...connection(resolve), store }), store));

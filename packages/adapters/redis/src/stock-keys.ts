@@ -25,10 +25,16 @@ export interface StockKeys {
   readonly skus: string;
 }
 
+/**
+ * The Redis Cluster hash tag of everything kept per SKU (or per drop: a drop's waiting room shares its product's
+ * tag, so a script may one day touch both in one slot). The id is URI-encoded so any string yields a well-formed tag.
+ */
+export const hashTag = (prefix: string, id: string): string => `{${prefix}:${encodeURIComponent(id)}}`;
+
 export function stockKeys(prefix: string): StockKeys {
   return {
     sku(sku) {
-      const tag = `{${prefix}:${encodeURIComponent(sku)}}`;
+      const tag = hashTag(prefix, sku);
       return {
         stock: `${tag}:stock`,
         holds: `${tag}:holds`,

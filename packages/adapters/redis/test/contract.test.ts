@@ -1,5 +1,5 @@
-import { describeStockGateContract } from '@limitedcart/core/testing';
-import { createRedisStockGate } from '../src/index.js';
+import { describeAdmissionQueueContract, describeStockGateContract } from '@limitedcart/core/testing';
+import { createRedisAdmissionQueue, createRedisStockGate } from '../src/index.js';
 import { connect, deleteKeysUnder, redisUrl, uniquePrefix } from './redis-env.js';
 
 if (redisUrl !== undefined) {
@@ -9,6 +9,18 @@ if (redisUrl !== undefined) {
     const gate = createRedisStockGate({ redis, keyPrefix });
     return {
       gate,
+      close: async () => {
+        await deleteKeysUnder(redis, keyPrefix);
+        await redis.quit();
+      },
+    };
+  });
+
+  describeAdmissionQueueContract('redis', async () => {
+    const redis = connect();
+    const keyPrefix = uniquePrefix('queue');
+    return {
+      queue: createRedisAdmissionQueue({ redis, keyPrefix }),
       close: async () => {
         await deleteKeysUnder(redis, keyPrefix);
         await redis.quit();

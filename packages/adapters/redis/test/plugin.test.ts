@@ -35,6 +35,14 @@ describe.skipIf(redisUrl === undefined || databaseUrl === undefined)('redis() pl
     expect((await keysUnder(client, keyPrefix)).length).toBeGreaterThan(0);
     await client.quit();
     expect(await engine.useCases.reconcileStock({ repair: false })).toMatchObject({ mode: 'tiered', inSync: true });
+    await engine.ports.admissionQueue.configure(product.id, { opensAt: new Date(0), mode: 'fifo' });
+    expect(await engine.ports.admissionQueue.join(product.id, 'c0'), 'the waiting room').toMatchObject({ ok: true, joined: true });
+    const queueClient = connect();
+    expect(
+      await queueClient.exists(`{${keyPrefix}:${product.id}}:queue:waiting`),
+      "the waiting room is in Redis, under the gate's prefix and the product's hash tag",
+    ).toBe(1);
+    await queueClient.quit();
     expect((await engine.health()).checks).toContainEqual({ name: 'redis', ok: true });
     await engine.stop();
     expect((await engine.health()).ok).toBe(false);

@@ -38,7 +38,16 @@ export interface TemporalSagaRunner extends SagaRunner {
   health(): Promise<HealthReport>;
 }
 
-const HEALTH_DEADLINE_MS = 3_000;
+const HEALTH_DEADLINE_MS = 1_500;
+
+/**
+ * gRPC backs off up to two minutes between reconnection attempts after a frontend went away; a frontend that
+ * restarts is back within seconds, and webhooks and saga starts wait on this channel meanwhile.
+ */
+const RECONNECT_QUICKLY = { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2_000 };
+
+/** The step `describe` reports for a running saga whose worker did not answer the step query in time. */
+export const UNKNOWN_STEP = 'unknown (no worker answered)';
 
 /** Starting an order's workflow twice never creates a second one, even after the first has closed. */
 const ONCE = { workflowIdReusePolicy: 'REJECT_DUPLICATE', workflowIdConflictPolicy: 'FAIL' } as const;
@@ -75,7 +84,7 @@ export const createTemporalSagaRunner = (options: TemporalSagaRunnerOptions): Te
   let connecting: Promise<{ connection: Connection; client: Client }> | undefined;
 
   const connect = (): Promise<{ connection: Connection; client: Client }> => {
-    connecting ??= Connection.connect({ address: options.address }).then(
+    connecting ??= Connection.connect({ address: options.address, channelArgs: RECONNECT_QUICKLY }).then(
       (connection) => ({ connection, client: new Client({ connection, namespace: options.namespace ?? DEFAULT_NAMESPACE }) }),
       (cause: unknown) => {
         connecting = undefined; // the next call tries again
@@ -173,12 +182,16 @@ export const createTemporalSagaRunner = (options: TemporalSagaRunnerOptions): Te
         throw infrastructure(`describing order ${orderId}`, error);
       }
       if (status === 'RUNNING') {
+        // The frontend said RUNNING; only the step needs a worker to answer the query. Callers on the order path
+        // (starting a saga, a webhook, a cancel, the expiry sweep) need the status alone, so a worker that is
+        // down or still re-polling after a frontend restart must not turn them into errors: the step is then
+        // reported as unknown.
         const { connection } = await connect();
         try {
           const state = await connection.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(describeQuery));
           return { orderId, status: 'RUNNING', step: state.step, outcome: null, error: null };
-        } catch (error) {
-          throw infrastructure(`querying the step of order ${orderId} (is a worker running?)`, error);
+        } catch {
+          return { orderId, status: 'RUNNING', step: UNKNOWN_STEP, outcome: null, error: null };
         }
       }
       let result: OrderSagaWorkflowResult;

@@ -1,6 +1,6 @@
 export { createTemporalActivities, toTemporalError } from './activities.js';
 export { bundleWorkflows, defaultWorkflowsPath } from './bundle.js';
-export { createTemporalSagaRunner, type TemporalSagaRunner } from './client.js';
+export { createTemporalSagaRunner, type TemporalSagaRunner, UNKNOWN_STEP } from './client.js';
 export { type TemporalPluginOptions, temporal } from './plugin.js';
 export {
   DEFAULT_WORKFLOW_TUNING,

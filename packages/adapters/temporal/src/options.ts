@@ -14,7 +14,10 @@ export interface TemporalConnectionOptions {
 export interface TemporalSagaRunnerOptions extends TemporalConnectionOptions {
   /** How long one activity attempt may run before Temporal retries it elsewhere (a crashed worker). Default 30 s. */
   readonly activityStartToCloseTimeoutMs?: number;
-  /** How long `describe` waits for a worker to answer the step query. Default 10 s. */
+  /**
+   * How long `describe` waits for a worker to answer the step query of a running saga; without an answer the
+   * step is reported as unknown (the status comes from the frontend). Default 2 s.
+   */
   readonly queryTimeoutMs?: number;
 }
 
@@ -35,5 +38,5 @@ export interface TemporalSagaWorkerOptions extends TemporalConnectionOptions {
 
 export const DEFAULT_NAMESPACE = 'default';
 export const DEFAULT_TASK_QUEUE = 'limitedcart-order-saga';
-export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+export const DEFAULT_QUERY_TIMEOUT_MS = 2_000;
 export const DEFAULT_ACTIVITY_START_TO_CLOSE_TIMEOUT_MS = DEFAULT_WORKFLOW_TUNING.activityStartToCloseTimeoutMs;

@@ -1,7 +1,8 @@
 import { isLimitedCartError, LimitedCartError } from '@limitedcart/core';
 import { waitFor } from '@limitedcart/core/testing';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTemporalSagaRunner, createTemporalSagaWorker, type TemporalSagaRunner, type TemporalSagaWorker } from '../src/index.js';
+import { createTemporalSagaRunner, createTemporalSagaWorker, type TemporalSagaRunner, type TemporalSagaWorker, UNKNOWN_STEP } from '../src/index.js';
 import { FakeActivities } from './support/fake-activities.js';
 import { quietTemporalRuntime } from './support/quiet-runtime.js';
 import { noTemporal, requireTemporalAddress, uniqueName } from './support/temporal-env.js';
@@ -151,6 +152,22 @@ describe.skipIf(noTemporal)('temporal saga runner (own cases)', () => {
     expect(await runner.describe(orderId)).toBeNull();
     const error = await runner.signal(orderId, { type: 'cancel', reason: 'x' }).catch((caught: unknown) => caught);
     expect(isLimitedCartError(error, 'NOT_FOUND')).toBe(true);
+  });
+
+  it('reports a saga no worker serves as RUNNING with an unknown step, without failing', async () => {
+    // A task queue no worker polls: the step query cannot be answered, the frontend still knows the status.
+    const lonely = createTemporalSagaRunner({ address: requireTemporalAddress(), taskQueue: uniqueName('no-worker'), queryTimeoutMs: 500 });
+    try {
+      const orderId = `${taskQueue}-unserved`;
+      expect(await lonely.start({ orderId, paymentDeadline: inMs(60_000) })).toEqual({ started: true });
+      expect(await lonely.describe(orderId)).toEqual({ orderId, status: 'RUNNING', step: UNKNOWN_STEP, outcome: null, error: null });
+    } finally {
+      // Nobody will ever run it: end it so it does not wait on the shared dev server for ever.
+      const connection = await Connection.connect({ address: requireTemporalAddress() });
+      await new Client({ connection }).workflow.getHandle(`${taskQueue}-unserved`).terminate('test cleanup').catch(() => undefined);
+      await connection.close();
+      await lonely.close();
+    }
   });
 
   it('rejects an invalid payment deadline', async () => {

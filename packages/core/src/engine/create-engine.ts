@@ -23,8 +23,12 @@ import { bindUseCases } from './use-cases.js';
 /** Consumer group of core's own `order.placed` → saga start subscription. */
 export const SAGA_STARTER_GROUP = 'limitedcart.saga-starter';
 
-/** A health check that does not answer within this is reported unhealthy rather than hanging readiness. */
-const HEALTH_TIMEOUT_MS = 5_000;
+/**
+ * A health check that does not answer within this is reported unhealthy rather than hanging readiness. Below a
+ * readiness probe's own timeout (3 s in deploy/k8s), so a service that stopped answering turns the probe into a
+ * definite 503 and an optional check that hangs (the bus on an api) cannot time the whole probe out.
+ */
+const HEALTH_TIMEOUT_MS = 2_000;
 
 /** An object the engine opens, closes and probes, named by what it was registered as. */
 interface ManagedObject {

@@ -1,3 +1,4 @@
+import { createMemoryAdmissionQueue } from '../memory/admission-queue.js';
 import { createSystemClock } from '../memory/clock.js';
 import { createMemoryEventBus } from '../memory/event-bus.js';
 import { createConsoleLogger } from '../memory/logger.js';
@@ -41,6 +42,7 @@ export function memoryDefaults(): EngineAdapters {
     sessions: { useFactory: ({ ports }) => createMemorySessionStore({ clock: ports.clock }) },
     priceCache: { useFactory: () => createMemoryPriceCache() },
     rateLimiter: { useFactory: () => createMemoryRateLimiter() },
+    admissionQueue: { useFactory: ({ ports }) => createMemoryAdmissionQueue({ clock: ports.clock }) },
     searchIndex: { useFactory: () => createMemorySearchIndex() },
     paymentGateway: { useFactory: () => createMemoryPaymentGateway() },
     stockGate: { useFactory: ({ ports }) => createMemoryStockGate({ clock: ports.clock }) },

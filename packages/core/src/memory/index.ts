@@ -4,6 +4,7 @@
  * directly.
  */
 export { memoryDefaults } from '../engine/defaults.js';
+export { createMemoryAdmissionQueue, type MemoryAdmissionQueueOptions } from './admission-queue.js';
 export { createManualClock, createSystemClock, type ManualClock } from './clock.js';
 export { createMemoryEventBus, type MemoryEventBus, type MemoryEventBusOptions } from './event-bus.js';
 export { type ConsoleLoggerOptions, createConsoleLogger, createSilentLogger, type LogLevel } from './logger.js';

@@ -1,3 +1,4 @@
+import type { AdmissionQueue } from './admission-queue.js';
 import type { EventBus } from './event-bus.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SagaRunner } from './saga-runner.js';
@@ -38,6 +39,7 @@ export interface CorePorts {
   readonly searchIndex: SearchIndex;
   readonly priceCache: PriceCache;
   readonly rateLimiter: RateLimiter;
+  readonly admissionQueue: AdmissionQueue;
   readonly clock: Clock;
   readonly logger: Logger;
 }

@@ -28,6 +28,7 @@ export const TOKENS: { readonly [K in PortName]: PortToken<K> } = {
   searchIndex: token('searchIndex'),
   priceCache: token('priceCache'),
   rateLimiter: token('rateLimiter'),
+  admissionQueue: token('admissionQueue'),
   clock: token('clock'),
   logger: token('logger'),
 };

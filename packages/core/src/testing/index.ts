@@ -4,6 +4,14 @@
  * reason (`{ skip: { 'case name': 'why' } }`).
  */
 export {
+  ADMISSION_QUEUE_CASES,
+  type AdmissionQueueCase,
+  type AdmissionQueueKitEnvironment,
+  type AdmissionQueueKitTarget,
+  describeAdmissionQueueContract,
+  type MakeAdmissionQueue,
+} from './admission-queue-contract.js';
+export {
   describeEventBusContract,
   EVENT_BUS_CASES,
   type EventBusCase,

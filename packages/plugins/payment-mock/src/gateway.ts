@@ -22,9 +22,15 @@ export interface MockGatewayOptions {
   readonly webhookSecret: string;
   readonly delivery?: WebhookDelivery;
   readonly logger?: Logger;
-  /** Delivery attempts before a webhook is given up (logged); backoff doubles from `retryDelayMs`. */
+  /**
+   * Delivery attempts before a webhook is given up (logged); the pause doubles from `retryDelayMs` up to
+   * `maxRetryDelayMs`. The defaults (12 attempts, 200 ms doubling to 30 s) keep a webhook coming for about
+   * two and a half minutes, so an api or saga engine that is down for a while still gets it afterwards, as
+   * real providers do (they retry for hours).
+   */
   readonly maxAttempts?: number;
   readonly retryDelayMs?: number;
+  readonly maxRetryDelayMs?: number;
   readonly now?: () => Date;
 }
 
@@ -45,8 +51,22 @@ export interface MockPaymentGateway extends PaymentGateway {
  */
 export function createMockPaymentGateway(options: MockGatewayOptions): MockPaymentGateway {
   const now = options.now ?? (() => new Date());
-  const maxAttempts = options.maxAttempts ?? 6;
+  const maxAttempts = options.maxAttempts ?? 12;
   const retryDelayMs = options.retryDelayMs ?? 200;
+  const maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
+  /** Pauses between attempts; `close()` ends them at once, so stopping never waits out a backoff. */
+  const pauses = new Set<() => void>();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        pauses.delete(done);
+        resolve();
+      };
+      // Unref'd: a backoff still pending when the host stops must not keep the process alive.
+      const timer = setTimeout(done, ms).unref();
+      pauses.add(done);
+    });
   const refunded = new Map<string, Money>();
   const charged = new Map<string, number>();
   const inFlight = new Set<Promise<void>>();
@@ -67,8 +87,7 @@ export function createMockPaymentGateway(options: MockGatewayOptions): MockPayme
         } catch (error) {
           options.logger?.warn('payment webhook delivery failed', { attempt, paymentId: body.paymentId, error: String(error) });
         }
-        // Unref'd: a backoff still pending when the host stops must not keep the process alive.
-        await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)).unref());
+        if (attempt < maxAttempts && !closed) await pause(Math.min(maxRetryDelayMs, retryDelayMs * 2 ** (attempt - 1)));
       }
       if (!closed) options.logger?.error('payment webhook given up', { paymentId: body.paymentId, type: body.type });
     })();
@@ -106,11 +125,14 @@ export function createMockPaymentGateway(options: MockGatewayOptions): MockPayme
     charges: () => charged,
 
     async settle() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      // The webhooks sent so far, not those sent meanwhile: a draining host that still takes payments would
+      // otherwise wait on a queue that never empties.
+      await Promise.allSettled([...inFlight]);
     },
 
     async close() {
       closed = true;
+      for (const done of [...pauses]) done();
     },
   };
 }

@@ -97,4 +97,43 @@ describe('mock gateway', () => {
     expect(delivered.map((d) => d.body.type).sort()).toEqual(['payment.refunded', 'payment.succeeded']);
     expect([...gateway.refunds().keys()]).toEqual(['p1']);
   });
+
+  it('keeps retrying through a long outage of the receiver with capped pauses, and close() ends a pending pause', async () => {
+    const attempts: number[] = [];
+    const gateway = createMockPaymentGateway({
+      webhookSecret: 'whsec',
+      retryDelayMs: 5,
+      maxRetryDelayMs: 20,
+      delivery: {
+        async deliver() {
+          attempts.push(Date.now());
+          // Down for the first 9 attempts: longer than the doubling alone would have waited.
+          if (attempts.length < 10) throw new Error('connection refused');
+          return true;
+        },
+      },
+    });
+    await gateway.charge({ paymentId: 'p1', amount, card: card(TEST_CARDS.succeeds) });
+    await gateway.settle();
+    expect(attempts).toHaveLength(10);
+    const pauses = attempts.slice(1).map((at, index) => at - attempts[index]!);
+    expect(Math.max(...pauses), 'no pause longer than the cap (with timer slack)').toBeLessThan(20 + 200);
+
+    const stuck = createMockPaymentGateway({
+      webhookSecret: 'whsec',
+      retryDelayMs: 60_000,
+      delivery: {
+        async deliver() {
+          throw new Error('connection refused');
+        },
+      },
+    });
+    await stuck.charge({ paymentId: 'p2', amount, card: card(TEST_CARDS.succeeds) });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await stuck.close();
+    // Without close() ending it, settle() would wait out the minute-long pause.
+    await expect(Promise.race([stuck.settle().then(() => 'settled'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 2_000))])).resolves.toBe(
+      'settled',
+    );
+  });
 });
