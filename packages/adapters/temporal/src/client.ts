@@ -161,6 +161,18 @@ export const createTemporalSagaRunner = (options: TemporalSagaRunnerOptions): Te
       return { delivered: false };
     },
 
+    /** One describe call to the frontend: unlike `describe`, no worker is asked for the step. */
+    async exists(orderId): Promise<boolean> {
+      const handle = await sagaHandle(orderId);
+      try {
+        await handle.describe();
+        return true;
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return false;
+        throw infrastructure(`describing order ${orderId}`, error);
+      }
+    },
+
     async describe(orderId): Promise<SagaDescription | null> {
       const handle = await sagaHandle(orderId);
       let status: string;
