@@ -63,7 +63,7 @@ export { isOnSale, type NewProduct, type Product, type ProductPatch } from './do
 export { accountChangedEvent, EVENT_TYPES, type EventType, orderProgressEvent } from './events/builders.js';
 
 // Ports
-export type { EventBus, EventHandler, SubscribeOptions, Subscription } from './ports/event-bus.js';
+export type { ConsumerLag, EventBus, EventHandler, SubscribeOptions, Subscription } from './ports/event-bus.js';
 export type { RateLimitDecision, RateLimiter } from './ports/rate-limiter.js';
 export {
   isSessionLive,

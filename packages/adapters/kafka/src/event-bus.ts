@@ -1,4 +1,5 @@
 import {
+  type ConsumerLag,
   type DomainEvent,
   type EventBus,
   type EventHandler,
@@ -119,6 +120,14 @@ export const createKafkaEventBus = (input: KafkaEventBusOptions): KafkaEventBus 
   return {
     kafkaTopic,
     deadLetterTopic,
+
+    consumerLag(): ConsumerLag[] {
+      const lags: ConsumerLag[] = [];
+      for (const member of members) {
+        for (const [partition, lag] of member.lag()) lags.push({ topic: member.topic, group: member.group, partition, lag });
+      }
+      return lags;
+    },
 
     async publish(events: readonly DomainEvent[]) {
       assertOpen();
