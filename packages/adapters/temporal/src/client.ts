@@ -71,6 +71,7 @@ export const createTemporalSagaRunner = (options: TemporalSagaRunnerOptions): Te
   const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const tuning: SagaWorkflowTuning = {
     activityStartToCloseTimeoutMs: options.activityStartToCloseTimeoutMs ?? DEFAULT_ACTIVITY_START_TO_CLOSE_TIMEOUT_MS,
+    localActivities: options.localActivities ?? false,
   };
   let connecting: Promise<{ connection: Connection; client: Client }> | undefined;
 
