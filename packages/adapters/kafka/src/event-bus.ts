@@ -19,6 +19,8 @@ import { TopicRegistry } from './topics.js';
 
 /** The Kafka event bus: core's `EventBus` plus the lifecycle the engine drives. */
 export interface KafkaEventBus extends EventBus, Required<Pick<Lifecycle, 'close' | 'health'>> {
+  /** Per subscription of this bus and partition: records not committed yet, as of the subscription's last batch. */
+  consumerLag(): readonly ConsumerLag[];
   /** The Kafka topic a logical topic maps to (prefix applied). */
   kafkaTopic(topic: string): string;
   /**
