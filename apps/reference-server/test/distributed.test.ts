@@ -38,4 +38,15 @@ describe.skipIf(missing.length > 0)('production profile with Redis, Kafka and Te
   });
 
   it('runs the drop exactly', () => runDrop(server), 150_000);
+
+  it('shows the lag of the saga starter and of the SSE fan-out as consumer groups of their own in /metrics', async () => {
+    const [admin] = await createUsers(server, 1, ['ADMIN'], 'lag-admin');
+    const metrics = await client(server.url).get('/metrics', { token: admin!.token });
+    const lagOf = (group: RegExp) =>
+      String(metrics.body)
+        .split('\n')
+        .filter((line) => line.startsWith('limitedcart_event_consumer_lag{') && group.test(line));
+    expect(lagOf(/group="limitedcart\.saga-starter"/).length, 'saga starter partitions reported').toBeGreaterThan(0);
+    expect(lagOf(/group="limitedcart\.sse-/).length, 'SSE fan-out partitions reported').toBeGreaterThan(0);
+  });
 });

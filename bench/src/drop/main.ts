@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dropChart } from './chart.js';
 import { parseDropOptions, USAGE, UsageError } from './options.js';
-import { type CeilingPhase, runCeilingPhase, runDropPhase } from './phases.js';
+import { type CeilingPhase, runCeilingPhase, runDropPhase, sagaWorkersLabel } from './phases.js';
 import { formatDbWrites, formatProfile, formatReport, ratiosOf } from './report.js';
 
 const BENCH_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,7 +21,7 @@ async function main(): Promise<number> {
   const options = parseDropOptions(process.argv.slice(2), join(BENCH_DIR, 'results'));
   const tag = randomBytes(4).toString('hex');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
-  const name = `drop-${options.profile}-p${options.processes}${options.sagaWorker ? 'w' : ''}-${stamp}`;
+  const name = `drop-${options.profile}-p${options.processes}${options.sagaWorkers > 0 ? `w${options.sagaWorkers}` : ''}-${stamp}`;
   mkdirSync(options.resultsDir, { recursive: true });
   // Embedded Postgres runs as the postgres user when we are root: the folder must be traversable.
   const runDir = mkdtempSync(join(tmpdir(), `limitedcart-drop-${tag}-`));
@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   writeFileSync(
     svgFile,
     dropChart({
-      title: `Drop — ${options.profile}, ${options.processes} process(es)${options.sagaWorker ? ' + saga worker' : ''}, ${options.units} units, ${options.shoppers} shoppers, ${options.connections} connections`,
+      title: `Drop — ${options.profile}, ${options.processes} process(es)${sagaWorkersLabel(options.sagaWorkers)}, ${options.units} units, ${options.shoppers} shoppers, ${options.connections} connections`,
       drop: drop.load,
       ceiling: ceiling?.load ?? null,
     }),

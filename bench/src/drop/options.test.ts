@@ -14,7 +14,7 @@ describe('parseDropOptions', () => {
       durationSeconds: 10,
       processes: 1,
       server: 'dist',
-      sagaWorker: false,
+      sagaWorkers: 0,
       setup: 'seed',
       quick: false,
       resultsDir: '/tmp/results',
@@ -26,8 +26,10 @@ describe('parseDropOptions', () => {
     expect(parse('--quick', '--units', '7')).toMatchObject({ units: 7, shoppers: 400 });
   });
 
-  it('reads --saga-worker', () => {
-    expect(parse('--processes', '2', '--saga-worker')).toMatchObject({ processes: 2, sagaWorker: true });
+  it('reads --saga-worker and --saga-workers', () => {
+    expect(parse('--processes', '2', '--saga-worker')).toMatchObject({ processes: 2, sagaWorkers: 1 });
+    expect(parse('--saga-workers', '2')).toMatchObject({ sagaWorkers: 2 });
+    expect(() => parse('--saga-workers', 'x')).toThrow(/non-negative integer/);
   });
 
   it('reads --server: the compiled packages or the TypeScript sources', () => {

@@ -29,8 +29,8 @@ export interface DropOptions {
   readonly processes: number;
   /** Compiled packages (built first when a source is newer than its build) or TypeScript sources. */
   readonly server: ServerCode;
-  /** Run the saga worker and relay in one more process of their own; the server processes only serve the API. */
-  readonly sagaWorker: boolean;
+  /** Processes of their own running the saga worker and relay (0: the first server process does); the server processes then only serve the API. */
+  readonly sagaWorkers: number;
   /** Worker threads of the load generator. */
   readonly loadThreads: number;
   /** Requests sent to a sold-out warm-up product (and to the ceiling) before the measured phase. */
@@ -60,6 +60,7 @@ export const USAGE = `pnpm bench:drop [options]
                        TypeScript sources through tsx, as pnpm start does
   --saga-worker        one more process runs the saga worker and the relay (roles worker,relay, as in
                        deploy/k8s); the server processes then only serve the API
+  --saga-workers N     N such processes (replicas of the worker Deployment); --saga-worker = 1
   --load-threads N     load-generator worker threads (default: one per core, at most 4)
   --warmup N           warm-up requests against a sold-out product / the ceiling (default 2000)
   --setup seed|http    shopper accounts: seeded through the customer store + tokens issued with the
@@ -110,6 +111,7 @@ export function parseDropOptions(argv: readonly string[], defaultResultsDir: str
         processes: { type: 'string' },
         server: { type: 'string' },
         'saga-worker': { type: 'boolean' },
+        'saga-workers': { type: 'string' },
         'load-threads': { type: 'string' },
         warmup: { type: 'string' },
         setup: { type: 'string' },
@@ -139,7 +141,7 @@ export function parseDropOptions(argv: readonly string[], defaultResultsDir: str
     durationSeconds: positiveInt('duration', str('duration'), quick ? 20 : 10),
     processes,
     server: oneOf('server', str('server'), SERVER_CODE, 'dist'),
-    sagaWorker: values['saga-worker'] === true,
+    sagaWorkers: positiveInt('saga-workers', str('saga-workers'), values['saga-worker'] === true ? 1 : 0, { allowZero: true }),
     loadThreads: positiveInt('load-threads', str('load-threads'), Math.min(4, cores)),
     warmupRequests: positiveInt('warmup', str('warmup'), quick ? 200 : 2000, { allowZero: true }),
     setup: oneOf('setup', str('setup'), SETUPS, 'seed'),

@@ -62,14 +62,14 @@ const warmupItems = (shoppers: readonly Shopper[], requests: number, tag: string
 export async function runDropPhase(context: RunContext): Promise<DropPhase> {
   const { options, tag, log } = context;
   const setup = await serverSetup(options.profile, { tag, runDir: context.runDir, logLevel: context.logLevel });
-  const layout = `${options.processes} process${options.processes > 1 ? 'es' : ''}${options.sagaWorker ? ' + a saga worker process' : ''}`;
+  const layout = `${options.processes} process${options.processes > 1 ? 'es' : ''}${sagaWorkersLabel(options.sagaWorkers)}`;
   if (options.server === 'dist') await ensureBuilt(context.repoRoot, context.logFile, log);
   log(`starting the reference server (${options.profile}, ${layout}, ${options.server === 'dist' ? 'compiled packages' : 'TypeScript sources'}; log: ${context.logFile})`);
   const server = await launchServer({
     mode: 'app',
     code: options.server,
     processes: options.processes,
-    sagaWorker: options.sagaWorker,
+    sagaWorkers: options.sagaWorkers,
     env: setup.env,
     logFile: context.logFile,
     ...(context.profileDir ? { cpuProfDir: context.profileDir } : {}),
@@ -212,3 +212,7 @@ async function createDrop(api: ApiClient, token: string, name: string, units: nu
   });
   return productId;
 }
+
+/** ' + N saga worker process(es)', or nothing when the first server process runs the sagas. */
+export const sagaWorkersLabel = (workers: number): string =>
+  workers === 0 ? '' : ` + ${workers} saga worker process${workers > 1 ? 'es' : ''}`;

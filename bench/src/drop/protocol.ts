@@ -7,7 +7,7 @@ export type LaunchMode = 'app' | 'ceiling';
 export const LAUNCH_ENV = {
   mode: 'DROP_LAUNCH_MODE',
   processes: 'DROP_LAUNCH_PROCESSES',
-  /** Set: the saga worker and the relay run in a process of their own; the server processes only serve the API. */
+  /** Set to N: the saga worker and the relay run in N processes of their own; the server processes only serve the API. */
   sagaWorker: 'DROP_LAUNCH_SAGA_WORKER',
   /** Set: workers can be profiled (inspector CPU profiler), writing `<pid>.cpuprofile` files into this folder. */
   cpuProfDir: 'DROP_LAUNCH_CPU_PROF_DIR',

@@ -1,5 +1,5 @@
 import type { DropOptions } from './options.js';
-import type { CeilingPhase, DropPhase } from './phases.js';
+import { type CeilingPhase, type DropPhase, sagaWorkersLabel } from './phases.js';
 import type { Latency } from './stats.js';
 import { SAGA_BUCKET_MS } from './verify.js';
 
@@ -74,7 +74,7 @@ export function formatReport(options: DropOptions, drop: DropPhase, ceiling: Cei
   const v = drop.verification;
   return [
     '',
-    `LimitedCart drop — profile ${options.profile}, ${options.processes} server process(es)${options.sagaWorker ? ' + a saga worker process' : ''} running ${options.server === 'dist' ? 'the compiled packages' : 'the TypeScript sources'}, ` +
+    `LimitedCart drop — profile ${options.profile}, ${options.processes} server process(es)${sagaWorkersLabel(options.sagaWorkers)} running ${options.server === 'dist' ? 'the compiled packages' : 'the TypeScript sources'}, ` +
       `${int(options.units)} units, ` +
       `${int(options.shoppers)} shoppers, ${options.connections} connections, ${options.loadThreads} load threads`,
     `server components: ${drop.components.map((check) => `${check.name}${check.ok ? '' : ' (DOWN)'}`).join(', ')}`,

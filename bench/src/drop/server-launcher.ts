@@ -7,7 +7,8 @@
  * Embedded profile with several processes: worker 0 is the embedded deployment (its own Postgres, all roles);
  * the others are API-only processes on the production profile pointed at worker 0's Postgres. Other profiles:
  * worker 0 plays every role, the others only `api`. With a separate saga worker (`--saga-worker`, the layout of
- * deploy/k8s) one more process plays `worker,relay` on its own port and every server process only serves the API.
+ * deploy/k8s) one or more processes play `worker,relay`, each on a port of its own, and every server process only
+ * serves the API.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ import {
 } from './protocol.js';
 
 const mode = (process.env[LAUNCH_ENV.mode] ?? 'app') as LaunchMode;
-const sagaWorker = process.env[LAUNCH_ENV.sagaWorker] === '1';
+const sagaWorkers = Number(process.env[LAUNCH_ENV.sagaWorker] ?? '0');
 
 const send = (message: LauncherMessage | WorkerMessage) => process.send?.(message);
 const describe = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -61,7 +62,10 @@ async function runPrimary(): Promise<void> {
       Array.from({ length: processes - 1 }, (_, index) => forkReady(workerEnv(index + 1))),
     );
     workers.push(...followers.map((follower) => follower.worker));
-    if (mode === 'app' && sagaWorker) workers.push((await forkReady(sagaWorkerEnv())).worker);
+    if (mode === 'app' && sagaWorkers > 0) {
+      const started = await Promise.all(Array.from({ length: sagaWorkers }, () => forkReady(sagaWorkerEnv())));
+      workers.push(...started.map((started) => started.worker));
+    }
     send({
       type: 'ready',
       url: leader.url,
@@ -77,7 +81,7 @@ async function runPrimary(): Promise<void> {
 /** The environment of worker `index`. */
 function workerEnv(index: number): NodeJS.ProcessEnv {
   if (mode === 'ceiling') return {};
-  if (index === 0) return sagaWorker ? { LIMITEDCART_ROLES: 'api' } : {};
+  if (index === 0) return sagaWorkers > 0 ? { LIMITEDCART_ROLES: 'api' } : {};
   return followerEnv('api');
 }
 

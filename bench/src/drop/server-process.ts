@@ -22,8 +22,8 @@ export interface LaunchOptions {
   readonly processes: number;
   /** The compiled packages (built beforehand) or the TypeScript sources. */
   readonly code: ServerCode;
-  /** One more process for the saga worker and relay; the server processes then only serve the API. */
-  readonly sagaWorker?: boolean;
+  /** Processes of their own for the saga worker and relay; the server processes then only serve the API. */
+  readonly sagaWorkers?: number;
   /** The complete environment of the server processes (PORT, profile, secrets, ...). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Set: the server processes can be CPU-profiled (`profile`), writing `.cpuprofile` files here. */
@@ -51,7 +51,7 @@ export async function launchServer(options: LaunchOptions): Promise<LaunchedServ
       ...options.env,
       [LAUNCH_ENV.mode]: options.mode,
       [LAUNCH_ENV.processes]: String(options.processes),
-      ...(options.sagaWorker ? { [LAUNCH_ENV.sagaWorker]: '1' } : {}),
+      ...(options.sagaWorkers ? { [LAUNCH_ENV.sagaWorker]: String(options.sagaWorkers) } : {}),
       ...(options.cpuProfDir ? { [LAUNCH_ENV.cpuProfDir]: options.cpuProfDir } : {}),
     },
     stdio: ['ignore', log, log, 'ipc'],

@@ -78,7 +78,7 @@ export {
   type AdmitResult,
   type JoinQueueResult,
 } from './ports/admission-queue.js';
-export type { EventBus, EventHandler, SubscribeOptions, Subscription } from './ports/event-bus.js';
+export type { ConsumerLag, EventBus, EventHandler, SubscribeOptions, Subscription } from './ports/event-bus.js';
 export type { RateLimitDecision, RateLimiter } from './ports/rate-limiter.js';
 export {
   isSessionLive,

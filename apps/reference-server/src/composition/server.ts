@@ -139,7 +139,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     engine,
     auth,
     hub: engine.resolve(NOTIFICATIONS),
-    metrics: createHttpMetrics(),
+    metrics: createHttpMetrics({ consumerLag: () => engine.ports.eventBus.consumerLag?.() ?? [] }),
     logger,
     limits: { bodyLimitBytes: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY },
     payments: {

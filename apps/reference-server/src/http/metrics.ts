@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { ConsumerLag } from '@limitedcart/core';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of one server: HTTP traffic, order outcomes and the process defaults. */
 export interface HttpMetrics {
@@ -14,9 +15,28 @@ export interface HttpMetrics {
  * A registry per server rather than prom-client's global one, so several servers in one process (tests,
  * embedding) do not share or double-register metrics.
  */
-export function createHttpMetrics({ defaultMetrics = true } = {}): HttpMetrics {
+export function createHttpMetrics({
+  defaultMetrics = true,
+  consumerLag,
+}: { defaultMetrics?: boolean; consumerLag?: () => readonly ConsumerLag[] } = {}): HttpMetrics {
   const registry = new Registry();
   if (defaultMetrics) collectDefaultMetrics({ register: registry });
+  if (consumerLag) {
+    // Read at scrape time from the bus: each subscription (the saga starter, a replica's SSE fan-out) is a group
+    // of its own, so a saga start backlog and a slow notification stream show apart.
+    new Gauge({
+      name: 'limitedcart_event_consumer_lag',
+      help: 'Events not yet handled by a subscription of this process, per topic, consumer group and partition.',
+      labelNames: ['topic', 'group', 'partition'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const entry of consumerLag()) {
+          this.set({ topic: entry.topic, group: entry.group, partition: String(entry.partition) }, entry.lag);
+        }
+      },
+    });
+  }
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests by method, route pattern and status.',

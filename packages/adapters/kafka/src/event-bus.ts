@@ -1,4 +1,5 @@
 import {
+  type ConsumerLag,
   type DomainEvent,
   type EventBus,
   type EventHandler,
@@ -18,6 +19,8 @@ import { TopicRegistry } from './topics.js';
 
 /** The Kafka event bus: core's `EventBus` plus the lifecycle the engine drives. */
 export interface KafkaEventBus extends EventBus, Required<Pick<Lifecycle, 'close' | 'health'>> {
+  /** Per subscription of this bus and partition: records not committed yet, as of the subscription's last batch. */
+  consumerLag(): readonly ConsumerLag[];
   /** The Kafka topic a logical topic maps to (prefix applied). */
   kafkaTopic(topic: string): string;
   /**
@@ -119,6 +122,14 @@ export const createKafkaEventBus = (input: KafkaEventBusOptions): KafkaEventBus 
   return {
     kafkaTopic,
     deadLetterTopic,
+
+    consumerLag(): ConsumerLag[] {
+      const lags: ConsumerLag[] = [];
+      for (const member of members) {
+        for (const [partition, lag] of member.lag()) lags.push({ topic: member.topic, group: member.group, partition, lag });
+      }
+      return lags;
+    },
 
     async publish(events: readonly DomainEvent[]) {
       assertOpen();

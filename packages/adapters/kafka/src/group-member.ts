@@ -1,6 +1,6 @@
 import { type EventHandler, LimitedCartError, type Logger } from '@limitedcart/core';
 import { retryDelayMs } from '@limitedcart/core/saga';
-import type { Consumer, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { type DeadLetterContext, decodeEvent } from './codec.js';
 import type { ResolvedKafkaOptions } from './options.js';
 
@@ -23,11 +23,13 @@ type Heartbeat = () => Promise<void>;
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
- * One subscription: one Kafka consumer, a member of its group. Records of a partition are handled one at a
- * time; the offset is committed only after the handler succeeded (at-least-once). A handler that throws is
- * run again in place, after a growing pause, which keeps later records of the partition (and so of the
- * aggregate) behind it; after the last attempt the record goes to the dead-letter topic and is committed, so
- * one poison record cannot stall its partition.
+ * One subscription: one Kafka consumer, a member of its group. A fetched batch of a partition is handled with
+ * records of one key (one aggregate) in order, one at a time, and records of different keys side by side (at
+ * most `consumer.handlerConcurrency` at once): a drop's thousands of `order.placed` events start their sagas
+ * together instead of one after another. Offsets are committed once per batch, only up to the last record
+ * whose handler (and every earlier record's) succeeded (at-least-once). A handler that throws is run again in
+ * place, after a growing pause, which keeps later records of its key behind it; after the last attempt the
+ * record goes to the dead-letter topic and counts as handled, so one poison record cannot stall its partition.
  */
 export class GroupMember {
   readonly #o: GroupMemberOptions;
@@ -36,6 +38,8 @@ export class GroupMember {
   readonly #inFlight = new Set<Promise<void>>();
   #stopped: Promise<void> | undefined;
   #crash: Error | undefined;
+  /** Per partition: records after the last committed offset, as of the last batch handled. */
+  readonly #lag = new Map<number, number>();
 
   constructor(options: GroupMemberOptions) {
     this.#o = options;
@@ -47,6 +51,23 @@ export class GroupMember {
       maxWaitTimeInMs: consumer.maxWaitTimeMs,
       allowAutoTopicCreation: false,
     });
+  }
+
+  /** The logical topic and the group, as the subscriber named them. */
+  get topic(): string {
+    return this.#o.topic;
+  }
+
+  get group(): string {
+    return this.#o.group;
+  }
+
+  /**
+   * Records of the partitions this member handles that are not committed yet, as of the end of its last batch
+   * per partition: what the group still has to handle there.
+   */
+  lag(): ReadonlyMap<number, number> {
+    return this.#lag;
   }
 
   /** The fault that stopped this member for good, if any (a crash the client does not restart from). */
@@ -98,8 +119,9 @@ export class GroupMember {
       await consumer.subscribe({ topics: [this.#o.kafkaTopic], fromBeginning: this.#o.options.fromBeginning });
       await consumer.run({
         autoCommit: false,
+        eachBatchAutoResolve: false,
         partitionsConsumedConcurrently,
-        eachMessage: (payload) => this.#track(this.#handle(payload)),
+        eachBatch: (payload) => this.#track(this.#handleBatch(payload)),
       });
       await joined;
     } catch (error) {
@@ -131,12 +153,43 @@ export class GroupMember {
     return work.finally(() => this.#inFlight.delete(work));
   }
 
-  async #handle({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
-    // Not started once stopping: left uncommitted, the group's next owner of the partition gets it.
-    if (this.#stopSignal.signal.aborted) return;
-    const settled = await this.#settle(message, partition, heartbeat);
-    if (!settled) return;
-    await this.#consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+  async #handleBatch({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition, messages } = batch;
+    if (messages.length === 0) return;
+    const lanes = new Map<string, KafkaMessage[]>();
+    for (const message of messages) {
+      const key = message.key === null ? `offset:${message.offset}` : message.key.toString('latin1');
+      const lane = lanes.get(key);
+      if (lane) lane.push(message);
+      else lanes.set(key, [message]);
+    }
+    const waiting = [...lanes.values()];
+    const settled = new Set<string>();
+    const runLanes = async (): Promise<void> => {
+      for (let lane = waiting.shift(); lane !== undefined; lane = waiting.shift()) {
+        for (const message of lane) {
+          // Not started once stopping or after a rebalance: left uncommitted, the partition's next owner gets it.
+          if (this.#stopSignal.signal.aborted || isStale()) return;
+          if (!(await this.#settle(message, partition, heartbeat))) return;
+          settled.add(message.offset);
+        }
+      }
+    };
+    const lanesAtOnce = Math.min(this.#o.options.consumer.handlerConcurrency, waiting.length);
+    await Promise.all(Array.from({ length: lanesAtOnce }, runLanes));
+
+    // Committed up to the first record not handled: a later one handled already is delivered again (handlers
+    // are idempotent by event id), never skipped.
+    let next: bigint | undefined;
+    for (const message of messages) {
+      if (!settled.has(message.offset)) break;
+      resolveOffset(message.offset);
+      next = BigInt(message.offset) + 1n;
+    }
+    if (next === undefined) return;
+    await this.#consumer.commitOffsets([{ topic, partition, offset: next.toString() }]);
+    const highWatermark = BigInt(batch.highWatermark);
+    this.#lag.set(partition, Number(highWatermark > next ? highWatermark - next : 0n));
   }
 
   /** Runs the handler until it succeeds or dead-letters the record. false: abandoned because the member stops. */

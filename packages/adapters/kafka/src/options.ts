@@ -19,8 +19,13 @@ export interface KafkaConsumerOptions {
   readonly heartbeatIntervalMs?: number;
   /** How long a fetch waits on the broker when no record is there. Default 1 000 ms. */
   readonly maxWaitTimeMs?: number;
-  /** Partitions one member handles at the same time (each partition stays sequential). Default 3. */
+  /** Partitions one member handles at the same time. Default 3. */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Records of different keys (aggregates) of one partition's batch handled at the same time; records of one key
+   * stay in order. Default 32.
+   */
+  readonly handlerConcurrency?: number;
   /** How long `subscribe` waits for the member to join its group. Default 60 000 ms. */
   readonly joinTimeoutMs?: number;
 }
@@ -133,6 +138,7 @@ export const resolveOptions = (options: KafkaEventBusOptions): ResolvedKafkaOpti
         consumer.partitionsConsumedConcurrently,
         3,
       ),
+      handlerConcurrency: positiveInteger('consumer.handlerConcurrency', consumer.handlerConcurrency, 32),
       joinTimeoutMs: positiveInteger('consumer.joinTimeoutMs', consumer.joinTimeoutMs, 60_000),
     },
     logger: options.logger,

@@ -119,7 +119,7 @@ describe.skipIf(kafkaBrokers === undefined)('Kafka event bus', () => {
       const members = [new Recorder(), new Recorder()];
       for (const member of members) {
         await events.subscribe(topic, group, async (event) => {
-          // Uneven handler times; partitions are handled concurrently, records of one partition never.
+          // Uneven handler times; aggregates are handled concurrently, records of one aggregate never.
           if (Math.random() < 0.2) await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
           await member.handler(event);
         });
@@ -275,6 +275,56 @@ describe.skipIf(kafkaBrokers === undefined)('Kafka event bus', () => {
       await waitFor(() => next.ids().has(event.id), { ...WAIT, message: 'the next member to get the event' });
       const dlq = events.kafkaTopic(events.deadLetterTopic(topic));
       expect((await admin.listTopics()).includes(dlq)).toBe(false);
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'handles different aggregates of one partition side by side, commits after handling and reports its lag',
+    async () => {
+      const events = bus({ partitions: 1, consumer: { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500, maxWaitTimeMs: 200, handlerConcurrency: 4 } });
+      const topic = unique('orders');
+      const group = unique('group');
+      const inFlight = new Set<string>();
+      let mostAtOnce = 0;
+      let release: () => void = () => {};
+      const allIn = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const handled = new Recorder();
+      await events.subscribe(topic, group, async (event) => {
+        inFlight.add(event.aggregateId);
+        mostAtOnce = Math.max(mostAtOnce, inFlight.size);
+        // The first four aggregates wait for each other: this only ends if they run at the same time.
+        if (event.payload.n === 0) {
+          if (inFlight.size === 4) release();
+          await allIn;
+        }
+        await handled.handler(event);
+        inFlight.delete(event.aggregateId);
+      });
+      const aggregates = Array.from({ length: 4 }, () => newId());
+      const published = [0, 1].flatMap((n) => aggregates.map((aggregateId) => testEvent(topic, aggregateId, { n })));
+      await events.publish(published);
+
+      await waitFor(() => handled.events.length === published.length, { ...WAIT, message: 'every event' });
+      expect(mostAtOnce, 'four aggregates of one partition in flight at once').toBe(4);
+      for (const aggregateId of aggregates) {
+        expect(handled.events.filter((event) => event.aggregateId === aggregateId).map((event) => event.payload.n)).toEqual([0, 1]);
+      }
+      const groupId = `${topicPrefix}${group}@${topic}`;
+      await waitFor(
+        async () => {
+          const { committed, end } = await committedAndEnd(admin, groupId, events.kafkaTopic(topic));
+          return committed === end;
+        },
+        { ...WAIT, message: 'offsets committed up to the end' },
+      );
+      await waitFor(() => events.consumerLag().length > 0 && events.consumerLag().every((entry) => entry.lag === 0), {
+        ...WAIT,
+        message: 'no lag left',
+      });
+      expect(events.consumerLag()).toEqual([{ topic, group, partition: 0, lag: 0 }]);
     },
     CASE_TIMEOUT_MS,
   );

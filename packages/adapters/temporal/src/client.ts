@@ -80,6 +80,7 @@ export const createTemporalSagaRunner = (options: TemporalSagaRunnerOptions): Te
   const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const tuning: SagaWorkflowTuning = {
     activityStartToCloseTimeoutMs: options.activityStartToCloseTimeoutMs ?? DEFAULT_ACTIVITY_START_TO_CLOSE_TIMEOUT_MS,
+    localActivities: options.localActivities ?? false,
   };
   let connecting: Promise<{ connection: Connection; client: Client }> | undefined;
 
@@ -170,6 +171,18 @@ export const createTemporalSagaRunner = (options: TemporalSagaRunnerOptions): Te
       if (signal.type === 'hold-extended') return { delivered: false };
       if (!(await signalsSeenByClosed(handle)).includes(signalKey(signal))) await applyLatePolicy(orderId, signal);
       return { delivered: false };
+    },
+
+    /** One describe call to the frontend: unlike `describe`, no worker is asked for the step. */
+    async exists(orderId): Promise<boolean> {
+      const handle = await sagaHandle(orderId);
+      try {
+        await handle.describe();
+        return true;
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return false;
+        throw infrastructure(`describing order ${orderId}`, error);
+      }
     },
 
     async describe(orderId): Promise<SagaDescription | null> {

@@ -18,8 +18,10 @@ export {
   DEFAULT_NAMESPACE,
   DEFAULT_QUERY_TIMEOUT_MS,
   DEFAULT_TASK_QUEUE,
+  DEFAULT_WORKER_TUNING,
   type TemporalConnectionOptions,
   type TemporalSagaRunnerOptions,
   type TemporalSagaWorkerOptions,
+  type TemporalWorkerTuning,
 } from './options.js';
 export { createTemporalSagaWorker, type TemporalSagaWorker } from './worker.js';

@@ -19,7 +19,43 @@ export interface TemporalSagaRunnerOptions extends TemporalConnectionOptions {
    * step is reported as unknown (the status comes from the frontend). Default 2 s.
    */
   readonly queryTimeoutMs?: number;
+  /**
+   * Sagas started by this runner run their short database steps as local activities (see
+   * `SagaWorkflowTuning.localActivities`): fewer tasks and history events per saga. Default false: when a worker
+   * dies while a local activity runs, the saga waits for its workflow task to time out (10 s) before another
+   * worker runs the step again, so recovery from a crashed worker is slower than with activity tasks (the
+   * SIGKILL drill of test/crash.test.ts then needs more than its 30 s on a busy machine).
+   */
+  readonly localActivities?: boolean;
 }
+
+/**
+ * How much one worker process takes on at once. The defaults are sized for a drop: thousands of sagas started
+ * within seconds, each a few short workflow tasks, then waiting up to the payment window for a signal.
+ */
+export interface TemporalWorkerTuning {
+  /** Workflow tasks run at once. Default 100 (the SDK's is 40). */
+  readonly maxConcurrentWorkflowTaskExecutions?: number;
+  /** Concurrent workflow-task polls; at most `maxConcurrentWorkflowTaskExecutions`. Default 20. */
+  readonly maxConcurrentWorkflowTaskPolls?: number;
+  /** Local activities (the saga's database steps) run at once. Default 200. */
+  readonly maxConcurrentLocalActivityExecutions?: number;
+  /** Activity tasks run at once. Default 100. */
+  readonly maxConcurrentActivityTaskExecutions?: number;
+  /**
+   * Workflows kept in the sticky cache: a waiting saga that is cached handles its payment signal without
+   * replaying its history. Default 10,000 (a few KB each).
+   */
+  readonly maxCachedWorkflows?: number;
+}
+
+export const DEFAULT_WORKER_TUNING: Required<TemporalWorkerTuning> = {
+  maxConcurrentWorkflowTaskExecutions: 100,
+  maxConcurrentWorkflowTaskPolls: 20,
+  maxConcurrentLocalActivityExecutions: 200,
+  maxConcurrentActivityTaskExecutions: 100,
+  maxCachedWorkflows: 10_000,
+};
 
 export interface TemporalSagaWorkerOptions extends TemporalConnectionOptions {
   /** Core's order-saga activities, bound to the engine's ports (`createOrderSagaActivities`). */
@@ -34,6 +70,8 @@ export interface TemporalSagaWorkerOptions extends TemporalConnectionOptions {
    * worker skips the seconds of bundling. Takes precedence over `workflowsPath`.
    */
   readonly workflowBundle?: { readonly code: string } | { readonly codePath: string };
+  /** Concurrency and cache of the worker; each field defaults to `DEFAULT_WORKER_TUNING`'s. */
+  readonly tuning?: TemporalWorkerTuning;
 }
 
 export const DEFAULT_NAMESPACE = 'default';

@@ -6,8 +6,11 @@ import { createTemporalSagaWorker, type TemporalSagaWorker } from './worker.js';
 
 export interface TemporalPluginOptions
   extends TemporalConnectionOptions,
-    Pick<TemporalSagaRunnerOptions, 'activityStartToCloseTimeoutMs' | 'queryTimeoutMs'>,
-    Pick<TemporalSagaWorkerOptions, 'workflowBundle'> {}
+    Pick<TemporalSagaRunnerOptions, 'activityStartToCloseTimeoutMs' | 'queryTimeoutMs' | 'localActivities'> {
+  readonly workflowBundle?: TemporalSagaWorkerOptions['workflowBundle'];
+  /** Concurrency and sticky cache of the worker of a `worker`-role process. */
+  readonly workerTuning?: TemporalSagaWorkerOptions['tuning'];
+}
 
 /** The worker of a `worker`-role process, registered so the engine opens, closes and probes it. */
 const TEMPORAL_WORKER = defineToken<Lifecycle>('limitedcart.temporal.worker');
@@ -32,7 +35,11 @@ export function temporal(options: TemporalPluginOptions): Plugin {
       ctx.register(TEMPORAL_WORKER, {
         useFactory: ({ ports }) =>
           workerLifecycle(
-            createTemporalSagaWorker({ ...options, activities: createOrderSagaActivities(ports) }),
+            createTemporalSagaWorker({
+              ...options,
+              ...(options.workerTuning ? { tuning: options.workerTuning } : {}),
+              activities: createOrderSagaActivities(ports),
+            }),
             options.taskQueue ?? DEFAULT_TASK_QUEUE,
             ports.logger.child({ component: 'temporal-worker' }),
           ),

@@ -2,7 +2,7 @@ import { LimitedCartError } from '@limitedcart/core';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createTemporalActivities } from './activities.js';
 import { bundleWorkflows, defaultWorkflowsPath } from './bundle.js';
-import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE, type TemporalSagaWorkerOptions } from './options.js';
+import { DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE, DEFAULT_WORKER_TUNING, type TemporalSagaWorkerOptions } from './options.js';
 
 /** A Temporal worker running the order-saga workflows and core's activities. */
 export interface TemporalSagaWorker {
@@ -38,6 +38,8 @@ export const createTemporalSagaWorker = (options: TemporalSagaWorkerOptions): Te
         taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
         workflowBundle,
         activities: createTemporalActivities(options.activities),
+        ...DEFAULT_WORKER_TUNING,
+        ...options.tuning,
       });
       return { worker, connection };
     } catch (error) {

@@ -1,4 +1,5 @@
 import {
+  ACTIVITY_NAMES,
   ACTIVITY_RETRY,
   handleLateSignal,
   type OrderSagaActivities,
@@ -6,7 +7,15 @@ import {
   orderSaga,
   type SagaContext,
 } from '@limitedcart/core/saga';
-import { ActivityFailure, ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import {
   DEFAULT_WORKFLOW_TUNING,
   describeQuery,
@@ -26,8 +35,8 @@ import {
  * every effect goes through an activity, every wait through `condition`, which Temporal makes durable.
  */
 
-const activitiesFor = (tuning: SagaWorkflowTuning) =>
-  proxyActivities<OrderSagaActivities>({
+const activitiesFor = (tuning: SagaWorkflowTuning): OrderSagaActivities => {
+  const options = {
     startToCloseTimeout: tuning.activityStartToCloseTimeoutMs,
     // Core's one retry policy. Business errors arrive as non-retryable ApplicationFailures (see activities.ts).
     retry: {
@@ -36,7 +45,16 @@ const activitiesFor = (tuning: SagaWorkflowTuning) =>
       maximumInterval: ACTIVITY_RETRY.maxDelayMs,
       backoffCoefficient: ACTIVITY_RETRY.backoff,
     },
-  });
+  };
+  const remote = proxyActivities<OrderSagaActivities>(options);
+  if (tuning.localActivities !== true) return remote;
+  // A refund calls the payment gateway: it stays an activity task, retried by the server on any worker.
+  const local = proxyLocalActivities<OrderSagaActivities>(options);
+  // The proxies are lookups by name (no own keys to spread): pick each activity from one or the other.
+  const chosen = {} as Record<keyof OrderSagaActivities, unknown>;
+  for (const name of ACTIVITY_NAMES) chosen[name] = name === 'refundPayment' ? remote[name] : local[name];
+  return chosen as OrderSagaActivities;
+};
 
 type ActivityCall = (...args: unknown[]) => Promise<unknown>;
 

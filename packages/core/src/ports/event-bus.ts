@@ -30,9 +30,20 @@ export interface SubscribeOptions {
  * a relay calls `publish`. Buses whose transport *is* the outbox (Postgres) declare `readsOutbox` and implement
  * publish as an append; the engine then runs no relay.
  */
+/** Events a subscription of this process has not handled yet, on one partition of its topic. */
+export interface ConsumerLag {
+  readonly topic: string;
+  readonly group: string;
+  readonly partition: number;
+  /** Events after the group's committed position, as of the subscription's last handled batch. */
+  readonly lag: number;
+}
+
 export interface EventBus {
   /** true when subscribers read the outbox itself, so nothing needs to ship outbox rows to this bus. */
   readonly readsOutbox?: boolean;
+  /** Optional: how far behind each subscription of this process is, for metrics. */
+  consumerLag?(): readonly ConsumerLag[];
   publish(events: readonly DomainEvent[]): Promise<void>;
   subscribe(topic: string, group: string, handler: EventHandler, options?: SubscribeOptions): Promise<Subscription>;
 }

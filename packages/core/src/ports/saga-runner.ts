@@ -42,4 +42,9 @@ export interface SagaRunner {
   signal(orderId: string, signal: SagaSignal): Promise<SignalResult>;
   /** null when no saga was ever started for the order. */
   describe(orderId: string): Promise<SagaDescription | null>;
+  /**
+   * Optional: whether a saga was ever started for the order, without its step. Runners whose `describe` costs
+   * more than a lookup (Temporal asks a worker for the step) provide it; core falls back to `describe`.
+   */
+  exists?(orderId: string): Promise<boolean>;
 }

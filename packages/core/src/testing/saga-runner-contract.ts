@@ -322,6 +322,8 @@ export function describeSagaRunnerContract(
     sagaCase('start is idempotent', async () => {
       const held = await world.placeHeldOrder();
       const input = { orderId: held.orderId, paymentDeadline: new Date(Date.now() + LONG_DEADLINE_MS).toISOString() };
+      const exists = runner().exists?.bind(runner());
+      if (exists) expect(await exists(held.orderId), 'exists: no saga before the first start').toBe(false);
       const starts = await Promise.all(Array.from({ length: 5 }, () => runner().start(input)));
       expect(
         starts.filter((s) => s.started),
@@ -333,9 +335,11 @@ export function describeSagaRunnerContract(
       ).toEqual({ started: false });
       await until(() => world.progress(held.orderId).includes('PAYMENT_PENDING'), 'PAYMENT_PENDING');
       expect((await runner().describe(held.orderId))?.status, 'a saga waiting for payment is RUNNING').toBe('RUNNING');
+      if (exists) expect(await exists(held.orderId), 'exists: a running saga').toBe(true);
       const paymentId = await world.capturePayment(held.orderId);
       await runner().signal(held.orderId, { type: 'payment-succeeded', paymentId });
       await expectOutcome(held, 'CONFIRMED');
+      if (exists) expect(await exists(held.orderId), 'exists: an ended saga').toBe(true);
       expect(
         await runner().start(input),
         'a start after the saga ended reports started: false',

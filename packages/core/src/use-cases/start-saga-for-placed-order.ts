@@ -13,7 +13,7 @@ export type StartSagaResult =
 
 /**
  * The `order.placed` handler: starts the order's saga. Idempotent (the saga id is the order id), so it is
- * safe under redelivery and alongside `placeOrder`'s inline start. Events of other types are ignored, which
+ * safe under redelivery and alongside the head start in the process that placed the order. Events of other types are ignored, which
  * lets it subscribe to the whole orders topic.
  */
 export async function startSagaForPlacedOrder(deps: StartSagaDeps, event: DomainEvent): Promise<StartSagaResult> {
@@ -22,9 +22,11 @@ export async function startSagaForPlacedOrder(deps: StartSagaDeps, event: Domain
   const orderId = requireString(payload.orderId, 'event.payload.orderId');
   const holdUntil = requireDate(payload.holdUntil, 'event.payload.holdUntil');
 
-  // Nearly always the inline start (or the head start) ran already: one look at the saga settles it, without
-  // reading the order or asking for a second start.
-  if ((await deps.sagaRunner.describe(orderId)) !== null) return { started: false };
+  // Nearly always the head start ran already: one look at the saga settles it, without reading the order or
+  // asking for a second start.
+  const runner = deps.sagaRunner;
+  const exists = runner.exists ? await runner.exists(orderId) : (await runner.describe(orderId)) !== null;
+  if (exists) return { started: false };
 
   const order = await deps.orders.get(orderId);
   if (order === null) {
