@@ -1,10 +1,11 @@
-import { AppShell, Badge, Box, Burger, Button, Group, Loader, NavLink, Text, Title, UnstyledButton } from '@mantine/core';
+import { AppShell, Badge, Box, Burger, Button, Group, Loader, NavLink, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { Suspense } from 'react';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useStreamState } from '../live/live.js';
 import { useSession } from '../session/session.js';
 import { visibleItems } from './navigation.js';
+import { useRouteFocus } from './route-focus.js';
 
 const STREAM_LOOK = {
   open: { color: 'green', label: 'Live' },
@@ -23,13 +24,14 @@ function LiveIndicator() {
       w={{ base: 34, xs: 130 }}
       data-testid="live-state"
       data-state={state}
-      aria-label={`Live updates: ${look.label}`}
       title={`Live updates: ${look.label}`}
     >
-      {/* Phones show only the dot; the fixed width keeps the header still when the state changes. */}
+      {/* Phones show only the dot (the words stay for screen readers); the fixed width keeps the header still. */}
+      <VisuallyHidden>Live updates: </VisuallyHidden>
       <Box component="span" visibleFrom="xs">
         {look.label}
       </Box>
+      <VisuallyHidden hiddenFrom="xs">{look.label}</VisuallyHidden>
     </Badge>
   );
 }
@@ -41,6 +43,7 @@ export function Layout() {
   const navigate = useNavigate();
   const location = useLocation();
   const items = visibleItems(user?.roles ?? []);
+  useRouteFocus('main');
   const isActive = (to: string) => (to === '/' || to === '/admin' || to === '/warehouse' ? location.pathname === to : location.pathname.startsWith(to));
 
   return (
@@ -53,9 +56,9 @@ export function Layout() {
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
             <UnstyledButton component={Link} to="/" aria-label="LimitedCart home">
-              <Title order={3} c="indigo.8">
+              <Text component="span" fz="h3" fw={700} c="indigo.8">
                 LimitedCart
-              </Title>
+              </Text>
             </UnstyledButton>
           </Group>
           <Group gap="sm" wrap="nowrap">

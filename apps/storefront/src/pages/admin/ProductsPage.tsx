@@ -1,5 +1,5 @@
 import { Badge, Button, Group, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { products } from '../../api/endpoints.js';
 import type { Product } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
@@ -16,6 +16,17 @@ export function ProductsPage() {
   const list = useResource(() => products.list({ size: 100, includeInactive: true }), []);
   const [editing, setEditing] = useState<Editing>(null);
   const [error, setError] = useState<unknown>(null);
+
+  // While the dialog is open the page behind it is inert: not focusable, not read, not part of the page's contrast.
+  const dialogOpen = editing !== null;
+  useEffect(() => {
+    const root = document.getElementById('root');
+    if (!dialogOpen || !root) return;
+    root.inert = true;
+    return () => {
+      root.inert = false;
+    };
+  }, [dialogOpen]);
 
   const archive = async (product: Product) => {
     if (!window.confirm(`Archive “${product.name}”? It leaves the shop; its orders stay.`)) return;
