@@ -3,6 +3,7 @@ import { useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { orders, products } from '../../api/endpoints.js';
 import { isApiError } from '../../api/problem.js';
+import { serverOffsetUncertainty } from '../../api/server-clock.js';
 import { isBeforeDrop } from '../../components/drop.js';
 import { DropCountdown } from '../../components/DropCountdown.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
@@ -18,6 +19,7 @@ import { useSession } from '../../session/session.js';
 const PRODUCT_POLL_MS = 5_000;
 /** Cap of the quantity field for products without a per-customer limit. */
 const UNLIMITED_CAP = 99;
+const MAX_CAUTION_MS = 1_000;
 
 /** One product: details, stock, drop countdown and the buy form (quantity capped by the customer limit). */
 export function ProductPage() {
@@ -38,7 +40,9 @@ export function ProductPage() {
   if (!product) return <Loader aria-label="Loading product" />;
 
   const limit = product.maxQuantityPerCustomer > 0 ? product.maxQuantityPerCustomer : UNLIMITED_CAP;
-  const beforeDrop = isBeforeDrop(product.saleStartsAt, now);
+  // Buy opens when even the earliest the server's clock can be has reached the sale start: never a click the
+  // server refuses as too early, at most a second late while the clock estimate is still coarse.
+  const beforeDrop = isBeforeDrop(product.saleStartsAt, now - Math.min(serverOffsetUncertainty(), MAX_CAUTION_MS));
   const stock = stockOf(product, now);
 
   const buy = async () => {
