@@ -60,6 +60,10 @@ export const payments = {
     }),
 };
 
+/** The token of a payment link; the link may carry the server's public URL, the storefront serves the same path. */
+export const paymentToken = (paymentLink: string): string =>
+  decodeURIComponent(new URL(paymentLink, window.location.origin).pathname.split('/').at(-1) ?? '');
+
 export const inventory = {
   stock: (productIds?: readonly string[]) =>
     api<{ items: readonly StockLine[] }>(

@@ -67,15 +67,7 @@ describeInBrowser('shopping and restocking, in two windows', () => {
       await eventually(() => admin.page.getByTestId('orders-CONFIRMED').textContent()).not.toBe('0');
       await screenshot(admin.page, 'shop-07-admin-dashboard');
 
-      // A declined card is reported as a decline, and the order fails.
-      await buy(page, TEE, 1);
-      await payWith(page, '4000000000000002');
-      await page.getByRole('alert').filter({ hasText: 'Card declined' }).waitFor();
-      await screenshot(page, 'shop-08-payment-declined');
-      await page.getByRole('link', { name: 'See the order' }).click();
-      await eventually(() => page.getByTestId('order-status').getAttribute('data-status'), 20_000).toBe('FAILED');
-      await screenshot(page, 'shop-09-order-failed');
-
+      // (A declined card and the retry after it: payment.test.ts.)
       // An open order can be cancelled; its hold goes back on sale.
       await buy(page, 'Enamel Pin Set', 1);
       await page.getByRole('button', { name: 'Cancel order' }).click();
@@ -84,7 +76,7 @@ describeInBrowser('shopping and restocking, in two windows', () => {
       await screenshot(page, 'shop-10-order-cancelled');
 
       await page.goto('/orders');
-      await eventually(() => page.getByTestId('orders-table').locator('tbody tr').count()).toBe(3);
+      await eventually(() => page.getByTestId('orders-table').locator('tbody tr').count()).toBe(2);
       await screenshot(page, 'shop-11-my-orders');
     } finally {
       await shopper.context.close();
