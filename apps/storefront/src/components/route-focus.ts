@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import { useLocation } from 'react-router';
 
 const SITE = 'LimitedCart';
@@ -10,16 +10,15 @@ const SITE = 'LimitedCart';
  * staff pages their code) after the route changes, so the heading is watched for rather than looked up once.
  */
 export function useRouteFocus(mainId: string): void {
-  const { pathname } = useLocation();
-  const firstRender = useRef(true);
+  const { pathname, key } = useLocation();
+  // The entry a visit starts on has the key "default" (a load or reload): it keeps the browser's own focus.
+  const navigated = key !== 'default';
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: each new path is a new page to title and focus
   useEffect(() => {
     const main = document.getElementById(mainId);
     if (!main) return;
-    // The first page of a visit keeps the browser's own focus (top of the document).
-    let focusPending = !firstRender.current;
-    firstRender.current = false;
+    let focusPending = navigated;
     const apply = () => {
       const heading = main.querySelector('h1');
       if (!heading) return;
@@ -36,5 +35,5 @@ export function useRouteFocus(mainId: string): void {
     const observer = new MutationObserver(apply);
     observer.observe(main, { childList: true, subtree: true, characterData: true });
     return () => observer.disconnect();
-  }, [pathname, mainId]);
+  }, [pathname, mainId, navigated]);
 }
