@@ -44,5 +44,7 @@ export const cssVariables: CSSVariablesResolver = (t: MantineTheme) => {
     light[`--mantine-color-${name}-outline`] = filled;
     light[`--mantine-color-${name}-light-color`] = darkEnough(shades[9] ?? '#000', shades[2] ?? '#fff');
   }
+  // Field errors are small red text on white.
+  light['--mantine-color-error'] = light['--mantine-color-red-filled'] ?? '#c92a2a';
   return { variables: {}, light, dark: {} };
 };

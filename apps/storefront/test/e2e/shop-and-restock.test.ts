@@ -45,6 +45,7 @@ describeInBrowser('shopping and restocking, in two windows', () => {
       await eventually(() => row.getByTestId('held').textContent()).toBe('2');
       const before = Number(await row.getByTestId('available').textContent());
       await row.getByLabel(`Units to add to ${TEE}`).fill('25');
+      admin.page.once('dialog', (dialog) => void dialog.accept());
       await row.getByRole('button', { name: `Restock ${TEE}` }).click();
       await eventually(() => admin.page.getByTestId('restock-message').textContent()).toContain(`now ${before + 25} available`);
       await eventually(async () => Number(await row.getByTestId('available').textContent())).toBe(before + 25);

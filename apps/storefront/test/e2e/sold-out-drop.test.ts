@@ -23,6 +23,7 @@ describeInBrowser('a limited drop', () => {
       await admin.page.goto('/warehouse');
       const row = stockRow(admin.page, drop);
       await row.getByLabel(`Units to add to ${drop}`).fill('1');
+      admin.page.once('dialog', (dialog) => void dialog.accept());
       await row.getByRole('button', { name: `Restock ${drop}` }).click();
       await eventually(() => row.getByTestId('available').textContent()).toBe('1');
 

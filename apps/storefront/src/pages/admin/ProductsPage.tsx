@@ -1,9 +1,10 @@
 import { Badge, Button, Group, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { products } from '../../api/endpoints.js';
-import type { Product } from '../../api/types.js';
+import { inventory, products } from '../../api/endpoints.js';
+import type { Product, ProductFields } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { formatDateTime, formatMoney } from '../../components/format.js';
+import { newIdempotencyKey } from '../../hooks/idempotency-key.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSession } from '../../session/session.js';
 import { ProductForm } from './ProductForm.js';
@@ -16,6 +17,7 @@ export function ProductsPage() {
   const list = useResource(() => products.list({ size: 100, includeInactive: true }), []);
   const [editing, setEditing] = useState<Editing>(null);
   const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
 
   // While the dialog is open the page behind it is inert: not focusable, not read, not part of the page's contrast.
   const dialogOpen = editing !== null;
@@ -39,9 +41,25 @@ export function ProductsPage() {
     }
   };
 
-  const save = async (fields: Parameters<typeof products.create>[0]) => {
-    if (editing?.mode === 'edit') await products.update(editing.product.id, fields);
-    else await products.create(fields);
+  const save = async (fields: ProductFields, initialStock: number) => {
+    setNotice(null);
+    if (editing?.mode === 'edit') {
+      await products.update(editing.product.id, fields);
+    } else {
+      // The API creates a product without stock; its first units are a restock, sent right after.
+      const { product } = await products.create(fields);
+      if (initialStock > 0) {
+        try {
+          await inventory.restock(product.id, initialStock, newIdempotencyKey());
+          setNotice(`${product.name} created with ${initialStock} units on sale.`);
+        } catch (caught) {
+          setError(caught);
+          setNotice(`${product.name} was created, but its ${initialStock} units were not added: add them on the Stock page.`);
+        }
+      } else {
+        setNotice(`${product.name} created, with no stock yet.`);
+      }
+    }
     setEditing(null);
     await list.reload();
   };
@@ -52,6 +70,13 @@ export function ProductsPage() {
         <Title order={1}>Products</Title>
         <Button onClick={() => setEditing({ mode: 'create' })}>New product</Button>
       </Group>
+      <div aria-live="polite">
+        {notice && (
+          <Text size="sm" c="green.9" data-testid="products-notice">
+            {notice}
+          </Text>
+        )}
+      </div>
       <ErrorAlert error={list.error ?? error} />
       {!list.data ? (
         <Loader aria-label="Loading products" />

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { inventory } from '../../api/endpoints.js';
 import type { StockLine } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { formatCount, LIMITS } from '../../components/limits.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { RestockForm } from './RestockForm.js';
 
@@ -23,6 +24,9 @@ export function StockPage() {
   return (
     <Stack gap="md">
       <Title order={1}>Stock</Title>
+      <Text size="sm" c="dimmed">
+        A restock adds 1 to {formatCount(LIMITS.restockUnits.max)} units at a time and asks for confirmation first.
+      </Text>
       <ErrorAlert error={summary.error} title="Could not load stock" />
       <Group align="flex-end">
         <NumberInput label="Low-stock threshold" min={0} value={threshold} onChange={setThreshold} w={180} />
@@ -111,6 +115,7 @@ export function StockPage() {
                     <RestockForm
                       productId={line.productId}
                       productName={line.name}
+                      available={line.available}
                       onDone={(result) => {
                         setError(null);
                         setMessage(
