@@ -4,7 +4,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useStreamState } from '../live/live.js';
 import { useSession } from '../session/session.js';
-import { visibleItems } from './navigation.js';
+import { visibleItems, withNext } from './navigation.js';
 import { useRouteFocus } from './route-focus.js';
 
 const STREAM_LOOK = {
@@ -44,6 +44,8 @@ export function Layout() {
   const location = useLocation();
   const items = visibleItems(user?.roles ?? []);
   useRouteFocus('main');
+  // Sign-in and sign-up from the header come back to this page (not to the sign-in pages themselves).
+  const here = /^\/(login|register)\b/.test(location.pathname) ? null : `${location.pathname}${location.search}`;
   const isActive = (to: string) => (to === '/' || to === '/admin' || to === '/warehouse' ? location.pathname === to : location.pathname.startsWith(to));
 
   return (
@@ -81,10 +83,10 @@ export function Layout() {
               </>
             ) : (
               <>
-                <Button component={Link} to="/login" size="xs" variant="default">
+                <Button component={Link} to={withNext('/login', here)} size="xs" variant="default">
                   Sign in
                 </Button>
-                <Button component={Link} to="/register" size="xs">
+                <Button component={Link} to={withNext('/register', here)} size="xs">
                   Create account
                 </Button>
               </>
