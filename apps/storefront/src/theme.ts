@@ -1,4 +1,4 @@
-import { type CSSVariablesResolver, createTheme, darken, Loader, luminance, type MantineTheme, Modal } from '@mantine/core';
+import { type CSSVariablesResolver, createTheme, darken, Loader, luminance, type MantineTheme, Modal, TableScrollContainer } from '@mantine/core';
 
 /** WCAG AA for normal-size text is 4.5:1 (badges and small buttons are normal-size text); a little above it, so
  * rounding never takes a pair below. */
@@ -26,6 +26,8 @@ export const theme = createTheme({
   components: {
     Loader: Loader.extend({ defaultProps: { role: 'status' } }),
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    // A table wider than the screen shows its horizontal scrollbar for as long as it overflows, not on hover only.
+    TableScrollContainer: TableScrollContainer.extend({ defaultProps: { scrollAreaProps: { type: 'auto', offsetScrollbars: 'x' } } }),
   },
 });
 

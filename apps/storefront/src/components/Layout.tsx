@@ -87,7 +87,13 @@ export function Layout() {
                   Sign in
                 </Button>
                 <Button component={Link} to={withNext('/register', here)} size="xs">
-                  Create account
+                  {/* Shorter on phones, where the header has no room for both buttons' long labels. */}
+                  <Box component="span" visibleFrom="xs">
+                    Create account
+                  </Box>
+                  <Box component="span" hiddenFrom="xs">
+                    Sign up
+                  </Box>
                 </Button>
               </>
             )}

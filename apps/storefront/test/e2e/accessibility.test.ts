@@ -1,20 +1,27 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { type AxeViolation, atLeastSerious, axeViolations } from './axe.js';
-import { describeInBrowser, eventually, signIn } from './browser.js';
+import { describeInBrowser, eventually, screenshot, signIn } from './browser.js';
 import { buy, uniqueEmail } from './flows.js';
 import { browserSuite } from './suite.js';
 
 /** Enough accounts for the users page to need its pager (50 a page). */
 const EXTRA_ACCOUNTS = 51;
+const LAPTOP = { width: 1366, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const slug = (name: string) => name.replaceAll(/[^a-z0-9]+/gi, '-').replace(/-$/, '');
 
 describeInBrowser('accessibility (axe-core)', () => {
   const suite = browserSuite({ PAYMENT_WINDOW_SECONDS: '300' });
   const report: { page: string; violations: AxeViolation[] }[] = [];
 
+  /** Waits for the page, runs axe over it and keeps a screenshot (`a11y-<viewport>-<page>.png`). */
   const check = async (page: Page, name: string, ready: () => Promise<unknown>) => {
     await ready();
-    report.push({ page: name, violations: await axeViolations(page) });
+    const width = page.viewportSize()?.width ?? 0;
+    const label = width <= PHONE.width ? `${name} (phone)` : name;
+    report.push({ page: label, violations: await axeViolations(page) });
+    await screenshot(page, `a11y-${width <= PHONE.width ? 'phone' : 'laptop'}-${slug(name)}`);
   };
 
   it('every shopper, admin and warehouse page has no critical or serious violation', async () => {
@@ -27,7 +34,7 @@ describeInBrowser('accessibility (axe-core)', () => {
         }),
       ),
     );
-    const { context, page } = await suite.openWindow();
+    const { context, page } = await suite.openWindow(LAPTOP);
     const h1 = () => page.getByRole('heading', { level: 1 }).first().waitFor();
     try {
       // Signed out.
@@ -93,15 +100,43 @@ describeInBrowser('accessibility (axe-core)', () => {
       await context.close();
     }
 
+    // The shopper's pages and the stock page again on a phone.
+    const phone = await suite.openWindow(PHONE);
+    try {
+      const { page: p } = phone;
+      await p.goto('/');
+      await check(p, 'catalogue (signed out)', () => p.getByTestId('product-card').first().waitFor());
+      await signIn(p, suite.server.shopper.email, suite.server.shopper.password);
+      await p.goto('/');
+      await p.getByRole('link', { name: 'View Canvas Tote Bag' }).click();
+      await check(p, 'product', () => p.getByRole('button', { name: 'Buy now' }).waitFor());
+      await p.getByLabel('Quantity').fill('1');
+      await p.getByRole('button', { name: 'Buy now' }).click();
+      await p.waitForURL(/\/orders\/[^/]+$/);
+      await check(p, 'order (awaiting payment)', () => p.getByTestId('hold-countdown').waitFor());
+      await p.getByRole('button', { name: /^Pay / }).click();
+      await check(p, 'pay', () => p.getByRole('form', { name: 'Card payment' }).waitFor());
+      await p.goto('/orders');
+      await check(p, 'my orders', () => p.getByTestId('orders-cards').waitFor());
+      await p.getByRole('button', { name: 'Sign out' }).click();
+      await signIn(p, suite.server.admin.email, suite.server.admin.password);
+      await p.goto('/admin');
+      await check(p, 'dashboard', () => p.getByTestId('revenue').waitFor());
+      await p.goto('/warehouse');
+      await check(p, 'stock', () => p.getByTestId('stock-table').waitFor());
+    } finally {
+      await phone.context.close();
+    }
+
     const lines = report.map(({ page: name, violations }) => {
       const count = (impact: string) => violations.filter((v) => v.impact === impact).reduce((sum, v) => sum + v.nodes, 0);
       const rules = violations.map((v) => `${v.id}(${v.impact},${v.nodes})`).join(' ');
-      return `${name.padEnd(26)} critical ${count('critical')} serious ${count('serious')} moderate ${count('moderate')} minor ${count('minor')}  ${rules}`;
+      return `${name.padEnd(34)} critical ${count('critical')} serious ${count('serious')} moderate ${count('moderate')} minor ${count('minor')}  ${rules}`;
     });
     console.log(`axe-core over ${report.length} pages (nodes per impact):\n${lines.join('\n')}`);
     const failing = report.flatMap(({ page: name, violations }) => atLeastSerious(violations).map((v) => ({ page: name, ...v })));
     expect(failing).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
   it('each route has its own title, and a navigation moves focus to the page heading', async () => {
     const { context, page } = await suite.openWindow();

@@ -53,4 +53,17 @@ describeInBrowser('order lists on a phone (390×844)', () => {
       await admin.context.close();
     }
   }, 60_000);
+
+  it('the signed-out header fits: nothing on the catalogue scrolls sideways', async () => {
+    const { context, page } = await suite.openWindow(PHONE);
+    try {
+      await page.goto('/');
+      await page.getByTestId('product-card').first().waitFor();
+      expect(await scrollsSideways(page)).toBe(false);
+      const signUp = await page.getByRole('banner').getByRole('link', { name: 'Sign up' }).boundingBox();
+      expect(signUp!.x + signUp!.width).toBeLessThanOrEqual(PHONE.width);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { inventory, products } from '../../api/endpoints.js';
 import type { Product, ProductFields } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { ScrollHint } from '../../components/ScrollHint.js';
 import { formatDateTime, formatMoney } from '../../components/format.js';
 import { newIdempotencyKey } from '../../hooks/idempotency-key.js';
 import { useResource } from '../../hooks/use-resource.js';
@@ -81,49 +82,52 @@ export function ProductsPage() {
       {!list.data ? (
         <Loader aria-label="Loading products" />
       ) : (
-        <Table.ScrollContainer minWidth={820}>
-          <Table striped highlightOnHover data-testid="products-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Price</Table.Th>
-                <Table.Th>Limit</Table.Th>
-                <Table.Th>Sale starts</Table.Th>
-                <Table.Th>State</Table.Th>
-                <Table.Th>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.data.items.map((product) => (
-                <Table.Tr key={product.id}>
-                  <Table.Td>{product.name}</Table.Td>
-                  <Table.Td>{formatMoney(product.price)}</Table.Td>
-                  <Table.Td>{product.maxQuantityPerCustomer || 'none'}</Table.Td>
-                  <Table.Td>{product.saleStartsAt ? formatDateTime(product.saleStartsAt) : <Text c="dimmed" size="sm" span>
-                        now
-                      </Text>}</Table.Td>
-                  <Table.Td>
-                    <Badge color={product.archived ? 'gray' : product.active ? 'green' : 'yellow'} variant="light">
-                      {product.archived ? 'archived' : product.active ? 'active' : 'inactive'}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      <Button size="xs" variant="default" onClick={() => setEditing({ mode: 'edit', product })} aria-label={`Edit ${product.name}`}>
-                        Edit
-                      </Button>
-                      {hasRole('ADMIN') && !product.archived && (
-                        <Button size="xs" color="red" variant="light" onClick={() => void archive(product)} aria-label={`Archive ${product.name}`}>
-                          Archive
-                        </Button>
-                      )}
-                    </Group>
-                  </Table.Td>
+        <>
+          <ScrollHint />
+          <Table.ScrollContainer minWidth={820}>
+            <Table striped highlightOnHover data-testid="products-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Price</Table.Th>
+                  <Table.Th>Limit</Table.Th>
+                  <Table.Th>Sale starts</Table.Th>
+                  <Table.Th>State</Table.Th>
+                  <Table.Th>Actions</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.data.items.map((product) => (
+                  <Table.Tr key={product.id}>
+                    <Table.Td>{product.name}</Table.Td>
+                    <Table.Td>{formatMoney(product.price)}</Table.Td>
+                    <Table.Td>{product.maxQuantityPerCustomer || 'none'}</Table.Td>
+                    <Table.Td>{product.saleStartsAt ? formatDateTime(product.saleStartsAt) : <Text c="dimmed" size="sm" span>
+                          now
+                        </Text>}</Table.Td>
+                    <Table.Td>
+                      <Badge color={product.archived ? 'gray' : product.active ? 'green' : 'yellow'} variant="light">
+                        {product.archived ? 'archived' : product.active ? 'active' : 'inactive'}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" wrap="nowrap">
+                        <Button size="xs" variant="default" onClick={() => setEditing({ mode: 'edit', product })} aria-label={`Edit ${product.name}`}>
+                          Edit
+                        </Button>
+                        {hasRole('ADMIN') && !product.archived && (
+                          <Button size="xs" color="red" variant="light" onClick={() => void archive(product)} aria-label={`Archive ${product.name}`}>
+                            Archive
+                          </Button>
+                        )}
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </>
       )}
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing?.mode === 'edit' ? 'Edit product' : 'New product'} size="lg">
         {editing && (
