@@ -31,6 +31,12 @@ describe('the server clock estimate', () => {
     expect(clock.serverOffsetUncertainty()).toBeLessThanOrEqual(11);
   });
 
+  it('reads X-Server-Time to the millisecond', () => {
+    clock.observeResponse(answer({ 'x-server-time': '60520' }), undefined, 500, 520);
+    expect(clock.serverOffset()).toBe(Math.round((60_520 - 520 + 60_521 - 500) / 2));
+    expect(clock.serverOffsetUncertainty()).toBe(11);
+  });
+
   it('starts over when a new answer no longer fits (the device clock was changed)', () => {
     clock.observeResponse(answer({}), { serverTime: new Date(10_000).toISOString() }, 0, 10);
     clock.observeResponse(answer({}), { serverTime: new Date(10_000).toISOString() }, 70_000, 70_010);

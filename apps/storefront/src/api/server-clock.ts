@@ -4,8 +4,9 @@
  * reads `serverNow()` instead of `Date.now()`.
  *
  * Each API answer bounds the offset (server time − local time): the server stamped it somewhere between the
- * moment the request left and the moment the answer arrived. A `serverTime` field in the body gives that stamp
- * to the millisecond; the HTTP `Date` header gives it to the second (truncated). Bounds from every answer are
+ * moment the request left and the moment the answer arrived. The `X-Server-Time` header (milliseconds since the
+ * epoch) or a `serverTime` field in the body gives that stamp to the millisecond; the HTTP `Date` header, which
+ * every server sends, gives it to the second (truncated). Bounds from every answer are
  * intersected, so the estimate narrows as answers arrive; when they stop overlapping (the device's clock was
  * changed) the newest answer starts over.
  */
@@ -31,10 +32,12 @@ export function observeServerTime(stampedAt: number, resolutionMs: number, sentA
   observe({ low: stampedAt - receivedAt, high: stampedAt + resolutionMs - sentAt });
 }
 
-/** Reads the clock evidence of one API answer: its `Date` header and, when the body has one, its `serverTime`. */
+/** Reads the clock evidence of one API answer: its `Date` and `X-Server-Time` headers and a body's `serverTime`. */
 export function observeResponse(response: Response, body: unknown, sentAt: number, receivedAt: number): void {
   const header = response.headers.get('date');
   if (header) observeServerTime(Date.parse(header), 1_000, sentAt, receivedAt);
+  const millis = response.headers.get('x-server-time');
+  if (millis && /^\d+$/.test(millis)) observeServerTime(Number(millis), 1, sentAt, receivedAt);
   const serverTime = typeof body === 'object' && body !== null ? (body as { serverTime?: unknown }).serverTime : undefined;
   if (typeof serverTime === 'string') observeServerTime(Date.parse(serverTime), 1, sentAt, receivedAt);
 }

@@ -105,7 +105,12 @@ export interface PaymentLinkView {
   readonly paymentId: string;
   readonly orderId: string;
   readonly amount: Money;
+  /** The link's latest attempt: INITIATED, SUCCEEDED, DECLINED, ERROR, REFUNDED. */
   readonly status: string;
+  /** Servers that keep an order payable after a decline also say how it stands and until when. */
+  readonly failureReason?: string | null;
+  readonly orderStatus?: OrderStatus | null;
+  readonly holdUntil?: string | null;
 }
 
 export interface Card {

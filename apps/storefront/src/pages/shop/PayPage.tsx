@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Group, Loader, NumberInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { paymentToken, payments } from '../../api/endpoints.js';
+import { payments } from '../../api/endpoints.js';
 import { isApiError } from '../../api/problem.js';
 import { OPEN_STATUSES, type OrderStatus } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
@@ -27,20 +27,26 @@ const ENDED: Partial<Record<OrderStatus, string>> = {
   FAILED: 'Order failed',
 };
 
+/** Gateways answer with codes such as CARD_DECLINED: shown as words. */
+const inWords = (reason: string): string => (/^[A-Z_]+$/.test(reason) ? reason.toLowerCase().replaceAll('_', ' ') : reason);
+
 /** Why the gateway declined, from the problem's `reason` (or its detail). */
 const declineReason = (error: unknown): string | null => {
   if (!isApiError(error, 'PAYMENT_DECLINED')) return null;
   const { reason } = error.problem;
-  const text = typeof reason === 'string' && reason ? reason : (error.problem.detail ?? 'declined');
-  // Gateways answer with codes such as CARD_DECLINED: shown as words.
-  return /^[A-Z_]+$/.test(text) ? text.toLowerCase().replaceAll('_', ' ') : text;
+  return inWords(typeof reason === 'string' && reason ? reason : (error.problem.detail ?? 'declined'));
+};
+
+/** The later of two instants (a hold only moves later: a starting payment may extend it once). */
+const later = (a: string | null | undefined, b: string | null | undefined): number | undefined => {
+  const times = [a, b].filter((value): value is string => typeof value === 'string').map(Date.parse);
+  return times.length > 0 ? Math.max(...times) : undefined;
 };
 
 /**
  * The payment page behind a payment link: the order summary, the hold countdown, the card form, and one clear
- * state at a time — payable, declined (retry with another card while the order waits for payment), hold ended,
- * order ended, or paid. A retry after a decline is a new payment attempt (`initiate` gives a new link), so each
- * attempt is paid at most once.
+ * state at a time — payable, declined (the reason, and another card on the same link while the order waits for
+ * payment: each try is a new attempt on the server), hold ended, order ended, or paid.
  */
 export function PayPage() {
   const { token = '' } = useParams();
@@ -49,6 +55,7 @@ export function PayPage() {
   const now = useNow();
   const link = useResource(() => payments.link(token), [token]);
   const orderId = link.data?.orderId ?? '';
+  // The signed-in buyer also gets the order's line and its live status from the notification stream.
   const live = useLiveOrder(orderId, user !== null && orderId !== '');
   const [card, setCard] = useState<string>(TEST_CARDS[0]!.value);
   const [holder, setHolder] = useState('');
@@ -61,31 +68,29 @@ export function PayPage() {
   if (link.error && !link.data) return <ErrorAlert error={link.error} title="Payment link not found" />;
   if (!link.data) return <Loader aria-label="Loading payment" />;
   const { amount, status } = link.data;
-  const { order, status: orderStatus } = live;
+  const { order } = live;
+  const orderStatus: OrderStatus | undefined = live.status ?? link.data.orderStatus ?? undefined;
 
   const paid = status === 'SUCCEEDED' || orderStatus === 'CONFIRMED';
   const orderOpen = orderStatus === undefined || OPEN_STATUSES.includes(orderStatus);
-  const holdLeft = order && orderOpen ? Date.parse(order.holdUntil) - now : undefined;
+  const holdEnds = later(link.data.holdUntil, order?.holdUntil);
+  const holdLeft = holdEnds !== undefined && orderOpen ? holdEnds - now : undefined;
   const holdEnded = holdLeft !== undefined && holdLeft <= 0;
-  // This link was declined: paying again takes a new attempt, which only the signed-in buyer can start.
-  const needsNewAttempt = status === 'DECLINED' || declined !== null;
-  const retryable = needsNewAttempt ? user !== null && order !== undefined && orderOpen : status === 'INITIATED' || status === 'ERROR';
-  const canPay = !paid && orderOpen && !holdEnded && retryable;
+  const lastDecline = declined ?? (status === 'DECLINED' && link.data.failureReason ? inWords(link.data.failureReason) : null);
+  // A declined link may be paid again only on servers that keep the order payable (they report orderStatus).
+  const linkPayable = status === 'INITIATED' || status === 'ERROR' || (status === 'DECLINED' && link.data.orderStatus !== undefined);
+  const canPay = !paid && orderOpen && !holdEnded && linkPayable;
   const showForm = !paid && orderOpen && status !== 'REFUNDED';
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void payment.run(async () => {
-      let payWith = token;
-      if (needsNewAttempt) {
-        payWith = paymentToken((await payments.initiate(orderId)).paymentLink);
-        navigate(`/pay/${encodeURIComponent(payWith)}`, { replace: true });
-      }
       setDeclined(null);
       try {
-        await payments.process(payWith, { number: card.replaceAll(/\s/g, ''), expMonth, expYear, cvc, holder });
+        await payments.process(token, { number: card.replaceAll(/\s/g, ''), expMonth, expYear, cvc, holder });
       } catch (caught) {
         setDeclined(declineReason(caught));
+        // The answer may have moved the hold (a grace) or ended the order: read both again.
         void link.reload();
         void live.loaded.reload();
         throw caught;
@@ -116,18 +121,18 @@ export function PayPage() {
         ) : !orderOpen ? (
           <Alert color="orange" title={ENDED[orderStatus ?? 'FAILED'] ?? 'This order can no longer be paid'} data-state="order-ended">
             This order can no longer be paid
-            {declined ? `: your card was declined (${declined})` : order?.statusReason ? ` (${order.statusReason})` : ''}. {backToOrder}.
+            {lastDecline ? `: your card was declined (${lastDecline})` : order?.statusReason ? ` (${order.statusReason})` : ''}. {backToOrder}.
           </Alert>
         ) : holdEnded ? (
           <Alert color="orange" title="The hold has ended" data-state="hold-ended">
             The payment window closed before payment, so the units go back on sale. {backToOrder}.
           </Alert>
-        ) : declined ? (
+        ) : lastDecline ? (
           <Alert color="red" title="Card declined" role="alert" data-code="PAYMENT_DECLINED" data-state="declined">
-            The card was declined ({declined}).{' '}
-            {retryable
+            The card was declined ({lastDecline}).{' '}
+            {canPay
               ? `Your units are still held: try another card${holdLeft === undefined ? '' : ` (${formatDuration(holdLeft)} left)`}.`
-              : 'Sign in as the buyer to try another card.'}{' '}
+              : 'This order cannot be paid with another card.'}{' '}
             {backToOrder}.
           </Alert>
         ) : null}
@@ -159,7 +164,7 @@ export function PayPage() {
               <TextInput label="CVC" value={cvc} onChange={(e) => setCvc(e.currentTarget.value)} required maxLength={4} autoComplete="cc-csc" />
             </Group>
             <Button type="submit" loading={payment.pending} disabled={!canPay} size="md">
-              {holdEnded ? 'Hold ended' : needsNewAttempt ? `Pay ${formatMoney(amount)} with this card` : `Pay ${formatMoney(amount)}`}
+              {holdEnded ? 'Hold ended' : lastDecline ? `Pay ${formatMoney(amount)} with this card` : `Pay ${formatMoney(amount)}`}
             </Button>
             {!isApiError(error, 'PAYMENT_DECLINED') && (
               <ErrorAlert error={error} title={isApiError(error, 'PAYMENT_GATEWAY_ERROR') ? 'Payment provider error' : 'Payment failed'} />
