@@ -23,6 +23,8 @@ export const theme = createTheme({
   primaryShade: 8,
   focusRing: 'auto',
   defaultRadius: 'md',
+  // Dialogs and menus appear without motion for people who asked their system for less of it.
+  respectReducedMotion: true,
   components: {
     Loader: Loader.extend({ defaultProps: { role: 'status' } }),
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),

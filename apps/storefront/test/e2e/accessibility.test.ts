@@ -18,6 +18,10 @@ describeInBrowser('accessibility (axe-core)', () => {
   /** Waits for the page, runs axe over it and keeps a screenshot (`a11y-<viewport>-<page>.png`). */
   const check = async (page: Page, name: string, ready: () => Promise<unknown>) => {
     await ready();
+    // A dialog fading in is grey for a moment: check what stays on screen, after finite transitions ended.
+    await page.waitForFunction(() =>
+      document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity),
+    );
     const width = page.viewportSize()?.width ?? 0;
     const label = width <= PHONE.width ? `${name} (phone)` : name;
     report.push({ page: label, violations: await axeViolations(page) });

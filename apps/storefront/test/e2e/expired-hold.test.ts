@@ -8,7 +8,8 @@ import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 const PAYMENT_WINDOW_SECONDS = 10;
 
 describeInBrowser('an unpaid hold', () => {
-  const suite = browserSuite({ PAYMENT_WINDOW_SECONDS: String(PAYMENT_WINDOW_SECONDS) });
+  // A payment started near the end of a hold extends it once by this grace; kept short so it runs out here too.
+  const suite = browserSuite({ PAYMENT_WINDOW_SECONDS: String(PAYMENT_WINDOW_SECONDS), PAYMENT_GRACE_SECONDS: '3' });
   let proxy: TcpProxy;
 
   // Registered after the suite's hooks: starts once the server runs, and (hooks unwind in reverse) closes first.

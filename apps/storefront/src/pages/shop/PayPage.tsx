@@ -129,7 +129,7 @@ export function PayPage() {
           </Alert>
         ) : lastDecline ? (
           <Alert color="red" title="Card declined" role="alert" data-code="PAYMENT_DECLINED" data-state="declined">
-            The card was declined ({lastDecline}).{' '}
+            {/^(card )?declined$/i.test(lastDecline) ? 'The card was declined.' : `The card was declined (${lastDecline}).`}{' '}
             {canPay
               ? `Your units are still held: try another card${holdLeft === undefined ? '' : ` (${formatDuration(holdLeft)} left)`}.`
               : 'This order cannot be paid with another card.'}{' '}
