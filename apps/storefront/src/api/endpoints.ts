@@ -6,6 +6,7 @@ import type {
   Money,
   Order,
   OrderAccepted,
+  OrderDetail,
   OrderStatus,
   Page,
   PaymentInitiated,
@@ -46,7 +47,7 @@ export const orders = {
     api<OrderAccepted>('/api/orders', { method: 'POST', body: { productId, quantity }, idempotencyKey }),
   list: (query: { page?: number; size?: number; status?: OrderStatus; productId?: string; customerId?: string } = {}) =>
     api<Page<Order>>('/api/orders', { query }),
-  get: (id: string) => api<{ order: Order }>(`/api/orders/${encodeURIComponent(id)}`),
+  get: (id: string) => api<OrderDetail>(`/api/orders/${encodeURIComponent(id)}`),
   cancel: (id: string) => api<{ order: Order }>(`/api/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
 };
 

@@ -88,6 +88,12 @@ export interface Order {
   readonly updatedAt: string;
 }
 
+/** `GET /api/orders/{id}`. Servers that keep an order payable after a decline add its latest payment attempt. */
+export interface OrderDetail {
+  readonly order: Order;
+  readonly lastPayment?: { readonly status: string; readonly failureReason: string | null } | null;
+}
+
 export interface OrderAccepted {
   readonly orderId: string;
   readonly status: OrderStatus;

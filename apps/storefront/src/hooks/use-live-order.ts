@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { orders } from '../api/endpoints.js';
-import type { Order, OrderStatus } from '../api/types.js';
+import type { Order, OrderDetail, OrderStatus } from '../api/types.js';
 import { useOrderProgress } from '../live/live.js';
 import type { ProgressEvent } from '../live/notification-stream.js';
 import { type Resource, useResource } from './use-resource.js';
@@ -9,11 +9,13 @@ import { type Resource, useResource } from './use-resource.js';
 const ORDER_POLL_MS = 10_000;
 
 export interface LiveOrder {
-  readonly loaded: Resource<{ order: Order } | null>;
+  readonly loaded: Resource<OrderDetail | null>;
   readonly order: Order | undefined;
   /** The newer of the fetched order's status and the stream's latest event for it. */
   readonly status: OrderStatus | undefined;
   readonly events: readonly ProgressEvent[];
+  /** The latest payment attempt, on servers that report it. */
+  readonly lastPayment: OrderDetail['lastPayment'];
 }
 
 /**
@@ -30,5 +32,5 @@ export function useLiveOrder(id: string, enabled = true): LiveOrder {
   const order = enabled ? (loaded.data?.order ?? undefined) : undefined;
   const latest = events.at(-1)?.progress;
   const status = order && (latest && Date.parse(latest.at) >= Date.parse(order.updatedAt) ? latest.status : order.status);
-  return { loaded, order, status, events };
+  return { loaded, order, status, events, lastPayment: enabled ? loaded.data?.lastPayment : undefined };
 }

@@ -67,14 +67,21 @@ describeInBrowser('the pay page', () => {
       await eventually(() => declined.textContent()).toContain('try another card');
       await screenshot(page, 'pay-03-declined-retry-offered');
 
-      // The same link, another card.
+      // The order page says so too; back on the same link (reloaded: the decline is remembered), another card.
       const payUrl = page.url();
+      await page.getByRole('link', { name: 'See the order' }).click();
+      await eventually(() => page.getByTestId('last-payment').textContent()).toContain('declined');
+      await screenshot(page, 'pay-04-order-after-decline');
+      await page.goBack();
+      await page.waitForURL(payUrl);
+      await eventually(() => page.getByRole('alert').filter({ hasText: 'Card declined' }).textContent()).toContain('try another card');
+      await page.getByLabel('Name on card').fill('Ada Lovelace');
       await page.getByLabel(/^Card number/).fill(GOOD_CARD);
       await page.getByRole('form', { name: 'Card payment' }).getByRole('button', { name: /^Pay / }).click();
       await page.waitForURL(orderUrl);
       expect(payUrl).toMatch(/\/pay\//);
       await eventually(() => page.getByTestId('order-status').getAttribute('data-status'), 30_000).toBe('CONFIRMED');
-      await screenshot(page, 'pay-04-retry-confirmed');
+      await screenshot(page, 'pay-05-retry-confirmed');
     } finally {
       await context.close();
     }

@@ -28,7 +28,7 @@ export function OrderPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
   const now = useNow();
-  const { loaded, order, status, events } = useLiveOrder(id);
+  const { loaded, order, status, events, lastPayment } = useLiveOrder(id);
   const { user } = useSession();
   const [busy, setBusy] = useState<'pay' | 'cancel' | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -97,6 +97,16 @@ export function OrderPage() {
                   </Alert>
                 ) : null}
               </div>
+              {open && holdLeft > 0 && (lastPayment?.status === 'DECLINED' || lastPayment?.status === 'ERROR') && (
+                <Alert color="red" title={lastPayment.status === 'DECLINED' ? 'Card declined' : 'Payment provider error'} data-testid="last-payment">
+                  {lastPayment.status === 'DECLINED' ? 'The last card was declined' : 'The last payment attempt failed at the provider'}
+                  {lastPayment.failureReason && !/^(CARD_)?DECLINED$/.test(lastPayment.failureReason)
+                    ? ` (${lastPayment.failureReason.toLowerCase().replaceAll('_', ' ')})`
+                    : ''}
+                  . Your units
+                  are still held: pay with another card before the hold ends.
+                </Alert>
+              )}
               {open && (
                 <Group>
                   {/* Only the buyer pays; an admin looking at someone's order may still cancel it. */}

@@ -13,6 +13,8 @@ import { useResource } from '../../hooks/use-resource.js';
 import { useSession } from '../../session/session.js';
 import { PaymentSummary } from './PaymentSummary.js';
 
+const LINK_POLL_MS = 10_000;
+
 /** The mock gateway's documented test cards. */
 const TEST_CARDS = [
   { value: '4242424242424242', label: 'Test card: succeeds' },
@@ -53,7 +55,8 @@ export function PayPage() {
   const navigate = useNavigate();
   const { user } = useSession();
   const now = useNow();
-  const link = useResource(() => payments.link(token), [token]);
+  // Polled too: the hold may be extended or end, and the order may be paid from another tab.
+  const link = useResource(() => payments.link(token), [token], LINK_POLL_MS);
   const orderId = link.data?.orderId ?? '';
   // The signed-in buyer also gets the order's line and its live status from the notification stream.
   const live = useLiveOrder(orderId, user !== null && orderId !== '');
