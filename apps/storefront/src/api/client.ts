@@ -1,5 +1,6 @@
 import { apiUrl } from './base.js';
 import { ApiError, type Problem } from './problem.js';
+import { observeResponse } from './server-clock.js';
 
 export interface RequestOptions {
   readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -57,6 +58,7 @@ async function send<T>(path: string, options: RequestOptions, token: string | nu
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   let response: Response;
+  const sentAt = Date.now();
   try {
     response = await fetch(urlOf(path, options.query), {
       method: options.method ?? 'GET',
@@ -68,7 +70,9 @@ async function send<T>(path: string, options: RequestOptions, token: string | nu
     if (options.signal?.aborted) throw error;
     throw new ApiError({ status: 0, code: 'NETWORK', detail: 'network error' });
   }
+  const receivedAt = Date.now();
   if (!response.ok) {
+    observeResponse(response, undefined, sentAt, receivedAt);
     const problem = await problemOf(response);
     if (problem.code === 'UNAUTHENTICATED' && token) {
       // Refused at authentication, before the route did anything: sending it again with a fresh token is safe.
@@ -78,6 +82,11 @@ async function send<T>(path: string, options: RequestOptions, token: string | nu
     }
     throw new ApiError(problem);
   }
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
+  if (response.status === 204) {
+    observeResponse(response, undefined, sentAt, receivedAt);
+    return undefined as T;
+  }
+  const body = (await response.json()) as T;
+  observeResponse(response, body, sentAt, receivedAt);
+  return body;
 }

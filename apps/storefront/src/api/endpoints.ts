@@ -6,6 +6,7 @@ import type {
   Money,
   Order,
   OrderAccepted,
+  OrderDetail,
   OrderStatus,
   Page,
   PaymentInitiated,
@@ -46,7 +47,7 @@ export const orders = {
     api<OrderAccepted>('/api/orders', { method: 'POST', body: { productId, quantity }, idempotencyKey }),
   list: (query: { page?: number; size?: number; status?: OrderStatus; productId?: string; customerId?: string } = {}) =>
     api<Page<Order>>('/api/orders', { query }),
-  get: (id: string) => api<{ order: Order }>(`/api/orders/${encodeURIComponent(id)}`),
+  get: (id: string) => api<OrderDetail>(`/api/orders/${encodeURIComponent(id)}`),
   cancel: (id: string) => api<{ order: Order }>(`/api/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
 };
 
@@ -59,6 +60,10 @@ export const payments = {
       body: { token, card },
     }),
 };
+
+/** The token of a payment link; the link may carry the server's public URL, the storefront serves the same path. */
+export const paymentToken = (paymentLink: string): string =>
+  decodeURIComponent(new URL(paymentLink, window.location.origin).pathname.split('/').at(-1) ?? '');
 
 export const inventory = {
   stock: (productIds?: readonly string[]) =>

@@ -88,6 +88,12 @@ export interface Order {
   readonly updatedAt: string;
 }
 
+/** `GET /api/orders/{id}`. Servers that keep an order payable after a decline add its latest payment attempt. */
+export interface OrderDetail {
+  readonly order: Order;
+  readonly lastPayment?: { readonly status: string; readonly failureReason: string | null } | null;
+}
+
 export interface OrderAccepted {
   readonly orderId: string;
   readonly status: OrderStatus;
@@ -105,7 +111,12 @@ export interface PaymentLinkView {
   readonly paymentId: string;
   readonly orderId: string;
   readonly amount: Money;
+  /** The link's latest attempt: INITIATED, SUCCEEDED, DECLINED, ERROR, REFUNDED. */
   readonly status: string;
+  /** Servers that keep an order payable after a decline also say how it stands and until when. */
+  readonly failureReason?: string | null;
+  readonly orderStatus?: OrderStatus | null;
+  readonly holdUntil?: string | null;
 }
 
 export interface Card {

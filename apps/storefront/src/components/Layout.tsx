@@ -1,10 +1,11 @@
-import { AppShell, Badge, Box, Burger, Button, Group, Loader, NavLink, Text, Title, UnstyledButton } from '@mantine/core';
+import { AppShell, Badge, Box, Burger, Button, Group, Loader, NavLink, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { Suspense } from 'react';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useStreamState } from '../live/live.js';
 import { useSession } from '../session/session.js';
-import { visibleItems } from './navigation.js';
+import { visibleItems, withNext } from './navigation.js';
+import { useRouteFocus } from './route-focus.js';
 
 const STREAM_LOOK = {
   open: { color: 'green', label: 'Live' },
@@ -23,13 +24,14 @@ function LiveIndicator() {
       w={{ base: 34, xs: 130 }}
       data-testid="live-state"
       data-state={state}
-      aria-label={`Live updates: ${look.label}`}
       title={`Live updates: ${look.label}`}
     >
-      {/* Phones show only the dot; the fixed width keeps the header still when the state changes. */}
+      {/* Phones show only the dot (the words stay for screen readers); the fixed width keeps the header still. */}
+      <VisuallyHidden>Live updates: </VisuallyHidden>
       <Box component="span" visibleFrom="xs">
         {look.label}
       </Box>
+      <VisuallyHidden hiddenFrom="xs">{look.label}</VisuallyHidden>
     </Badge>
   );
 }
@@ -41,6 +43,9 @@ export function Layout() {
   const navigate = useNavigate();
   const location = useLocation();
   const items = visibleItems(user?.roles ?? []);
+  useRouteFocus('main');
+  // Sign-in and sign-up from the header come back to this page (not to the sign-in pages themselves).
+  const here = /^\/(login|register)\b/.test(location.pathname) ? null : `${location.pathname}${location.search}`;
   const isActive = (to: string) => (to === '/' || to === '/admin' || to === '/warehouse' ? location.pathname === to : location.pathname.startsWith(to));
 
   return (
@@ -53,9 +58,9 @@ export function Layout() {
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
             <UnstyledButton component={Link} to="/" aria-label="LimitedCart home">
-              <Title order={3} c="indigo.8">
+              <Text component="span" fz="h3" fw={700} c="indigo.8">
                 LimitedCart
-              </Title>
+              </Text>
             </UnstyledButton>
           </Group>
           <Group gap="sm" wrap="nowrap">
@@ -78,11 +83,17 @@ export function Layout() {
               </>
             ) : (
               <>
-                <Button component={Link} to="/login" size="xs" variant="default">
+                <Button component={Link} to={withNext('/login', here)} size="xs" variant="default">
                   Sign in
                 </Button>
-                <Button component={Link} to="/register" size="xs">
-                  Create account
+                <Button component={Link} to={withNext('/register', here)} size="xs">
+                  {/* Shorter on phones, where the header has no room for both buttons' long labels. */}
+                  <Box component="span" visibleFrom="xs">
+                    Create account
+                  </Box>
+                  <Box component="span" hiddenFrom="xs">
+                    Sign up
+                  </Box>
                 </Button>
               </>
             )}

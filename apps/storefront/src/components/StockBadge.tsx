@@ -9,12 +9,15 @@ const LOOK: Record<StockState, { label: string; color: string }> = {
   unknown: { label: 'On sale', color: 'blue' },
 };
 
-/** The shopper's view of stock. Fixed width, so a live change of state never moves the layout. */
+/**
+ * The shopper's view of stock. A minimum width keeps the layout still when the state changes live; longer words
+ * ("Selling fast · 12 left") widen it rather than being cut off.
+ */
 export function StockBadge({ state, available }: { readonly state: StockState; readonly available?: number }) {
   const look = LOOK[state];
   const count = state === 'available' || state === 'selling-fast' ? available : undefined;
   return (
-    <Badge color={look.color} variant="filled" w={150} data-testid="stock-state" data-state={state} aria-live="polite">
+    <Badge color={look.color} variant="filled" miw={150} maw="100%" styles={{ label: { overflow: 'visible' } }} data-testid="stock-state" data-state={state} aria-live="polite">
       {look.label}
       {count === undefined ? '' : ` · ${count} left`}
     </Badge>

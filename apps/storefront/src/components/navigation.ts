@@ -1,4 +1,4 @@
-import type { Role } from '../api/types.js';
+import type { Role, User } from '../api/types.js';
 
 export interface NavItem {
   readonly to: string;
@@ -22,3 +22,16 @@ export const NAV_ITEMS: readonly NavItem[] = [
 
 export const visibleItems = (roles: readonly Role[]): readonly NavItem[] =>
   NAV_ITEMS.filter((item) => item.roles.length === 0 || item.roles.some((role) => roles.includes(role)));
+
+/** The `next` page of a sign-in or sign-up link, when it is a path on this site (never another origin). */
+export const nextPage = (params: URLSearchParams): string | null => {
+  const next = params.get('next');
+  return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !/^\/(login|register)\b/.test(next) ? next : null;
+};
+
+/** `to` with the page to come back to, for links between sign-in and sign-up. */
+export const withNext = (to: string, next: string | null): string => (next ? `${to}?next=${encodeURIComponent(next)}` : to);
+
+/** Where a user lands after signing in without a `next`: the first page of their main role. */
+export const homeOf = (user: User): string =>
+  user.roles.includes('ADMIN') ? '/admin' : user.roles.includes('WAREHOUSE') ? '/warehouse' : '/';

@@ -1,10 +1,14 @@
 import { useEffect, useState } from 'react';
+import { serverNow } from '../api/server-clock.js';
 
-/** The current time, refreshed every `intervalMs` (for countdowns). */
+/**
+ * The server's current time as this tab estimates it (see `server-clock.ts`), refreshed every `intervalMs`: what
+ * countdowns and on-sale or hold decisions run on.
+ */
 export function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(serverNow);
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    const timer = setInterval(() => setNow(serverNow()), intervalMs);
     return () => clearInterval(timer);
   }, [intervalMs]);
   return now;

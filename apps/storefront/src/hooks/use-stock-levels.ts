@@ -1,4 +1,5 @@
 import { inventory } from '../api/endpoints.js';
+import { serverNow } from '../api/server-clock.js';
 import type { Product, ShopperStock } from '../api/types.js';
 import { isBeforeDrop } from '../components/drop.js';
 import { type StockState, stockStateOf } from '../components/stock-state.js';
@@ -30,7 +31,7 @@ export function useStockLevels(items: readonly Product[]): (product: Product, no
   const knownSoldOut = useKnownSoldOut();
   const byId = new Map<string, ShopperStock>((staffStock.data ?? []).map((line) => [line.productId, line]));
 
-  return (product, now = Date.now()) => {
+  return (product, now = serverNow()) => {
     if (isBeforeDrop(product.saleStartsAt, now)) return { state: 'upcoming' };
     const stock = byId.get(product.id) ?? product.stock;
     const state = stockStateOf(stock);

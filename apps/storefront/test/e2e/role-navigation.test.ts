@@ -98,7 +98,7 @@ describeInBrowser('role-based navigation', () => {
       await menu.click();
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My orders' }).click();
       await page.waitForURL(/\/orders$/);
-      await page.getByTestId('orders-table').or(page.getByText('No orders.')).waitFor();
+      await page.getByTestId('orders-cards').or(page.getByText('No orders.')).waitFor();
       await screenshot(page, 'nav-08-phone-my-orders');
     } finally {
       await context.close();

@@ -45,6 +45,7 @@ describeInBrowser('shopping and restocking, in two windows', () => {
       await eventually(() => row.getByTestId('held').textContent()).toBe('2');
       const before = Number(await row.getByTestId('available').textContent());
       await row.getByLabel(`Units to add to ${TEE}`).fill('25');
+      admin.page.once('dialog', (dialog) => void dialog.accept());
       await row.getByRole('button', { name: `Restock ${TEE}` }).click();
       await eventually(() => admin.page.getByTestId('restock-message').textContent()).toContain(`now ${before + 25} available`);
       await eventually(async () => Number(await row.getByTestId('available').textContent())).toBe(before + 25);
@@ -67,15 +68,7 @@ describeInBrowser('shopping and restocking, in two windows', () => {
       await eventually(() => admin.page.getByTestId('orders-CONFIRMED').textContent()).not.toBe('0');
       await screenshot(admin.page, 'shop-07-admin-dashboard');
 
-      // A declined card is reported as a decline, and the order fails.
-      await buy(page, TEE, 1);
-      await payWith(page, '4000000000000002');
-      await page.getByRole('alert').filter({ hasText: 'Card declined' }).waitFor();
-      await screenshot(page, 'shop-08-payment-declined');
-      await page.getByRole('link', { name: 'See the order' }).click();
-      await eventually(() => page.getByTestId('order-status').getAttribute('data-status'), 20_000).toBe('FAILED');
-      await screenshot(page, 'shop-09-order-failed');
-
+      // (A declined card and the retry after it: payment.test.ts.)
       // An open order can be cancelled; its hold goes back on sale.
       await buy(page, 'Enamel Pin Set', 1);
       await page.getByRole('button', { name: 'Cancel order' }).click();
@@ -84,7 +77,7 @@ describeInBrowser('shopping and restocking, in two windows', () => {
       await screenshot(page, 'shop-10-order-cancelled');
 
       await page.goto('/orders');
-      await eventually(() => page.getByTestId('orders-table').locator('tbody tr').count()).toBe(3);
+      await eventually(() => page.getByTestId('orders-table').locator('tbody tr').count()).toBe(2);
       await screenshot(page, 'shop-11-my-orders');
     } finally {
       await shopper.context.close();

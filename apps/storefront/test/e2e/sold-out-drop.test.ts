@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeInBrowser, eventually, registerShopper, screenshot, signIn } from './browser.js';
+import { ApiSetup } from './api.js';
 import { buy, createProduct, stockRow, uniqueEmail } from './flows.js';
 import { browserSuite } from './suite.js';
 
@@ -22,6 +23,7 @@ describeInBrowser('a limited drop', () => {
       await admin.page.goto('/warehouse');
       const row = stockRow(admin.page, drop);
       await row.getByLabel(`Units to add to ${drop}`).fill('1');
+      admin.page.once('dialog', (dialog) => void dialog.accept());
       await row.getByRole('button', { name: `Restock ${drop}` }).click();
       await eventually(() => row.getByTestId('available').textContent()).toBe('1');
 
@@ -33,10 +35,9 @@ describeInBrowser('a limited drop', () => {
       // The second shopper is told plainly that it is sold out, on the product page and in the catalogue.
       await registerShopper(second.page, uniqueEmail('late'), 'correct horse battery');
       await second.page.getByRole('link', { name: `View ${drop}` }).click();
-      await second.page.getByRole('button', { name: 'Buy now' }).click();
-      const alert = second.page.getByRole('alert').filter({ hasText: 'Sold out' });
-      await alert.waitFor();
-      expect(await alert.getAttribute('data-code')).toBe('OUT_OF_STOCK');
+      const soldOutButton = second.page.getByRole('button', { name: 'Sold out' });
+      await soldOutButton.waitFor();
+      expect(await soldOutButton.isDisabled()).toBe(true);
       await screenshot(second.page, 'drop-02-sold-out-message');
       await second.page.getByRole('link', { name: 'Back to the shop' }).click();
       const soldOutCard = second.page.getByTestId('product-card').filter({ hasText: drop });
@@ -86,4 +87,46 @@ describeInBrowser('a limited drop', () => {
       await second.context.close();
     }
   }, 90_000);
+
+  it('sold out, then units come back: the stale "Sold out" answer clears and Buy opens again without a reload', async () => {
+    const admin = await ApiSetup.signIn(suite.server.url, suite.server.admin);
+    const name = `Last Unit ${Date.now().toString(36)}`;
+    const id = await admin.product(name, 1, { limit: 1 });
+    const { context, page } = await suite.openWindow();
+    try {
+      await registerShopper(page, uniqueEmail('second'), 'correct horse battery');
+      await page.goto(`/products/${id}`);
+      await eventually(() => page.getByTestId('stock-state').textContent()).toBe('Selling fast · 1 left');
+      const buyNow = page.getByRole('button', { name: 'Buy now' });
+      expect(await buyNow.isEnabled()).toBe(true);
+
+      // Someone else takes the last unit while this page still shows it (its refreshes held back meanwhile).
+      const refreshes = /\/api\/products\/[^/?]+$/;
+      await page.route(refreshes, (route) => route.abort());
+      const other = await ApiSetup.signIn(suite.server.url, suite.server.shopper);
+      const { orderId } = await other.call<{ orderId: string }>('POST', '/api/orders', { productId: id, quantity: 1 });
+      await buyNow.click();
+      const alert = page.getByRole('alert').filter({ hasText: 'Sold out' });
+      await alert.waitFor();
+      expect(await alert.getAttribute('data-code')).toBe('OUT_OF_STOCK');
+      await page.unroute(refreshes);
+      const soldOut = page.getByRole('button', { name: 'Sold out' });
+      await soldOut.waitFor();
+      expect(await soldOut.isDisabled()).toBe(true);
+      await eventually(() => page.getByTestId('stock-state').getAttribute('data-state')).toBe('sold-out');
+      await screenshot(page, 'drop-07-sold-out-answer');
+
+      // The other order is cancelled: its unit goes back on sale and this page follows without a reload.
+      await other.call('POST', `/api/orders/${orderId}/cancel`);
+      await buyNow.waitFor();
+      expect(await buyNow.isEnabled()).toBe(true);
+      await eventually(() => alert.count()).toBe(0);
+      await eventually(() => page.getByTestId('stock-state').textContent()).toBe('Selling fast · 1 left');
+      await screenshot(page, 'drop-08-units-back');
+      await buyNow.click();
+      await page.waitForURL(/\/orders\/[^/]+$/);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });

@@ -61,14 +61,14 @@ export function LiveDrop() {
           <StatCard label="Held" value={line?.held ?? '—'} testId="drop-held" />
           <StatCard label="Sold" value={line?.sold ?? '—'} testId="drop-sold" />
         </SimpleGrid>
-        <Progress.Root size="xl" aria-label="Stock split: sold, held, available">
-          <Progress.Section value={line ? (line.sold / total) * 100 : 0} color="green">
+        <Progress.Root size="xl" role="group" aria-label="Stock split: sold, held, available">
+          <Progress.Section value={line ? (line.sold / total) * 100 : 0} color="green" aria-label={`Sold: ${line?.sold ?? 0} units`}>
             <Progress.Label>Sold</Progress.Label>
           </Progress.Section>
-          <Progress.Section value={line ? (line.held / total) * 100 : 0} color="yellow">
+          <Progress.Section value={line ? (line.held / total) * 100 : 0} color="yellow" aria-label={`Held: ${line?.held ?? 0} units`}>
             <Progress.Label>Held</Progress.Label>
           </Progress.Section>
-          <Progress.Section value={line ? (line.available / total) * 100 : 0} color="blue">
+          <Progress.Section value={line ? (line.available / total) * 100 : 0} color="blue" aria-label={`Available: ${line?.available ?? 0} units`}>
             <Progress.Label>Available</Progress.Label>
           </Progress.Section>
         </Progress.Root>

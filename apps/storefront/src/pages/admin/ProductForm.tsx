@@ -2,6 +2,7 @@ import { Button, Group, NumberInput, Stack, Switch, Textarea, TextInput } from '
 import { type FormEvent, useState } from 'react';
 import type { Product, ProductFields } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { formatCount, LIMITS, priceProblem, wholeNumberProblem } from '../../components/limits.js';
 import { useAction } from '../../hooks/use-action.js';
 
 /** `datetime-local` wants local "YYYY-MM-DDTHH:mm"; the API wants an ISO instant. */
@@ -12,55 +13,115 @@ const toLocalInput = (iso: string | null): string => {
 };
 const fromLocalInput = (value: string): string | null => (value ? new Date(value).toISOString() : null);
 
-/** Create or edit a product: name, description, price, per-customer limit, active, sale start. */
+type Field = 'price' | 'limit' | 'stock';
+
+/**
+ * Create or edit a product: name, description, price, per-customer limit, active, sale start, and when creating
+ * the units to put on sale. Values outside the API's limits are refused beside their field, never clamped.
+ */
 export function ProductForm({
   product,
   onSubmit,
   onCancel,
 }: {
   readonly product?: Product;
-  readonly onSubmit: (fields: ProductFields) => Promise<void>;
+  /** `initialStock` only when creating. */
+  readonly onSubmit: (fields: ProductFields, initialStock: number) => Promise<void>;
   readonly onCancel: () => void;
 }) {
   const [name, setName] = useState(product?.name ?? '');
   const [description, setDescription] = useState(product?.description ?? '');
   const [price, setPrice] = useState<number | string>(product ? product.price.amount / 100 : 0);
   const [limit, setLimit] = useState<number | string>(product?.maxQuantityPerCustomer ?? 1);
+  const [stock, setStock] = useState<number | string>(0);
   const [active, setActive] = useState(product?.active ?? true);
   const [saleStart, setSaleStart] = useState(toLocalInput(product?.saleStartsAt ?? null));
+  const [problems, setProblems] = useState<Partial<Record<Field, string>>>({});
   const save = useAction();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    const found: Partial<Record<Field, string>> = {};
+    const priceIssue = priceProblem(price);
+    if (priceIssue) found.price = priceIssue;
+    const limitIssue = wholeNumberProblem(limit, LIMITS.perCustomer.min, LIMITS.perCustomer.max, 'the limit');
+    if (limitIssue) found.limit = limitIssue;
+    if (!product && stock !== '' && Number(stock) !== 0) {
+      const stockIssue = wholeNumberProblem(stock, 0, LIMITS.restockUnits.max, 'the stock');
+      if (stockIssue) found.stock = stockIssue;
+    }
+    setProblems(found);
+    if (Object.keys(found).length > 0) return;
     void save.run(() =>
-      onSubmit({
-        name: name.trim(),
-        description,
-        price: { amount: Math.round(Number(price) * 100), currency: 'USD' },
-        maxQuantityPerCustomer: Number(limit) || 0,
-        active,
-        saleStartsAt: fromLocalInput(saleStart),
-      }),
+      onSubmit(
+        {
+          name: name.trim(),
+          description,
+          price: { amount: Math.round(Number(price) * 100), currency: 'USD' },
+          maxQuantityPerCustomer: Number(limit),
+          active,
+          saleStartsAt: fromLocalInput(saleStart),
+        },
+        Number(stock) || 0,
+      ),
     );
   };
 
   return (
-    <form onSubmit={submit} aria-label={product ? `Edit ${product.name}` : 'New product'}>
+    <form onSubmit={submit} aria-label={product ? `Edit ${product.name}` : 'New product'} noValidate>
       <Stack gap="sm">
-        <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} required maxLength={200} data-autofocus />
-        <Textarea label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={2} />
-        <Group grow>
-          <NumberInput label="Price (USD)" min={0} decimalScale={2} fixedDecimalScale prefix="$" value={price} onChange={setPrice} required />
+        <TextInput
+          label="Name"
+          description={`Up to ${LIMITS.nameLength} characters`}
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          required
+          maxLength={LIMITS.nameLength}
+          data-autofocus
+        />
+        <Textarea
+          label="Description"
+          description={`Up to ${formatCount(LIMITS.descriptionLength)} characters`}
+          value={description}
+          onChange={(e) => setDescription(e.currentTarget.value)}
+          autosize
+          minRows={2}
+          maxLength={LIMITS.descriptionLength}
+        />
+        <Group grow align="flex-start">
+          <NumberInput
+            label="Price (USD)"
+            description={`$0.00 to $${formatCount(LIMITS.priceMinor.max / 100)}`}
+            decimalScale={2}
+            fixedDecimalScale
+            prefix="$"
+            clampBehavior="none"
+            value={price}
+            onChange={setPrice}
+            error={problems.price}
+            required
+          />
           <NumberInput
             label="Limit per customer"
-            description="0 = no limit"
-            min={0}
-            max={10_000}
+            description={`0 = no limit; at most ${formatCount(LIMITS.perCustomer.max)}`}
             allowDecimal={false}
+            clampBehavior="none"
             value={limit}
             onChange={setLimit}
+            error={problems.limit}
           />
         </Group>
+        {!product && (
+          <NumberInput
+            label="Units in stock"
+            description={`Put on sale when the product is created: 0 to ${formatCount(LIMITS.restockUnits.max)} (later: Stock page)`}
+            allowDecimal={false}
+            clampBehavior="none"
+            value={stock}
+            onChange={setStock}
+            error={problems.stock}
+          />
+        )}
         <TextInput
           label="Sale starts at"
           description="Leave empty to sell right away"

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { admin } from '../../api/endpoints.js';
 import { ROLES, type Role, type User } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { ScrollHint } from '../../components/ScrollHint.js';
 import { Pager } from '../../components/Pager.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSession } from '../../session/session.js';
@@ -48,6 +49,7 @@ export function UsersPage() {
         <Loader aria-label="Loading users" />
       ) : (
         <>
+          <ScrollHint />
           <Table.ScrollContainer minWidth={640}>
             <Table striped data-testid="users-table">
               <Table.Thead>

@@ -1,17 +1,13 @@
 import { Anchor, Button, Card, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
-import type { User } from '../../api/types.js';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { homeOf, nextPage, withNext } from '../../components/navigation.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useSession } from '../../session/session.js';
 
-/** Where a user lands after signing in without a `next`: the first page of their main role. */
-export const homeOf = (user: User): string =>
-  user.roles.includes('ADMIN') ? '/admin' : user.roles.includes('WAREHOUSE') ? '/warehouse' : '/';
-
 export function LoginPage() {
-  const { login } = useSession();
+  const { login, user } = useSession();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const [email, setEmail] = useState('');
@@ -21,11 +17,13 @@ export function LoginPage() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void signIn.run(async () => {
-      const user = await login(email, password);
-      const next = params.get('next');
-      navigate(next?.startsWith('/') && !next.startsWith('//') ? next : homeOf(user), { replace: true });
+      const signedIn = await login(email, password);
+      navigate(nextPage(params) ?? homeOf(signedIn), { replace: true });
     });
   };
+
+  // Already signed in: nothing to do here.
+  if (user && !signIn.pending) return <Navigate to={nextPage(params) ?? homeOf(user)} replace />;
 
   return (
     <Card withBorder radius="md" padding="xl" maw={420} mx="auto" mt="xl" component="form" onSubmit={submit} aria-label="Sign in">
@@ -47,7 +45,7 @@ export function LoginPage() {
         </Button>
         <Text size="sm">
           New here?{' '}
-          <Anchor component={Link} to="/register">
+          <Anchor component={Link} to={withNext('/register', nextPage(params))}>
             Create an account
           </Anchor>
         </Text>

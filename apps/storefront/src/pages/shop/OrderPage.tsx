@@ -1,20 +1,16 @@
 import { Alert, Button, Card, Grid, Group, Loader, Stack, Text, Title } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { orders, payments } from '../../api/endpoints.js';
-import { OPEN_STATUSES, type Order, type OrderStatus } from '../../api/types.js';
+import { orders, paymentToken, payments } from '../../api/endpoints.js';
+import { OPEN_STATUSES, type OrderStatus } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { formatDuration, formatMoney } from '../../components/format.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { useNow } from '../../hooks/use-now.js';
+import { useLiveOrder } from '../../hooks/use-live-order.js';
 import { useProductName } from '../../hooks/use-product.js';
-import { useResource } from '../../hooks/use-resource.js';
-import { useOrderProgress } from '../../live/live.js';
 import { useSession } from '../../session/session.js';
 import { OrderTimeline } from './OrderTimeline.js';
-
-/** Polled as a fallback only: the stream normally reports every change first. */
-const ORDER_POLL_MS = 10_000;
 
 const OUTCOME: Partial<Record<OrderStatus, { color: string; title: string; text: string }>> = {
   CONFIRMED: { color: 'green', title: 'Order confirmed', text: 'Payment received. Thank you for your order!' },
@@ -27,34 +23,21 @@ const OUTCOME: Partial<Record<OrderStatus, { color: string; title: string; text:
   FAILED: { color: 'red', title: 'Order failed', text: 'The payment did not go through, so the order could not be completed.' },
 };
 
-/** Takes the newer of the fetched order's status and the stream's latest event for it. */
-const currentStatus = (order: Order, latest: { status: OrderStatus; at: string } | undefined): OrderStatus =>
-  latest && Date.parse(latest.at) >= Date.parse(order.updatedAt) ? latest.status : order.status;
-
 /** An order: live status and timeline, the hold countdown, Pay and Cancel. */
 export function OrderPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
   const now = useNow();
-  const events = useOrderProgress(id);
-  const loaded = useResource(() => orders.get(id), [id], ORDER_POLL_MS);
+  const { loaded, order, status, events, lastPayment } = useLiveOrder(id);
   const { user } = useSession();
   const [busy, setBusy] = useState<'pay' | 'cancel' | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const order = loaded.data?.order;
   const productName = useProductName(order?.productId ?? '');
-
-  // A new event means the order row changed too: refresh it (status reason, updatedAt).
   const { reload } = loaded;
-  useEffect(() => {
-    if (events.length > 0) void reload();
-  }, [events.length, reload]);
 
   if (loaded.error && !order) return <ErrorAlert error={loaded.error} title="Order unavailable" />;
-  if (!order) return <Loader aria-label="Loading order" />;
+  if (!order || !status) return <Loader aria-label="Loading order" />;
 
-  const latest = events.at(-1)?.progress;
-  const status = currentStatus(order, latest);
   const open = OPEN_STATUSES.includes(status);
   const holdLeft = Date.parse(order.holdUntil) - now;
   const outcome = OUTCOME[status];
@@ -64,9 +47,7 @@ export function OrderPage() {
     setError(null);
     try {
       const initiated = await payments.initiate(order.id);
-      // The link may carry the server's public URL; the storefront serves the same path itself.
-      const token = new URL(initiated.paymentLink, window.location.origin).pathname.split('/').at(-1) ?? '';
-      navigate(`/pay/${encodeURIComponent(token)}`);
+      navigate(`/pay/${encodeURIComponent(paymentToken(initiated.paymentLink))}`);
     } catch (caught) {
       setError(caught);
       void reload();
@@ -116,6 +97,16 @@ export function OrderPage() {
                   </Alert>
                 ) : null}
               </div>
+              {open && holdLeft > 0 && (lastPayment?.status === 'DECLINED' || lastPayment?.status === 'ERROR') && (
+                <Alert color="red" title={lastPayment.status === 'DECLINED' ? 'Card declined' : 'Payment provider error'} data-testid="last-payment">
+                  {lastPayment.status === 'DECLINED' ? 'The last card was declined' : 'The last payment attempt failed at the provider'}
+                  {lastPayment.failureReason && !/^(CARD_)?DECLINED$/.test(lastPayment.failureReason)
+                    ? ` (${lastPayment.failureReason.toLowerCase().replaceAll('_', ' ')})`
+                    : ''}
+                  . Your units
+                  are still held: pay with another card before the hold ends.
+                </Alert>
+              )}
               {open && (
                 <Group>
                   {/* Only the buyer pays; an admin looking at someone's order may still cancel it. */}

@@ -11,7 +11,7 @@ export function ProductCard({ product, stock }: { readonly product: Product; rea
     <Card withBorder radius="md" padding="lg" component="article" aria-labelledby={`product-${product.id}`} data-testid="product-card">
       <Stack gap="xs" h="100%">
         <Group justify="space-between" align="flex-start" wrap="nowrap">
-          <Title order={3} size="h4" id={`product-${product.id}`}>
+          <Title order={2} size="h4" id={`product-${product.id}`}>
             {product.name}
           </Title>
           <Text fw={700}>{formatMoney(product.price)}</Text>

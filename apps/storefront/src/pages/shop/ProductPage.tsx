@@ -1,8 +1,9 @@
 import { Alert, Button, Card, Group, Loader, NumberInput, Stack, Text, Title } from '@mantine/core';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { orders, products } from '../../api/endpoints.js';
 import { isApiError } from '../../api/problem.js';
+import { serverOffsetUncertainty } from '../../api/server-clock.js';
 import { isBeforeDrop } from '../../components/drop.js';
 import { DropCountdown } from '../../components/DropCountdown.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
@@ -18,6 +19,7 @@ import { useSession } from '../../session/session.js';
 const PRODUCT_POLL_MS = 5_000;
 /** Cap of the quantity field for products without a per-customer limit. */
 const UNLIMITED_CAP = 99;
+const MAX_CAUTION_MS = 1_000;
 
 /** One product: details, stock, drop countdown and the buy form (quantity capped by the customer limit). */
 export function ProductPage() {
@@ -34,12 +36,27 @@ export function ProductPage() {
   // One key per buy intent: a retry after a network failure is the same intent and must not buy twice.
   const intentKey = useRef(newIdempotencyKey());
 
-  if (loaded.error && !product) return <ErrorAlert error={loaded.error} title="Product unavailable" />;
-  if (!product) return <Loader aria-label="Loading product" />;
+  // Units came back (a hold ran out, a restock): an earlier "Sold out" answer no longer holds. Runs when the
+  // state turns to on sale, so the refresh made right after a sold-out answer cannot clear it at once.
+  const stock = product ? stockOf(product, now) : undefined;
+  const onSale = stock?.state === 'available' || stock?.state === 'selling-fast';
+  const productId = product?.id;
+  useEffect(() => {
+    if (!onSale || !productId) return;
+    markAvailable(productId);
+    setError((current: unknown) => (isApiError(current, 'OUT_OF_STOCK') ? null : current));
+  }, [onSale, productId]);
 
+  if (loaded.error && !product) return <ErrorAlert error={loaded.error} title="Product unavailable" />;
+  if (!product || !stock) return <Loader aria-label="Loading product" />;
+
+  // Sold out as far as this tab knows: the published stock, or an OUT_OF_STOCK answer. Re-enabled by the next
+  // refresh that shows units again.
+  const soldOut = stock.state === 'sold-out';
   const limit = product.maxQuantityPerCustomer > 0 ? product.maxQuantityPerCustomer : UNLIMITED_CAP;
-  const beforeDrop = isBeforeDrop(product.saleStartsAt, now);
-  const stock = stockOf(product, now);
+  // Buy opens when even the earliest the server's clock can be has reached the sale start: never a click the
+  // server refuses as too early, at most a second late while the clock estimate is still coarse.
+  const beforeDrop = isBeforeDrop(product.saleStartsAt, now - Math.min(serverOffsetUncertainty(), MAX_CAUTION_MS));
 
   const buy = async () => {
     setBuying(true);
@@ -51,7 +68,10 @@ export function ProductPage() {
       navigate(`/orders/${accepted.orderId}`);
     } catch (caught) {
       if (!isApiError(caught, 'NETWORK')) intentKey.current = newIdempotencyKey();
-      if (isApiError(caught, 'OUT_OF_STOCK')) markSoldOut(product.id);
+      if (isApiError(caught, 'OUT_OF_STOCK')) {
+        markSoldOut(product.id);
+        await loaded.reload();
+      }
       setError(caught);
     } finally {
       setBuying(false);
@@ -100,8 +120,8 @@ export function ProductPage() {
                 w={120}
                 description={`Up to ${limit}`}
               />
-              <Button size="md" onClick={buy} loading={buying} disabled={beforeDrop}>
-                {beforeDrop ? 'Not on sale yet' : 'Buy now'}
+              <Button size="md" onClick={buy} loading={buying} disabled={beforeDrop || soldOut}>
+                {beforeDrop ? 'Not on sale yet' : soldOut ? 'Sold out' : 'Buy now'}
               </Button>
             </Group>
           ) : (

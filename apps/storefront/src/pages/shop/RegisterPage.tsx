@@ -1,17 +1,19 @@
 import { Anchor, Button, Card, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { auth } from '../../api/endpoints.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { homeOf, nextPage, withNext } from '../../components/navigation.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useSession } from '../../session/session.js';
 
 const MIN_PASSWORD = 8;
 
-/** Creates a shopper account and signs it in. */
+/** Creates a shopper account, signs it in, and returns to the page that sent the shopper here (`?next=`). */
 export function RegisterPage() {
-  const { login } = useSession();
+  const { login, user } = useSession();
   const navigate = useNavigate();
+  const [params] = useSearchParams();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const register = useAction();
@@ -21,9 +23,11 @@ export function RegisterPage() {
     void register.run(async () => {
       await auth.register(email, password);
       await login(email, password);
-      navigate('/', { replace: true });
+      navigate(nextPage(params) ?? '/', { replace: true });
     });
   };
+
+  if (user && !register.pending) return <Navigate to={nextPage(params) ?? homeOf(user)} replace />;
 
   return (
     <Card withBorder radius="md" padding="xl" maw={420} mx="auto" mt="xl" component="form" onSubmit={submit} aria-label="Create account">
@@ -47,7 +51,7 @@ export function RegisterPage() {
         </Button>
         <Text size="sm">
           Already have an account?{' '}
-          <Anchor component={Link} to="/login">
+          <Anchor component={Link} to={withNext('/login', nextPage(params))}>
             Sign in
           </Anchor>
         </Text>

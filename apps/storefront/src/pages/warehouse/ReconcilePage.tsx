@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { inventory } from '../../api/endpoints.js';
 import type { ReconcileReport, StockLevel } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { ScrollHint } from '../../components/ScrollHint.js';
 import { useAction } from '../../hooks/use-action.js';
 import { useResource } from '../../hooks/use-resource.js';
 
@@ -53,6 +54,7 @@ export function ReconcilePage() {
           <Alert color={data.inSync ? 'green' : 'red'} title={data.inSync ? 'In sync' : 'Drift found'} data-testid="reconcile-state">
             Mode: {data.mode === 'tiered' ? 'admission gate in front of the ledger' : 'ledger only'}; {data.skus.length} SKU(s) checked.
           </Alert>
+          <ScrollHint />
           <Table.ScrollContainer minWidth={700}>
             <Table striped data-testid="reconcile-table">
               <Table.Thead>

@@ -3,6 +3,8 @@ import { useState } from 'react';
 import { inventory } from '../../api/endpoints.js';
 import type { StockLine } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { ScrollHint } from '../../components/ScrollHint.js';
+import { formatCount, LIMITS } from '../../components/limits.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { RestockForm } from './RestockForm.js';
 
@@ -23,6 +25,9 @@ export function StockPage() {
   return (
     <Stack gap="md">
       <Title order={1}>Stock</Title>
+      <Text size="sm" c="dimmed">
+        A restock adds 1 to {formatCount(LIMITS.restockUnits.max)} units at a time and asks for confirmation first.
+      </Text>
       <ErrorAlert error={summary.error} title="Could not load stock" />
       <Group align="flex-end">
         <NumberInput label="Low-stock threshold" min={0} value={threshold} onChange={setThreshold} w={180} />
@@ -62,75 +67,79 @@ export function StockPage() {
       {!summary.data ? (
         <Loader aria-label="Loading stock" />
       ) : (
-        <Table.ScrollContainer minWidth={760}>
-          <Table striped highlightOnHover data-testid="stock-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Product</Table.Th>
-                <Table.Th ta="right">Available</Table.Th>
-                <Table.Th ta="right">Held</Table.Th>
-                <Table.Th ta="right">Sold</Table.Th>
-                <Table.Th ta="right">Restocked</Table.Th>
-                <Table.Th>Restock</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((line) => (
-                <Table.Tr key={line.productId} data-testid="stock-row" data-product={line.productId}>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      <Text size="sm">{line.name}</Text>
-                      {line.archived ? (
-                        <Badge size="xs" color="gray">
-                          archived
-                        </Badge>
-                      ) : !line.active ? (
-                        <Badge size="xs" color="gray">
-                          inactive
-                        </Badge>
-                      ) : isLow(line, lowAt) ? (
-                        <Badge size="xs" color="orange">
-                          low
-                        </Badge>
-                      ) : null}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td ta="right" ff="monospace" data-testid="available">
-                    {line.available}
-                  </Table.Td>
-                  <Table.Td ta="right" ff="monospace" data-testid="held">
-                    {line.held}
-                  </Table.Td>
-                  <Table.Td ta="right" ff="monospace" data-testid="sold">
-                    {line.sold}
-                  </Table.Td>
-                  <Table.Td ta="right" ff="monospace">
-                    {line.restockedTotal}
-                  </Table.Td>
-                  <Table.Td>
-                    <RestockForm
-                      productId={line.productId}
-                      productName={line.name}
-                      onDone={(result) => {
-                        setError(null);
-                        setMessage(
-                          result.applied
-                            ? `${line.name}: now ${result.stock.available} available.`
-                            : `${line.name}: this restock was already applied.`,
-                        );
-                        void summary.reload();
-                      }}
-                      onError={(caught) => {
-                        setMessage(null);
-                        setError(caught);
-                      }}
-                    />
-                  </Table.Td>
+        <>
+          <ScrollHint />
+          <Table.ScrollContainer minWidth={760}>
+            <Table striped highlightOnHover data-testid="stock-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Product</Table.Th>
+                  <Table.Th ta="right">Available</Table.Th>
+                  <Table.Th ta="right">Held</Table.Th>
+                  <Table.Th ta="right">Sold</Table.Th>
+                  <Table.Th ta="right">Restocked</Table.Th>
+                  <Table.Th>Restock</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((line) => (
+                  <Table.Tr key={line.productId} data-testid="stock-row" data-product={line.productId}>
+                    <Table.Td>
+                      <Group gap="xs" wrap="nowrap">
+                        <Text size="sm">{line.name}</Text>
+                        {line.archived ? (
+                          <Badge size="xs" color="gray">
+                            archived
+                          </Badge>
+                        ) : !line.active ? (
+                          <Badge size="xs" color="gray">
+                            inactive
+                          </Badge>
+                        ) : isLow(line, lowAt) ? (
+                          <Badge size="xs" color="orange">
+                            low
+                          </Badge>
+                        ) : null}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td ta="right" ff="monospace" data-testid="available">
+                      {line.available}
+                    </Table.Td>
+                    <Table.Td ta="right" ff="monospace" data-testid="held">
+                      {line.held}
+                    </Table.Td>
+                    <Table.Td ta="right" ff="monospace" data-testid="sold">
+                      {line.sold}
+                    </Table.Td>
+                    <Table.Td ta="right" ff="monospace">
+                      {line.restockedTotal}
+                    </Table.Td>
+                    <Table.Td>
+                      <RestockForm
+                        productId={line.productId}
+                        productName={line.name}
+                        available={line.available}
+                        onDone={(result) => {
+                          setError(null);
+                          setMessage(
+                            result.applied
+                              ? `${line.name}: now ${result.stock.available} available.`
+                              : `${line.name}: this restock was already applied.`,
+                          );
+                          void summary.reload();
+                        }}
+                        onError={(caught) => {
+                          setMessage(null);
+                          setError(caught);
+                        }}
+                      />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </>
       )}
     </Stack>
   );
