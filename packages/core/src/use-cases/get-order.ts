@@ -38,5 +38,8 @@ export interface OrderDetail {
 export async function getOrderDetail(deps: Pick<CorePorts, 'orders' | 'payments'>, input: GetOrderInput): Promise<OrderDetail> {
   const order = await getOrder(deps, input);
   const payments = await deps.payments.listByOrder(order.id);
-  return { order, paymentAttempts: payments.length, lastPayment: payments.at(-1) ?? null };
+  // An open or captured attempt is always the latest: a new one is opened only once the previous one closed. Asking
+  // for it first does not depend on how a store orders attempts made within the same millisecond.
+  const live = payments.find((payment) => payment.status === 'SUCCEEDED') ?? payments.find((payment) => payment.status === 'INITIATED' || payment.status === 'ERROR');
+  return { order, paymentAttempts: payments.length, lastPayment: live ?? payments.at(-1) ?? null };
 }
