@@ -72,8 +72,11 @@ export const ENV_SCHEMA = z.object({
   /** The one grace a payment starting near the end of its hold gives the hold; 0 turns it off. */
   PAYMENT_GRACE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(DEFAULT_ENGINE_CONFIG.paymentGraceMs / 1000),
   HOLD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
-  /** Sagas started in the background as their orders commit, at most this many at a time; 0 leaves them to the subscriber. */
-  SAGA_HEAD_STARTS: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_ENGINE_CONFIG.sagaHeadStarts),
+  /**
+   * Sagas started in the background as their orders commit, at most this many at a time; 0 leaves them to the
+   * subscriber. Unset: the engine's default, or 0 with Temporal (see `sagaHeadStartsOf`).
+   */
+  SAGA_HEAD_STARTS: z.coerce.number().int().min(0).max(10_000).optional(),
   /** pg-boss worker: polling loops, each running a batch of saga advances at once. */
   SAGA_WORKER_LOOPS: z.coerce.number().int().min(1).max(64).default(DEFAULT_TUNING.concurrency),
   SAGA_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(DEFAULT_TUNING.batchSize),
@@ -146,6 +149,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return parsed.data;
 }
+
+/**
+ * The head start's bound when SAGA_HEAD_STARTS is unset. With Temporal none: each start is a gRPC call that cost the
+ * api process CPU it needs for the drop, and the `order.placed` subscriber on the workers starts the sagas as soon
+ * (both wait for the Temporal server's starts; bench/DROP.md, scale-out round).
+ */
+export const sagaHeadStartsOf = (config: Pick<ServerConfig, 'SAGA_HEAD_STARTS' | 'TEMPORAL_ADDRESS'>): number =>
+  config.SAGA_HEAD_STARTS ?? (config.TEMPORAL_ADDRESS ? 0 : DEFAULT_ENGINE_CONFIG.sagaHeadStarts);
 
 export const profileOf = (config: ServerConfig): 'memory' | 'embedded' | 'production' =>
   config.LIMITEDCART_PROFILE ?? (config.DATABASE_URL ? 'production' : 'embedded');

@@ -10,7 +10,7 @@ import { MOCK_PAYMENTS, type MockPaymentGateway } from '@limitedcart/plugin-paym
 import { NOTIFICATIONS } from '@limitedcart/plugin-sse-notifications';
 import type { Hono } from 'hono';
 import { createApp } from '../app.js';
-import { profileOf, type ServerConfig } from '../config.js';
+import { profileOf, sagaHeadStartsOf, type ServerConfig } from '../config.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { drainHttpServer } from '../http/drain.js';
 import { createHttpMetrics } from '../http/metrics.js';
@@ -115,7 +115,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         paymentWindowMs: config.PAYMENT_WINDOW_SECONDS * 1000,
         paymentGraceMs: config.PAYMENT_GRACE_SECONDS * 1000,
         sweepIntervalMs: config.HOLD_SWEEP_INTERVAL_MS,
-        sagaHeadStarts: config.SAGA_HEAD_STARTS,
+        sagaHeadStarts: sagaHeadStartsOf(config),
         orderRateLimits: {
           perCustomerPerMinute: config.RATE_LIMIT_ORDERS_PER_MINUTE,
           perAddressPerMinute: config.RATE_LIMIT_ORDERS_PER_IP_PER_MINUTE,

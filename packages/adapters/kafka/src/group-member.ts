@@ -114,6 +114,8 @@ export class GroupMember {
     });
     // Awaited below; this keeps a crash that lands while connecting from surfacing as an unhandled rejection.
     joined.catch(() => {});
+    // A rebalance may have moved partitions away: their last lag is no longer this member's to report.
+    consumer.on(consumer.events.GROUP_JOIN, () => this.#lag.clear());
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [this.#o.kafkaTopic], fromBeginning: this.#o.options.fromBeginning });
