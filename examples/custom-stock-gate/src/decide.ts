@@ -1,4 +1,4 @@
-import type { HoldTransition, ReserveRequest, ReserveResult, RestockResult, StockSnapshot } from '@limitedcart/core';
+import type { HoldExtension, HoldTransition, ReserveRequest, ReserveResult, RestockResult, StockSnapshot } from '@limitedcart/core';
 import type { LedgerEvent } from './events.js';
 import type { Projection } from './projection.js';
 
@@ -54,6 +54,17 @@ export function decideRelease(state: Projection, orderId: string, at: number): D
   if (hold.state === 'RELEASED') return nothing({ ok: true, changed: false });
   if (hold.state === 'COMMITTED') return nothing({ ok: false, state: 'COMMITTED' });
   return { result: { ok: true, changed: true }, events: [{ type: 'released', orderId, cause: 'release', at }] };
+}
+
+/** One grace per hold, decided on the gate's clock (`now`), like expiry. */
+export function decideExtend(state: Projection, orderId: string, graceMs: number, now: number, at: number): Decision<HoldExtension> {
+  const hold = state.holds.get(orderId);
+  if (hold === undefined) return nothing({ ok: false, state: 'UNKNOWN' });
+  if (hold.state !== 'HELD') return nothing({ ok: false, state: hold.state });
+  if (hold.holdUntil <= now) return nothing({ ok: false, state: 'LAPSED' });
+  if (hold.extended || hold.holdUntil >= now + graceMs) return nothing({ ok: true, holdUntil: new Date(hold.holdUntil), extended: false });
+  const holdUntil = now + graceMs;
+  return { result: { ok: true, holdUntil: new Date(holdUntil), extended: true }, events: [{ type: 'extended', orderId, holdUntil, at }] };
 }
 
 /** The snapshot a restock reports is computed after its events apply, so it is left to the gate. */

@@ -17,6 +17,8 @@ export type LedgerEvent =
       readonly at: number;
     }
   | { readonly type: 'committed'; readonly orderId: string; readonly at: number }
+  /** The hold's one grace (`extendHold`): it now ends at `holdUntil` (epoch milliseconds). */
+  | { readonly type: 'extended'; readonly orderId: string; readonly holdUntil: number; readonly at: number }
   | {
       readonly type: 'released';
       readonly orderId: string;
@@ -28,7 +30,7 @@ export type LedgerEvent =
 export type LedgerEventType = LedgerEvent['type'];
 
 /** The state a hold ends up in after an event about it. */
-export const HOLD_STATE_AFTER: Readonly<Record<Exclude<LedgerEventType, 'restocked'>, HoldState>> = {
+export const HOLD_STATE_AFTER: Readonly<Record<Exclude<LedgerEventType, 'restocked' | 'extended'>, HoldState>> = {
   reserved: 'HELD',
   committed: 'COMMITTED',
   released: 'RELEASED',

@@ -3,6 +3,7 @@ import {
   type Decision,
   decideCommit,
   decideExpire,
+  decideExtend,
   decideRelease,
   decideReserve,
   decideRestock,
@@ -120,6 +121,12 @@ export function createLedgerStockGate(options: LedgerStockGateOptions = {}): Led
 
     async holdState(orderId): Promise<HoldState | null> {
       return (await open()).holds.get(orderId)?.state ?? null;
+    },
+
+    async extendHold(orderId, graceMs) {
+      requireId(orderId, 'orderId');
+      requirePositiveInteger(graceMs, 'graceMs');
+      return command((state, at) => decideExtend(state, orderId, graceMs, at, at));
     },
 
     async expire() {

@@ -12,8 +12,10 @@ export interface HoldRecord {
   readonly sku: string;
   readonly qty: number;
   readonly customerId: string;
-  readonly holdUntil: number;
+  holdUntil: number;
   state: HoldState;
+  /** Used its one grace. */
+  extended: boolean;
 }
 
 /**
@@ -61,6 +63,7 @@ export class Projection {
           customerId: event.customerId,
           holdUntil: event.holdUntil,
           state: HOLD_STATE_AFTER.reserved,
+          extended: false,
         });
         this.openHolds.add(event.orderId);
         return;
@@ -72,6 +75,12 @@ export class Projection {
         counters.sold += hold.qty;
         hold.state = HOLD_STATE_AFTER.committed;
         this.openHolds.delete(event.orderId);
+        return;
+      }
+      case 'extended': {
+        const hold = this.#hold(event.orderId);
+        hold.holdUntil = event.holdUntil;
+        hold.extended = true;
         return;
       }
       case 'released': {

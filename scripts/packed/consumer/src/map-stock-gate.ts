@@ -1,6 +1,7 @@
 // (c) A third-party StockGate written against the published port only, as an adapter author would.
 import {
   type Clock,
+  type HoldExtension,
   type HoldState,
   type HoldTransition,
   LimitedCartError,
@@ -22,8 +23,10 @@ interface Hold {
   readonly sku: string;
   readonly qty: number;
   readonly customerId: string;
-  readonly holdUntil: Date;
+  holdUntil: Date;
   state: HoldState;
+  /** Used its one grace (`extendHold`). */
+  extended: boolean;
 }
 
 const invalid = (message: string) => new LimitedCartError('VALIDATION', message);
@@ -96,7 +99,7 @@ export function createMapStockGate(clock: Clock): StockGate {
         counters.available -= request.qty;
         counters.held += request.qty;
         perCustomer.set(key, bought + request.qty);
-        holds.set(request.orderId, { ...request, state: 'HELD' });
+        holds.set(request.orderId, { ...request, state: 'HELD', extended: false });
         return { ok: true };
       });
     },
@@ -131,6 +134,22 @@ export function createMapStockGate(clock: Clock): StockGate {
         for (const [orderId] of due) transition(orderId, 'RELEASED');
         return due.map(([orderId]) => orderId);
       }),
+    // One grace per hold, decided on the gate's clock, like expiry.
+    async extendHold(orderId: string, graceMs: number): Promise<HoldExtension> {
+      requireText(orderId, 'orderId');
+      requirePositiveInteger(graceMs, 'graceMs');
+      return atomically((): HoldExtension => {
+        const hold = holds.get(orderId);
+        if (hold === undefined) return { ok: false, state: 'UNKNOWN' };
+        if (hold.state !== 'HELD') return { ok: false, state: hold.state };
+        const now = clock.now().getTime();
+        if (hold.holdUntil.getTime() <= now) return { ok: false, state: 'LAPSED' };
+        if (hold.extended || hold.holdUntil.getTime() >= now + graceMs) return { ok: true, holdUntil: hold.holdUntil, extended: false };
+        hold.holdUntil = new Date(now + graceMs);
+        hold.extended = true;
+        return { ok: true, holdUntil: hold.holdUntil, extended: true };
+      });
+    },
     holdState: (orderId) => atomically(() => holds.get(orderId)?.state ?? null),
   };
 }
