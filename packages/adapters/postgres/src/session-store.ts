@@ -1,6 +1,6 @@
 import { newId, type RotateResult, type SessionStore } from '@limitedcart/core';
 import { type PostgresStoresOptions, resolveSchema } from './options.js';
-import { query, tableNames } from './sql.js';
+import { byIdLoader, query, tableNames } from './sql.js';
 import { type SessionRow, toSession } from './stores/rows.js';
 
 /** Interval arithmetic in SQL: the expiry is decided on the database's clock, shared by every replica. */
@@ -14,6 +14,7 @@ const AFTER_MS = (param: string) => `clock_timestamp() + ${param} * interval '1 
 export function createPostgresSessionStore(options: PostgresStoresOptions): SessionStore {
   const t = tableNames(resolveSchema(options.schema));
   const db = options.pool;
+  const reader = byIdLoader<SessionRow>(db, 'get sessions', t.sessions);
 
   return {
     async create(session) {
@@ -28,7 +29,7 @@ export function createPostgresSessionStore(options: PostgresStoresOptions): Sess
     },
 
     async get(id) {
-      const [row] = await query<SessionRow>(db, 'get session', `SELECT * FROM ${t.sessions} WHERE id = $1`, [id]);
+      const row = await reader.load(id);
       return row ? toSession(row) : null;
     },
 

@@ -1,6 +1,6 @@
 import { type CustomerStore, newId, normalizeEmail, type Role, ROLES, type SetRolesResult } from '@limitedcart/core';
 import type { ClientBase } from 'pg';
-import { type Executor, inTransaction, isPool, query, type TableNames } from '../sql.js';
+import { byIdLoader, type Executor, inTransaction, isPool, query, type TableNames } from '../sql.js';
 import { type CustomerRow, pageBounds, toCustomer } from './rows.js';
 
 /**
@@ -37,77 +37,83 @@ async function setRolesOn(client: ClientBase, t: TableNames, id: string, roles: 
 export const setCustomerRoles = (db: Executor, t: TableNames, id: string, roles: readonly Role[]): Promise<SetRolesResult> =>
   isPool(db) ? inTransaction(db, 'set customer roles', (client) => setRolesOn(client, t, id, roles)) : setRolesOn(db, t, id, roles);
 
-export const createCustomerStore = (db: Executor, t: TableNames): CustomerStore => ({
-  async create(customer) {
-    // A unique violation on lower(email) becomes LimitedCartError('CONFLICT') in `query`.
-    const [row] = await query<CustomerRow>(
-      db,
-      'create customer',
-      `INSERT INTO ${t.customers} (id, email, password_hash, roles) VALUES ($1, $2, $3, $4) RETURNING *`,
-      [customer.id ?? newId(), normalizeEmail(customer.email), customer.passwordHash, [...customer.roles]],
-    );
-    return toCustomer(row as CustomerRow);
-  },
+export const createCustomerStore = (db: Executor, t: TableNames): CustomerStore => {
+  // Inside a caller's transaction the statement order is the caller's, so reads go one by one.
+  const reader = isPool(db) ? byIdLoader<CustomerRow>(db, 'get customers', t.customers) : null;
+  return {
+    async create(customer) {
+      // A unique violation on lower(email) becomes LimitedCartError('CONFLICT') in `query`.
+      const [row] = await query<CustomerRow>(
+        db,
+        'create customer',
+        `INSERT INTO ${t.customers} (id, email, password_hash, roles) VALUES ($1, $2, $3, $4) RETURNING *`,
+        [customer.id ?? newId(), normalizeEmail(customer.email), customer.passwordHash, [...customer.roles]],
+      );
+      return toCustomer(row as CustomerRow);
+    },
 
-  async get(id) {
-    const [row] = await query<CustomerRow>(db, 'get customer', `SELECT * FROM ${t.customers} WHERE id = $1`, [id]);
-    return row ? toCustomer(row) : null;
-  },
+    async get(id) {
+      const row = reader
+        ? await reader.load(id)
+        : (await query<CustomerRow>(db, 'get customer', `SELECT * FROM ${t.customers} WHERE id = $1`, [id]))[0];
+      return row ? toCustomer(row) : null;
+    },
 
-  async getByEmail(email) {
-    const [row] = await query<CustomerRow>(
-      db,
-      'get customer by email',
-      `SELECT * FROM ${t.customers} WHERE lower(email) = $1`,
-      [normalizeEmail(email)],
-    );
-    return row ? toCustomer(row) : null;
-  },
+    async getByEmail(email) {
+      const [row] = await query<CustomerRow>(
+        db,
+        'get customer by email',
+        `SELECT * FROM ${t.customers} WHERE lower(email) = $1`,
+        [normalizeEmail(email)],
+      );
+      return row ? toCustomer(row) : null;
+    },
 
-  setRoles: (id, roles) => setCustomerRoles(db, t, id, roles),
+    setRoles: (id, roles) => setCustomerRoles(db, t, id, roles),
 
-  async setPasswordHash(id, passwordHash) {
-    const [row] = await query<CustomerRow>(
-      db,
-      'set customer password',
-      `UPDATE ${t.customers} SET password_hash = $2 WHERE id = $1 RETURNING *`,
-      [id, passwordHash],
-    );
-    return row ? toCustomer(row) : null;
-  },
+    async setPasswordHash(id, passwordHash) {
+      const [row] = await query<CustomerRow>(
+        db,
+        'set customer password',
+        `UPDATE ${t.customers} SET password_hash = $2 WHERE id = $1 RETURNING *`,
+        [id, passwordHash],
+      );
+      return row ? toCustomer(row) : null;
+    },
 
-  async setDisabled(id, disabled) {
-    const [row] = await query<CustomerRow>(
-      db,
-      'set customer disabled',
-      `UPDATE ${t.customers} SET disabled = $2, session_version = session_version + 1 WHERE id = $1 RETURNING *`,
-      [id, disabled],
-    );
-    return row ? toCustomer(row) : null;
-  },
+    async setDisabled(id, disabled) {
+      const [row] = await query<CustomerRow>(
+        db,
+        'set customer disabled',
+        `UPDATE ${t.customers} SET disabled = $2, session_version = session_version + 1 WHERE id = $1 RETURNING *`,
+        [id, disabled],
+      );
+      return row ? toCustomer(row) : null;
+    },
 
-  async list({ page, size }) {
-    const { limit, offset } = pageBounds(page, size);
-    const [rows, counts] = await Promise.all([
-      query<CustomerRow>(db, 'list customers', `SELECT * FROM ${t.customers} ORDER BY seq LIMIT $1 OFFSET $2`, [
-        limit,
-        offset,
-      ]),
-      query<{ total: string }>(db, 'count customers', `SELECT count(*) AS total FROM ${t.customers}`),
-    ]);
-    return { items: rows.map(toCustomer), page, size, total: Number(counts[0]?.total ?? 0) };
-  },
+    async list({ page, size }) {
+      const { limit, offset } = pageBounds(page, size);
+      const [rows, counts] = await Promise.all([
+        query<CustomerRow>(db, 'list customers', `SELECT * FROM ${t.customers} ORDER BY seq LIMIT $1 OFFSET $2`, [
+          limit,
+          offset,
+        ]),
+        query<{ total: string }>(db, 'count customers', `SELECT count(*) AS total FROM ${t.customers}`),
+      ]);
+      return { items: rows.map(toCustomer), page, size, total: Number(counts[0]?.total ?? 0) };
+    },
 
-  async countByRole() {
-    const rows = await query<{ role: string; n: string }>(
-      db,
-      'count customers by role',
-      `SELECT role, count(*) AS n FROM ${t.customers}, unnest(roles) AS role GROUP BY role`,
-    );
-    const counts = Object.fromEntries(ROLES.map((role) => [role, 0])) as Record<Role, number>;
-    for (const row of rows) {
-      if ((ROLES as readonly string[]).includes(row.role)) counts[row.role as Role] = Number(row.n);
-    }
-    return counts;
-  },
-});
+    async countByRole() {
+      const rows = await query<{ role: string; n: string }>(
+        db,
+        'count customers by role',
+        `SELECT role, count(*) AS n FROM ${t.customers}, unnest(roles) AS role GROUP BY role`,
+      );
+      const counts = Object.fromEntries(ROLES.map((role) => [role, 0])) as Record<Role, number>;
+      for (const row of rows) {
+        if ((ROLES as readonly string[]).includes(row.role)) counts[row.role as Role] = Number(row.n);
+      }
+      return counts;
+    },
+  };
+};
