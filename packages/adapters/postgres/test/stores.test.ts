@@ -1,7 +1,7 @@
 import { isLimitedCartError, newId, type NewOrder, type Order, type StoreSet } from '@limitedcart/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresStores } from '../src/index.js';
+import { createPostgresSessionStore, createPostgresStores } from '../src/index.js';
 import { createTestDatabase, hasDatabase, type TestDatabase } from './support.js';
 
 const newOrder = (): NewOrder => ({
@@ -140,6 +140,30 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
       { status: 202, body: { n: 0 } },
       { status: 202, body: { n: 1 } },
     ]);
+  });
+
+  it('concurrent account and session reads by id share one statement each; unknown ids read as null', async () => {
+    const { pool: counted, counter } = countingQueries(db.pool);
+    const customers = createPostgresStores({ pool: counted, schema: db.schema }).customers;
+    const sessions = createPostgresSessionStore({ pool: counted, schema: db.schema });
+    const accounts = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => customers.create({ email: `reader-${i}-${newId()}@example.com`, passwordHash: 'h', roles: ['USER'] })),
+    );
+    const opened = await Promise.all(
+      accounts.map((account) => sessions.create({ customerId: account.id, refreshTokenHash: `hash-${account.id}`, ttlMs: 60_000 })),
+    );
+    counter.queries = 0;
+    const ids = [...accounts.map((account) => account.id), accounts[0]!.id, 'no-such-customer'];
+    const sessionIds = [...opened.map((session) => session.id), opened[0]!.id, 'no-such-session'];
+    const [readAccounts, readSessions] = await Promise.all([
+      Promise.all(ids.map((id) => customers.get(id))),
+      Promise.all(sessionIds.map((id) => sessions.get(id))),
+    ]);
+    expect(counter.queries).toBe(2);
+    expect(readAccounts.map((account) => account?.email)).toEqual([...accounts.map((account) => account.email), accounts[0]!.email, undefined]);
+    expect(readAccounts.at(-1)).toBeNull();
+    expect(readSessions.map((session) => session?.customerId)).toEqual([...accounts.map((account) => account.id), accounts[0]!.id, undefined]);
+    expect(readSessions.at(-1)).toBeNull();
   });
 
   it('concurrent createOrder calls commit in groups of up to 100, each order in one transaction with its event', async () => {
