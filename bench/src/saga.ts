@@ -12,11 +12,12 @@ import { renderFindings, renderSagaTables, type RunnerRun } from './saga/report.
 import { type RoundFigures, runRound } from './saga/round.js';
 import { openRunnerTarget, RunnerUnavailable, SAGA_RUNNERS, type SagaRunnerName } from './saga/targets.js';
 
-const USAGE = `usage: pnpm bench:saga [--runner memory,pg-boss,temporal] [--orders 1000] [--warmup 20] [--timeout 300]
+const USAGE = `usage: pnpm bench:saga [--runner memory,pg-boss,temporal] [--orders 1000] [--warmup 20] [--timeout 300] [--local-activities off|on]
   --runner   saga runners to measure; the in-memory runner always runs first as the baseline
   --orders   sagas per runner, all started at once
   --warmup   sagas run through both steps before measuring (connections, JIT, worker start), not reported
-  --timeout  seconds a step may take before the runner is reported as failed`;
+  --timeout  seconds a step may take before the runner is reported as failed
+  --local-activities  Temporal: run the saga's steps as local activities (the runner's localActivities option)`;
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -24,18 +25,21 @@ interface Plan {
   readonly orders: number;
   readonly warmupOrders: number;
   readonly timeoutMs: number;
+  readonly temporalLocalActivities: boolean;
 }
 
 const withoutIds = ({ orderIds: _ids, ...figures }: RoundFigures): Omit<RoundFigures, 'orderIds'> => figures;
 
 async function main(): Promise<number> {
-  const options = parseOptions({ runner: SAGA_RUNNERS.join(','), orders: '1000', warmup: '20', timeout: '300' });
+  const options = parseOptions({ runner: SAGA_RUNNERS.join(','), orders: '1000', warmup: '20', timeout: '300', 'local-activities': 'off' });
+  const [localActivities = 'off'] = listOf('local-activities', options['local-activities'], ['off', 'on'] as const);
   const requested = listOf('runner', options.runner, SAGA_RUNNERS);
   const runners: SagaRunnerName[] = ['memory', ...requested.filter((runner) => runner !== 'memory')];
   const plan: Plan = {
     orders: positive('orders', options.orders, true),
     warmupOrders: positive('warmup', options.warmup, true),
     timeoutMs: positive('timeout', options.timeout) * 1000,
+    temporalLocalActivities: localActivities === 'on',
   };
   const tag = runTag();
   const startedAt = new Date();
@@ -85,7 +89,7 @@ async function measureRunner(name: SagaRunnerName, tag: string, plan: Plan, base
   const empty = { warmup: null, measured: null, vsMemory: { toPaymentPending: null, toConfirmed: null }, checks: [] };
   let target: Awaited<ReturnType<typeof openRunnerTarget>>;
   try {
-    target = await openRunnerTarget(name, watch.activities, tag);
+    target = await openRunnerTarget(name, watch.activities, tag, { temporalLocalActivities: plan.temporalLocalActivities });
   } catch (error) {
     const status = error instanceof RunnerUnavailable ? 'skipped' : 'failed';
     return { runner: name, setup: '', status, reason: `setup: ${messageOf(error)}`, ...empty };

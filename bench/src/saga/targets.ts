@@ -66,7 +66,7 @@ async function openPgBoss(activities: OrderSagaActivities, tag: string): Promise
   return { name: 'pg-boss', setup: `client + worker in this process, default tuning, schema ${schema}`, runner, close };
 }
 
-async function openTemporal(activities: OrderSagaActivities, tag: string): Promise<RunnerTarget> {
+async function openTemporal(activities: OrderSagaActivities, tag: string, localActivities: boolean): Promise<RunnerTarget> {
   const adapter = await load('@limitedcart/adapter-temporal', () => import('@limitedcart/adapter-temporal'));
   const { DefaultLogger, Runtime } = await load('@temporalio/worker', () => import('@temporalio/worker'));
   // Temporal's runtime is process-wide and installable once, before the first worker: keep its log to warnings.
@@ -85,10 +85,10 @@ async function openTemporal(activities: OrderSagaActivities, tag: string): Promi
     (error: unknown) => Promise.reject(error),
   );
   crashed.catch(() => undefined);
-  const runner = adapter.createTemporalSagaRunner({ address, taskQueue });
+  const runner = adapter.createTemporalSagaRunner({ address, taskQueue, localActivities });
   return {
     name: 'temporal',
-    setup: `dev server ${address}, client + worker in this process, default worker options, task queue ${taskQueue}`,
+    setup: `dev server ${address}, client + worker in this process, default worker options${localActivities ? ', local activities' : ''}, task queue ${taskQueue}`,
     runner,
     crashed,
     async close() {
@@ -100,7 +100,12 @@ async function openTemporal(activities: OrderSagaActivities, tag: string): Promi
 }
 
 /** Opens the runner on fresh state (its own schema or task queue), executing `activities`. */
-export async function openRunnerTarget(name: SagaRunnerName, activities: OrderSagaActivities, tag: string): Promise<RunnerTarget> {
+export async function openRunnerTarget(
+  name: SagaRunnerName,
+  activities: OrderSagaActivities,
+  tag: string,
+  options: { readonly temporalLocalActivities?: boolean } = {},
+): Promise<RunnerTarget> {
   switch (name) {
     case 'memory': {
       const runner = createMemorySagaRunner({ activities });
@@ -109,6 +114,6 @@ export async function openRunnerTarget(name: SagaRunnerName, activities: OrderSa
     case 'pg-boss':
       return openPgBoss(activities, tag);
     case 'temporal':
-      return openTemporal(activities, tag);
+      return openTemporal(activities, tag, options.temporalLocalActivities ?? false);
   }
 }
