@@ -22,6 +22,7 @@ import { paymentRoutes } from './routes/payments.js';
 import { productRoutes } from './routes/products.js';
 import { storefrontRoutes } from './routes/storefront.js';
 import { timeRoutes } from './routes/time.js';
+import { entryView } from './routes/views.js';
 
 export type { AppDeps } from './http/context.js';
 
@@ -88,6 +89,14 @@ export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<A
   app.route('/', docsRoutes(DOCS_PATH, OPENAPI_PATH));
 
   app.route('/', opsRoutes(deps));
-  app.route('/', storefrontRoutes(deps.storefrontDir));
+  app.route(
+    '/',
+    storefrontRoutes(deps.storefrontDir, async () => {
+      // What `GET /api/products?size=100` answers an anonymous shopper, for the server-rendered catalogue.
+      const size = 100;
+      const result = await deps.engine.useCases.listProducts({ page: 0, size, includeInactive: false });
+      return { items: result.items.map(entryView), page: 0, size, total: result.total };
+    }),
+  );
   return app;
 }

@@ -7,6 +7,7 @@ import { useNow } from '../../hooks/use-now.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useStockLevels } from '../../hooks/use-stock-levels.js';
 import { ProductCard } from './ProductCard.js';
+import { takeServerCatalogue } from './server-shell.js';
 
 const CATALOGUE_POLL_MS = 5_000;
 
@@ -18,6 +19,7 @@ export function CataloguePage() {
     async () => (debounced ? products.search(debounced) : products.list({ size: 100 })),
     [debounced],
     CATALOGUE_POLL_MS,
+    takeServerCatalogue,
   );
   const items = list.data?.items ?? [];
   const stockOf = useStockLevels(items);
