@@ -177,6 +177,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Only orders of accounts whose email contains this text, in any case. More than 100 matching accounts is a 400 (`VALIDATION`): type more of the address. */
+                    customerEmail?: string;
                     customerId?: string;
                     /** @description 0-based page. */
                     page?: number;
@@ -258,10 +260,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every account */
+        /** Every account, or those whose email contains a text */
         get: {
             parameters: {
                 query?: {
+                    /** @description Only accounts whose email contains this text, in any case (`ali` finds alice@… and malice@…). */
+                    email?: string;
                     /** @description 0-based page. */
                     page?: number;
                     size?: number;

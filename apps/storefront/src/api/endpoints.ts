@@ -25,6 +25,8 @@ export const products = {
 };
 
 type OrderQuery = { page?: number; size?: number; status?: OrderStatus; productId?: string; customerId?: string };
+/** The admin's filters: also part of a customer's email, any case. */
+type AdminOrderQuery = OrderQuery & { customerEmail?: string };
 
 export const orders = {
   place: (productId: string, quantity: number, idempotencyKey: string) =>
@@ -55,11 +57,11 @@ export const inventory = {
 };
 
 export const admin = {
-  users: (query: { page?: number; size?: number } = {}) => call(http.GET('/api/admin/users', { params: { query } })),
+  users: (query: { page?: number; size?: number; email?: string } = {}) => call(http.GET('/api/admin/users', { params: { query } })),
   setRoles: (id: string, roles: readonly Role[]) => call(http.PATCH('/api/admin/users/{id}/roles', { params: { path: { id } }, body: { roles: [...roles] } })),
   setDisabled: (id: string, disabled: boolean) => call(http.PATCH('/api/admin/users/{id}', { params: { path: { id } }, body: { disabled } })),
   metrics: () => call(http.GET('/api/admin/metrics')),
-  orders: (query: OrderQuery = {}) => call(http.GET('/api/admin/orders', { params: { query } })),
+  orders: (query: AdminOrderQuery = {}) => call(http.GET('/api/admin/orders', { params: { query } })),
 };
 
 /**
