@@ -3246,6 +3246,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/products/stock/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live stock of products as server-sent events (public)
+         * @description A `ready` event (`{productIds, serverTime}`) opens the stream; then a `stock` event (`{productId, available, restockedTotal}`) for each product when its stock is first known and whenever it changes (held units coming back, a restock, a sale). Each server process reads each watched product once a second, however many shoppers watch it. Products not on sale to shoppers send nothing. Comment heartbeats keep the stream alive; it is never compressed.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The products to watch, 1 to 100: repeat the parameter. */
+                    productId: string[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An event stream. */
+                200: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Invalid or malformed request: a parameter, header or body failed validation (`VALIDATION`, `MALFORMED_JSON`). */
+                400: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many stock streams open on this server (`TOO_MANY_STREAMS`); retry later. */
+                429: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request header fields too large (answered by the HTTP server itself, without a body). */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/time": {
         parameters: {
             query?: never;
