@@ -35,7 +35,8 @@ let builtAt = null;
 try {
   builtAt = statSync(builtIndex).mtimeMs;
 } catch {}
-const source = newestSource(app);
+// The typed API client is built into the storefront from its sources, so it counts as one of them.
+const source = newestSource(join(root, 'packages', 'client', 'src'), newestSource(app));
 const reason =
   builtAt === null
     ? 'no build found (apps/storefront/dist)'

@@ -29,6 +29,8 @@ export interface PackedPackage {
   readonly files: readonly string[];
 }
 
+/** Published packages that do not run on an engine. */
+const NO_CORE = new Set(['@limitedcart/client']);
 const CORE = '@limitedcart/core';
 const DEV_CONDITION = '@limitedcart/source';
 const BUILTINS = new Set(builtinModules);
@@ -102,7 +104,10 @@ export function problemsOf(pkg: PackedPackage): string[] {
   }
   if (manifest.name !== CORE) {
     if (manifest.dependencies?.[CORE] !== undefined) problems.push(`${CORE} is a dependency (a second core could nest)`);
-    if (!manifest.peerDependencies?.[CORE]?.startsWith('^')) problems.push(`${CORE} is not a ^ peer dependency`);
+    // The HTTP client talks to a server, not to an engine: it is the one package with no core at all.
+    const needsCore = !NO_CORE.has(manifest.name);
+    if (needsCore && !manifest.peerDependencies?.[CORE]?.startsWith('^')) problems.push(`${CORE} is not a ^ peer dependency`);
+    if (!needsCore && manifest.peerDependencies?.[CORE] !== undefined) problems.push(`${CORE} is a peer of a package that never loads it`);
   }
 
   if (manifest.sideEffects === undefined) problems.push('does not declare sideEffects');

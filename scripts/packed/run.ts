@@ -51,6 +51,7 @@ const SCENARIOS: readonly Scenario[] = [
     run: 'vitest',
     enabled: true,
   },
+  { id: 'typed-client', title: '(d) typed API client over a stand-in fetch', files: ['typed-client.ts'], run: { node: 'typed-client.js' }, enabled: true },
   {
     id: 'durable-stack',
     title: '(b) durable stack from plugins (Postgres + pg-boss + Redis)',
@@ -111,7 +112,7 @@ function publishedDirs(): string[] {
   const groups = ['packages/adapters', 'packages/plugins'].flatMap((group) =>
     readdirSync(join(ROOT, group)).map((name) => `${group}/${name}`),
   );
-  return ['packages/core', ...groups].filter((dir) => {
+  return ['packages/core', 'packages/client', ...groups].filter((dir) => {
     const file = join(ROOT, dir, 'package.json');
     return existsSync(file) && readJson<{ private?: boolean }>(file).private !== true;
   });

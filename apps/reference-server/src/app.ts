@@ -11,6 +11,7 @@ import { withEdgeResponses } from './http/openapi-document.js';
 import { requestIds, requestLog } from './http/request-context.js';
 import { DOCS_PATH, securityHeaders } from './http/security-headers.js';
 import { serverTimeHeader } from './http/server-time.js';
+import { createStockWatch } from './http/stock-watch.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { docsRoutes } from './routes/docs.js';
@@ -20,8 +21,10 @@ import { opsRoutes } from './routes/ops.js';
 import { orderRoutes } from './routes/orders.js';
 import { paymentRoutes } from './routes/payments.js';
 import { productRoutes } from './routes/products.js';
+import { documentStockStream, stockStreamRoutes } from './routes/stock-stream.js';
 import { storefrontRoutes } from './routes/storefront.js';
 import { timeRoutes } from './routes/time.js';
+import { entryView } from './routes/views.js';
 
 export type { AppDeps } from './http/context.js';
 
@@ -53,6 +56,15 @@ export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<A
   app.use('/api/*', requireJsonBodies);
 
   app.route('/api/auth', authRoutes(deps));
+  // One reader of each watched product's stock per process, shared by every stream (see http/stock-watch.ts).
+  const stockWatch = createStockWatch({
+    read: async (productId) => {
+      const { stock } = await deps.engine.useCases.getProduct({ productId });
+      return { productId, available: stock.available, restockedTotal: stock.restockedTotal };
+    },
+  });
+  deps.shutdownSignal.addEventListener('abort', () => stockWatch.close(), { once: true });
+  app.route('/api/products', stockStreamRoutes(deps, stockWatch));
   app.route('/api/products', productRoutes(deps));
   app.route('/api/inventory', inventoryRoutes(deps));
   app.route('/api/orders', orderRoutes(deps));
@@ -61,6 +73,7 @@ export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<A
   app.route('/api/admin', adminRoutes(deps));
   app.route('/api/time', timeRoutes(deps));
   documentNotificationStream(app, '/api/notifications/stream');
+  documentStockStream(app, '/api/products/stock/stream');
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -88,6 +101,14 @@ export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<A
   app.route('/', docsRoutes(DOCS_PATH, OPENAPI_PATH));
 
   app.route('/', opsRoutes(deps));
-  app.route('/', storefrontRoutes(deps.storefrontDir));
+  app.route(
+    '/',
+    storefrontRoutes(deps.storefrontDir, async () => {
+      // What `GET /api/products?size=100` answers an anonymous shopper, for the server-rendered catalogue.
+      const size = 100;
+      const result = await deps.engine.useCases.listProducts({ page: 0, size, includeInactive: false });
+      return { items: result.items.map(entryView), page: 0, size, total: result.total };
+    }),
+  );
   return app;
 }

@@ -126,6 +126,7 @@ export type { ReconciliationReport, SkuReconciliation, StockReconciliation } fro
 export type {
   AuditQuery,
   AuditStore,
+  CustomerQuery,
   CustomerStore,
   IdempotencyRecord,
   IdempotencyStore,
@@ -186,7 +187,7 @@ export type { PaymentLinkView } from './use-cases/get-payment-link.js';
 export type { StockSummaryLine } from './use-cases/get-stock-summary.js';
 export type { PaymentOutcome, PaymentResultInput, PaymentResultOutcome } from './use-cases/handle-payment-result.js';
 export type { InitiatePaymentInput, InitiatePaymentResult } from './use-cases/initiate-payment.js';
-export type { ListOrdersInput } from './use-cases/list-orders.js';
+export { type ListOrdersInput, MAX_EMAIL_MATCHES } from './use-cases/list-orders.js';
 export type { PlaceOrderInput, PlaceOrderRejection, PlaceOrderResult } from './use-cases/place-order.js';
 export { type Actor, isAdmin } from './use-cases/ports.js';
 export type { ProcessPaymentInput, ProcessPaymentResult } from './use-cases/process-payment.js';

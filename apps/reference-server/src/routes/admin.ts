@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ORDER_STATUSES, ROLES } from '@limitedcart/core';
+import { MAX_EMAIL_MATCHES, ORDER_STATUSES, ROLES } from '@limitedcart/core';
 import { toPublicUser } from '@limitedcart/plugin-auth-jwt';
 import { actorOf, authenticate, requireRole } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
@@ -20,6 +20,7 @@ import {
   problem,
   RoleSchema,
   nonBlankText,
+  text,
   UserSchema,
 } from './schemas.js';
 import { orderView } from './views.js';
@@ -43,10 +44,20 @@ const AdminMetrics = z
   })
   .openapi('AdminMetrics');
 
+/** A search box's text: part of an email address, any case; blank is no filter. */
+const emailSearch = (description: string) => text().max(254).optional().openapi({ description, example: 'alice@' });
+
 const OrdersQuery = PagingQuery.extend({
   status: OrderStatusSchema.optional(),
   productId: nonBlankText().max(200).optional(),
   customerId: nonBlankText().max(200).optional(),
+  customerEmail: emailSearch(
+    `Only orders of accounts whose email contains this text, in any case. More than ${MAX_EMAIL_MATCHES} matching accounts is a 400 (\`VALIDATION\`): type more of the address.`,
+  ),
+});
+
+const UsersQuery = PagingQuery.extend({
+  email: emailSearch('Only accounts whose email contains this text, in any case (`ali` finds alice@… and malice@…).'),
 });
 
 export function adminRoutes(deps: AppDeps) {
@@ -60,15 +71,15 @@ export function adminRoutes(deps: AppDeps) {
       method: 'get',
       path: '/users',
       tags: ['admin'],
-      summary: 'Every account',
+      summary: 'Every account, or those whose email contains a text',
       security: BEARER,
       middleware: admin,
-      request: { query: PagingQuery },
+      request: { query: UsersQuery },
       responses: { 200: jsonContent(pageOf(UserSchema, 'UserPage'), 'A page of users.'), ...AUTH_PROBLEMS },
     }),
     async (c) => {
-      const { page, size } = c.req.valid('query');
-      const result = await engine.useCases.listCustomers({ actor: actorOf(c), page, size });
+      const { page, size, email } = c.req.valid('query');
+      const result = await engine.useCases.listCustomers({ actor: actorOf(c), page, size, ...(email === undefined ? {} : { email }) });
       return c.json({ items: result.items.map(toPublicUser), page, size, total: result.total }, 200);
     },
   );
@@ -167,8 +178,16 @@ export function adminRoutes(deps: AppDeps) {
       responses: { 200: jsonContent(pageOf(OrderSchema, 'AdminOrderPage'), 'A page of orders.'), ...AUTH_PROBLEMS },
     }),
     async (c) => {
-      const { page, size, status, productId, customerId } = c.req.valid('query');
-      const result = await engine.useCases.listOrders({ actor: actorOf(c), page, size, status, productId, customerId });
+      const { page, size, status, productId, customerId, customerEmail } = c.req.valid('query');
+      const result = await engine.useCases.listOrders({
+        actor: actorOf(c),
+        page,
+        size,
+        status,
+        productId,
+        customerId,
+        ...(customerEmail === undefined ? {} : { customerEmail }),
+      });
       return c.json({ items: result.items.map(orderView), page, size, total: result.total }, 200);
     },
   );

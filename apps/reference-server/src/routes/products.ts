@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type CatalogueEntry, PERMISSIONS } from '@limitedcart/core';
+import { PERMISSIONS } from '@limitedcart/core';
 import { actorOf, authenticate, callerOf, requireRole } from '../http/auth.js';
 import type { AppDeps } from '../http/context.js';
 import { mount, router } from '../http/route.js';
@@ -18,10 +18,8 @@ import {
   problem,
   text,
 } from './schemas.js';
-import { productView } from './views.js';
+import { entryView, productView } from './views.js';
 
-/** A catalogue entry as shoppers see it: the product with its live stock ("12 left"). */
-const entryView = ({ product, stock }: CatalogueEntry) => ({ ...productView(product), stock });
 
 const ListQuery = PagingQuery.extend({
   includeInactive: z

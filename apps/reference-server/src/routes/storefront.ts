@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
+import { cachedShell, renderCatalogueShell, type ShellPage } from './catalogue-shell.js';
 
 const LANDING = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>LimitedCart</title>
@@ -29,8 +30,11 @@ export const IMMUTABLE = 'public, max-age=31536000, immutable';
  * are to a browser that accepts them; anything else compressible is compressed by `compressResponses`. Hashed
  * assets are cached for a year (`immutable`); every other file, `index.html` first, is revalidated on each use
  * (`no-cache`), so a new build is picked up at once.
+ *
+ * With `catalogue`, `/` is `index.html` with the catalogue rendered into it (see catalogue-shell.ts), made at most
+ * once a second; if the catalogue cannot be read the plain page is sent and the app loads it as usual.
  */
-export function storefrontRoutes(dir: string | null) {
+export function storefrontRoutes(dir: string | null, catalogue?: () => Promise<ShellPage>) {
   const app = new Hono<AppEnv>();
   if (dir === null || !existsSync(join(dir, 'index.html'))) {
     app.get('/', (c) => c.html(LANDING));
@@ -43,6 +47,14 @@ export function storefrontRoutes(dir: string | null) {
     if (c.res.headers.has('cache-control')) return;
     c.res.headers.set('cache-control', c.req.path.startsWith(HASHED_ASSETS) ? IMMUTABLE : 'no-cache');
   });
+  if (catalogue) {
+    const shell = cachedShell(async () => renderCatalogueShell(await readFile(indexFile, 'utf8'), await catalogue(), Date.now()));
+    app.get('/', async (c, next) => {
+      if (!(c.req.header('accept') ?? '').includes('text/html')) return next();
+      const html = await shell().catch(() => null);
+      return html === null ? next() : c.html(html);
+    });
+  }
   app.use('*', serveStatic({ root: dir, precompressed: true }));
   app.get('*', async (c, next) => {
     if (c.req.path.startsWith('/api/') || !(c.req.header('accept') ?? '').includes('text/html')) return next();

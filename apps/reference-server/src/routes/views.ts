@@ -1,4 +1,4 @@
-import type { Order, Payment, Product } from '@limitedcart/core';
+import type { CatalogueEntry, Order, Payment, Product } from '@limitedcart/core';
 
 /** Domain objects as the API shows them: ISO dates, and nothing internal (no SKU mapping, no payment token). */
 
@@ -14,6 +14,9 @@ export const productView = (product: Product) => ({
   createdAt: product.createdAt.toISOString(),
   updatedAt: product.updatedAt.toISOString(),
 });
+
+/** A catalogue entry as shoppers see it: the product with its live stock ("12 left"). */
+export const entryView = ({ product, stock }: CatalogueEntry) => ({ ...productView(product), stock });
 
 export const orderView = (order: Order) => ({
   id: order.id,

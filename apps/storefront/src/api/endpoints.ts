@@ -1,64 +1,45 @@
 import { apiUrl } from './base.js';
-import { api, currentToken } from './client.js';
-import type {
-  Card,
-  LoginResult,
-  Money,
-  Order,
-  OrderAccepted,
-  OrderDetail,
-  OrderStatus,
-  Page,
-  PaymentInitiated,
-  PaymentLinkView,
-  Product,
-  ProductFields,
-  ReconcileReport,
-  RestockResult,
-  Role,
-  StockLevel,
-  StockLine,
-  StockSummary,
-  User,
-} from './types.js';
+import { call, currentToken, typedApi as http } from './client.js';
+import type { Card, OrderStatus, ProductFields, Role } from './types.js';
 
-/** One typed function per API route the storefront uses. */
+/**
+ * The API routes the storefront uses, through the typed client generated from the server's OpenAPI document: a
+ * path, parameter or body that the document does not allow does not compile. Each resolves with the answer's data
+ * or rejects with an `ApiError` carrying the server's problem.
+ */
+const idempotent = (key: string) => ({ header: { 'idempotency-key': key } });
 
 export const auth = {
-  register: (email: string, password: string) =>
-    api<{ user: User }>('/api/auth/register', { method: 'POST', body: { email, password } }),
-  login: (email: string, password: string) => api<LoginResult>('/api/auth/login', { method: 'POST', body: { email, password } }),
-  me: () => api<{ user: User }>('/api/auth/me'),
+  register: (email: string, password: string) => call(http.POST('/api/auth/register', { body: { email, password } })),
+  me: () => call(http.GET('/api/auth/me')),
 };
 
 export const products = {
-  list: (query: { page?: number; size?: number; includeInactive?: boolean } = {}) =>
-    api<Page<Product>>('/api/products', { query }),
-  search: (q: string, size = 50) => api<Page<Product>>('/api/products/search', { query: { q, size } }),
-  get: (id: string) => api<{ product: Product }>(`/api/products/${encodeURIComponent(id)}`),
-  create: (fields: ProductFields) => api<{ product: Product }>('/api/products', { method: 'POST', body: fields }),
-  update: (id: string, patch: Partial<ProductFields>) =>
-    api<{ product: Product }>(`/api/products/${encodeURIComponent(id)}`, { method: 'PATCH', body: patch }),
-  archive: (id: string) => api<{ product: Product }>(`/api/products/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  list: ({ includeInactive, ...query }: { page?: number; size?: number; includeInactive?: boolean } = {}) =>
+    call(http.GET('/api/products', { params: { query: includeInactive ? { ...query, includeInactive: 'true' } : query } })),
+  search: (q: string, size = 50) => call(http.GET('/api/products/search', { params: { query: { q, size } } })),
+  get: (id: string) => call(http.GET('/api/products/{id}', { params: { path: { id } } })),
+  create: (fields: ProductFields) => call(http.POST('/api/products', { body: fields })),
+  update: (id: string, patch: Partial<ProductFields>) => call(http.PATCH('/api/products/{id}', { params: { path: { id } }, body: patch })),
+  archive: (id: string) => call(http.DELETE('/api/products/{id}', { params: { path: { id } } })),
 };
+
+type OrderQuery = { page?: number; size?: number; status?: OrderStatus; productId?: string; customerId?: string };
+/** The admin's filters: also part of a customer's email, any case. */
+type AdminOrderQuery = OrderQuery & { customerEmail?: string };
 
 export const orders = {
   place: (productId: string, quantity: number, idempotencyKey: string) =>
-    api<OrderAccepted>('/api/orders', { method: 'POST', body: { productId, quantity }, idempotencyKey }),
-  list: (query: { page?: number; size?: number; status?: OrderStatus; productId?: string; customerId?: string } = {}) =>
-    api<Page<Order>>('/api/orders', { query }),
-  get: (id: string) => api<OrderDetail>(`/api/orders/${encodeURIComponent(id)}`),
-  cancel: (id: string) => api<{ order: Order }>(`/api/orders/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
+    call(http.POST('/api/orders', { params: idempotent(idempotencyKey), body: { productId, quantity } })),
+  list: (query: OrderQuery = {}) => call(http.GET('/api/orders', { params: { query } })),
+  get: (id: string) => call(http.GET('/api/orders/{id}', { params: { path: { id } } })),
+  cancel: (id: string) => call(http.POST('/api/orders/{id}/cancel', { params: { path: { id } } })),
 };
 
 export const payments = {
-  initiate: (orderId: string) => api<PaymentInitiated>('/api/payments/initiate', { method: 'POST', body: { orderId } }),
-  link: (token: string) => api<PaymentLinkView>(`/api/payments/link/${encodeURIComponent(token)}`),
-  process: (token: string, card: Card) =>
-    api<{ paymentId: string; orderId: string; outcome: 'succeeded' }>('/api/payments/process', {
-      method: 'POST',
-      body: { token, card },
-    }),
+  initiate: (orderId: string) => call(http.POST('/api/payments/initiate', { body: { orderId } })),
+  link: (token: string) => call(http.GET('/api/payments/link/{token}', { params: { path: { token } } })),
+  process: (token: string, card: Card) => call(http.POST('/api/payments/process', { body: { token, card } })),
 };
 
 /** The token of a payment link; the link may carry the server's public URL, the storefront serves the same path. */
@@ -67,40 +48,26 @@ export const paymentToken = (paymentLink: string): string =>
 
 export const inventory = {
   stock: (productIds?: readonly string[]) =>
-    api<{ items: readonly StockLine[] }>(
-      productIds?.length ? `/api/inventory/stock?${productIds.map((id) => `productId=${encodeURIComponent(id)}`).join('&')}` : '/api/inventory/stock',
-    ),
-  summary: () => api<StockSummary>('/api/inventory/summary'),
+    call(http.GET('/api/inventory/stock', { params: { query: productIds?.length ? { productId: [...productIds] } : {} } })),
+  summary: () => call(http.GET('/api/inventory/summary')),
   restock: (productId: string, quantity: number, idempotencyKey: string) =>
-    api<RestockResult>('/api/inventory/restock', { method: 'POST', body: { productId, quantity }, idempotencyKey }),
-  reconcile: () => api<ReconcileReport>('/api/inventory/reconcile'),
-  repair: () => api<ReconcileReport>('/api/inventory/reconcile', { method: 'POST' }),
+    call(http.POST('/api/inventory/restock', { params: idempotent(idempotencyKey), body: { productId, quantity } })),
+  reconcile: () => call(http.GET('/api/inventory/reconcile')),
+  repair: () => call(http.POST('/api/inventory/reconcile')),
 };
 
 export const admin = {
-  users: (query: { page?: number; size?: number } = {}) => api<Page<User>>('/api/admin/users', { query }),
-  setRoles: (id: string, roles: readonly Role[]) =>
-    api<{ user: User }>(`/api/admin/users/${encodeURIComponent(id)}/roles`, { method: 'PATCH', body: { roles } }),
-  setDisabled: (id: string, disabled: boolean) =>
-    api<{ user: User }>(`/api/admin/users/${encodeURIComponent(id)}`, { method: 'PATCH', body: { disabled } }),
-  metrics: () => api<AdminMetrics>('/api/admin/metrics'),
-  orders: (query: { page?: number; size?: number; status?: OrderStatus; productId?: string; customerId?: string } = {}) =>
-    api<Page<Order>>('/api/admin/orders', { query }),
+  users: (query: { page?: number; size?: number; email?: string } = {}) => call(http.GET('/api/admin/users', { params: { query } })),
+  setRoles: (id: string, roles: readonly Role[]) => call(http.PATCH('/api/admin/users/{id}/roles', { params: { path: { id } }, body: { roles: [...roles] } })),
+  setDisabled: (id: string, disabled: boolean) => call(http.PATCH('/api/admin/users/{id}', { params: { path: { id } }, body: { disabled } })),
+  metrics: () => call(http.GET('/api/admin/metrics')),
+  orders: (query: AdminOrderQuery = {}) => call(http.GET('/api/admin/orders', { params: { query } })),
 };
-
-/** `GET /api/admin/metrics`: business figures for the dashboard. */
-export interface AdminMetrics {
-  readonly ordersByStatus: Record<OrderStatus, number>;
-  readonly usersByRole: Record<Role, number>;
-  readonly confirmedRevenue: Money;
-  readonly stock: StockLevel;
-  readonly notificationStreams: number;
-}
 
 /**
  * POST /orders outcomes counted by this server (`limitedcart_orders_total` on the Prometheus endpoint, which
  * answers ADMIN access tokens): `accepted` or a rejection code. Per replica: behind a load balancer it is one
- * replica's view.
+ * replica's view. Prometheus text, not JSON: outside the typed client.
  */
 export async function orderOutcomes(signal?: AbortSignal): Promise<Record<string, number>> {
   const token = currentToken();

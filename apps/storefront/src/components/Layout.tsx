@@ -1,10 +1,11 @@
 import { AppShell, Badge, Box, Burger, Button, Group, Loader, NavLink, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
-import { Suspense } from 'react';
+import { Suspense, useLayoutEffect } from 'react';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useStreamState } from '../live/live.js';
 import { useSession } from '../session/session.js';
 import { visibleItems, withNext } from './navigation.js';
+import { removeServerShell } from '../pages/shop/server-shell.js';
 import { useRouteFocus } from './route-focus.js';
 
 const STREAM_LOOK = {
@@ -44,6 +45,8 @@ export function Layout() {
   const location = useLocation();
   const items = visibleItems(user?.roles ?? []);
   useRouteFocus('main');
+  // Before the browser paints this layout: the server's static catalogue and the app's page never show together.
+  useLayoutEffect(removeServerShell, []);
   // Sign-in and sign-up from the header come back to this page (not to the sign-in pages themselves).
   const here = /^\/(login|register)\b/.test(location.pathname) ? null : `${location.pathname}${location.search}`;
   const isActive = (to: string) => (to === '/' || to === '/admin' || to === '/warehouse' ? location.pathname === to : location.pathname.startsWith(to));

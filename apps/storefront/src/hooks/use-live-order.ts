@@ -15,7 +15,7 @@ export interface LiveOrder {
   readonly status: OrderStatus | undefined;
   readonly events: readonly ProgressEvent[];
   /** The latest payment attempt, on servers that report it. */
-  readonly lastPayment: OrderDetail['lastPayment'];
+  readonly lastPayment: OrderDetail['lastPayment'] | undefined;
 }
 
 /**

@@ -12,8 +12,14 @@ export interface Resource<T> {
  * Loads `load()` when `deps` change and, with `pollMs`, again on that interval while the tab is visible.
  * A stale answer (deps changed meanwhile) is dropped.
  */
-export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList, pollMs?: number): Resource<T> {
-  const [data, setData] = useState<T | undefined>(undefined);
+export function useResource<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: DependencyList,
+  pollMs?: number,
+  /** A value to show until the first load answers (the catalogue the server rendered into the page). */
+  initial?: () => T | undefined,
+): Resource<T> {
+  const [data, setData] = useState<T | undefined>(initial);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const loadRef = useRef(load);

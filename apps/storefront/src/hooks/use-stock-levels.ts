@@ -5,6 +5,7 @@ import { isBeforeDrop } from '../components/drop.js';
 import { type StockState, stockStateOf } from '../components/stock-state.js';
 import { useSession } from '../session/session.js';
 import { useKnownSoldOut } from './sold-out-memory.js';
+import { useLiveStock } from './use-live-stock.js';
 import { useResource } from './use-resource.js';
 
 const STAFF_POLL_MS = 3_000;
@@ -14,11 +15,15 @@ export interface LiveStock {
   readonly available?: number;
 }
 
+/** Stock state of a product; `live` says whether the server is pushing stock (then pages need not poll for it). */
+export type StockLevels = ((product: Product, now?: number) => LiveStock) & { readonly live: boolean };
+
 /**
- * Live stock state per product. Staff read the inventory API (polled); shoppers use the stock the server
- * publishes on products (refreshed by the caller's polling) and what this tab learned from sold-out answers.
+ * Live stock state per product. Staff read the inventory API (polled); shoppers get the stock the server pushes
+ * (`useLiveStock`), else the stock published on products (refreshed by the caller's polling), and what this tab
+ * learned from sold-out answers.
  */
-export function useStockLevels(items: readonly Product[]): (product: Product, now?: number) => LiveStock {
+export function useStockLevels(items: readonly Product[]): StockLevels {
   const { hasRole } = useSession();
   const staff = hasRole('ADMIN', 'WAREHOUSE');
   const ids = items.map((product) => product.id);
@@ -28,14 +33,16 @@ export function useStockLevels(items: readonly Product[]): (product: Product, no
     [staff, key],
     staff ? STAFF_POLL_MS : undefined,
   );
+  const pushed = useLiveStock(ids);
   const knownSoldOut = useKnownSoldOut();
   const byId = new Map<string, ShopperStock>((staffStock.data ?? []).map((line) => [line.productId, line]));
 
-  return (product, now = serverNow()) => {
+  const levels = (product: Product, now = serverNow()): LiveStock => {
     if (isBeforeDrop(product.saleStartsAt, now)) return { state: 'upcoming' };
-    const stock = byId.get(product.id) ?? product.stock;
+    const stock = byId.get(product.id) ?? pushed.stock.get(product.id) ?? product.stock;
     const state = stockStateOf(stock);
     if (state === 'unknown' && knownSoldOut.has(product.id)) return { state: 'sold-out' };
     return stock === undefined ? { state } : { state, available: stock.available };
   };
+  return Object.assign(levels, { live: pushed.live });
 }

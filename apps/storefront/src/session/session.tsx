@@ -1,6 +1,7 @@
 import { Center, Loader } from '@mantine/core';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { configureClient } from '../api/client.js';
+import { hasServerShell } from '../pages/shop/server-shell.js';
 import type { Role, User } from '../api/types.js';
 import { refreshSession, signIn, signOut, type SignedIn } from './session-api.js';
 
@@ -92,6 +93,8 @@ export function SessionProvider({ children }: { readonly children: ReactNode }) 
     [current, login, logout],
   );
   if (restoring) {
+    // The server's catalogue stays on screen meanwhile (the layout removes it when it draws the page).
+    if (hasServerShell()) return null;
     return (
       <Center h="100vh" aria-busy="true">
         <Loader aria-label="Restoring your session" />

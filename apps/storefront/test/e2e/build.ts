@@ -15,7 +15,8 @@ const newestMtime = (path: string): number => {
   return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), stat.mtimeMs);
 };
 
-const SOURCES = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((name) => join(STOREFRONT_DIR, name));
+// The typed API client (packages/client) is bundled from its sources.
+const SOURCES = ['src', 'index.html', 'vite.config.ts', 'package.json', '../../packages/client/src'].map((name) => join(STOREFRONT_DIR, name));
 
 /** true when `dist/` is missing or older than any source of the build. */
 export const isStale = (): boolean => {

@@ -46,8 +46,13 @@ export interface CustomerStore {
   setPasswordHash(id: string, passwordHash: string): Promise<Customer | null>;
   /** Sets `disabled` and raises `sessionVersion` by one; null for an unknown id. */
   setDisabled(id: string, disabled: boolean): Promise<Customer | null>;
-  list(query: PageRequest): Promise<Page<Customer>>;
+  list(query: CustomerQuery): Promise<Page<Customer>>;
   countByRole(): Promise<Record<Role, number>>;
+}
+
+export interface CustomerQuery extends PageRequest {
+  /** Only accounts whose email contains this text, in any case (a search box: `ali`, `@example.com`). */
+  readonly email?: string;
 }
 
 export type SetRolesResult =
@@ -75,6 +80,8 @@ export type TransitionResult =
 
 export interface OrderQuery extends PageRequest {
   readonly customerId?: string;
+  /** Orders of any of these customers (an empty list matches none); with `customerId`, both must hold. */
+  readonly customerIds?: readonly string[];
   readonly status?: OrderStatus;
   readonly productId?: string;
 }

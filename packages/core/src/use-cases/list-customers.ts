@@ -3,7 +3,7 @@ import type { CorePorts } from '../ports/core-ports.js';
 import type { Page } from '../ports/stores.js';
 import { authorize } from './permissions.js';
 import type { Actor } from './ports.js';
-import { requireInteger, requireObject } from './validate.js';
+import { requireInteger, requireObject, searchText } from './validate.js';
 
 export interface ListCustomersInput {
   /** Who reads: must be an ADMIN (`PERMISSIONS.manageAccounts`). None: the system. */
@@ -12,6 +12,8 @@ export interface ListCustomersInput {
   readonly page?: number;
   /** 1..100; default 20. */
   readonly size?: number;
+  /** Only accounts whose email contains this text, in any case; blank means every account. */
+  readonly email?: string;
 }
 
 /** A page of every account (an administrator's view). */
@@ -20,5 +22,6 @@ export async function listCustomers(deps: Pick<CorePorts, 'customers'>, input: L
   authorize(request.actor, 'manageAccounts');
   const page = requireInteger(request.page ?? 0, 'page', { max: 1_000_000 });
   const size = requireInteger(request.size ?? 20, 'size', { min: 1, max: 100 });
-  return deps.customers.list({ page, size });
+  const email = searchText(request.email, 'email');
+  return deps.customers.list({ page, size, ...(email === undefined ? {} : { email }) });
 }

@@ -80,6 +80,13 @@ export function optionalString(value: unknown, field: string): string | undefine
   return value === undefined ? undefined : requireString(value, field);
 }
 
+/** Text typed into a search box: trimmed, at most 254 characters (an email's length); blank or absent is no filter. */
+export function searchText(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  const text = requireText(value, field, { maxLength: 254 }).trim();
+  return text === '' ? undefined : text;
+}
+
 /** The authenticated caller. Roles outside the known set are dropped rather than trusted. */
 export function requireActor(value: unknown): Actor {
   const actor = requireObject(value, 'actor');

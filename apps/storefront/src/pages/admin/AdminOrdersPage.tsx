@@ -11,13 +11,13 @@ import { useResource } from '../../hooks/use-resource.js';
 
 const PAGE_SIZE = 25;
 
-/** Every order, filtered by status, product and customer. */
+/** Every order, filtered by status, product and the customer's email (any part of it). */
 export function AdminOrdersPage() {
   const [page, setPage] = useState(0);
   const [status, setStatus] = useState<OrderStatus | null>(null);
   const [productId, setProductId] = useState<string | null>(null);
   const [customer, setCustomer] = useState('');
-  const [customerId] = useDebouncedValue(customer.trim(), 300);
+  const [customerEmail] = useDebouncedValue(customer.trim(), 300);
   const catalogue = useResource(() => products.list({ size: 100, includeInactive: true }), []);
   const list = useResource(
     () =>
@@ -26,9 +26,9 @@ export function AdminOrdersPage() {
         size: PAGE_SIZE,
         ...(status ? { status } : {}),
         ...(productId ? { productId } : {}),
-        ...(customerId ? { customerId } : {}),
+        ...(customerEmail ? { customerEmail } : {}),
       }),
-    [page, status, productId, customerId],
+    [page, status, productId, customerEmail],
     5_000,
   );
   const filter = <T,>(set: (value: T) => void) => (value: T) => {
@@ -59,7 +59,17 @@ export function AdminOrdersPage() {
           onChange={filter(setProductId)}
           w={260}
         />
-        <TextInput label="Customer id" placeholder="Any customer" value={customer} onChange={(e) => filter(setCustomer)(e.currentTarget.value)} w={300} />
+        <TextInput
+          label="Customer email"
+          description="Any part of the address"
+          placeholder="alice@example.com"
+          type="search"
+          maxLength={254}
+          value={customer}
+          onChange={(e) => filter(setCustomer)(e.currentTarget.value)}
+          w={300}
+          data-testid="order-customer-search"
+        />
       </Group>
       <ErrorAlert error={list.error} />
       {!list.data ? (

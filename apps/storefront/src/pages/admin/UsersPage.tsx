@@ -1,4 +1,5 @@
-import { Checkbox, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Checkbox, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { admin } from '../../api/endpoints.js';
 import { ROLES, type Role, type User } from '../../api/types.js';
@@ -14,7 +15,9 @@ const PAGE_SIZE = 50;
 export function UsersPage() {
   const { user: me } = useSession();
   const [page, setPage] = useState(0);
-  const list = useResource(() => admin.users({ page, size: PAGE_SIZE }), [page]);
+  const [search, setSearch] = useState('');
+  const [email] = useDebouncedValue(search.trim(), 300);
+  const list = useResource(() => admin.users({ page, size: PAGE_SIZE, ...(email ? { email } : {}) }), [page, email]);
   const [saving, setSaving] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -44,6 +47,20 @@ export function UsersPage() {
         A role change or a lock reaches the user's open session within seconds; a locked account cannot sign in. Every
         account keeps at least one role.
       </Text>
+      <TextInput
+        label="Search by email"
+        description="Any part of the address, in any case"
+        placeholder="alice@example.com"
+        type="search"
+        maxLength={254}
+        value={search}
+        onChange={(e) => {
+          setPage(0);
+          setSearch(e.currentTarget.value);
+        }}
+        w={{ base: '100%', sm: 360 }}
+        data-testid="user-search"
+      />
       <ErrorAlert error={list.error ?? error} />
       {!list.data ? (
         <Loader aria-label="Loading users" />
@@ -62,6 +79,11 @@ export function UsersPage() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
+                {list.data.items.length === 0 && (
+                  <Table.Tr>
+                    <Table.Td colSpan={ROLES.length + 2}>{email ? `No account's email contains “${email}”.` : 'No accounts.'}</Table.Td>
+                  </Table.Tr>
+                )}
                 {list.data.items.map((user) => (
                   <Table.Tr key={user.id}>
                     <Table.Td>{user.email}</Table.Td>

@@ -1,26 +1,33 @@
 import { Group, Loader, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { products } from '../../api/endpoints.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { useNow } from '../../hooks/use-now.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useStockLevels } from '../../hooks/use-stock-levels.js';
 import { ProductCard } from './ProductCard.js';
+import { takeServerCatalogue } from './server-shell.js';
 
 const CATALOGUE_POLL_MS = 5_000;
+/** While stock is pushed, the list itself (new products, prices) is refreshed rarely. */
+const CATALOGUE_POLL_LIVE_MS = 30_000;
 
 /** The shop: every product on sale, live stock state, drop countdowns, and typo-tolerant search. */
 export function CataloguePage() {
   const [query, setQuery] = useState('');
+  const [live, setLive] = useState(false);
   const [debounced] = useDebouncedValue(query.trim(), 250);
   const list = useResource(
     async () => (debounced ? products.search(debounced) : products.list({ size: 100 })),
     [debounced],
-    CATALOGUE_POLL_MS,
+    live ? CATALOGUE_POLL_LIVE_MS : CATALOGUE_POLL_MS,
+    takeServerCatalogue,
   );
   const items = list.data?.items ?? [];
   const stockOf = useStockLevels(items);
+  // Stock pushed over the stream: polling is only the fallback while the stream is down.
+  useEffect(() => setLive(stockOf.live), [stockOf.live]);
   // One clock for every card: drop countdowns and the switch from "coming soon" to on sale.
   const now = useNow();
 

@@ -17,6 +17,8 @@ import { useStockLevels } from '../../hooks/use-stock-levels.js';
 import { useSession } from '../../session/session.js';
 
 const PRODUCT_POLL_MS = 5_000;
+/** While stock is pushed, the product itself (name, price, sale start) is refreshed rarely. */
+const PRODUCT_POLL_LIVE_MS = 30_000;
 /** Cap of the quantity field for products without a per-customer limit. */
 const UNLIMITED_CAP = 99;
 const MAX_CAUTION_MS = 1_000;
@@ -27,9 +29,12 @@ export function ProductPage() {
   const navigate = useNavigate();
   const { user, hasRole } = useSession();
   const now = useNow();
-  const loaded = useResource(() => products.get(id), [id], PRODUCT_POLL_MS);
+  const [live, setLive] = useState(false);
+  const loaded = useResource(() => products.get(id), [id], live ? PRODUCT_POLL_LIVE_MS : PRODUCT_POLL_MS);
   const product = loaded.data?.product;
   const stockOf = useStockLevels(product ? [product] : []);
+  // Stock pushed over the stream: polling is only the fallback while the stream is down.
+  useEffect(() => setLive(stockOf.live), [stockOf.live]);
   const [quantity, setQuantity] = useState(1);
   const [buying, setBuying] = useState(false);
   const [error, setError] = useState<unknown>(null);

@@ -91,14 +91,19 @@ export const createCustomerStore = (db: Executor, t: TableNames): CustomerStore 
       return row ? toCustomer(row) : null;
     },
 
-    async list({ page, size }) {
+    async list({ page, size, email }) {
       const { limit, offset } = pageBounds(page, size);
+      // Emails are stored lower-cased; strpos matches the text as it is (no LIKE wildcards to escape).
+      const where = email === undefined ? '' : 'WHERE strpos(email, lower($1)) > 0';
+      const values = email === undefined ? [] : [email];
       const [rows, counts] = await Promise.all([
-        query<CustomerRow>(db, 'list customers', `SELECT * FROM ${t.customers} ORDER BY seq LIMIT $1 OFFSET $2`, [
-          limit,
-          offset,
-        ]),
-        query<{ total: string }>(db, 'count customers', `SELECT count(*) AS total FROM ${t.customers}`),
+        query<CustomerRow>(
+          db,
+          'list customers',
+          `SELECT * FROM ${t.customers} ${where} ORDER BY seq LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+          [...values, limit, offset],
+        ),
+        query<{ total: string }>(db, 'count customers', `SELECT count(*) AS total FROM ${t.customers} ${where}`, values),
       ]);
       return { items: rows.map(toCustomer), page, size, total: Number(counts[0]?.total ?? 0) };
     },

@@ -71,6 +71,10 @@ export const createOrderStore = (db: Executor, t: TableNames): OrderStore => ({
     filter('customer_id', q.customerId);
     filter('status', q.status);
     filter('product_id', q.productId);
+    if (q.customerIds !== undefined) {
+      values.push([...q.customerIds]);
+      conditions.push(`customer_id = ANY($${values.length}::text[])`);
+    }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const { limit, offset } = pageBounds(q.page, q.size);
     const [rows, counts] = await Promise.all([

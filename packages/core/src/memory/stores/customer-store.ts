@@ -1,7 +1,7 @@
 import { type Customer, type NewCustomer, normalizeEmail, ROLES, type Role } from '../../domain/customer.js';
 import { validationError } from '../../domain/errors.js';
 import { newId } from '../../domain/ids.js';
-import type { CustomerStore, Page, PageRequest, SetRolesResult } from '../../ports/stores.js';
+import type { CustomerQuery, CustomerStore, Page, SetRolesResult } from '../../ports/stores.js';
 import { MemoryDatabase } from './database.js';
 import { byCreatedAtThenId, conflict, copy, pageOf, requireId, timestamp } from './shared.js';
 
@@ -91,8 +91,10 @@ export class MemoryCustomerStore implements CustomerStore {
     return copy(next);
   }
 
-  async list(query: PageRequest): Promise<Page<Customer>> {
-    return pageOf(this.#db.customers.rows().sort(byCreatedAtThenId), query);
+  async list(query: CustomerQuery): Promise<Page<Customer>> {
+    const needle = query.email?.toLowerCase();
+    const rows = this.#db.customers.rows().filter((customer) => needle === undefined || customer.email.includes(needle));
+    return pageOf(rows.sort(byCreatedAtThenId), query);
   }
 
   async countByRole(): Promise<Record<Role, number>> {

@@ -72,6 +72,7 @@ export class MemoryOrderStore implements OrderStore {
       .filter(
         (order) =>
           (query.customerId === undefined || order.customerId === query.customerId) &&
+          (query.customerIds === undefined || query.customerIds.includes(order.customerId)) &&
           (query.status === undefined || order.status === query.status) &&
           (query.productId === undefined || order.productId === query.productId),
       )

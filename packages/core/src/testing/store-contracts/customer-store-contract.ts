@@ -17,6 +17,7 @@ export const CUSTOMER_STORE_CASES = [
   'customers: admins demoted at once, each by another call: at least one admin remains, the refused ones unchanged',
   'customers: a new account is enabled; setRoles and setDisabled raise its session version',
   'customers: list pages through every customer oldest first',
+  'customers: list by email finds accounts whose email contains the text, in any case, and pages them',
   'customers: countByRole counts each role a customer holds',
 ] as const;
 
@@ -180,6 +181,32 @@ export function customerStoreCases(stores: () => StoreSet, registry: CaseRegistr
       isSorted(all.items.map((c) => c.createdAt.getTime()), 'asc'),
       'list is ordered by createdAt, oldest first',
     ).toBe(true);
+  });
+
+  registry.case('customers: list by email finds accounts whose email contains the text, in any case, and pages them', async () => {
+    const { customers } = stores();
+    const tag = uniqueTag();
+    const made = [];
+    for (const local of ['alice', 'bob', 'alicia', 'Malice']) made.push(await customers.create(newCustomerInput({ email: `${local}-${tag}@find.test` })));
+    await customers.create(newCustomerInput({ email: `someone-else-${uniqueTag()}@find.test` }));
+
+    const ali = await readAllPages((page, size) => customers.list({ page, size, email: `ALI` }), 2);
+    const mine = ali.items.filter((c) => c.email.endsWith(`-${tag}@find.test`)).map((c) => c.email);
+    expect(mine.sort(), 'a part of the address in another case finds every account containing it').toEqual(
+      [`alice-${tag}@find.test`, `alicia-${tag}@find.test`, `malice-${tag}@find.test`].sort(),
+    );
+    expect(new Set(ali.totals), 'every page reports the number of matching accounts').toEqual(new Set([ali.items.length]));
+    const exact = await customers.list({ page: 0, size: 10, email: `Bob-${tag}@FIND.test` });
+    expect(exact.items.map((c) => c.id), 'a whole address finds that account alone').toEqual([made[1]!.id]);
+    expect(exact.total).toBe(1);
+    const none = await customers.list({ page: 0, size: 10, email: `%_${tag}` });
+    expect(none, 'LIKE wildcards are plain text: nothing contains them').toMatchObject({ items: [], total: 0 });
+    const domain = await customers.list({ page: 0, size: 100, email: `-${tag}@find.test` });
+    expect(
+      isSorted(domain.items.map((c) => c.createdAt.getTime()), 'asc'),
+      'matches are ordered like list, oldest first',
+    ).toBe(true);
+    expect(domain.total).toBe(4);
   });
 
   registry.case('customers: countByRole counts each role a customer holds', async () => {

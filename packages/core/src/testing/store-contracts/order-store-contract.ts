@@ -14,6 +14,7 @@ export const ORDER_STORE_CASES = [
   'orders: illegal transitions are rejected with the current status and change nothing',
   'orders: 20 concurrent conflicting transitions from PAYMENT_PENDING: exactly one wins',
   'orders: list filters by customer, status and product and pages newest first',
+  'orders: list by a set of customers returns the orders of any of them',
   'orders: countByStatus and confirmedRevenue follow transitions',
   'orders: extendHold moves an open order\'s hold forward only',
 ] as const;
@@ -151,6 +152,19 @@ export function orderStoreCases(stores: () => StoreSet, registry: CaseRegistry<O
         });
     }
     expect((await orders.get(created.id))?.status, "the stored status is the winner's").toBe(winner.order.status);
+  });
+
+  registry.case('orders: list by a set of customers returns the orders of any of them', async () => {
+    const { orders } = stores();
+    const [a, b, c] = [newId(), newId(), newId()];
+    const made = [];
+    for (const customerId of [a, b, a, c]) made.push(await orders.create(newOrderInput({ customerId })));
+    const both = await readAllPages((page, size) => orders.list({ page, size, customerIds: [a, b] }), 2);
+    expect(both.items.map((o) => o.id).sort(), 'the orders of a and b, not c').toEqual([made[0]!.id, made[1]!.id, made[2]!.id].sort());
+    expect(new Set(both.totals)).toEqual(new Set([3]));
+    const withStatus = await orders.list({ page: 0, size: 10, customerIds: [a, c], status: 'PENDING', customerId: c });
+    expect(withStatus.items.map((o) => o.id), 'with customerId as well, both filters hold').toEqual([made[3]!.id]);
+    expect(await orders.list({ page: 0, size: 10, customerIds: [] }), 'an empty set matches no order').toMatchObject({ items: [], total: 0 });
   });
 
   registry.case('orders: list filters by customer, status and product and pages newest first', async () => {
