@@ -60,6 +60,7 @@ const server = await startServer(
     LOG_LEVEL: 'silent',
     JWT_KEY: randomBytes(48).toString('base64url'),
     PAYMENT_WEBHOOK_SECRET: randomBytes(48).toString('base64url'),
+    ADMISSION_TOKEN_KEY: randomBytes(48).toString('base64url'),
     ADMIN_EMAIL: admin.email,
     ADMIN_PASSWORD: admin.password,
     SEED_DEMO: 'true',

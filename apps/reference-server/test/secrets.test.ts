@@ -24,7 +24,7 @@ describe('the server refuses published and weak secrets', () => {
   ];
 
   it.each(refused)('production profile: %s', async (_, env, message) => {
-    const error = await startTestServer('postgres', { JWT_KEY: strong(), PAYMENT_WEBHOOK_SECRET: strong(), ...env }).catch((e: unknown) => e);
+    const error = await startTestServer('postgres', { JWT_KEY: strong(), PAYMENT_WEBHOOK_SECRET: strong(), ADMISSION_TOKEN_KEY: strong(), ...env }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/refusing to start with unsafe secrets/);
     expect((error as Error).message).toMatch(message);

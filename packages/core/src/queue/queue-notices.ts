@@ -19,7 +19,7 @@ export interface QueueNoticesOptions {
   readonly logger: Logger;
   /** How long a tracked position is trusted before it is read again. Default 30 s. */
   readonly resyncMs?: number;
-  /** How long "not in this queue" is trusted for a connected shopper. Default 5 s. */
+  /** How long "not in this queue" is trusted for a connected shopper (they may join on another replica). Default 2 s. */
   readonly absentMs?: number;
   /** Position reads at once when many streams need one. Default 16. */
   readonly readConcurrency?: number;
@@ -51,10 +51,14 @@ interface Tracked {
  */
 export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
   const resyncMs = options.resyncMs ?? 30_000;
-  const absentMs = options.absentMs ?? 5_000;
+  const absentMs = options.absentMs ?? 2_000;
   const concurrency = options.readConcurrency ?? 16;
   const now = options.now ?? Date.now;
   const drops = new Map<string, Map<string, Tracked>>();
+  /** Drops whose draw this process has seen: the round that first says `drawn` places everyone at once. */
+  const drawn = new Set<string>();
+  /** The line's length at each drop's last round: when it grew, someone joined, perhaps a shopper thought absent. */
+  const lastWaiting = new Map<string, number>();
 
   const trackedOf = (dropId: string): Map<string, Tracked> => {
     let tracked = drops.get(dropId);
@@ -110,19 +114,25 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
           if (entry.waiting) notices.push({ customerId, id: `${event.id}.sold-out`, type: QUEUE_NOTICE_TYPES.soldOut, data: base });
         }
         drops.delete(dropId);
+        drawn.delete(dropId);
+        lastWaiting.delete(dropId);
         return notices;
       }
 
       // Connected shoppers this process does not know about (or knows to be absent for a while) are read; those
       // tracked move up by the round's admissions, and are read again when stale or when the draw just placed them.
       const handled = new Set<string>([...round.admitted.map((a) => a.customerId), ...round.lapsed]);
+      const justDrawn = round.drawn && !drawn.has(dropId);
+      if (round.drawn) drawn.add(dropId);
+      const grew = round.waiting > (lastWaiting.get(dropId) ?? 0);
+      lastWaiting.set(dropId, round.waiting);
       const stale: string[] = [];
       const previous = new Map<string, number | null>();
       for (const customerId of connected) {
         if (handled.has(customerId)) continue;
         const entry = tracked.get(customerId);
         const age = entry === undefined ? Number.POSITIVE_INFINITY : now() - entry.syncedAt;
-        if (entry === undefined || (!entry.waiting && age >= absentMs)) stale.push(customerId);
+        if (entry === undefined || (!entry.waiting && (justDrawn || grew || age >= absentMs))) stale.push(customerId);
       }
       for (const [customerId, entry] of tracked) {
         if (!entry.waiting || handled.has(customerId)) continue;
