@@ -69,6 +69,11 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
     return tracked;
   };
 
+  const waitingElsewhere = (customerId: string, dropId: string): boolean => {
+    for (const [other, tracked] of drops) if (other !== dropId && tracked.get(customerId)?.waiting) return true;
+    return false;
+  };
+
   const read = async (dropId: string, customerIds: readonly string[], tracked: Map<string, Tracked>): Promise<void> => {
     let next = 0;
     const worker = async () => {
@@ -131,6 +136,10 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
       for (const customerId of connected) {
         if (handled.has(customerId)) continue;
         const entry = tracked.get(customerId);
+        // A shopper waiting in another drop's line is not looked for in this one: two drops at once would otherwise
+        // read each other's crowds every round. Such a shopper still gets this drop's admitted, lapsed and sold-out
+        // events (named in the round or tracked), and their position here from `GET …/queue/me`.
+        if (entry === undefined && waitingElsewhere(customerId, dropId)) continue;
         const age = entry === undefined ? Number.POSITIVE_INFINITY : now() - entry.syncedAt;
         if (entry === undefined || (!entry.waiting && (justDrawn || grew || age >= absentMs))) stale.push(customerId);
       }
