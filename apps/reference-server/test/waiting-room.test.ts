@@ -15,7 +15,7 @@ if (!REDIS_URL) {
 const QUEUE_ENV = { QUEUE_ADMIT_INTERVAL_MS: '100', ADMISSION_ATTEMPTS: '2', PAYMENT_WINDOW_SECONDS: '60', HOLD_SWEEP_INTERVAL_MS: '250' };
 
 const PROFILES: readonly { name: string; env: Record<string, string>; skip: boolean }[] = [
-  { name: 'embedded (Postgres)', env: {}, skip: false },
+  { name: 'postgres (embedded, or DATABASE_URL)', env: {}, skip: false },
   { name: 'redis', env: REDIS_URL ? { REDIS_URL } : {}, skip: !REDIS_URL },
 ];
 
