@@ -169,5 +169,13 @@ describe('drop queue use cases', () => {
     }
     await useCases.admitQueues();
     expect((await deliver()).filter((notice) => notice.type === 'queue.position')).toEqual([]);
+
+    // The shopper first in line leaves: once the tracked positions are due, those behind are read again and move up.
+    const first = positions.find((notice) => notice.data.position === 1)!.customerId;
+    await useCases.leaveDropQueue({ customerId: first, productId: product.id });
+    clock.advance(31_000);
+    await useCases.admitQueues();
+    const moved = (await deliver()).filter((notice) => notice.type === 'queue.position');
+    expect(moved.map((notice) => notice.data.position).sort()).toEqual([1, 2, 3, 4]);
   });
 });

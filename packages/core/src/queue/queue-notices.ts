@@ -40,6 +40,8 @@ interface Tracked {
   position: number | null;
   waiting: boolean;
   syncedAt: number;
+  /** The queue's `abandoned` count when the position was read: while it stays the same, nobody left the line. */
+  abandonedAtSync: number;
 }
 
 /**
@@ -47,7 +49,8 @@ interface Tracked {
  * shoppers whose streams it serves: read once from the queue, then moved up by each round's `moved` (admissions
  * take the head of the line, so everyone behind moves up by as many) and read again every `resyncMs` (shoppers ahead
  * who left are not in `moved`), at the draw, and for any shopper the queue has not placed yet. A round therefore costs
- * arithmetic for most streams and a bounded number of reads for the rest.
+ * arithmetic for most streams and a bounded number of reads for the rest. A tracked position is read again only when
+ * shoppers left since it was read (the round's `abandoned` count moved): otherwise the arithmetic is exact.
  */
 export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
   const resyncMs = options.resyncMs ?? 30_000;
@@ -74,14 +77,14 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
     return false;
   };
 
-  const read = async (dropId: string, customerIds: readonly string[], tracked: Map<string, Tracked>): Promise<void> => {
+  const read = async (dropId: string, customerIds: readonly string[], tracked: Map<string, Tracked>, abandoned: number): Promise<void> => {
     let next = 0;
     const worker = async () => {
       while (next < customerIds.length) {
         const customerId = customerIds[next++]!;
         try {
           const entry = await options.queue.position(dropId, customerId);
-          tracked.set(customerId, { position: entry?.position ?? null, waiting: entry?.state === 'WAITING', syncedAt: now() });
+          tracked.set(customerId, { position: entry?.position ?? null, waiting: entry?.state === 'WAITING', syncedAt: now(), abandonedAtSync: abandoned });
         } catch (error) {
           options.logger.warn('reading a queue position failed', { dropId, customerId, error });
         }
@@ -148,10 +151,10 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
         previous.set(customerId, entry.position);
         if (entry.position === null) {
           if (round.drawn) stale.push(customerId);
-        } else if (now() - entry.syncedAt >= resyncMs) stale.push(customerId);
+        } else if (now() - entry.syncedAt >= resyncMs && entry.abandonedAtSync !== round.abandoned) stale.push(customerId);
         else entry.position = Math.max(1, entry.position - round.moved);
       }
-      await read(dropId, stale, tracked);
+      await read(dropId, stale, tracked, round.abandoned);
 
       const opensAt = new Date(round.opensAt);
       for (const [customerId, entry] of tracked) {
