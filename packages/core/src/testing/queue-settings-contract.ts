@@ -54,7 +54,7 @@ export function describeQueueSettingsContract(
       await settings.uncountAddress(id, '10.0.0.1');
       expect(await settings.countAddress(id, '10.0.0.1', 2), 'an uncounted entry frees its slot').toBe(true);
       expect(await settings.countAddress(id, '10.0.0.3', null), 'without a cap every entry counts').toBe(true);
-      expect(await settings.countAddress(id, '10.0.0.3', null)).toBe(true);
+      expect(await settings.countAddress(id, '10.0.0.3', null), 'and again').toBe(true);
       expect(await settings.addresses(id, { minEntries: 1, limit: 10 }), 'the counts').toEqual([
         { address: '10.0.0.1', entries: 2 },
         { address: '10.0.0.3', entries: 2 },
@@ -67,7 +67,7 @@ export function describeQueueSettingsContract(
       const id = drop();
       const results = await Promise.all(Array.from({ length: 20 }, () => settings.countAddress(id, '192.0.2.7', 5)));
       expect(results.filter(Boolean), 'exactly the cap counts').toHaveLength(5);
-      expect(await settings.addresses(id, { minEntries: 1, limit: 10 })).toEqual([{ address: '192.0.2.7', entries: 5 }]);
+      expect(await settings.addresses(id, { minEntries: 1, limit: 10 }), 'the address holds the cap').toEqual([{ address: '192.0.2.7', entries: 5 }]);
     });
 
     registry.case('queue settings: addresses lists the most entries first, from minEntries, at most limit', async () => {
