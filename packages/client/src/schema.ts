@@ -88,6 +88,201 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/drops/{productId}/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A drop's queue: counts, policy and suspicious addresses */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The queue. */
+                200: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DropQueueAdmin"];
+                    };
+                };
+                /** @description Invalid or malformed request: a parameter, header or body failed validation (`VALIDATION`, `MALFORMED_JSON`). */
+                400: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or otherwise invalid access token (`UNAUTHENTICATED`). */
+                401: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller lacks the required role (`FORBIDDEN`). */
+                403: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The product has no queue (`NO_QUEUE`). */
+                404: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request header fields too large (answered by the HTTP server itself, without a body). */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /**
+         * Create or change a drop's queue and its policy
+         * @description Creates the queue, or changes an existing one: `opensAt` moves only until the queue opens, the mode is fixed at creation; the policy fields may change at any time (left out: kept). Orders for the product then need an admission token.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConfigureQueue"];
+                };
+            };
+            responses: {
+                /** @description The queue. */
+                200: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DropQueueAdmin"];
+                    };
+                };
+                /** @description Invalid body (`VALIDATION`, `MALFORMED_JSON`). */
+                400: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or otherwise invalid access token (`UNAUTHENTICATED`). */
+                401: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller lacks the required role (`FORBIDDEN`). */
+                403: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such product (`NOT_FOUND`). */
+                404: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is larger than BODY_LIMIT_BYTES (`PAYLOAD_TOO_LARGE`). */
+                413: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+                415: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request header fields too large (answered by the HTTP server itself, without a body). */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/metrics": {
         parameters: {
             query?: never;
@@ -1083,6 +1278,480 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/drops/{productId}/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A drop's waiting room: mode, opening, state and counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The queue. */
+                200: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DropQueue"];
+                    };
+                };
+                /** @description Invalid or malformed request: a parameter, header or body failed validation (`VALIDATION`, `MALFORMED_JSON`). */
+                400: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The product has no queue (`NO_QUEUE`). */
+                404: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request header fields too large (answered by the HTTP server itself, without a body). */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** Join the queue (once: joining again returns the same entry) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["JoinQueue"];
+                };
+            };
+            responses: {
+                /** @description Your entry. */
+                200: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueTicket"];
+                    };
+                };
+                /** @description Invalid body (`VALIDATION`, `MALFORMED_JSON`). */
+                400: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or otherwise invalid access token (`UNAUTHENTICATED`). */
+                401: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller lacks the USER role (`FORBIDDEN`); proof of work missing (`PROOF_OF_WORK_REQUIRED`) or invalid (`PROOF_OF_WORK_INVALID`). */
+                403: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The product has no queue (`NO_QUEUE`). */
+                404: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The drop sold out (`SOLD_OUT`). */
+                409: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is larger than BODY_LIMIT_BYTES (`PAYLOAD_TOO_LARGE`). */
+                413: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+                415: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many entries from this client address (`QUEUE_ADDRESS_CAP`). */
+                429: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request header fields too large (answered by the HTTP server itself, without a body). */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drops/{productId}/queue/challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An ALTCHA proof-of-work challenge for joining the queue
+         * @description Solve it (altcha-lib `solveChallenge`, or the ALTCHA widget) and send the payload as `altcha` when joining. A drop without proof of work answers 404 `NO_PROOF_OF_WORK`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The challenge. */
+                200: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AltchaChallenge"];
+                    };
+                };
+                /** @description Invalid or malformed request: a parameter, header or body failed validation (`VALIDATION`, `MALFORMED_JSON`). */
+                400: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or otherwise invalid access token (`UNAUTHENTICATED`). */
+                401: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller lacks the required role (`FORBIDDEN`). */
+                403: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The product has no queue (`NO_QUEUE`), or its queue needs no proof of work (`NO_PROOF_OF_WORK`). */
+                404: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request header fields too large (answered by the HTTP server itself, without a body). */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drops/{productId}/queue/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where you stand: position, estimated wait, and the admission token once admitted */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Your entry. */
+                200: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueTicket"];
+                    };
+                };
+                /** @description Invalid or malformed request: a parameter, header or body failed validation (`VALIDATION`, `MALFORMED_JSON`). */
+                400: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or otherwise invalid access token (`UNAUTHENTICATED`). */
+                401: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller lacks the required role (`FORBIDDEN`). */
+                403: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description You are not in this queue, or it does not exist (`NOT_IN_QUEUE`). */
+                404: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request header fields too large (answered by the HTTP server itself, without a body). */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Leave the queue (or give up a running admission); final */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Your entry, `LEFT` (a final entry is returned unchanged). */
+                200: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueTicket"];
+                    };
+                };
+                /** @description Invalid or malformed request: a parameter, header or body failed validation (`VALIDATION`, `MALFORMED_JSON`). */
+                400: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, malformed, expired or otherwise invalid access token (`UNAUTHENTICATED`). */
+                401: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller lacks the required role (`FORBIDDEN`). */
+                403: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description You are not in this queue, or it does not exist (`NOT_IN_QUEUE`). */
+                404: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is larger than BODY_LIMIT_BYTES (`PAYLOAD_TOO_LARGE`). */
+                413: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+                415: {
+                    headers: {
+                        /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
+                        "X-Server-Time"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request header fields too large (answered by the HTTP server itself, without a body). */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/inventory/reconcile": {
         parameters: {
             query?: never;
@@ -1568,8 +2237,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's order progress as server-sent events
-         * @description Events `order.progress`, `order.hold-extended` and `order.payment-failed` with `id:` lines; reconnect with `Last-Event-ID` (or `?lastEventId=`) to replay what was missed. Browsers may pass the token as `?access_token=` since EventSource cannot set headers. Every event is `{orderId, customerId, status, reason, holdUntil, at}` (`holdUntil`: the order's current hold end). `order.progress` reports a status transition; `order.hold-extended` reports that a payment starting near the end of the hold extended it (`holdUntil` is the new end; the status did not change); `order.payment-failed` reports a failed payment attempt, with `paymentFailure: {paymentId, status: "DECLINED"|"ERROR", reason}`: the order stays `PAYMENT_PENDING`, payable again until `holdUntil`. A `ready` event (`{customerId, serverTime}`, the server's time) opens the stream; comment heartbeats keep it alive; the stream is never compressed. The stream ends with an `end` event (`{"reason":"TOKEN_EXPIRED"|"REVOKED"}`) when the access token expires or its session is revoked: reconnect with a fresh token.
+         * The caller's order progress and waiting-room events as server-sent events
+         * @description Events `order.progress`, `order.hold-extended` and `order.payment-failed` with `id:` lines; reconnect with `Last-Event-ID` (or `?lastEventId=`) to replay what was missed. Browsers may pass the token as `?access_token=` since EventSource cannot set headers. Every event is `{orderId, customerId, status, reason, holdUntil, at}` (`holdUntil`: the order's current hold end). `order.progress` reports a status transition; `order.hold-extended` reports that a payment starting near the end of the hold extended it (`holdUntil` is the new end; the status did not change); `order.payment-failed` reports a failed payment attempt, with `paymentFailure: {paymentId, status: "DECLINED"|"ERROR", reason}`: the order stays `PAYMENT_PENDING`, payable again until `holdUntil`. For the queues of drops the caller waits in, the stream also carries (with `id:` lines and the same replay): `queue.position` `{productId, position, waiting, estimatedWaitSeconds}` when their place changes (at most once per admitter round); `queue.admitted` `{productId, admittedUntil, admissionToken}`: order now with the token; `queue.lapsed` `{productId}`: the admission ran out unused, the turn went to the next shopper; `queue.sold-out` `{productId}`: the drop sold out while the caller was waiting. A `ready` event (`{customerId, serverTime}`, the server's time) opens the stream; comment heartbeats keep it alive; the stream is never compressed. The stream ends with an `end` event (`{"reason":"TOKEN_EXPIRED"|"REVOKED"}`) when the access token expires or its session is revoked: reconnect with a fresh token.
          */
         get: {
             parameters: {
@@ -1781,7 +2450,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The caller lacks the required role (`FORBIDDEN`). */
+                /** @description The caller lacks the USER role (`FORBIDDEN`); the product has a queue and no admission token was sent (`ADMISSION_REQUIRED`) or it is not valid for this customer and drop (`ADMISSION_INVALID`). */
                 403: {
                     headers: {
                         /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
@@ -1803,7 +2472,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `OUT_OF_STOCK`, `LIMIT_EXCEEDED`, `NOT_ON_SALE`, or `IDEMPOTENCY_IN_FLIGHT`. */
+                /** @description `OUT_OF_STOCK`, `LIMIT_EXCEEDED`, `NOT_ON_SALE`, `IDEMPOTENCY_IN_FLIGHT`, `ADMISSION_EXPIRED` (the admission lapsed) or `ADMISSION_SPENT` (its order attempts are used up). */
                 409: {
                     headers: {
                         /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
@@ -3412,6 +4081,13 @@ export interface components {
             size: number;
             total: number;
         };
+        /** @description An ALTCHA v2 challenge (altcha-lib `createChallenge`), valid for 10 minutes. */
+        AltchaChallenge: {
+            parameters: {
+                [key: string]: unknown;
+            };
+            signature?: string;
+        };
         AuditEntry: {
             /** @description The account that made the change; null for the system (bootstrap, seed). */
             actorId: string | null;
@@ -3441,6 +4117,28 @@ export interface components {
             /** @example 4242424242424242 */
             number: string;
         };
+        ConfigureQueue: {
+            /** @description Extra admissions as a share of the units available. Default 0.1. */
+            abandonmentMargin?: number;
+            /** @description How long an admission lasts. Default 120. */
+            admitForSeconds?: number;
+            /** @description Entries one client address may make; null: no cap. */
+            maxEntriesPerAddress?: number | null;
+            /**
+             * @description Fixed when the queue is created; a later value is ignored.
+             * @enum {string}
+             */
+            mode: "raffle-then-fifo" | "fifo";
+            /**
+             * Format: date-time
+             * @description Moves only until the queue opens (a date from the year 2000 on).
+             */
+            opensAt: string;
+            /** @description Require an ALTCHA proof of work on join (about difficulty / 2 hashes); null turns it off. */
+            proofOfWork?: {
+                difficulty: number;
+            } | null;
+        };
         Credentials: {
             /** @example shopper@example.com */
             email: string;
@@ -3450,8 +4148,76 @@ export interface components {
              */
             password: string;
         };
+        DropQueue: {
+            /** @description Admissions running now. */
+            admitted: number;
+            /** @description Whether the order of the line is settled (always in `fifo`; from the opening in a raffle). */
+            drawn: boolean;
+            /** @enum {string} */
+            mode: "raffle-then-fifo" | "fifo";
+            /**
+             * Format: date-time
+             * @description When admission begins; in `raffle-then-fifo` the draw happens then.
+             */
+            opensAt: string;
+            productId: string;
+            /** @description Whether joining needs an ALTCHA proof of work (`GET …/queue/challenge`). */
+            proofOfWork: boolean;
+            /**
+             * Format: date-time
+             * @description The server's time, on the clock `opensAt` is on.
+             */
+            serverTime: string;
+            /** @enum {string} */
+            state: "OPEN" | "SOLD_OUT";
+            waiting: number;
+        };
+        DropQueueAdmin: {
+            /** @description Shoppers who left, or whose admission lapsed unused. */
+            abandoned: number;
+            abandonmentMargin: number;
+            admitForSeconds: number;
+            /** @description Admissions running now. */
+            admitted: number;
+            /** @description Whether the order of the line is settled (always in `fifo`; from the opening in a raffle). */
+            drawn: boolean;
+            maxEntriesPerAddress: number | null;
+            /** @enum {string} */
+            mode: "raffle-then-fifo" | "fifo";
+            /**
+             * Format: date-time
+             * @description When admission begins; in `raffle-then-fifo` the draw happens then.
+             */
+            opensAt: string;
+            productId: string;
+            /** @description The difficulty joins need; null: none. */
+            proofOfWork: {
+                difficulty: number;
+            } | null;
+            /**
+             * Format: date-time
+             * @description The server's time, on the clock `opensAt` is on.
+             */
+            serverTime: string;
+            /** @enum {string} */
+            state: "OPEN" | "SOLD_OUT";
+            /** @description Client addresses with two or more entries, most first (at most 20). */
+            suspiciousAddresses: {
+                address: string;
+                entries: number;
+            }[];
+            /** @description Shoppers still waiting when the queue closed sold out. */
+            turnedAway: number;
+            /** @description Admissions that ended in an order. */
+            used: number;
+            waiting: number;
+        };
         InitiatePayment: {
             orderId: string;
+        };
+        JoinQueue: {
+            /** @description The solved ALTCHA challenge (base64 of `{ challenge, solution }`), when the drop requires proof of work. */
+            altcha?: string;
         };
         Login: {
             email: string;
@@ -3562,6 +4328,8 @@ export interface components {
             paymentId: string;
         };
         PlaceOrder: {
+            /** @description For a product with a queue: the admission token (`queue.admitted` event, `GET /api/drops/{productId}/queue/me`). Ignored for other products. */
+            admissionToken?: string;
             productId: string;
             /** @default 1 */
             quantity: number;
@@ -3645,6 +4413,36 @@ export interface components {
              * @example 2026-12-01T10:00:00Z
              */
             saleStartsAt?: string | null;
+        };
+        QueueTicket: {
+            /** @description Only while ADMITTED: send it as `admissionToken` with `POST /api/orders` before `admittedUntil`. */
+            admissionToken: string | null;
+            /**
+             * Format: date-time
+             * @description When the admission lapses (or lapsed).
+             */
+            admittedUntil: string | null;
+            /**
+             * Format: date-time
+             * @description When the raffle is drawn, while it is not yet; else null.
+             */
+            drawAt: string | null;
+            /** @description An estimate while WAITING with a position; else null. */
+            estimatedWaitSeconds: number | null;
+            /** @description How long a polling client should wait before asking again. */
+            nextPollSeconds: number;
+            /** @description 1-based place among the waiting; null unless WAITING, and before a raffle is drawn. */
+            position: number | null;
+            productId: string;
+            /**
+             * Format: date-time
+             * @description The server's time.
+             */
+            serverTime: string;
+            /** @enum {string} */
+            state: "WAITING" | "ADMITTED" | "USED" | "EXPIRED" | "LEFT" | "SOLD_OUT";
+            /** @description Shoppers waiting in the line now. */
+            waiting: number;
         };
         ReconcileReport: {
             inSync: boolean;
