@@ -10,7 +10,7 @@ const MINUTE = 60_000;
 const KEY = 'drop-queue-test-key-0123456789abcdef0123456789';
 
 /** An engine on memory ports and a manual clock (not started: rounds run when the test says), with one drop. */
-async function world({ units = 3, shoppers = 12, opensInMs = MINUTE } = {}) {
+async function world({ units = 3, shoppers = 12, opensInMs = MINUTE, limit = 1 } = {}) {
   const clock = createManualClock(new Date('2031-03-01T12:00:00Z'));
   const published: DomainEvent[] = [];
   const outbox = {
@@ -29,7 +29,7 @@ async function world({ units = 3, shoppers = 12, opensInMs = MINUTE } = {}) {
     name: 'Queued',
     description: 'x',
     price: { amount: 1_000, currency: 'USD' },
-    maxQuantityPerCustomer: 1,
+    maxQuantityPerCustomer: limit,
   });
   await useCases.restock({ productId: product.id, quantity: units, opId: `stock:${product.id}` });
   const opensAt = new Date(clock.now().getTime() + opensInMs);
@@ -128,6 +128,24 @@ describe('drop queue use cases', () => {
       ok: false,
       reason: 'ADMISSION_EXPIRED',
     });
+  });
+
+  it('replays a retried order under its Idempotency-Key without spending the admission attempts', async () => {
+    const { clock, useCases, product, opensAt, customers } = await world({ units: 3, shoppers: 2, limit: 2 });
+    await useCases.configureDropQueue({ productId: product.id, opensAt, mode: 'fifo', admitForSeconds: 30 });
+    await useCases.joinDropQueue({ customerId: customers[0]!, productId: product.id });
+    clock.set(opensAt);
+    await useCases.admitQueues();
+    const { admissionToken } = (await useCases.getQueueTicket({ customerId: customers[0]!, productId: product.id }))!;
+    const attempt = { customerId: customers[0]!, productId: product.id, quantity: 1, admissionToken: admissionToken!, idempotencyKey: 'retry-key' };
+    const placed = await useCases.placeOrder(attempt);
+    expect(placed.ok).toBe(true);
+    // The world's budget is 2 attempts: three retries of the accepted attempt all replay its order.
+    for (let retry = 0; retry < 3; retry += 1) {
+      const again = await useCases.placeOrder(attempt);
+      expect(again).toMatchObject({ ok: true, replayed: true });
+      expect(again.ok && placed.ok && again.order.id).toBe(placed.ok && placed.order.id);
+    }
   });
 
   it('turns round events into per-shopper notices: positions moved by admissions, admitted with a token, sold out', async () => {

@@ -117,6 +117,11 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
     return { ok: false, reason: known };
   }
 
+  // A retry of an accepted attempt replays its order without spending another of the admission's attempts.
+  if (deps.admission && use && input.admissionToken !== undefined) {
+    const record = await deps.idempotency.find(use.scope, use.key);
+    if (record?.response) return replay(storedResult(record, hashed()!));
+  }
   // After what is known for free, before the gate: an attempt without a valid admission never reaches the stock.
   const admission = await deps.admission?.check({ customerId, productId, ...(input.admissionToken === undefined ? {} : { admissionToken: input.admissionToken }) });
   if (admission) return { ok: false, reason: admission };
