@@ -54,6 +54,8 @@ export interface RowSpec {
   readonly redisUrl?: () => string;
   /** Runs the event bus on this Kafka (read when the row starts). */
   readonly kafkaBrokers?: () => string;
+  /** Runs the sagas on this Temporal frontend (read when the row starts), on a task queue of the row's own. */
+  readonly temporalAddress?: () => string;
   readonly workerClockOffsetSeconds?: number;
   /** Runs the api this many seconds ahead of the machine's (and the database's) clock. */
   readonly apiClockOffsetSeconds?: number;
@@ -125,6 +127,8 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     UNIT_CAP_PER_CUSTOMER: '0',
     ...(spec.redisUrl ? { REDIS_URL: spec.redisUrl() } : {}),
     ...(spec.kafkaBrokers ? { KAFKA_BROKERS: spec.kafkaBrokers() } : {}),
+    // Its own task queue: a row's outage must not leave work behind for the next row's worker to pick up.
+    ...(spec.temporalAddress ? { TEMPORAL_ADDRESS: spec.temporalAddress(), TEMPORAL_TASK_QUEUE: schema } : {}),
   };
   const started = { api: 0, worker: 0 };
   const nameOf = (role: 'api' | 'worker') => {
