@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { waitFor } from '@limitedcart/core/testing';
 import { expect } from 'vitest';
-import { type Accepted, acceptedOf, type Attempt, cancel, pay, placeOrders, tally } from './drop.js';
+import { type Accepted, acceptedOf, type Attempt, cancel, pay, placeOrders, replayKeys, tally } from './drop.js';
 import { countByStatus, expectSettled, readLedger, TERMINAL } from './ledger.js';
 import type { PrivateCluster } from './postgres-cluster.js';
 import { ServerProcess } from './server-process.js';
@@ -276,6 +276,10 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
       throw new Error(`${String(error)} (last read: ${lastRead})`, { cause: error });
     });
     expectSettled(ledger, UNITS, acceptedOf(attempts).map((attempt) => attempt.orderId));
+    // Every committed order is one a shopper got a 202 for (one attempt per shopper), and each shopper's key
+    // still brings back that very order, ended or not.
+    expect(ledger.orders.size, 'committed orders of the drop = 202s the shoppers got').toBe(acceptedOf(attempts).length);
+    expect(await replayKeys(shop, acceptedOf(attempts), productId), 'orders their Idempotency-Key does not bring back').toEqual([]);
     if (spec.apiClockOffsetSeconds !== undefined) {
       // The api placed every order on the database's time: each hold is one payment window long by that clock (less
       // the moment between placing the order and its row's insert; on the api's own clock it would be 120 s longer).
