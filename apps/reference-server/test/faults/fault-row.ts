@@ -31,6 +31,8 @@ export interface RowContext {
   /** The shoppers' client (it follows the api in service) and the first wave's accepted orders. */
   readonly shop: ShopClient;
   readonly firstWave: readonly Accepted[];
+  /** An ADMIN access token (readiness with its checks, stock). */
+  readonly adminToken: string;
   /** The secret the gateway signs its webhooks with, so a row can deliver them again, late or out of order. */
   readonly webhookSecret: string;
   api(): ServerProcess;
@@ -59,6 +61,14 @@ export interface RowSpec {
   readonly workerClockOffsetSeconds?: number;
   /** Runs the api this many seconds ahead of the machine's (and the database's) clock. */
   readonly apiClockOffsetSeconds?: number;
+  /**
+   * Pause of each steady-load lane between two orders (default none: as fast as the api answers). Every steady order
+   * is a saga too: the Temporal rows pace it so the sagas queued during the outage stay within what a dev server on
+   * two shared cores runs in the row's time (unpaced, 1,900–3,600 orders in 6–8 s left a backlog of minutes).
+   */
+  readonly steadyPauseMs?: number;
+  /** On failure: what the row's services say about it (written to FAULT_LOG_DIR with the processes' logs). */
+  readonly diagnose?: (schema: string) => Promise<string>;
   /** Injected once the second wave is under way; returns what it measured for the report. */
   readonly fault?: (ctx: RowContext) => Promise<Record<string, unknown>>;
 }
@@ -179,6 +189,7 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
       productId,
       shop,
       firstWave: first,
+      adminToken,
       webhookSecret: env.PAYMENT_WEBHOOK_SECRET!,
       api: () => api,
       worker: () => worker,
@@ -206,7 +217,8 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
               body: { productId: steadyProduct, quantity: 1 },
             });
             // Refused (the api is gone): the client's pause before it tries again.
-            if (answer.status === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+            const pauseMs = Math.max(answer.status === 0 ? 20 : 0, spec.steadyPauseMs ?? 0);
+            if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
           }
         });
         try {
@@ -328,6 +340,7 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     if (logDir) {
       await mkdir(logDir, { recursive: true });
       for (const p of processes) await writeFile(join(logDir, `${schema}-${p.name.replace(/\W+/g, '_')}.log`), p.lines.join('\n'));
+      if (spec.diagnose) await writeFile(join(logDir, `${schema}-diagnosis.log`), await spec.diagnose(schema).catch((e: unknown) => String(e)));
     }
     throw new Error(`${String(error)}\n${processes.map((p) => p.tail(25)).join('\n')}`, { cause: error });
   } finally {

@@ -20,6 +20,8 @@ if (missing !== null) {
 /** How long each outage lasts, from the fault to the thaw or the start command. */
 const FROZEN_MS = 8_000;
 const KILLED_MS = 6_000;
+/** 16 lanes, one order each per 1.5 s: ~10 orders/s, each a saga queued behind the outage. */
+const STEADY_PAUSE_MS = 1_500;
 
 describe.skipIf(missing !== null)('fault battery: the Temporal server frozen or killed mid-drop', () => {
   let cluster: PrivateCluster;
@@ -47,11 +49,15 @@ describe.skipIf(missing !== null)('fault battery: the Temporal server frozen or 
 
   row('Temporal server frozen (SIGSTOP) 8 s mid-drop, then thawed: the api takes orders throughout, every saga runs after', {
     temporalAddress: () => temporal.address,
+    diagnose: (taskQueue) => temporal.diagnose(taskQueue),
+    steadyPauseMs: STEADY_PAUSE_MS,
     fault: (ctx) => workerOutage(() => temporal.freeze(), () => temporal.thaw(), FROZEN_MS)(ctx),
   });
 
   row('Temporal server kill -9 mid-saga, started again on its file: the api takes orders throughout, every saga runs after', {
     temporalAddress: () => temporal.address,
+    diagnose: (taskQueue) => temporal.diagnose(taskQueue),
+    steadyPauseMs: STEADY_PAUSE_MS,
     fault: (ctx) => workerOutage(() => temporal.kill9(), () => temporal.start(), KILLED_MS)(ctx),
   });
 });

@@ -29,11 +29,16 @@ export const workerOutage = (cut: () => Promise<void>, restore: () => Promise<vo
   await cut();
   let apiNotReady = 0;
   let apiChecks = 0;
+  const apiFailing: Record<string, number> = {};
   const watching = { on: true };
   const watchApi = (async () => {
     while (watching.on) {
       apiChecks += 1;
-      if ((await ctx.api().readiness()) !== 200) apiNotReady += 1;
+      const { status, failing } = await ctx.api().readinessDetail(ctx.adminToken);
+      if (status !== 200) {
+        apiNotReady += 1;
+        for (const check of failing.length > 0 ? failing : [`status ${status}`]) apiFailing[check] = (apiFailing[check] ?? 0) + 1;
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
@@ -52,7 +57,7 @@ export const workerOutage = (cut: () => Promise<void>, restore: () => Promise<vo
     await restore();
     const upAfterMs = Date.now() - startAt;
     await bothAnswer(ctx, 200, 60_000);
-    expect(apiNotReady, `api /readyz answers other than 200 during the outage (of ${apiChecks})`).toBe(0);
+    expect(apiNotReady, `api /readyz answers other than 200 during the outage (of ${apiChecks}; failing: ${JSON.stringify(apiFailing)})`).toBe(0);
     expect(acceptedDuring, 'orders the api accepted during the outage').toBeGreaterThan(0);
     return { outageMs: startAt - cutAt, notReadyAfterMs, serviceUpAfterMs: upAfterMs, readyAgainAfterMs: Date.now() - startAt, apiChecks, acceptedDuring };
   } finally {

@@ -39,6 +39,8 @@ export interface PrivateTemporal {
   start(): Promise<void>;
   /** Stops it and deletes its file. */
   drop(): Promise<void>;
+  /** For a failed row: the task queue's state and the last events of its running workflows. */
+  diagnose(taskQueue: string): Promise<string>;
 }
 
 export async function startPrivateTemporal(
@@ -120,6 +122,25 @@ export async function startPrivateTemporal(
       await exited;
     },
     start,
+    async diagnose(taskQueue) {
+      const cli = async (...args: string[]) => {
+        try {
+          const { stdout } = await run(binary, [...args, '--address', address], { timeout: 20_000, maxBuffer: 16 << 20 });
+          return stdout;
+        } catch (error) {
+          return `(${args.join(' ')}: ${error instanceof Error ? error.message : String(error)})`;
+        }
+      };
+      const out = [`server log (last lines):\n${lines.slice(-60).join('\n')}`];
+      for (const type of ['workflow', 'activity']) {
+        out.push(`task-queue describe ${taskQueue} (${type}):\n${await cli('task-queue', 'describe', '--task-queue', taskQueue, '--task-queue-type', type)}`);
+      }
+      const running = await cli('workflow', 'list', '--query', `TaskQueue='${taskQueue}' AND ExecutionStatus='Running'`, '--limit', '50');
+      out.push(`running workflows:\n${running}`);
+      const ids = [...running.matchAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g)].map((m) => m[0]);
+      for (const id of [...new Set(ids)].slice(0, 6)) out.push(`workflow ${id}:\n${await cli('workflow', 'show', '--workflow-id', id)}`);
+      return out.join('\n\n');
+    },
     async drop() {
       signal('SIGCONT');
       signal('SIGKILL');
