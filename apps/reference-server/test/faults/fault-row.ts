@@ -67,6 +67,12 @@ export interface RowSpec {
    * two shared cores runs in the row's time (unpaced, 1,900–3,600 orders in 6–8 s left a backlog of minutes).
    */
   readonly steadyPauseMs?: number;
+  /**
+   * Seconds past the payment window the row waits for every order to end (default 45). The Temporal rows wait longer:
+   * Temporal's own recovery after a lost dispatch is a timeout (10 s per workflow task, 30 s per activity attempt),
+   * and on two shared cores the dev server's SQLite store itself times out under load, so such waits can stack.
+   */
+  readonly settleSlackSeconds?: number;
   /** On failure: what the row's services say about it (written to FAULT_LOG_DIR with the processes' logs). */
   readonly diagnose?: (schema: string) => Promise<string>;
   /** Injected once the second wave is under way; returns what it measured for the report. */
@@ -283,7 +289,7 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
         lastRead = `stock ${JSON.stringify(read.stock)}; open orders: ${JSON.stringify(open.map(([id, status]) => `${id} ${status}/${read.holds.get(id)}`))}`;
         return open.length === 0 && read.stock.held === 0 ? read : null;
       },
-      { timeoutMs: (PAYMENT_WINDOW_SECONDS + 45) * 1000, intervalMs: 250, message: 'every order to end and every hold to settle' },
+      { timeoutMs: (PAYMENT_WINDOW_SECONDS + (spec.settleSlackSeconds ?? 45)) * 1000, intervalMs: 250, message: 'every order to end and every hold to settle' },
     ).catch((error: unknown) => {
       throw new Error(`${String(error)} (last read: ${lastRead})`, { cause: error });
     });

@@ -22,6 +22,8 @@ const FROZEN_MS = 8_000;
 const KILLED_MS = 6_000;
 /** 16 lanes, one order each per 1.5 s: ~10 orders/s, each a saga queued behind the outage. */
 const STEADY_PAUSE_MS = 1_500;
+/** Seconds past the payment window for every order to end: room for Temporal's task timeouts to stack (see fault-row). */
+const SETTLE_SLACK_SECONDS = 120;
 
 describe.skipIf(missing !== null)('fault battery: the Temporal server frozen or killed mid-drop', () => {
   let cluster: PrivateCluster;
@@ -45,12 +47,13 @@ describe.skipIf(missing !== null)('fault battery: the Temporal server frozen or 
   const row = (name: string, spec: Omit<Parameters<typeof runFaultRow>[1], 'name'>) =>
     it(name, async () => {
       reports.push(await runFaultRow(cluster, { name, ...spec }));
-    }, 150_000);
+    }, 300_000);
 
   row('Temporal server frozen (SIGSTOP) 8 s mid-drop, then thawed: the api takes orders throughout, every saga runs after', {
     temporalAddress: () => temporal.address,
     diagnose: (taskQueue) => temporal.diagnose(taskQueue),
     steadyPauseMs: STEADY_PAUSE_MS,
+    settleSlackSeconds: SETTLE_SLACK_SECONDS,
     fault: (ctx) => workerOutage(() => temporal.freeze(), () => temporal.thaw(), FROZEN_MS)(ctx),
   });
 
@@ -58,6 +61,7 @@ describe.skipIf(missing !== null)('fault battery: the Temporal server frozen or 
     temporalAddress: () => temporal.address,
     diagnose: (taskQueue) => temporal.diagnose(taskQueue),
     steadyPauseMs: STEADY_PAUSE_MS,
+    settleSlackSeconds: SETTLE_SLACK_SECONDS,
     fault: (ctx) => workerOutage(() => temporal.kill9(), () => temporal.start(), KILLED_MS)(ctx),
   });
 });
