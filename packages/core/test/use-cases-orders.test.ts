@@ -75,6 +75,21 @@ describe('startSagaForPlacedOrder', () => {
     expect(await deps.sagaRunner.describe(order.id)).toBeNull();
   });
 
+  it('starts no saga for an order whose hold the sweep released before the start came through: the sweep ends it', async () => {
+    // Issue 17, Temporal row: starts that failed while the saga engine was down are retried after it; an order whose
+    // window passed meanwhile gets no saga (it would queue behind live ones and fail), and still ends EXPIRED.
+    const clock = manualClock();
+    const deps = memoryPorts({ clock });
+    const order = await placeWithoutSaga(deps, 'c1');
+    clock.advance(10 * 60_000 + 1);
+    expect(await deps.stockGate.expire()).toEqual([order.id]);
+
+    expect(await startSagaForPlacedOrder(deps, orderPlacedEvent(order, order.createdAt))).toEqual({ started: false, skipped: 'HOLD_LAPSED' });
+    expect(await deps.sagaRunner.describe(order.id)).toBeNull();
+    expect(await expireHolds(deps)).toEqual({ released: [], expired: [order.id] });
+    expect(await deps.orders.get(order.id)).toMatchObject({ status: 'EXPIRED' });
+  });
+
   it('rejects an order.placed event without a valid holdUntil', async () => {
     const deps = memoryPorts();
     const order = await placeWithoutSaga(deps, 'c1');
@@ -195,6 +210,31 @@ describe('expireHolds', () => {
 
     expect(result).toEqual({ released: [placed.order.id], expired: [] });
     expect(await deps.orders.get(placed.order.id)).toMatchObject({ status: 'PAYMENT_PENDING' });
+  });
+
+  it('goes on with the other orders when the saga engine cannot say about one (it is down), and ends that one later', async () => {
+    const clock = manualClock();
+    const deps = memoryPorts({ clock });
+    const first = await placeWithoutSaga(deps, 'c1');
+    const second = await placeWithoutSaga(deps, 'c2');
+    let down = true;
+    const describe = deps.sagaRunner.describe.bind(deps.sagaRunner);
+    const sagaRunner = Object.assign(Object.create(deps.sagaRunner) as typeof deps.sagaRunner, {
+      describe: async (orderId: string) => {
+        if (down && orderId === first.id) throw new Error('temporal: describing failed: 14 UNAVAILABLE');
+        return describe(orderId);
+      },
+    });
+    clock.advance(10 * 60_000 + 1);
+
+    const during = await expireHolds({ ...deps, sagaRunner });
+    expect([...during.released].sort()).toEqual([first.id, second.id].sort());
+    expect(during.expired).toEqual([second.id]);
+    expect(await deps.orders.get(first.id)).toMatchObject({ status: 'PENDING' });
+
+    down = false;
+    expect(await expireHolds({ ...deps, sagaRunner })).toEqual({ released: [], expired: [first.id] });
+    expect(await deps.orders.get(first.id)).toMatchObject({ status: 'EXPIRED' });
   });
 
   it('also ends stale PENDING orders whose hold an earlier sweep released', async () => {

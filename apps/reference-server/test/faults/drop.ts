@@ -6,6 +6,8 @@ export interface Accepted {
   readonly kind: 'accepted';
   readonly orderId: string;
   readonly shopper: Shopper;
+  /** The Idempotency-Key the shopper placed it with: sent again, it must bring back this very order. */
+  readonly idempotencyKey: string;
 }
 
 /** What became of one shopper's order attempt. */
@@ -43,7 +45,7 @@ export async function placeOrders(
     );
     onAnswer?.();
     if (answer.status === 202) {
-      const accepted: Accepted = { kind: 'accepted', orderId: answer.body.orderId as string, shopper };
+      const accepted: Accepted = { kind: 'accepted', orderId: answer.body.orderId as string, shopper, idempotencyKey: key };
       onAccepted?.(accepted);
       return accepted;
     }
@@ -69,6 +71,23 @@ export async function pay(shop: ShopClient, shopper: Shopper, orderId: string, r
 export async function cancel(shop: ShopClient, shopper: Shopper, orderId: string, retryForMs: number): Promise<boolean> {
   const answer = await shop.retry('POST', `/api/orders/${orderId}/cancel`, { token: shopper.token }, Date.now() + retryForMs);
   return answer.status === 200;
+}
+
+/**
+ * Sends each accepted order's request again with its Idempotency-Key, as a shopper whose answer was lost would:
+ * returns those that did not bring back their order (status and order id they got instead).
+ */
+export async function replayKeys(shop: ShopClient, accepted: readonly Accepted[], productId: string): Promise<string[]> {
+  const wrong = await mapLimit(accepted, LANES, async ({ shopper, orderId, idempotencyKey }) => {
+    const answer = await shop.retry(
+      'POST',
+      '/api/orders',
+      { token: shopper.token, idempotencyKey, body: { productId, quantity: 1 } },
+      Date.now() + 15_000,
+    );
+    return answer.status === 202 && answer.body?.orderId === orderId ? null : `${orderId}: ${answer.status} ${JSON.stringify(answer.body)}`;
+  });
+  return wrong.filter((entry): entry is string => entry !== null);
 }
 
 /** Accepted orders in the order they were accepted. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { waitFor } from '@limitedcart/core/testing';
 import { expect } from 'vitest';
-import { type Accepted, acceptedOf, type Attempt, cancel, pay, placeOrders, tally } from './drop.js';
+import { type Accepted, acceptedOf, type Attempt, cancel, pay, placeOrders, replayKeys, tally } from './drop.js';
 import { countByStatus, expectSettled, readLedger, TERMINAL } from './ledger.js';
 import type { PrivateCluster } from './postgres-cluster.js';
 import { ServerProcess } from './server-process.js';
@@ -31,6 +31,8 @@ export interface RowContext {
   /** The shoppers' client (it follows the api in service) and the first wave's accepted orders. */
   readonly shop: ShopClient;
   readonly firstWave: readonly Accepted[];
+  /** An ADMIN access token (readiness with its checks, stock). */
+  readonly adminToken: string;
   /** The secret the gateway signs its webhooks with, so a row can deliver them again, late or out of order. */
   readonly webhookSecret: string;
   api(): ServerProcess;
@@ -54,9 +56,25 @@ export interface RowSpec {
   readonly redisUrl?: () => string;
   /** Runs the event bus on this Kafka (read when the row starts). */
   readonly kafkaBrokers?: () => string;
+  /** Runs the sagas on this Temporal frontend (read when the row starts), on a task queue of the row's own. */
+  readonly temporalAddress?: () => string;
   readonly workerClockOffsetSeconds?: number;
   /** Runs the api this many seconds ahead of the machine's (and the database's) clock. */
   readonly apiClockOffsetSeconds?: number;
+  /**
+   * Pause of each steady-load lane between two orders (default none: as fast as the api answers). Every steady order
+   * is a saga too: the Temporal rows pace it so the sagas queued during the outage stay within what a dev server on
+   * two shared cores runs in the row's time (unpaced, 1,900–3,600 orders in 6–8 s left a backlog of minutes).
+   */
+  readonly steadyPauseMs?: number;
+  /**
+   * Seconds past the payment window the row waits for every order to end (default 45). The Temporal rows wait longer:
+   * Temporal's own recovery after a lost dispatch is a timeout (10 s per workflow task, 30 s per activity attempt),
+   * and on two shared cores the dev server's SQLite store itself times out under load, so such waits can stack.
+   */
+  readonly settleSlackSeconds?: number;
+  /** On failure: what the row's services say about it (written to FAULT_LOG_DIR with the processes' logs). */
+  readonly diagnose?: (schema: string) => Promise<string>;
   /** Injected once the second wave is under way; returns what it measured for the report. */
   readonly fault?: (ctx: RowContext) => Promise<Record<string, unknown>>;
 }
@@ -126,6 +144,8 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     UNIT_CAP_PER_CUSTOMER: '0',
     ...(spec.redisUrl ? { REDIS_URL: spec.redisUrl() } : {}),
     ...(spec.kafkaBrokers ? { KAFKA_BROKERS: spec.kafkaBrokers() } : {}),
+    // Its own task queue: a row's outage must not leave work behind for the next row's worker to pick up.
+    ...(spec.temporalAddress ? { TEMPORAL_ADDRESS: spec.temporalAddress(), TEMPORAL_TASK_QUEUE: schema } : {}),
   };
   const started = { api: 0, worker: 0 };
   const nameOf = (role: 'api' | 'worker') => {
@@ -176,6 +196,7 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
       productId,
       shop,
       firstWave: first,
+      adminToken,
       webhookSecret: env.PAYMENT_WEBHOOK_SECRET!,
       api: () => api,
       worker: () => worker,
@@ -203,7 +224,8 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
               body: { productId: steadyProduct, quantity: 1 },
             });
             // Refused (the api is gone): the client's pause before it tries again.
-            if (answer.status === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+            const pauseMs = Math.max(answer.status === 0 ? 20 : 0, spec.steadyPauseMs ?? 0);
+            if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
           }
         });
         try {
@@ -268,11 +290,15 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
         lastRead = `stock ${JSON.stringify(read.stock)}; open orders: ${JSON.stringify(open.map(([id, status]) => `${id} ${status}/${read.holds.get(id)}`))}`;
         return open.length === 0 && read.stock.held === 0 ? read : null;
       },
-      { timeoutMs: (PAYMENT_WINDOW_SECONDS + 45) * 1000, intervalMs: 250, message: 'every order to end and every hold to settle' },
+      { timeoutMs: (PAYMENT_WINDOW_SECONDS + (spec.settleSlackSeconds ?? 45)) * 1000, intervalMs: 250, message: 'every order to end and every hold to settle' },
     ).catch((error: unknown) => {
       throw new Error(`${String(error)} (last read: ${lastRead})`, { cause: error });
     });
     expectSettled(ledger, UNITS, acceptedOf(attempts).map((attempt) => attempt.orderId));
+    // Every committed order is one a shopper got a 202 for (one attempt per shopper), and each shopper's key
+    // still brings back that very order, ended or not.
+    expect(ledger.orders.size, 'committed orders of the drop = 202s the shoppers got').toBe(acceptedOf(attempts).length);
+    expect(await replayKeys(shop, acceptedOf(attempts), productId), 'orders their Idempotency-Key does not bring back').toEqual([]);
     if (spec.apiClockOffsetSeconds !== undefined) {
       // The api placed every order on the database's time: each hold is one payment window long by that clock (less
       // the moment between placing the order and its row's insert; on the api's own clock it would be 120 s longer).
@@ -321,6 +347,7 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     if (logDir) {
       await mkdir(logDir, { recursive: true });
       for (const p of processes) await writeFile(join(logDir, `${schema}-${p.name.replace(/\W+/g, '_')}.log`), p.lines.join('\n'));
+      if (spec.diagnose) await writeFile(join(logDir, `${schema}-diagnosis.log`), await spec.diagnose(schema).catch((e: unknown) => String(e)));
     }
     throw new Error(`${String(error)}\n${processes.map((p) => p.tail(25)).join('\n')}`, { cause: error });
   } finally {

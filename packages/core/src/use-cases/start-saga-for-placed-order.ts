@@ -4,12 +4,15 @@ import { isTerminal } from '../domain/order.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import { requireDate, requireObject, requireString } from './validate.js';
 
-export type StartSagaDeps = Pick<CorePorts, 'sagaRunner' | 'orders' | 'logger'>;
+export type StartSagaDeps = Pick<CorePorts, 'sagaRunner' | 'orders' | 'stockGate' | 'logger'>;
 
 export type StartSagaResult =
   | { readonly started: boolean }
-  /** The order is gone or already ended (e.g. cancelled while its saga start was lost): nothing to run. */
-  | { readonly started: false; readonly skipped: 'ORDER_NOT_FOUND' | 'ORDER_ENDED' };
+  /**
+   * The order is gone or already ended (e.g. cancelled while its saga start was lost), or its hold lapsed before
+   * its saga could start (the saga engine was down): nothing to run, the expiry sweep ends it.
+   */
+  | { readonly started: false; readonly skipped: 'ORDER_NOT_FOUND' | 'ORDER_ENDED' | 'HOLD_LAPSED' };
 
 /**
  * The `order.placed` handler: starts the order's saga. Idempotent (the saga id is the order id), so it is
@@ -35,6 +38,11 @@ export async function startSagaForPlacedOrder(deps: StartSagaDeps, event: Domain
   }
   // A saga started for an ended order would only fail its first step; the order's stock is settled already.
   if (isTerminal(order.status)) return { started: false, skipped: 'ORDER_ENDED' };
+  // Its window passed before its saga could start (the start failed while the saga engine was down and is retried
+  // now): the sweep released the unit already and ends the order EXPIRED, as it does every PENDING order whose hold
+  // it released. A saga started now would only queue behind the sagas that still matter, and fail. The gate's
+  // state decides, not this process's clock.
+  if ((await deps.stockGate.holdState(orderId)) === 'RELEASED') return { started: false, skipped: 'HOLD_LAPSED' };
 
   // The order's own holdUntil is later than the event's when a payment already extended the hold.
   const deadline = order.holdUntil.getTime() > holdUntil.getTime() ? order.holdUntil : holdUntil;
