@@ -15,6 +15,7 @@ import { useNow } from '../../hooks/use-now.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useStockLevels } from '../../hooks/use-stock-levels.js';
 import { useSession } from '../../session/session.js';
+import { useQueueStatus, WaitingRoomEntry } from './WaitingRoomEntry.js';
 
 const PRODUCT_POLL_MS = 5_000;
 /** Cap of the quantity field for products without a per-customer limit. */
@@ -30,6 +31,10 @@ export function ProductPage() {
   const loaded = useResource(() => products.get(id), [id], PRODUCT_POLL_MS);
   const product = loaded.data?.product;
   const stockOf = useStockLevels(product ? [product] : []);
+  // A queued drop is bought through its waiting room: the page offers to join it instead of Buy.
+  const queueStatus = useQueueStatus(product?.id);
+  const queued = queueStatus.data;
+  const queuePending = queued === undefined && !queueStatus.error;
   const [quantity, setQuantity] = useState(1);
   const [buying, setBuying] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -104,7 +109,13 @@ export function ProductPage() {
               ? `Limit: ${product.maxQuantityPerCustomer} per customer.`
               : 'No per-customer limit.'}
           </Text>
-          {user && !hasRole('USER') ? (
+          {queuePending ? (
+            <Text size="sm" c="dimmed">
+              Checking how this drop sells…
+            </Text>
+          ) : queued ? (
+            <WaitingRoomEntry productId={product.id} status={queued} />
+          ) : user && !hasRole('USER') ? (
             <Alert color="gray">Only shopper accounts can buy. Sign in with a shopper account to buy this product.</Alert>
           ) : user ? (
             <Group align="flex-end">
