@@ -58,7 +58,6 @@ export function useWaitingRoom(productId: string): WaitingRoom {
   const fresh = latest && fetched && latest.receivedAt > fetched.at ? latest.event : undefined;
   // Admitted, lapsed or sold out: the ticket changed state; fetch it (the token and deadline come with it).
   const stateEvents = events.filter((entry) => entry.event.type !== 'queue.position').length;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new state event is the trigger
   useEffect(() => {
     if (stateEvents > 0) void refresh();
   }, [stateEvents, refresh]);
@@ -81,6 +80,8 @@ export function useWaitingRoom(productId: string): WaitingRoom {
   const live = streamState === 'open';
   const state = ticket?.state;
   const nextPoll = ticket?.nextPollSeconds;
+  // Each fetch schedules the next one: `fetched` is the trigger.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: fetched marks a completed fetch
   useEffect(() => {
     if (state !== 'WAITING' && state !== 'ADMITTED') return;
     const seconds = Math.max(MIN_POLL_S, live ? Math.max(nextPoll ?? POLL_WITH_STREAM_S, POLL_WITH_STREAM_S) : (nextPoll ?? 5));
