@@ -53,8 +53,8 @@ export interface QueueSettings {
   readonly abandonmentMargin?: number;
   /** A proof-of-work challenge on join (ALTCHA), or none. */
   readonly proofOfWork?: { readonly difficulty: number } | null;
-  /** Entries allowed from one client address. */
-  readonly maxEntriesPerAddress?: number;
+  /** Entries allowed from one client address; null: no cap. */
+  readonly maxEntriesPerAddress?: number | null;
 }
 
 /** `GET /api/admin/drops/{productId}/queue`: the status, the settings and what the admin needs to spot bots. */
@@ -66,7 +66,7 @@ export interface QueueAdminView extends Omit<QueueStatus, 'proofOfWork' | 'serve
   readonly admitForSeconds?: number;
   readonly abandonmentMargin?: number;
   readonly proofOfWork?: { readonly difficulty: number } | boolean | null;
-  readonly maxEntriesPerAddress?: number;
+  readonly maxEntriesPerAddress?: number | null;
   readonly serverTime?: string;
 }
 

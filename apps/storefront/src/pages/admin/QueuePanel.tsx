@@ -14,11 +14,12 @@ const STATUS_POLL_MS = 2_000;
 
 /** The API's limits of the queue settings (PUT /api/admin/drops/{productId}/queue), checked before sending. */
 export const QUEUE_LIMITS = {
-  admitForSeconds: { min: 10, max: 3_600, fallback: 120 },
-  /** Percent in the form; a share (0..1) in the API. */
-  marginPercent: { min: 0, max: 100, fallback: 10 },
-  difficulty: { min: 1_000, max: 1_000_000, fallback: 50_000 },
-  maxEntriesPerAddress: { min: 1, max: 1_000, fallback: 5 },
+  admitForSeconds: { min: 5, max: 3_600, fallback: 120 },
+  /** Percent in the form; a share (0 to 10) in the API. */
+  marginPercent: { min: 0, max: 1_000, fallback: 10 },
+  difficulty: { min: 1, max: 10_000_000, fallback: 50_000 },
+  /** Empty in the form: no cap (null in the API). */
+  maxEntriesPerAddress: { min: 1, max: 1_000_000, fallback: 5 },
 } as const;
 
 /** `datetime-local` with seconds wants local "YYYY-MM-DDTHH:mm:ss"; the API wants an ISO instant. */
@@ -110,7 +111,9 @@ function QueueSettingsForm({ product, view, onSaved }: { readonly product: Produ
   );
   const [pow, setPow] = useState(view ? powDifficulty(view) !== null || view.proofOfWork === true : false);
   const [difficulty, setDifficulty] = useState<number | string>(powDifficulty(view) ?? QUEUE_LIMITS.difficulty.fallback);
-  const [perAddress, setPerAddress] = useState<number | string>(view?.maxEntriesPerAddress ?? QUEUE_LIMITS.maxEntriesPerAddress.fallback);
+  const [perAddress, setPerAddress] = useState<number | string>(
+    view ? (view.maxEntriesPerAddress ?? '') : QUEUE_LIMITS.maxEntriesPerAddress.fallback,
+  );
   const [problems, setProblems] = useState<Partial<Record<Field, string>>>({});
   const [saved, setSaved] = useState<string | null>(null);
   const save = useAction();
@@ -128,7 +131,7 @@ function QueueSettingsForm({ product, view, onSaved }: { readonly product: Produ
     check('admitFor', admitFor, QUEUE_LIMITS.admitForSeconds, 'the turn length');
     check('margin', margin, QUEUE_LIMITS.marginPercent, 'the margin');
     if (pow) check('difficulty', difficulty, QUEUE_LIMITS.difficulty, 'the difficulty');
-    check('perAddress', perAddress, QUEUE_LIMITS.maxEntriesPerAddress, 'the entries per address');
+    if (perAddress !== '') check('perAddress', perAddress, QUEUE_LIMITS.maxEntriesPerAddress, 'the entries per address');
     setProblems(found);
     if (Object.keys(found).length > 0 || !opens) return;
     const settings: QueueSettings = {
@@ -137,7 +140,7 @@ function QueueSettingsForm({ product, view, onSaved }: { readonly product: Produ
       admitForSeconds: Number(admitFor),
       abandonmentMargin: Number(margin) / 100,
       proofOfWork: pow ? { difficulty: Number(difficulty) } : null,
-      maxEntriesPerAddress: Number(perAddress),
+      maxEntriesPerAddress: perAddress === '' ? null : Number(perAddress),
     };
     void save.run(async () => {
       await queueAdmin.configure(product.id, settings);
@@ -166,6 +169,7 @@ function QueueSettingsForm({ product, view, onSaved }: { readonly product: Produ
           </Text>
           <SegmentedControl
             aria-labelledby="queue-mode-label"
+            disabled={view !== null}
             value={mode}
             onChange={(value) => setMode(value as QueueMode)}
             data={[
@@ -173,6 +177,11 @@ function QueueSettingsForm({ product, view, onSaved }: { readonly product: Produ
               { value: 'fifo', label: 'First come, first served' },
             ]}
           />
+          {view && (
+            <Text size="xs" c="dimmed">
+              The order of the line is fixed once the waiting room exists; the opening can move until the sale opens.
+            </Text>
+          )}
         </Stack>
         <Group grow align="flex-start">
           <NumberInput
@@ -186,7 +195,7 @@ function QueueSettingsForm({ product, view, onSaved }: { readonly product: Produ
           />
           <NumberInput
             label="Abandonment margin (%)"
-            description="Extra shoppers let in beyond the units left, for those who never order: 0 to 100"
+            description={`Extra shoppers let in beyond the units left, for those who never order: 0 to ${formatCount(QUEUE_LIMITS.marginPercent.max)}`}
             allowDecimal={false}
             clampBehavior="none"
             value={margin}
@@ -196,7 +205,7 @@ function QueueSettingsForm({ product, view, onSaved }: { readonly product: Produ
         </Group>
         <NumberInput
           label="Entries per address"
-          description={`Places in line one client address may take: ${QUEUE_LIMITS.maxEntriesPerAddress.min} to ${formatCount(QUEUE_LIMITS.maxEntriesPerAddress.max)}`}
+          description={`Places in line one client address may take: ${QUEUE_LIMITS.maxEntriesPerAddress.min} to ${formatCount(QUEUE_LIMITS.maxEntriesPerAddress.max)}; empty for no cap`}
           allowDecimal={false}
           clampBehavior="none"
           value={perAddress}
