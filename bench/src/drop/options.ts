@@ -70,6 +70,8 @@ export interface QueueOptions {
   readonly admitIntervalMs: number;
   /** Upper bound from the opening until every shopper must have an answer. */
   readonly timeoutSeconds: number;
+  /** Shoppers (a sample) who also listen on the notification stream for their admission. */
+  readonly sseShoppers: number;
 }
 
 export const USAGE = `pnpm bench:drop [options]
@@ -112,6 +114,7 @@ export const USAGE = `pnpm bench:drop [options]
   --margin X           abandonment margin, share of the units left (default 0.1)
   --admit-interval MS  the admitter's period on the server (default 250)
   --queue-timeout S    seconds after the opening by which every shopper must be answered (default 300; quick 120)
+  --sse N              shoppers who also listen on the notification stream for their turn (default 200; quick 50)
 `;
 
 /** Thrown for a bad command line; main prints it with the usage and exits 2. */
@@ -174,6 +177,7 @@ export function parseDropOptions(argv: readonly string[], defaultResultsDir: str
         margin: { type: 'string' },
         'admit-interval': { type: 'string' },
         'queue-timeout': { type: 'string' },
+        sse: { type: 'string' },
       },
     }).values;
   } catch (error) {
@@ -217,6 +221,7 @@ export function parseDropOptions(argv: readonly string[], defaultResultsDir: str
           abandonmentMargin: share('margin', str('margin'), 0.1),
           admitIntervalMs: positiveInt('admit-interval', str('admit-interval'), 250),
           timeoutSeconds: positiveInt('queue-timeout', str('queue-timeout'), quick ? 120 : 300),
+          sseShoppers: positiveInt('sse', str('sse'), quick ? 50 : 200, { allowZero: true }),
         }
       : null,
   };

@@ -46,6 +46,8 @@ export interface QueuePhase {
   readonly outcomes: Readonly<Record<string, number>>;
   /** Distinct admissions the shoppers saw. */
   readonly admissionsSeen: number;
+  /** ms from the admission (server instant) until the shopper knew, by how they learnt it. */
+  readonly noticeDelay: { readonly poll: Latency; readonly sse: Latency; readonly sseStreamsOpened: number; readonly sseShoppers: number };
   /** ms from the opening to the last admission (the server's instant: end of the turn − turn length). */
   readonly openingToLastAdmissionMs: number | null;
   /** ms from the opening to the last shopper's final answer. */
@@ -130,7 +132,9 @@ export async function runQueuePhase(context: RunContext): Promise<QueuePhase> {
         : late
           ? opensAt + 200 + Math.random() * (settings.lateWindowSeconds * 1000 - 200)
           : opensAt - joinWindowMs + Math.random() * (joinWindowMs - 200);
-      return { index, customerId: account.customerId, token: account.token, ip: bot ? BOT_IP : shopperIp(index), bot, joinAt, abandons: Math.random() < settings.abandonShare };
+      // The stream sample: the last humans by index, who join before the opening.
+      const sse = !bot && index >= options.shoppers - settings.sseShoppers;
+      return { index, customerId: account.customerId, token: account.token, ip: bot ? BOT_IP : shopperIp(index), bot, joinAt, abandons: Math.random() < settings.abandonShare, sse };
     });
     log(
       `${options.shoppers} shoppers join over the ${settings.joinWindowSeconds} s before the opening (${lateCount} in the ${settings.lateWindowSeconds} s after it), ` +
@@ -282,6 +286,12 @@ function figures(input: {
     requests: input.requests,
     outcomes,
     admissionsSeen: admitted.length,
+    noticeDelay: {
+      poll: latencyOf(admitted.filter((r) => r.admittedVia === 'poll').map((r) => Math.max(0, r.admittedSeenAt! - admittedAt(r)))),
+      sse: latencyOf(admitted.filter((r) => r.admittedVia === 'sse').map((r) => Math.max(0, r.admittedSeenAt! - admittedAt(r)))),
+      sseStreamsOpened: count(records, (r) => r.streamOpened),
+      sseShoppers: count(records, (r) => r.spec.sse),
+    },
     openingToLastAdmissionMs: lastAdmission === null ? null : lastAdmission - opensAt,
     openingToLastAnswerMs: answeredAt.length ? Math.max(...answeredAt) - opensAt : null,
     accepted,

@@ -24,6 +24,8 @@ export function formatQueueReport(options: DropOptions, phase: QueuePhase): stri
     '',
     'Admission and orders',
     `  admissions seen ${n(phase.admissionsSeen)}; opening → last admission ${ms(phase.openingToLastAdmissionMs)}; opening → last answer ${ms(phase.openingToLastAnswerMs)}`,
+    `  admission → shopper knows: by polling p50 ${(phase.noticeDelay.poll.p50 / 1000).toFixed(1)} s, p95 ${(phase.noticeDelay.poll.p95 / 1000).toFixed(1)} s (${n(phase.noticeDelay.poll.count)}); ` +
+      `by the stream p50 ${phase.noticeDelay.sse.p50.toFixed(0)} ms, p95 ${phase.noticeDelay.sse.p95.toFixed(0)} ms (${n(phase.noticeDelay.sse.count)}; ${phase.noticeDelay.sseStreamsOpened} of ${phase.noticeDelay.sseShoppers} streams opened)`,
     `  POST /api/orders attempts ${n(phase.requests.orders)} for ${n(options.units)} units (accepted ${n(phase.accepted)}); ` +
       `ticket polls ${n(phase.requests.polls)}; join requests ${n(phase.requests.joins)}; payment calls ${n(phase.requests.payments)}; retried ${n(phase.requests.retried)}`,
     `  outcomes: ${Object.entries(phase.outcomes)

@@ -14,6 +14,8 @@ export interface QueueShopperSpec {
   readonly joinAt: number;
   /** Admitted, this shopper never orders: the turn lapses. */
   readonly abandons: boolean;
+  /** Also listens on the notification stream, and acts on its queue events as soon as they arrive. */
+  readonly sse: boolean;
 }
 
 /** How a shopper's visit ended. */
@@ -37,6 +39,10 @@ export interface ShopperRecord {
   /** The end of the turn, as the ticket reported it when the shopper saw it admitted (epoch ms). */
   admittedUntil: number | null;
   admittedSeenAt: number | null;
+  /** What told the shopper first: the stream's `queue.admitted` event or a poll of the ticket. */
+  admittedVia: 'sse' | 'poll' | null;
+  /** Whether the stream was open while the shopper waited (SSE sample only). */
+  streamOpened: boolean;
   orderAttempts: number;
   orderId: string | null;
   polls: number;
@@ -97,6 +103,9 @@ export async function runQueueShoppers(input: {
   readonly onProgress?: (records: readonly ShopperRecord[]) => void;
 }): Promise<QueueRunResult> {
   const pool = new Pool(input.origin, { connections: input.connections, pipelining: 1, headersTimeout: 60_000, bodyTimeout: 60_000 });
+  // Streams hold their connection for the whole wait: a pool of their own, one connection each.
+  const streams = input.shoppers.filter((spec) => spec.sse).length;
+  const streamPool = streams > 0 ? new Pool(input.origin, { connections: streams, pipelining: 1, bodyTimeout: 0, headersTimeout: 30_000 }) : null;
   const requests: QueueRequestCounts = { joins: 0, polls: 0, orders: 0, payments: 0, retried: 0, unexpected: {} };
   const queuePath = `/api/drops/${encodeURIComponent(input.productId)}/queue`;
   const records: ShopperRecord[] = input.shoppers.map((spec) => ({
@@ -107,6 +116,8 @@ export async function runQueueShoppers(input: {
     joinServerTime: null,
     admittedUntil: null,
     admittedSeenAt: null,
+    admittedVia: null,
+    streamOpened: false,
     orderAttempts: 0,
     orderId: null,
     polls: 0,
@@ -230,10 +241,23 @@ export async function runQueueShoppers(input: {
       requests.retried++;
       await sleep(RETRY_MS);
     }
+    const stream = spec.sse && streamPool && ticket !== null ? watchQueue(streamPool, spec, input.productId, () => (record.streamOpened = true)) : null;
+    try {
+      await follow(record, ticket, stream);
+    } finally {
+      stream?.close();
+    }
+  };
+
+  const follow = async (record: ShopperRecord, first: Ticket | null, stream: QueueWatch | null) => {
+    const { spec } = record;
+    let ticket = first;
+    let via: 'sse' | 'poll' = 'poll';
     while (ticket !== null && Date.now() < input.deadline) {
       switch (ticket.state) {
         case 'ADMITTED':
           record.admittedSeenAt = Date.now();
+          record.admittedVia = via;
           record.admittedUntil = ticket.admittedUntil ? Date.parse(ticket.admittedUntil) : null;
           if (spec.abandons) return finish(record, 'abandoned');
           if (!ticket.admissionToken) return finish(record, 'failed', 'admitted without a token');
@@ -248,7 +272,16 @@ export async function runQueueShoppers(input: {
           return finish(record, 'failed', 'USED before ordering');
         case 'WAITING': {
           // A little jitter, as real clients have: shoppers who joined together do not all ask in the same instant.
-          await waitUntil(Date.now() + ticket.nextPollSeconds * 1000 * (1 + Math.random() * 0.1));
+          const pollAt = Date.now() + ticket.nextPollSeconds * 1000 * (1 + Math.random() * 0.1);
+          const event = await Promise.race([waitUntil(pollAt).then(() => null), stream?.next ?? new Promise<never>(() => {})]);
+          if (event?.type === 'queue.admitted') {
+            stream!.consumed();
+            via = 'sse';
+            ticket = { ...ticket, state: 'ADMITTED', position: null, admittedUntil: event.admittedUntil, admissionToken: event.admissionToken };
+            continue;
+          }
+          if (event?.type === 'queue.sold-out') return finish(record, 'sold-out', 'stream');
+          if (event) stream!.consumed();
           if (Date.now() >= input.deadline) return;
           record.polls++;
           requests.polls++;
@@ -270,6 +303,86 @@ export async function runQueueShoppers(input: {
   } finally {
     if (progress) clearInterval(progress);
     await pool.close();
+    await streamPool?.destroy();
   }
   return { records, requests, endedAt: Date.now() };
+}
+
+interface QueueEventMessage {
+  readonly type: string;
+  readonly admittedUntil: string | null;
+  readonly admissionToken: string | null;
+}
+
+/** The notification stream of one shopper, reduced to the queue events of one drop. */
+interface QueueWatch {
+  /** The next admitted / sold-out / lapsed event of the drop (the same promise until `consumed`). */
+  readonly next: Promise<QueueEventMessage>;
+  consumed(): void;
+  close(): void;
+}
+
+/** Opens `GET /api/notifications/stream` for `spec` and parses its `queue.*` events (SSE framing). */
+function watchQueue(pool: Pool, spec: QueueShopperSpec, productId: string, onOpen: () => void): QueueWatch {
+  const controller = new AbortController();
+  const pending: QueueEventMessage[] = [];
+  let wake: (() => void) | null = null;
+  const nextEvent = (): Promise<QueueEventMessage> =>
+    new Promise((resolve) => {
+      const take = () => {
+        const event = pending[0];
+        if (event) resolve(event);
+        else wake = take;
+      };
+      take();
+    });
+  const watch = {
+    next: nextEvent(),
+    consumed() {
+      pending.shift();
+      watch.next = nextEvent();
+    },
+    close() {
+      controller.abort();
+    },
+  };
+  void (async () => {
+    try {
+      const response = await pool.request({
+        method: 'GET',
+        path: '/api/notifications/stream',
+        headers: { authorization: `Bearer ${spec.token}`, 'x-forwarded-for': spec.ip, accept: 'text/event-stream' },
+        signal: controller.signal,
+      });
+      if (response.statusCode !== 200) {
+        await response.body.dump();
+        return;
+      }
+      onOpen();
+      let buffer = '';
+      for await (const chunk of response.body) {
+        buffer += chunk.toString();
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let type = '';
+          let data = '';
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event:')) type = line.slice(6).trim();
+            else if (line.startsWith('data:')) data += line.slice(5).trim();
+          }
+          if (!type.startsWith('queue.') || type === 'queue.position' || !data) continue;
+          const parsed = JSON.parse(data) as { productId?: string; admittedUntil?: string; admissionToken?: string };
+          if (parsed.productId !== productId) continue;
+          pending.push({ type, admittedUntil: parsed.admittedUntil ?? null, admissionToken: parsed.admissionToken ?? null });
+          const waiting = wake as (() => void) | null;
+          wake = null;
+          waiting?.();
+        }
+      }
+    } catch {
+      // Closed by the shopper (or the server): the shopper goes on polling.
+    }
+  })();
+  return watch;
 }
