@@ -20,6 +20,7 @@ import { opsRoutes } from './routes/ops.js';
 import { orderRoutes } from './routes/orders.js';
 import { paymentRoutes } from './routes/payments.js';
 import { productRoutes } from './routes/products.js';
+import { adminQueueRoutes, dropQueueRoutes } from './routes/queue.js';
 import { storefrontRoutes } from './routes/storefront.js';
 import { timeRoutes } from './routes/time.js';
 
@@ -58,6 +59,8 @@ export function createApp(deps: AppDeps, outermost: readonly MiddlewareHandler<A
   app.route('/api/orders', orderRoutes(deps));
   app.route('/api/payments', paymentRoutes(deps));
   app.route('/api/notifications', notificationRoutes(deps));
+  app.route('/api/drops', dropQueueRoutes(deps));
+  app.route('/api/admin/drops', adminQueueRoutes(deps));
   app.route('/api/admin', adminRoutes(deps));
   app.route('/api/time', timeRoutes(deps));
   documentNotificationStream(app, '/api/notifications/stream');

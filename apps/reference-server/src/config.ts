@@ -66,6 +66,16 @@ export const ENV_SCHEMA = z.object({
   AUTH_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   /** Shared secret of the payment gateway's webhook signatures. Generated and kept in the data dir when unset. */
   PAYMENT_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /**
+   * HS256 key (≥ 32 bytes) of the admission tokens of queued drops, the same on every replica; their proof-of-work
+   * challenges are signed with a key derived from it. Generated and kept in the data dir when unset; required in
+   * production.
+   */
+  ADMISSION_TOKEN_KEY: z.string().min(32).optional(),
+  /** Order attempts one admission to a queued drop allows. */
+  ADMISSION_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(DEFAULT_ENGINE_CONFIG.admissionAttempts),
+  /** Period of the queue admitter on worker processes: one round per open queued drop. */
+  QUEUE_ADMIT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(DEFAULT_ENGINE_CONFIG.queueAdmitIntervalMs),
   PAYMENT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   /** How long a hold waits for payment. */
   PAYMENT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),

@@ -6,11 +6,15 @@ import { jsonObject } from './json-body.js';
 import { orderView } from './views.js';
 
 /** The codes of the reference server's contract, so clients can target either. */
-const REFUSALS: Readonly<Record<Extract<PlaceOrderResult, { ok: false }>['reason'], readonly [409 | 429, string]>> = {
+const REFUSALS: Readonly<Record<Extract<PlaceOrderResult, { ok: false }>['reason'], readonly [403 | 409 | 429, string]>> = {
   SOLD_OUT: [409, 'OUT_OF_STOCK'],
   LIMIT_EXCEEDED: [409, 'LIMIT_EXCEEDED'],
   NOT_ON_SALE: [409, 'NOT_ON_SALE'],
   RATE_LIMITED: [429, 'RATE_LIMITED'],
+  ADMISSION_REQUIRED: [403, 'ADMISSION_REQUIRED'],
+  ADMISSION_INVALID: [403, 'ADMISSION_INVALID'],
+  ADMISSION_EXPIRED: [409, 'ADMISSION_EXPIRED'],
+  ADMISSION_SPENT: [409, 'ADMISSION_SPENT'],
 };
 
 /**

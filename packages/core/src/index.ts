@@ -162,6 +162,23 @@ export {
   type QueueAdmitterOptions,
   type QueuedDrop,
 } from './queue/queue-admitter.js';
+export { type AdmissionCheck, type AdmissionRefusal, createAdmissionCheck } from './queue/admission-check.js';
+export { type AdmissionRounds, createAdmissionRounds } from './queue/admission-rounds.js';
+export {
+  type ConfigureDropQueueInput,
+  type DropQueueAdminView,
+  type DropQueueView,
+  type JoinDropQueueInput,
+  type JoinDropQueueResult,
+  MAX_PROOF_OF_WORK_DIFFICULTY,
+  type QueueShopperInput,
+  type QueueTicket,
+} from './queue/drop-queue.js';
+export { estimateWaitSeconds, nextPollSeconds } from './queue/estimates.js';
+export { QUEUE_NOTICE_TYPES, QUEUE_ROUND_EVENT, type QueueNoticeType, type QueueRound, type QueueRoundPayload, queueRoundEvents } from './queue/queue-events.js';
+export { createQueueNotices, type QueueNotice, type QueueNotices, type QueueNoticesOptions } from './queue/queue-notices.js';
+export { type AddressEntries, DEFAULT_DROP_QUEUE_POLICY, type DropQueuePolicy, type QueueSettingsStore } from './ports/queue-settings.js';
+export { createMemoryQueueSettingsStore } from './memory/queue-settings.js';
 export { oncePerEvent } from './events/once-per-event.js';
 export { type LocalPriceCacheOptions, withLocalPriceCache } from './pricing/local-price-cache.js';
 export { createOrderSagaActivities, type OrderSagaActivityPorts } from './saga-activities.js';

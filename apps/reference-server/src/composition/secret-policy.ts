@@ -78,6 +78,7 @@ export interface SecretSettings {
   readonly JWT_KEY?: string | undefined;
   readonly JWT_ALGORITHM: 'HS256' | 'EdDSA';
   readonly PAYMENT_WEBHOOK_SECRET?: string | undefined;
+  readonly ADMISSION_TOKEN_KEY?: string | undefined;
   readonly METRICS_TOKEN?: string | undefined;
   readonly DATABASE_URL?: string | undefined;
 }
@@ -95,6 +96,7 @@ export function assertAcceptableSecrets(settings: SecretSettings): void {
   };
   check('JWT_KEY', settings.JWT_KEY, settings.JWT_ALGORITHM === 'EdDSA' ? publishedOnly : secretProblem);
   check('PAYMENT_WEBHOOK_SECRET', settings.PAYMENT_WEBHOOK_SECRET, secretProblem);
+  check('ADMISSION_TOKEN_KEY', settings.ADMISSION_TOKEN_KEY, secretProblem);
   check('METRICS_TOKEN', settings.METRICS_TOKEN, secretProblem);
   check('DATABASE_URL', settings.DATABASE_URL, databaseUrlProblem);
   if (problems.length > 0) {

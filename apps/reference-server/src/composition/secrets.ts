@@ -5,6 +5,8 @@ import { join } from 'node:path';
 export interface ServerSecrets {
   readonly jwtKey: string;
   readonly webhookSecret: string;
+  /** Signs the admission tokens of queued drops (and, derived from it, their proof-of-work challenges). */
+  readonly admissionTokenKey: string;
 }
 
 /** The embedded profile's secrets: the server's, and the password of the bundled Postgres superuser. */
@@ -17,6 +19,7 @@ type StoredSecrets = Partial<Record<keyof EmbeddedSecrets, string>>;
 export interface SecretsFromEnv {
   readonly jwtKey?: string | undefined;
   readonly webhookSecret?: string | undefined;
+  readonly admissionTokenKey?: string | undefined;
 }
 
 const generate = (): string => randomBytes(48).toString('base64url');
@@ -52,6 +55,7 @@ export async function loadOrCreateSecrets(dataDir: string, fromEnv: SecretsFromE
   const secrets = {
     jwtKey: pick('jwtKey', fromEnv.jwtKey),
     webhookSecret: pick('webhookSecret', fromEnv.webhookSecret),
+    admissionTokenKey: pick('admissionTokenKey', fromEnv.admissionTokenKey),
     postgresPassword: pick('postgresPassword', undefined),
   };
   if (Object.keys(toStore).some((key) => stored[key as keyof StoredSecrets] === undefined)) {
@@ -66,4 +70,5 @@ export async function loadOrCreateSecrets(dataDir: string, fromEnv: SecretsFromE
 export const ephemeralSecrets = (fromEnv: SecretsFromEnv): ServerSecrets => ({
   jwtKey: fromEnv.jwtKey ?? generate(),
   webhookSecret: fromEnv.webhookSecret ?? generate(),
+  admissionTokenKey: fromEnv.admissionTokenKey ?? generate(),
 });

@@ -1,6 +1,6 @@
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -10,7 +10,7 @@ import { MOCK_PAYMENTS, type MockPaymentGateway } from '@limitedcart/plugin-paym
 import { NOTIFICATIONS } from '@limitedcart/plugin-sse-notifications';
 import type { Hono } from 'hono';
 import { createApp } from '../app.js';
-import { profileOf, sagaHeadStartsOf, type ServerConfig } from '../config.js';
+import { profileOf, type ServerConfig, sagaHeadStartsOf } from '../config.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { drainHttpServer } from '../http/drain.js';
 import { createHttpMetrics } from '../http/metrics.js';
@@ -56,16 +56,16 @@ export interface RunningServer {
 const DEFAULT_STOREFRONT = fileURLToPath(new URL('../../../storefront/dist', import.meta.url));
 
 async function secretsFor(config: ServerConfig): Promise<ServerSecrets | EmbeddedSecrets> {
-  const fromEnv = { jwtKey: config.JWT_KEY, webhookSecret: config.PAYMENT_WEBHOOK_SECRET };
+  const fromEnv = { jwtKey: config.JWT_KEY, webhookSecret: config.PAYMENT_WEBHOOK_SECRET, admissionTokenKey: config.ADMISSION_TOKEN_KEY };
   const profile = profileOf(config);
   // Every profile: a published or typed secret is as unsafe on a demo box reachable from the network.
   assertAcceptableSecrets(config);
   if (profile === 'production') {
     // Replicas must share these; a per-replica random secret would reject every other replica's tokens.
-    if (!fromEnv.jwtKey || !fromEnv.webhookSecret) {
-      throw new Error('the production profile needs JWT_KEY and PAYMENT_WEBHOOK_SECRET');
+    if (!fromEnv.jwtKey || !fromEnv.webhookSecret || !fromEnv.admissionTokenKey) {
+      throw new Error('the production profile needs JWT_KEY, PAYMENT_WEBHOOK_SECRET and ADMISSION_TOKEN_KEY');
     }
-    return { jwtKey: fromEnv.jwtKey, webhookSecret: fromEnv.webhookSecret };
+    return { jwtKey: fromEnv.jwtKey, webhookSecret: fromEnv.webhookSecret, admissionTokenKey: fromEnv.admissionTokenKey };
   }
   if (config.JWT_ALGORITHM === 'EdDSA' && !fromEnv.jwtKey) throw new Error('JWT_ALGORITHM=EdDSA needs JWT_KEY (an Ed25519 PKCS8 PEM)');
   return profile === 'embedded' ? loadOrCreateSecrets(resolve(config.LIMITEDCART_DATA_DIR), fromEnv) : ephemeralSecrets(fromEnv);
@@ -123,6 +123,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         staleClaimMs: config.IDEMPOTENCY_STALE_CLAIM_SECONDS * 1000,
         defaultLimitPerCustomer: config.DEFAULT_LIMIT_PER_CUSTOMER,
         unitCapPerCustomer: config.UNIT_CAP_PER_CUSTOMER,
+        admissionTokenKey: secrets.admissionTokenKey,
+        admissionAttempts: config.ADMISSION_ATTEMPTS,
+        queueAdmitIntervalMs: config.QUEUE_ADMIT_INTERVAL_MS,
         roles,
       },
     });
@@ -155,6 +158,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ops: { metricsToken: config.METRICS_TOKEN ?? null, metricsPort: config.METRICS_PORT !== undefined },
     cors: { store: config.STORE_CORS, admin: config.ADMIN_CORS },
     sseLimits: { perCustomer: config.SSE_MAX_STREAMS_PER_PRINCIPAL, total: config.SSE_MAX_STREAMS },
+    proofOfWorkSecret: secrets.admissionTokenKey,
   };
 
   let server: ReturnType<typeof serve> | null = null;

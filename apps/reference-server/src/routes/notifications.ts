@@ -28,7 +28,7 @@ export function documentNotificationStream(app: OpenAPIHono<AppEnv>, path: strin
     method: 'get',
     path,
     tags: ['notifications'],
-    summary: "The caller's order progress as server-sent events",
+    summary: "The caller's order progress and waiting-room events as server-sent events",
     description:
       'Events `order.progress`, `order.hold-extended` and `order.payment-failed` with `id:` lines; reconnect with `Last-Event-ID` (or `?lastEventId=`) to replay ' +
       'what was missed. Browsers may pass the token as `?access_token=` since EventSource cannot set headers. ' +
@@ -37,6 +37,11 @@ export function documentNotificationStream(app: OpenAPIHono<AppEnv>, path: strin
       'near the end of the hold extended it (`holdUntil` is the new end; the status did not change); ' +
       '`order.payment-failed` reports a failed payment attempt, with `paymentFailure: {paymentId, status: ' +
       '"DECLINED"|"ERROR", reason}`: the order stays `PAYMENT_PENDING`, payable again until `holdUntil`. ' +
+      'For the queues of drops the caller waits in, the stream also carries (with `id:` lines and the same replay): ' +
+      '`queue.position` `{productId, position, waiting, estimatedWaitSeconds}` when their place changes (at most once ' +
+      'per admitter round); `queue.admitted` `{productId, admittedUntil, admissionToken}`: order now with the token; ' +
+      '`queue.lapsed` `{productId}`: the admission ran out unused, the turn went to the next shopper; ' +
+      '`queue.sold-out` `{productId}`: the drop sold out while the caller was waiting. ' +
       "A `ready` event (`{customerId, serverTime}`, the server's time) opens the stream; comment heartbeats keep it " +
       'alive; the stream is never compressed. The stream ends with an `end` event ' +
       '(`{"reason":"TOKEN_EXPIRED"|"REVOKED"}`) when the access token expires or its session is revoked: reconnect ' +

@@ -13,15 +13,15 @@ import {
   IdParam,
   jsonBody,
   jsonContent,
+  nonBlankText,
   OrderAcceptedSchema,
   OrderSchema,
   OrderStatusSchema,
   PagingQuery,
+  PaymentSchema,
   PlaceOrderBody,
   pageOf,
   problem,
-  nonBlankText,
-  PaymentSchema,
 } from './schemas.js';
 import { orderView, paymentView } from './views.js';
 
@@ -31,11 +31,15 @@ type Refusal = Extract<PlaceOrderResult, { ok: false }>['reason'];
  * HTTP answers of the refusals. The gate's are 409: the request is well-formed and the conflict is with the product's
  * current state (sold out, the caller's limit, not on sale yet or any more).
  */
-const REFUSALS: Record<Refusal, { readonly status: 409 | 429; readonly code: string; readonly detail: string }> = {
+const REFUSALS: Record<Refusal, { readonly status: 403 | 409 | 429; readonly code: string; readonly detail: string }> = {
   SOLD_OUT: { status: 409, code: 'OUT_OF_STOCK', detail: 'the product is sold out' },
   LIMIT_EXCEEDED: { status: 409, code: 'LIMIT_EXCEEDED', detail: 'this order would exceed your per-customer limit for the product' },
   NOT_ON_SALE: { status: 409, code: 'NOT_ON_SALE', detail: 'the product is not on sale' },
   RATE_LIMITED: { status: 429, code: 'RATE_LIMITED', detail: 'too many order attempts' },
+  ADMISSION_REQUIRED: { status: 403, code: 'ADMISSION_REQUIRED', detail: 'this drop has a queue: join it and order with the admission token' },
+  ADMISSION_INVALID: { status: 403, code: 'ADMISSION_INVALID', detail: 'the admission token is not valid for you and this drop' },
+  ADMISSION_EXPIRED: { status: 409, code: 'ADMISSION_EXPIRED', detail: 'your admission lapsed' },
+  ADMISSION_SPENT: { status: 409, code: 'ADMISSION_SPENT', detail: 'every order attempt of this admission was used' },
 };
 
 const ListQuery = PagingQuery.extend({
@@ -63,12 +67,17 @@ export function orderRoutes(deps: AppDeps) {
         202: jsonContent(OrderAcceptedSchema, 'Accepted: stock is held until `holdUntil`; pay before then.'),
         400: problem('Invalid body (`VALIDATION`, `MALFORMED_JSON`).'),
         404: problem('No such product.'),
-        409: problem('`OUT_OF_STOCK`, `LIMIT_EXCEEDED`, `NOT_ON_SALE`, or `IDEMPOTENCY_IN_FLIGHT`.'),
+        403: problem(
+          'The caller lacks the USER role (`FORBIDDEN`); the product has a queue and no admission token was sent (`ADMISSION_REQUIRED`) or it is not valid for this customer and drop (`ADMISSION_INVALID`).',
+        ),
+        409: problem(
+          '`OUT_OF_STOCK`, `LIMIT_EXCEEDED`, `NOT_ON_SALE`, `IDEMPOTENCY_IN_FLIGHT`, `ADMISSION_EXPIRED` (the admission lapsed) or `ADMISSION_SPENT` (its order attempts are used up).',
+        ),
         422: problem('The Idempotency-Key was used with another body (`IDEMPOTENCY_MISMATCH`).'),
         429: problem(
           'Too many orders from this customer or address (`RATE_LIMITED`). Attempts answered 409 from what is already known (sold out, over the limit, not on sale) are not counted.',
         ),
-        ...AUTH_PROBLEMS,
+        401: AUTH_PROBLEMS[401],
       },
     }),
     async (c) => {

@@ -186,6 +186,12 @@ export const PlaceOrderBody = z
   .strictObject({
     productId: nonBlankText().max(200),
     quantity: z.number().int().min(1).max(10_000).default(1),
+    admissionToken: z
+      .string()
+      .min(1)
+      .max(4_096)
+      .optional()
+      .openapi({ description: 'For a product with a queue: the admission token (`queue.admitted` event, `GET /api/drops/{productId}/queue/me`). Ignored for other products.' }),
   })
   .openapi('PlaceOrder');
 

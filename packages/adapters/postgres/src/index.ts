@@ -25,6 +25,7 @@ export {
 export { appendToOutbox, notifyChannel } from './outbox.js';
 export { POSTGRES_CONNECTION, type PostgresConnection, type PostgresPluginOptions, postgres } from './plugin.js';
 export { createPostgresPool } from './pool.js';
+export { createPostgresQueueSettingsStore, type PostgresQueueSettingsOptions } from './queue-settings.js';
 export { createPostgresSessionStore } from './session-store.js';
 export type { Executor } from './sql.js';
 export { createPostgresStockGate, type PostgresStockGate } from './stock-gate.js';

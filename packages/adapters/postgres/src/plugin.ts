@@ -8,6 +8,7 @@ import { migrate } from './migrate.js';
 import type { EmbeddedPostgresOptions, PostgresEventBusOptions, PostgresStockGateOptions } from './options.js';
 import { resolveSchema } from './options.js';
 import { createPostgresPool } from './pool.js';
+import { createPostgresQueueSettingsStore } from './queue-settings.js';
 import { createPostgresSessionStore } from './session-store.js';
 import { createPostgresStockGate } from './stock-gate.js';
 import { createPostgresStores } from './stores/index.js';
@@ -102,6 +103,7 @@ export function postgres(options: PostgresPluginOptions): Plugin {
         ...(options.admissionQueue !== false && {
           admissionQueue: { useFactory: ({ resolve }: FactoryDeps) => createPostgresAdmissionQueue(resolve(POSTGRES_CONNECTION)) },
         }),
+        queueSettings: { useFactory: ({ resolve }: FactoryDeps) => createPostgresQueueSettingsStore(resolve(POSTGRES_CONNECTION)) },
         ...(options.databaseClock !== false && {
           clock: {
             useFactory: ({ resolve, ports }: FactoryDeps) =>

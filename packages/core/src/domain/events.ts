@@ -17,6 +17,8 @@ export const TOPICS = {
   products: 'products',
   payments: 'payments',
   accounts: 'accounts',
+  /** The rounds of queued drops' admitters (`queue.round`), for the waiting rooms' live position. */
+  queues: 'queues',
 } as const;
 
 export interface OrderPlacedPayload {

@@ -60,6 +60,15 @@ export interface EngineConfig {
    * one account can tie up for a payment window. 0 turns the cap off. Default 10.
    */
   readonly unitCapPerCustomer: number;
+  /**
+   * HS256 key (at least 32 bytes) of the admission tokens of queued drops, the same on every replica. null: a random
+   * key of this engine, for a deployment of one process.
+   */
+  readonly admissionTokenKey: string | null;
+  /** Order attempts one admission allows. Default 3. */
+  readonly admissionAttempts: number;
+  /** Period of the queue admitter on worker processes: one round per open queued drop. Default 1 second. */
+  readonly queueAdmitIntervalMs: number;
 }
 
 /** What `createEngine({ config })` takes: any field left out gets its default. */
@@ -79,6 +88,9 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   relayIntervalMs: 50,
   defaultLimitPerCustomer: 2,
   unitCapPerCustomer: 10,
+  admissionTokenKey: null,
+  admissionAttempts: 3,
+  queueAdmitIntervalMs: 1_000,
 };
 
 const integer = (value: number, field: string, min: number): void => {
@@ -105,6 +117,11 @@ export function resolveEngineConfig(partial: EngineConfigInput = {}): EngineConf
   integer(config.staleClaimMs, 'staleClaimMs', 1);
   integer(config.defaultLimitPerCustomer, 'defaultLimitPerCustomer', 0);
   integer(config.unitCapPerCustomer, 'unitCapPerCustomer', 0);
+  integer(config.admissionAttempts, 'admissionAttempts', 1);
+  integer(config.queueAdmitIntervalMs, 'queueAdmitIntervalMs', 1);
+  if (config.admissionTokenKey !== null && (typeof config.admissionTokenKey !== 'string' || Buffer.byteLength(config.admissionTokenKey) < 32)) {
+    throw validationError('engine config admissionTokenKey must be at least 32 bytes', { field: 'admissionTokenKey' });
+  }
   integer(config.orderRateLimits.perCustomerPerMinute, 'orderRateLimits.perCustomerPerMinute', 0);
   integer(config.orderRateLimits.perAddressPerMinute, 'orderRateLimits.perAddressPerMinute', 0);
   for (const role of config.roles) {

@@ -14,9 +14,9 @@ import { type EngineConfig, type EngineRole, hasRole, resolveEngineConfig } from
 import { type BuiltObject, buildContainer, type ContainerDeclaration, resolvePorts, tokenName } from './container.js';
 import { memoryDefaults } from './defaults.js';
 import type { Engine, EngineHealth, EngineOptions, EngineState } from './engine.js';
+import { startPeriodic } from './periodic.js';
 import { type Decorator, type HealthCheck, pluginError } from './plugin.js';
 import { adapterDeclarations, collectPlugins, type PluginRecord, type SubscriptionSpec } from './plugin-registry.js';
-import { startPeriodic } from './periodic.js';
 import { TeardownStack } from './teardown.js';
 import { bindUseCases } from './use-cases.js';
 
@@ -243,6 +243,8 @@ async function startAll(
   if (hasRole(config, 'worker')) {
     const sweep = startPeriodic('expiry sweep', config.sweepIntervalMs, () => useCases.expireHolds(), ports.logger);
     teardown.push('expiry sweep', () => sweep.stop());
+    const admitter = startPeriodic('queue admitter', config.queueAdmitIntervalMs, () => useCases.admitQueues(), ports.logger);
+    teardown.push('queue admitter', () => admitter.stop());
   }
 }
 

@@ -4,6 +4,7 @@ import { createMemoryEventBus } from '../memory/event-bus.js';
 import { createConsoleLogger } from '../memory/logger.js';
 import { createMemoryPaymentGateway } from '../memory/payment-gateway.js';
 import { createMemoryPriceCache } from '../memory/price-cache.js';
+import { createMemoryQueueSettingsStore } from '../memory/queue-settings.js';
 import { createMemoryRateLimiter } from '../memory/rate-limiter.js';
 import { createMemorySagaRunner } from '../memory/saga-runner.js';
 import { createMemorySearchIndex } from '../memory/search-index.js';
@@ -43,6 +44,7 @@ export function memoryDefaults(): EngineAdapters {
     priceCache: { useFactory: () => createMemoryPriceCache() },
     rateLimiter: { useFactory: () => createMemoryRateLimiter() },
     admissionQueue: { useFactory: ({ ports }) => createMemoryAdmissionQueue({ clock: ports.clock }) },
+    queueSettings: { useFactory: () => createMemoryQueueSettingsStore() },
     searchIndex: { useFactory: () => createMemorySearchIndex() },
     paymentGateway: { useFactory: () => createMemoryPaymentGateway() },
     stockGate: { useFactory: ({ ports }) => createMemoryStockGate({ clock: ports.clock }) },

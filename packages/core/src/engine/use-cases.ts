@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AuditEntry } from '../domain/audit.js';
 import type { Customer } from '../domain/customer.js';
 import type { DomainEvent } from '../domain/events.js';
@@ -7,23 +8,42 @@ import type { Product } from '../domain/product.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import type { ReconciliationReport } from '../ports/stock-reconciliation.js';
 import type { Page } from '../ports/stores.js';
-import { getAccount } from '../use-cases/get-account.js';
-import { type ListCustomersInput, listCustomers } from '../use-cases/list-customers.js';
-import { type SetCustomerRolesInput, type SetCustomerRolesResult, setCustomerRoles } from '../use-cases/set-customer-roles.js';
-import { type ListAuditEntriesInput, listAuditEntries } from '../use-cases/list-audit-entries.js';
-import { type SetCustomerDisabledInput, setCustomerDisabled } from '../use-cases/set-customer-disabled.js';
+import { createAdmissionCheck } from '../queue/admission-check.js';
+import { type AdmissionRounds, createAdmissionRounds } from '../queue/admission-rounds.js';
+import { type AdmissionTokens, createAdmissionTokens } from '../queue/admission-tokens.js';
+import {
+  type ConfigureDropQueueInput,
+  configureDropQueue,
+  type DropQueueAdminView,
+  type DropQueueView,
+  getDropQueue,
+  getDropQueueAdmin,
+  getQueueTicket,
+  type JoinDropQueueInput,
+  type JoinDropQueueResult,
+  joinDropQueue,
+  leaveDropQueue,
+  type QueueShopperInput,
+  type QueueTicket,
+} from '../queue/drop-queue.js';
 import { type ArchiveProductInput, archiveProduct } from '../use-cases/archive-product.js';
 import { type CancelOrderInput, type CancelOrderResult, cancelOrder } from '../use-cases/cancel-order.js';
+import type { CatalogueEntry } from '../use-cases/catalogue-entry.js';
 import { type CreateProductInput, createProduct } from '../use-cases/create-product.js';
 import { type ExpireHoldsResult, expireHolds } from '../use-cases/expire-holds.js';
+import { getAccount } from '../use-cases/get-account.js';
 import { type BusinessMetrics, getBusinessMetrics } from '../use-cases/get-business-metrics.js';
 import { type GetOrderInput, getOrder, getOrderDetail, type OrderDetail } from '../use-cases/get-order.js';
 import { type GetPaymentInput, getPayment } from '../use-cases/get-payment.js';
 import { getPaymentLink, type PaymentLinkView } from '../use-cases/get-payment-link.js';
+import { type GetProductInput, getProduct } from '../use-cases/get-product.js';
 import { getStockSummary, type StockSummaryLine } from '../use-cases/get-stock-summary.js';
 import { handlePaymentResult, type PaymentResultInput, type PaymentResultOutcome } from '../use-cases/handle-payment-result.js';
 import { type InitiatePaymentInput, type InitiatePaymentResult, initiatePayment } from '../use-cases/initiate-payment.js';
+import { type ListAuditEntriesInput, listAuditEntries } from '../use-cases/list-audit-entries.js';
+import { type ListCustomersInput, listCustomers } from '../use-cases/list-customers.js';
 import { type ListOrdersInput, listOrders } from '../use-cases/list-orders.js';
+import { type ListProductsInput, listProducts } from '../use-cases/list-products.js';
 import { type PlaceOrderInput, type PlaceOrderResult, placeOrder } from '../use-cases/place-order.js';
 import type { Actor } from '../use-cases/ports.js';
 import { type ProcessPaymentInput, type ProcessPaymentResult, processPayment } from '../use-cases/process-payment.js';
@@ -33,9 +53,8 @@ import { reindexSearch } from '../use-cases/reindex-search.js';
 import { type RestockInput, type RestockOutcome, restock } from '../use-cases/restock.js';
 import { createSagaHeadStart } from '../use-cases/saga-head-start.js';
 import { type SearchProductsInput, searchProducts } from '../use-cases/search-products.js';
-import type { CatalogueEntry } from '../use-cases/catalogue-entry.js';
-import { type GetProductInput, getProduct } from '../use-cases/get-product.js';
-import { type ListProductsInput, listProducts } from '../use-cases/list-products.js';
+import { type SetCustomerDisabledInput, setCustomerDisabled } from '../use-cases/set-customer-disabled.js';
+import { type SetCustomerRolesInput, type SetCustomerRolesResult, setCustomerRoles } from '../use-cases/set-customer-roles.js';
 import { type StartSagaResult, startSagaForPlacedOrder } from '../use-cases/start-saga-for-placed-order.js';
 import { type UpdateProductInput, updateProduct } from '../use-cases/update-product.js';
 import type { EngineConfig } from './config.js';
@@ -75,6 +94,19 @@ export interface EngineUseCases {
   /** Locks (or unlocks) an account: its sessions end and its tokens are refused. */
   setCustomerDisabled(input: SetCustomerDisabledInput): Promise<Customer>;
   getBusinessMetrics(): Promise<BusinessMetrics>;
+  // Waiting rooms of queued drops
+  /** The public view of a drop's queue; null when it has none. */
+  getDropQueue(productId: string): Promise<DropQueueView | null>;
+  /** Joins the caller to a drop's line, once (see `joinDropQueue`). */
+  joinDropQueue(input: JoinDropQueueInput): Promise<JoinDropQueueResult>;
+  /** The caller's place in a drop's queue, with an admission token while admitted; null when not in it. */
+  getQueueTicket(input: QueueShopperInput): Promise<QueueTicket | null>;
+  leaveDropQueue(input: QueueShopperInput): Promise<QueueTicket | null>;
+  /** Creates or changes a drop's queue and its policy (ADMIN). */
+  configureDropQueue(input: ConfigureDropQueueInput): Promise<DropQueueAdminView>;
+  getDropQueueAdmin(productId: string): Promise<DropQueueAdminView | null>;
+  /** Signs an admission's token (what `queue.admitted` events carry). */
+  issueAdmissionToken(admission: { readonly customerId: string; readonly dropId: string; readonly admittedUntil: Date }): Promise<string>;
   /**
    * The engine's time: the clock every `holdUntil`, payment deadline and sale start is set on (with `postgres()`, the
    * database's). Clients compute their clock offset from it.
@@ -85,6 +117,8 @@ export interface EngineUseCases {
   startSagaForPlacedOrder(event: DomainEvent): Promise<StartSagaResult>;
   refreshCatalogueEntry(event: DomainEvent): Promise<void>;
   reindexSearch(): Promise<{ readonly indexed: number }>;
+  /** One admitter round per queued drop, published as `queue.round` events (the worker runs it periodically). */
+  admitQueues(): ReturnType<AdmissionRounds['runAll']>;
 }
 
 /**
@@ -97,8 +131,19 @@ export function bindUseCases(
   config: EngineConfig,
 ): { readonly useCases: EngineUseCases; drainHeadStarts(): Promise<void> } {
   const headStart = createSagaHeadStart(ports, config.sagaHeadStarts);
+  const tokens: AdmissionTokens = createAdmissionTokens({
+    // Without a configured key, one of this engine: tokens then hold only in this process.
+    key: config.admissionTokenKey ?? randomBytes(48).toString('base64url'),
+    attempts: config.admissionAttempts,
+    rateLimiter: ports.rateLimiter,
+    clock: ports.clock,
+  });
+  const admission = createAdmissionCheck({ ...ports, tokens });
+  const queueDeps = { ...ports, tokens };
+  const rounds = createAdmissionRounds(ports);
   const orderDeps = {
     ...ports,
+    admission,
     settings: {
       paymentWindowMs: config.paymentWindowMs,
       rateLimits: config.orderRateLimits,
@@ -110,7 +155,10 @@ export function bindUseCases(
   const useCases: EngineUseCases = {
     async placeOrder(input) {
       const result = await placeOrder(orderDeps, input);
-      if (result.ok && !result.replayed) headStart.start(result.order);
+      if (result.ok && !result.replayed) {
+        headStart.start(result.order);
+        await admission.complete({ customerId: result.order.customerId, productId: result.order.productId });
+      }
       return result;
     },
     cancelOrder: (input) => cancelOrder(ports, input),
@@ -137,6 +185,18 @@ export function bindUseCases(
     listAuditEntries: (input) => listAuditEntries(ports, input),
     setCustomerDisabled: (input) => setCustomerDisabled(ports, input),
     getBusinessMetrics: () => getBusinessMetrics(ports),
+    getDropQueue: (productId) => getDropQueue(queueDeps, productId),
+    joinDropQueue: (input) => joinDropQueue(queueDeps, input),
+    getQueueTicket: (input) => getQueueTicket(queueDeps, input),
+    leaveDropQueue: (input) => leaveDropQueue(queueDeps, input),
+    async configureDropQueue(input) {
+      const view = await configureDropQueue(queueDeps, input);
+      admission.invalidate(view.productId);
+      return view;
+    },
+    getDropQueueAdmin: (productId) => getDropQueueAdmin(queueDeps, productId),
+    issueAdmissionToken: (input) => tokens.issue(input),
+    admitQueues: () => rounds.runAll(),
     now: () => ports.clock.now(),
     expireHolds: () => expireHolds(ports),
     startSagaForPlacedOrder: (event) => startSagaForPlacedOrder(ports, event),

@@ -1,5 +1,6 @@
 import type { AdmissionQueue } from './admission-queue.js';
 import type { EventBus } from './event-bus.js';
+import type { QueueSettingsStore } from './queue-settings.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SagaRunner } from './saga-runner.js';
 import type { SessionStore } from './session-store.js';
@@ -40,6 +41,7 @@ export interface CorePorts {
   readonly priceCache: PriceCache;
   readonly rateLimiter: RateLimiter;
   readonly admissionQueue: AdmissionQueue;
+  readonly queueSettings: QueueSettingsStore;
   readonly clock: Clock;
   readonly logger: Logger;
 }

@@ -29,6 +29,7 @@ export const TOKENS: { readonly [K in PortName]: PortToken<K> } = {
   priceCache: token('priceCache'),
   rateLimiter: token('rateLimiter'),
   admissionQueue: token('admissionQueue'),
+  queueSettings: token('queueSettings'),
   clock: token('clock'),
   logger: token('logger'),
 };

@@ -2,11 +2,12 @@ import { isLimitedCartError, LimitedCartError, notFound, validationError } from 
 import { nameBasedId, newId } from '../domain/ids.js';
 import { MAX_MONEY_AMOUNT, multiply } from '../domain/money.js';
 import type { NewOrder, Order } from '../domain/order.js';
-import { orderPlacedEvent } from '../events/builders.js';
 import { DEFAULT_ENGINE_CONFIG, type OrderRateLimits } from '../engine/config.js';
+import { orderPlacedEvent } from '../events/builders.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import type { PricedProduct } from '../ports/small-ports.js';
 import { toPricedProduct } from '../ports/small-ports.js';
+import type { AdmissionCheck, AdmissionRefusal } from '../queue/admission-check.js';
 import { type KeyUse, requestHash, requireIdempotencyKey, runOncePerKey, storedResult } from './idempotency.js';
 import { requireInteger, requireObject, requireString } from './validate.js';
 
@@ -23,9 +24,11 @@ export interface PlaceOrderInput {
   readonly idempotencyKey?: string;
   /** The client's network address, counted against `orderRateLimits.perAddressPerMinute` when given. */
   readonly clientAddress?: string;
+  /** The admission token of a queued drop (`queue.admitted`, `GET /queue/me`); required for a product with a queue. */
+  readonly admissionToken?: string;
 }
 
-export type PlaceOrderRejection = 'NOT_ON_SALE' | 'SOLD_OUT' | 'LIMIT_EXCEEDED';
+export type PlaceOrderRejection = 'NOT_ON_SALE' | 'SOLD_OUT' | 'LIMIT_EXCEEDED' | AdmissionRefusal;
 
 export type PlaceOrderResult =
   | {
@@ -52,7 +55,11 @@ export interface PlaceOrderSettings {
 export type PlaceOrderDeps = Pick<
   CorePorts,
   'priceCache' | 'products' | 'orders' | 'stockGate' | 'unitOfWork' | 'idempotency' | 'rateLimiter' | 'clock' | 'logger'
-> & { readonly settings?: Partial<PlaceOrderSettings> };
+> & {
+  readonly settings?: Partial<PlaceOrderSettings>;
+  /** The waiting room's check; without it no product requires an admission. */
+  readonly admission?: AdmissionCheck;
+};
 
 const DEFAULT_SETTINGS: PlaceOrderSettings = {
   paymentWindowMs: DEFAULT_ENGINE_CONFIG.paymentWindowMs,
@@ -109,6 +116,10 @@ export async function placeOrder(deps: PlaceOrderDeps, input: PlaceOrderInput): 
     if (record) return replay(storedResult(record, hashed()!));
     return { ok: false, reason: known };
   }
+
+  // After what is known for free, before the gate: an attempt without a valid admission never reaches the stock.
+  const admission = await deps.admission?.check({ customerId, productId, ...(input.admissionToken === undefined ? {} : { admissionToken: input.admissionToken }) });
+  if (admission) return { ok: false, reason: admission };
 
   const limited = await rateLimited(deps, request);
   if (limited !== null) return limited;

@@ -12,6 +12,10 @@ export type NotificationListener = (notification: Notification) => void;
 export interface NotificationHub {
   /** Feeds an event from the bus; events without a customerId are ignored; duplicates (same id) are dropped. */
   publish(event: DomainEvent): void;
+  /** Sends (and retains for replay) one notification to a customer; a duplicate id is dropped. */
+  notify(customerId: string, notification: Notification): void;
+  /** Customers with a stream open on this hub. */
+  connectedCustomers(): IterableIterator<string>;
   /**
    * Subscribes a customer's stream. With `lastEventId`, first replays what the customer missed after that id;
    * if the id is unknown here, everything retained for the customer is replayed (clients dedupe by id).
@@ -21,7 +25,7 @@ export interface NotificationHub {
 }
 
 /**
- * Fan-out of `order.progress` events to connected shoppers. Every server replica runs its own hub fed by its
+ * Fan-out of `order.progress` events and waiting-room notices to connected shoppers. Every server replica runs its own hub fed by its
  * own event-bus consumer group, so each replica sees every event and a shopper may connect to any of them.
  * Retained history is bounded per customer.
  */
@@ -30,13 +34,9 @@ export function createNotificationHub({ retainPerCustomer = 100, maxCustomers = 
   const listeners = new Map<string, Set<NotificationListener>>();
   let connected = 0;
 
-  return {
-    publish(event) {
-      const customerId = typeof event.payload.customerId === 'string' ? event.payload.customerId : null;
-      if (!customerId) return;
-      const notification: Notification = { id: event.id, event: event.type, data: event.payload };
+  const notify = (customerId: string, notification: Notification): void => {
       let retained = history.get(customerId);
-      if (retained?.some((n) => n.id === event.id)) return;
+      if (retained?.some((n) => n.id === notification.id)) return;
       if (!retained) {
         if (history.size >= maxCustomers) history.delete(history.keys().next().value!);
         retained = [];
@@ -45,7 +45,16 @@ export function createNotificationHub({ retainPerCustomer = 100, maxCustomers = 
       retained.push(notification);
       if (retained.length > retainPerCustomer) retained.shift();
       for (const listener of listeners.get(customerId) ?? []) listener(notification);
+  };
+
+  return {
+    publish(event) {
+      const customerId = typeof event.payload.customerId === 'string' ? event.payload.customerId : null;
+      if (!customerId) return;
+      notify(customerId, { id: event.id, event: event.type, data: event.payload });
     },
+
+    notify,
 
     subscribe(customerId, listener, lastEventId) {
       if (lastEventId !== undefined && lastEventId !== null) {
@@ -67,5 +76,6 @@ export function createNotificationHub({ retainPerCustomer = 100, maxCustomers = 
     },
 
     connections: () => connected,
+    connectedCustomers: () => listeners.keys(),
   };
 }

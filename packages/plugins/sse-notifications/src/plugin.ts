@@ -1,4 +1,4 @@
-import { definePlugin, defineToken, type Engine, EVENT_TYPES, type Plugin, TOPICS } from '@limitedcart/core';
+import { createQueueNotices, definePlugin, defineToken, type Engine, EVENT_TYPES, type Plugin, type QueueNotices, TOPICS } from '@limitedcart/core';
 import type { MiddlewareHandler } from 'hono';
 import { createNotificationHub, type NotificationHub } from './hub.js';
 import { notificationsRoute, type StreamCredentials } from './stream-route.js';
@@ -14,7 +14,10 @@ export interface SseOptions {
 /** The hub of this process: `engine.resolve(NOTIFICATIONS)`. */
 export const NOTIFICATIONS = defineToken<NotificationHub>('limitedcart.sse-notifications');
 
-/** What a shopper's stream carries: status transitions, hold extensions and failed payment attempts of their orders. */
+/**
+ * What a shopper's stream carries: status transitions, hold extensions and failed payment attempts of their orders;
+ * and, for the queues they wait in, `queue.position`, `queue.admitted`, `queue.lapsed` and `queue.sold-out`.
+ */
 const PUSHED: ReadonlySet<string> = new Set([EVENT_TYPES.orderProgress, EVENT_TYPES.orderHoldExtended, EVENT_TYPES.orderPaymentFailed]);
 
 /**
@@ -32,6 +35,24 @@ export function sse(options: SseOptions = {}): Plugin {
     name: 'sse-notifications',
     setup(ctx) {
       ctx.register(NOTIFICATIONS, { useFactory: () => createNotificationHub(options) });
+      // Waiting rooms: one `queue.round` per drop and round, turned here into the events of this process's streams.
+      let notices: QueueNotices | undefined;
+      ctx.subscribe(
+        TOPICS.queues,
+        'limitedcart.sse-queues',
+        async (event, engine) => {
+          notices ??= createQueueNotices({
+            queue: engine.ports.admissionQueue,
+            issueToken: (admission) => engine.useCases.issueAdmissionToken(admission),
+            logger: engine.ports.logger.child({ component: 'queue-notices' }),
+          });
+          const hub = engine.resolve(NOTIFICATIONS);
+          for (const notice of await notices.onRound(event, [...hub.connectedCustomers()])) {
+            hub.notify(notice.customerId, { id: notice.id, event: notice.type, data: notice.data });
+          }
+        },
+        { scope: 'process' },
+      );
       ctx.subscribe(
         TOPICS.orders,
         'limitedcart.sse',

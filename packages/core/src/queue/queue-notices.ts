@@ -1,0 +1,166 @@
+import type { DomainEvent } from '../domain/events.js';
+import type { AdmissionQueue } from '../ports/admission-queue.js';
+import type { Logger } from '../ports/small-ports.js';
+import { estimateWaitSeconds } from './estimates.js';
+import { QUEUE_NOTICE_TYPES, QUEUE_ROUND_EVENT, type QueueNoticeType, type QueueRoundPayload } from './queue-events.js';
+
+/** One event for one shopper's stream. `id` is derived from the round's event id: the same on every replica. */
+export interface QueueNotice {
+  readonly customerId: string;
+  readonly id: string;
+  readonly type: QueueNoticeType;
+  readonly data: Record<string, unknown>;
+}
+
+export interface QueueNoticesOptions {
+  readonly queue: Pick<AdmissionQueue, 'position'>;
+  /** Signs the token an admitted shopper's event carries (tokens are issued here, never carried on the bus). */
+  readonly issueToken: (admission: { customerId: string; dropId: string; admittedUntil: Date }) => Promise<string>;
+  readonly logger: Logger;
+  /** How long a tracked position is trusted before it is read again. Default 30 s. */
+  readonly resyncMs?: number;
+  /** How long "not in this queue" is trusted for a connected shopper. Default 5 s. */
+  readonly absentMs?: number;
+  /** Position reads at once when many streams need one. Default 16. */
+  readonly readConcurrency?: number;
+  readonly now?: () => number;
+}
+
+export interface QueueNotices {
+  /**
+   * The events one `queue.round` means for shoppers: admitted and lapsed to those it names; to every shopper this
+   * process tracks as waiting in the drop (`connected` ones are tracked on demand), their new position or, when the
+   * round closed the queue, sold out.
+   */
+  onRound(event: DomainEvent, connected: Iterable<string>): Promise<QueueNotice[]>;
+}
+
+interface Tracked {
+  /** null: not in this queue (or no position yet, before the draw) as of `syncedAt`. */
+  position: number | null;
+  waiting: boolean;
+  syncedAt: number;
+}
+
+/**
+ * Live positions without one bus event per waiting shopper. Each api process keeps, per drop, the positions of the
+ * shoppers whose streams it serves: read once from the queue, then moved up by each round's `moved` (admissions
+ * take the head of the line, so everyone behind moves up by as many) and read again every `resyncMs` (shoppers ahead
+ * who left are not in `moved`), at the draw, and for any shopper the queue has not placed yet. A round therefore costs
+ * arithmetic for most streams and a bounded number of reads for the rest.
+ */
+export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
+  const resyncMs = options.resyncMs ?? 30_000;
+  const absentMs = options.absentMs ?? 5_000;
+  const concurrency = options.readConcurrency ?? 16;
+  const now = options.now ?? Date.now;
+  const drops = new Map<string, Map<string, Tracked>>();
+
+  const trackedOf = (dropId: string): Map<string, Tracked> => {
+    let tracked = drops.get(dropId);
+    if (!tracked) {
+      tracked = new Map();
+      drops.set(dropId, tracked);
+    }
+    return tracked;
+  };
+
+  const read = async (dropId: string, customerIds: readonly string[], tracked: Map<string, Tracked>): Promise<void> => {
+    let next = 0;
+    const worker = async () => {
+      while (next < customerIds.length) {
+        const customerId = customerIds[next++]!;
+        try {
+          const entry = await options.queue.position(dropId, customerId);
+          tracked.set(customerId, { position: entry?.position ?? null, waiting: entry?.state === 'WAITING', syncedAt: now() });
+        } catch (error) {
+          options.logger.warn('reading a queue position failed', { dropId, customerId, error });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, customerIds.length) }, worker));
+  };
+
+  return {
+    async onRound(event, connected) {
+      if (event.type !== QUEUE_ROUND_EVENT) return [];
+      const round = event.payload as QueueRoundPayload;
+      const dropId = round.productId;
+      const tracked = trackedOf(dropId);
+      const notices: QueueNotice[] = [];
+      const base = { productId: dropId };
+
+      for (const admission of round.admitted) {
+        tracked.delete(admission.customerId);
+        const admittedUntil = new Date(admission.admittedUntil);
+        const admissionToken = await options.issueToken({ customerId: admission.customerId, dropId, admittedUntil });
+        notices.push({
+          customerId: admission.customerId,
+          id: `${event.id}.admitted`,
+          type: QUEUE_NOTICE_TYPES.admitted,
+          data: { ...base, admittedUntil: admission.admittedUntil, admissionToken },
+        });
+      }
+      for (const customerId of round.lapsed) {
+        tracked.delete(customerId);
+        notices.push({ customerId, id: `${event.id}.lapsed`, type: QUEUE_NOTICE_TYPES.lapsed, data: base });
+      }
+      if (round.soldOut) {
+        for (const [customerId, entry] of tracked) {
+          if (entry.waiting) notices.push({ customerId, id: `${event.id}.sold-out`, type: QUEUE_NOTICE_TYPES.soldOut, data: base });
+        }
+        drops.delete(dropId);
+        return notices;
+      }
+
+      // Connected shoppers this process does not know about (or knows to be absent for a while) are read; those
+      // tracked move up by the round's admissions, and are read again when stale or when the draw just placed them.
+      const handled = new Set<string>([...round.admitted.map((a) => a.customerId), ...round.lapsed]);
+      const stale: string[] = [];
+      const previous = new Map<string, number | null>();
+      for (const customerId of connected) {
+        if (handled.has(customerId)) continue;
+        const entry = tracked.get(customerId);
+        const age = entry === undefined ? Number.POSITIVE_INFINITY : now() - entry.syncedAt;
+        if (entry === undefined || (!entry.waiting && age >= absentMs)) stale.push(customerId);
+      }
+      for (const [customerId, entry] of tracked) {
+        if (!entry.waiting || handled.has(customerId)) continue;
+        previous.set(customerId, entry.position);
+        if (entry.position === null) {
+          if (round.drawn) stale.push(customerId);
+        } else if (now() - entry.syncedAt >= resyncMs) stale.push(customerId);
+        else entry.position = Math.max(1, entry.position - round.moved);
+      }
+      await read(dropId, stale, tracked);
+
+      const opensAt = new Date(round.opensAt);
+      for (const [customerId, entry] of tracked) {
+        if (!entry.waiting || entry.position === null || handled.has(customerId)) continue;
+        if (previous.get(customerId) === entry.position) continue;
+        notices.push({
+          customerId,
+          id: `${event.id}.position`,
+          type: QUEUE_NOTICE_TYPES.position,
+          data: {
+            ...base,
+            position: entry.position,
+            waiting: round.waiting,
+            estimatedWaitSeconds: estimateWaitSeconds({
+              position: entry.position,
+              running: round.running,
+              admitForSeconds: round.admitForSeconds,
+              opensAt,
+              now: new Date(round.at),
+            }),
+          },
+        });
+      }
+      // Shoppers no longer waiting (admitted elsewhere, left) are dropped from tracking after their absence expires.
+      for (const [customerId, entry] of tracked) {
+        if (!entry.waiting && now() - entry.syncedAt >= absentMs * 4) tracked.delete(customerId);
+      }
+      return notices;
+    },
+  };
+}
