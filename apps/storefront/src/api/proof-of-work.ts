@@ -2,11 +2,12 @@
  * Solves an ALTCHA proof-of-work challenge with altcha-lib's own solver and returns the payload the server
  * verifies (base64 JSON, as the ALTCHA widget sends it). Both challenge formats altcha-lib creates are understood:
  * v2 (`{ parameters: { algorithm, nonce, salt, cost, keyPrefix, ... }, signature }`) and v1
- * (`{ algorithm, challenge, salt, maxnumber, signature }`). This module is loaded only when a queue asks for it.
+ * (`{ algorithm, challenge, salt, maxnumber, signature }`). The browser builds of the key derivations (Web Crypto) are
+ * used, not the Node ones. This module is loaded only when a queue asks for it.
  */
 import { solveChallenge as solveV2 } from 'altcha-lib';
-import { deriveKey as deriveSha } from 'altcha-lib/algorithms/sha';
-import { deriveKey as derivePbkdf2 } from 'altcha-lib/algorithms/pbkdf2';
+import { deriveKey as deriveSha } from 'altcha-lib/algorithms/web/sha';
+import { deriveKey as derivePbkdf2 } from 'altcha-lib/algorithms/web/pbkdf2';
 import type { Challenge as ChallengeV2 } from 'altcha-lib/types';
 import { solveChallenge as solveV1 } from 'altcha-lib/v1';
 

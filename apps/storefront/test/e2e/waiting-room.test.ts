@@ -31,7 +31,6 @@ describeInBrowser('the waiting room of a queued drop', () => {
   const suite = browserSuite({
     PAYMENT_WINDOW_SECONDS: '300',
     QUEUE_ADMIT_INTERVAL_MS: '250',
-    ADMISSION_TOKEN_KEY: 'e2e-admission-token-key-of-at-least-32-bytes',
   });
 
   it('an admin queues a drop; a shopper waits in line, is admitted, buys with the token; a later shopper is told it sold out', async () => {

@@ -52,7 +52,8 @@ export function QueuePanel({ product }: { readonly product: Product }) {
     <Stack gap="lg">
       <ErrorAlert error={status.error} title="Could not load the waiting room" />
       <QueueStatusView view={status.data ?? null} />
-      <QueueSettingsForm key={status.data ? 'configured' : 'new'} product={product} view={status.data ?? null} onSaved={status.reload} />
+      {/* Keyed by product only: saving creates the queue, and the form (with its "saved" note) must stay. */}
+      <QueueSettingsForm key={product.id} product={product} view={status.data ?? null} onSaved={status.reload} />
     </Stack>
   );
 }
