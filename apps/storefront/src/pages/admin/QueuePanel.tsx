@@ -168,9 +168,11 @@ function QueueSettingsForm({ product, view, onSaved }: { readonly product: Produ
           <Text size="sm" fw={500} id="queue-mode-label">
             Order of the line
           </Text>
+          {view ? (
+            <Text data-testid="queue-mode">{mode === 'fifo' ? 'First come, first served' : 'Raffle, then first come'}</Text>
+          ) : (
           <SegmentedControl
             aria-labelledby="queue-mode-label"
-            disabled={view !== null}
             value={mode}
             onChange={(value) => setMode(value as QueueMode)}
             data={[
@@ -178,6 +180,7 @@ function QueueSettingsForm({ product, view, onSaved }: { readonly product: Produ
               { value: 'fifo', label: 'First come, first served' },
             ]}
           />
+          )}
           {view && (
             <Text size="xs" c="dimmed">
               The order of the line is fixed once the waiting room exists; the opening can move until the sale opens.

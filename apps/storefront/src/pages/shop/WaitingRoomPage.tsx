@@ -25,6 +25,8 @@ export function WaitingRoomPage() {
   const loaded = useResource(() => products.get(id), [id]);
   const product = loaded.data?.product;
   const room = useWaitingRoom(id);
+  // The opening, for "admission starts at …" in a first-come line before the sale opens (asked once).
+  const opensAt = useResource(() => queue.status(id), [id]).data?.opensAt;
   const { ticket, join } = room;
 
   // Arrived from "Join the waiting room": join once the page knows the shopper is not in yet.
@@ -64,7 +66,7 @@ export function WaitingRoomPage() {
             </Group>
           </Stack>
         ) : (
-          <Step room={room} ticket={ticket ?? null} productId={id} productName={product?.name} limit={product?.maxQuantityPerCustomer} price={product ? formatMoney(product.price) : undefined} heading={heading} />
+          <Step room={room} ticket={ticket ?? null} opensAt={opensAt} productId={id} productName={product?.name} limit={product?.maxQuantityPerCustomer} price={product ? formatMoney(product.price) : undefined} heading={heading} />
         )}
       </Card>
     </Stack>
@@ -74,6 +76,7 @@ export function WaitingRoomPage() {
 interface StepProps {
   readonly room: ReturnType<typeof useWaitingRoom>;
   readonly ticket: QueueTicket | null;
+  readonly opensAt: string | undefined;
   readonly productId: string;
   readonly productName: string | undefined;
   readonly limit: number | undefined;
@@ -81,7 +84,7 @@ interface StepProps {
   readonly heading: React.RefObject<HTMLHeadingElement | null>;
 }
 
-function Step({ room, ticket, productId, productName, limit, price, heading }: StepProps) {
+function Step({ room, ticket, opensAt, productId, productName, limit, price, heading }: StepProps) {
   const now = useNow();
   const name = productName ?? 'this drop';
   const error = room.error ? (
@@ -169,6 +172,11 @@ function Step({ room, ticket, productId, productName, limit, price, heading }: S
                   ? `${ticket.waiting.toLocaleString('en-US')} waiting`
                   : `You are number ${ticket.position.toLocaleString('en-US')} in line`}
               </Text>
+              {opensAt && Date.parse(opensAt) > now && (
+                <Text ff="monospace" data-testid="opens-countdown">
+                  Admission starts at {formatClock(opensAt)} (in {formatDuration(Date.parse(opensAt) - now)})
+                </Text>
+              )}
               <Text data-testid="queue-wait">
                 {ticket.waiting.toLocaleString('en-US')} waiting in all.{' '}
                 {ticket.estimatedWaitSeconds === null
