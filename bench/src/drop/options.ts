@@ -110,11 +110,11 @@ export const USAGE = `pnpm bench:drop [options]
   --bot-accounts N     accounts of the bot, all from one address (default 10)
   --address-cap N      entries per client address, 0 = no cap (default 3)
   --queue-mode M       raffle-then-fifo (default) or fifo
-  --admit-for S        seconds an admitted shopper may take to order (default 20; quick 10)
+  --admit-for S        seconds an admitted shopper may take to order (default 60; quick 15)
   --margin X           abandonment margin, share of the units left (default 0.1)
   --admit-interval MS  the admitter's period on the server (default 250)
   --queue-timeout S    seconds after the opening by which every shopper must be answered (default 300; quick 120)
-  --sse N              shoppers who also listen on the notification stream for their turn (default 200; quick 50)
+  --sse N              shoppers who also listen on the notification stream for their turn (default 1000; quick 200)
 `;
 
 /** Thrown for a bad command line; main prints it with the usage and exits 2. */
@@ -217,11 +217,11 @@ export function parseDropOptions(argv: readonly string[], defaultResultsDir: str
           botAccounts: positiveInt('bot-accounts', str('bot-accounts'), 10, { allowZero: true }),
           addressCap: positiveInt('address-cap', str('address-cap'), 3, { allowZero: true }),
           mode: oneOf('queue-mode', str('queue-mode'), ['raffle-then-fifo', 'fifo'] as const, 'raffle-then-fifo'),
-          admitForSeconds: positiveInt('admit-for', str('admit-for'), quick ? 10 : 20),
+          admitForSeconds: positiveInt('admit-for', str('admit-for'), quick ? 15 : 60),
           abandonmentMargin: share('margin', str('margin'), 0.1),
           admitIntervalMs: positiveInt('admit-interval', str('admit-interval'), 250),
           timeoutSeconds: positiveInt('queue-timeout', str('queue-timeout'), quick ? 120 : 300),
-          sseShoppers: positiveInt('sse', str('sse'), quick ? 50 : 200, { allowZero: true }),
+          sseShoppers: positiveInt('sse', str('sse'), quick ? 200 : 1000, { allowZero: true }),
         }
       : null,
   };

@@ -47,7 +47,16 @@ export interface QueuePhase {
   /** Distinct admissions the shoppers saw. */
   readonly admissionsSeen: number;
   /** ms from the admission (server instant) until the shopper knew, by how they learnt it. */
-  readonly noticeDelay: { readonly poll: Latency; readonly sse: Latency; readonly sseStreamsOpened: number; readonly sseShoppers: number };
+  readonly noticeDelay: {
+    readonly poll: Latency;
+    readonly sse: Latency;
+    readonly sseStreamsOpened: number;
+    readonly sseShoppers: number;
+    /** Shoppers of the stream sample who were admitted (however they learnt it). */
+    readonly sseAdmitted: number;
+  };
+  /** Turns that ended before the shopper looked again (a poll interval longer than the turn left). */
+  readonly lapsedUnseen: number;
   /** ms from the opening to the last admission (the server's instant: end of the turn − turn length). */
   readonly openingToLastAdmissionMs: number | null;
   /** ms from the opening to the last shopper's final answer. */
@@ -59,6 +68,9 @@ export interface QueuePhase {
     readonly preOpeningShareOfUnits: number | null;
     /** Shoppers who joined before the opening ÷ all who joined. */
     readonly preOpeningShareOfJoiners: number | null;
+    /** The same by when the join was sent: a join sent before the opening may be answered after it when joins queue up. */
+    readonly sentBeforeOpeningShareOfUnits: number | null;
+    readonly sentBeforeOpeningShareOfJoiners: number | null;
     readonly lateArrivals: number;
     /** Spearman: join order vs place in line (the queue's ticket, from its table) for shoppers who joined after the opening. */
     readonly lateJoinVsLineOrder: number | null;
@@ -233,6 +245,7 @@ function figures(input: {
   const winners = records.filter((r) => r.orderId !== null);
   const accepted = new Set(winners.map((r) => r.orderId)).size;
   const early = (r: ShopperRecord) => r.joinServerTime !== null && r.joinServerTime < opensAt;
+  const sentEarly = (r: ShopperRecord) => r.joinSentAt !== null && r.joinSentAt < opensAt;
   const lateJoined = joined.filter((r) => !early(r));
   const earlyJoined = joined.filter(early);
   const joinOrder = (r: ShopperRecord) => r.joinAnsweredAt!;
@@ -291,7 +304,9 @@ function figures(input: {
       sse: latencyOf(admitted.filter((r) => r.admittedVia === 'sse').map((r) => Math.max(0, r.admittedSeenAt! - admittedAt(r)))),
       sseStreamsOpened: count(records, (r) => r.streamOpened),
       sseShoppers: count(records, (r) => r.spec.sse),
+      sseAdmitted: count(records, (r) => r.spec.sse && r.admittedUntil !== null),
     },
+    lapsedUnseen: count(records, (r) => r.outcome === 'expired' && r.admittedSeenAt === null),
     openingToLastAdmissionMs: lastAdmission === null ? null : lastAdmission - opensAt,
     openingToLastAnswerMs: answeredAt.length ? Math.max(...answeredAt) - opensAt : null,
     accepted,
@@ -299,6 +314,8 @@ function figures(input: {
     fairness: {
       preOpeningShareOfUnits: winners.length ? count(winners, early) / winners.length : null,
       preOpeningShareOfJoiners: joined.length ? earlyJoined.length / joined.length : null,
+      sentBeforeOpeningShareOfUnits: winners.length ? count(winners, sentEarly) / winners.length : null,
+      sentBeforeOpeningShareOfJoiners: joined.length ? count(joined, sentEarly) / joined.length : null,
       lateArrivals: lateJoined.length,
       lateJoinVsLineOrder: spearman(lateTicketed.map(joinOrder), lateTicketed.map((r) => ticketOf(r)!)),
       lateJoinVsAdmissionOrder: spearman(lateAdmitted.map(joinOrder), lateAdmitted.map(admittedAt)),

@@ -25,7 +25,8 @@ export function formatQueueReport(options: DropOptions, phase: QueuePhase): stri
     'Admission and orders',
     `  admissions seen ${n(phase.admissionsSeen)}; opening → last admission ${ms(phase.openingToLastAdmissionMs)}; opening → last answer ${ms(phase.openingToLastAnswerMs)}`,
     `  admission → shopper knows: by polling p50 ${(phase.noticeDelay.poll.p50 / 1000).toFixed(1)} s, p95 ${(phase.noticeDelay.poll.p95 / 1000).toFixed(1)} s (${n(phase.noticeDelay.poll.count)}); ` +
-      `by the stream p50 ${phase.noticeDelay.sse.p50.toFixed(0)} ms, p95 ${phase.noticeDelay.sse.p95.toFixed(0)} ms (${n(phase.noticeDelay.sse.count)}; ${phase.noticeDelay.sseStreamsOpened} of ${phase.noticeDelay.sseShoppers} streams opened)`,
+      `by the stream p50 ${phase.noticeDelay.sse.p50.toFixed(0)} ms, p95 ${phase.noticeDelay.sse.p95.toFixed(0)} ms (${n(phase.noticeDelay.sse.count)} of the sample's ${n(phase.noticeDelay.sseAdmitted)} admissions; ${phase.noticeDelay.sseStreamsOpened} of ${phase.noticeDelay.sseShoppers} streams opened)`,
+    `  turns that lapsed before the shopper looked again: ${n(phase.lapsedUnseen)}`,
     `  POST /api/orders attempts ${n(phase.requests.orders)} for ${n(options.units)} units (accepted ${n(phase.accepted)}); ` +
       `ticket polls ${n(phase.requests.polls)}; join requests ${n(phase.requests.joins)}; payment calls ${n(phase.requests.payments)}; retried ${n(phase.requests.retried)}`,
     `  outcomes: ${Object.entries(phase.outcomes)
@@ -36,7 +37,8 @@ export function formatQueueReport(options: DropOptions, phase: QueuePhase): stri
       : []),
     '',
     'Fairness',
-    `  units won by shoppers who joined before the opening: ${pct(f.preOpeningShareOfUnits)} (they were ${pct(f.preOpeningShareOfJoiners)} of the joiners)`,
+    `  units won by shoppers who joined before the opening: ${pct(f.preOpeningShareOfUnits)} (they were ${pct(f.preOpeningShareOfJoiners)} of the joiners, by the server's clock at the join)`,
+    `  by when the join was sent: ${pct(f.sentBeforeOpeningShareOfUnits)} of the units to the ${pct(f.sentBeforeOpeningShareOfJoiners)} who sent it before the opening`,
     `  late arrivals (${n(f.lateArrivals)}): Spearman join order vs place in line ${rho(f.lateJoinVsLineOrder)}; vs admission order ${rho(f.lateJoinVsAdmissionOrder)} (${n(f.lateAdmitted)} admitted)`,
     ...(f.earlyJoinVsLineOrder === null ? [] : [`  raffle: Spearman join order vs drawn place for the early joiners ${rho(f.earlyJoinVsLineOrder)} (≈ 0: arriving early gave no edge)`]),
     `  the bot: ${f.bot.accounts} accounts → ${f.bot.entries} entries (${f.bot.refused} refused by the cap), ${f.bot.admitted} admitted, ${f.bot.units} units; ` +
