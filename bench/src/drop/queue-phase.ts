@@ -88,6 +88,9 @@ export interface QueuePhase {
   readonly ok: boolean;
 }
 
+/** Fewest pairs a rank correlation is reported for. */
+const MIN_PAIRS = 30;
+
 const count = <T>(items: readonly T[], test: (item: T) => boolean) => items.reduce((n, item) => n + (test(item) ? 1 : 0), 0);
 
 /** Starts the server, sets up a queued drop and its shoppers, runs them to the end, checks the books. */
@@ -318,7 +321,9 @@ function figures(input: {
       sentBeforeOpeningShareOfJoiners: joined.length ? count(joined, sentEarly) / joined.length : null,
       lateArrivals: lateJoined.length,
       lateJoinVsLineOrder: spearman(lateTicketed.map(joinOrder), lateTicketed.map((r) => ticketOf(r)!)),
-      lateJoinVsAdmissionOrder: spearman(lateAdmitted.map(joinOrder), lateAdmitted.map(admittedAt)),
+      // Below a few dozen pairs a rank correlation says nothing: reported as n/a.
+      lateJoinVsAdmissionOrder:
+        lateAdmitted.length >= MIN_PAIRS ? spearman(lateAdmitted.map(joinOrder), lateAdmitted.map(admittedAt)) : null,
       lateAdmitted: lateAdmitted.length,
       earlyJoinVsLineOrder: settings.mode === 'raffle-then-fifo' ? spearman(earlyTicketed.map(joinOrder), earlyTicketed.map((r) => ticketOf(r)!)) : null,
       bot: {

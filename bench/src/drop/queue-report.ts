@@ -39,7 +39,7 @@ export function formatQueueReport(options: DropOptions, phase: QueuePhase): stri
     'Fairness',
     `  units won by shoppers who joined before the opening: ${pct(f.preOpeningShareOfUnits)} (they were ${pct(f.preOpeningShareOfJoiners)} of the joiners, by the server's clock at the join)`,
     `  by when the join was sent: ${pct(f.sentBeforeOpeningShareOfUnits)} of the units to the ${pct(f.sentBeforeOpeningShareOfJoiners)} who sent it before the opening`,
-    `  late arrivals (${n(f.lateArrivals)}): Spearman join order vs place in line ${rho(f.lateJoinVsLineOrder)}; vs admission order ${rho(f.lateJoinVsAdmissionOrder)} (${n(f.lateAdmitted)} admitted)`,
+    `  late arrivals (${n(f.lateArrivals)}): Spearman join order vs place in line ${rho(f.lateJoinVsLineOrder)}; vs admission order ${rho(f.lateJoinVsAdmissionOrder)} (${n(f.lateAdmitted)} admitted; n/a under 30)`,
     ...(f.earlyJoinVsLineOrder === null ? [] : [`  raffle: Spearman join order vs drawn place for the early joiners ${rho(f.earlyJoinVsLineOrder)} (≈ 0: arriving early gave no edge)`]),
     `  the bot: ${f.bot.accounts} accounts → ${f.bot.entries} entries (${f.bot.refused} refused by the cap), ${f.bot.admitted} admitted, ${f.bot.units} units; ` +
       `a human: ${f.human.unitsPerShopper.toFixed(4)} units on average (${n(f.human.units)} units for ${n(f.human.shoppers)} humans)`,
