@@ -14,7 +14,7 @@ export const generateSecret = (): string => randomBytes(48).toString('base64url'
 export const COMPOSE_ENV_FILE = fileURLToPath(new URL('../.env', import.meta.url));
 
 /** Variables deploy/docker-compose.yml takes from deploy/.env. */
-export const COMPOSE_SECRET_KEYS = ['POSTGRES_PASSWORD', 'JWT_KEY', 'PAYMENT_WEBHOOK_SECRET', 'METRICS_TOKEN'] as const;
+export const COMPOSE_SECRET_KEYS = ['POSTGRES_PASSWORD', 'JWT_KEY', 'PAYMENT_WEBHOOK_SECRET', 'ADMISSION_TOKEN_KEY', 'METRICS_TOKEN'] as const;
 
 /** One Kubernetes Secret the overlay's pods read. */
 export interface SecretPlan {
@@ -38,6 +38,7 @@ export function secretsFor(overlay: Overlay): SecretPlan[] {
       data: {
         JWT_KEY: generateSecret(),
         PAYMENT_WEBHOOK_SECRET: generateSecret(),
+        ADMISSION_TOKEN_KEY: generateSecret(),
         ...metrics,
         DATABASE_URL: `postgres://postgres:${postgresPassword}@limitedcart-postgres:5432/limitedcart`,
       },

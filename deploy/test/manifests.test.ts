@@ -119,7 +119,7 @@ describe.skipIf(!tools)('deployment manifests', () => {
   });
 });
 
-const SECRET_NAMES = 'JWT_KEY|PAYMENT_WEBHOOK_SECRET|METRICS_TOKEN|POSTGRES_PASSWORD|POSTGRES_PWD|DATABASE_URL';
+const SECRET_NAMES = 'JWT_KEY|PAYMENT_WEBHOOK_SECRET|ADMISSION_TOKEN_KEY|METRICS_TOKEN|POSTGRES_PASSWORD|POSTGRES_PWD|DATABASE_URL';
 
 describe('secrets', () => {
   it('generates values the server accepts, and Secret manifests on stdin only', () => {
@@ -191,7 +191,7 @@ describe('image and compose', () => {
       expect(CLI_COMMANDS).toContain(s.command?.[0]);
       expect(Object.keys(s.environment ?? {}).filter((k) => !(ENV_KEYS as readonly string[]).includes(k))).toEqual([]);
       // Secrets come from deploy/.env, and compose stops when one is missing.
-      for (const key of ['JWT_KEY', 'PAYMENT_WEBHOOK_SECRET', 'METRICS_TOKEN']) expect(s.environment?.[key]).toMatch(/^\$\{\w+:\?[^}]+\}$/);
+      for (const key of ['JWT_KEY', 'PAYMENT_WEBHOOK_SECRET', 'ADMISSION_TOKEN_KEY', 'METRICS_TOKEN']) expect(s.environment?.[key]).toMatch(/^\$\{\w+:\?[^}]+\}$/);
       expect(s.environment?.DATABASE_URL).toContain('${POSTGRES_PASSWORD:?');
     }
   });

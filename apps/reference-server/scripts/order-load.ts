@@ -141,6 +141,7 @@ async function main() {
     UNIT_CAP_PER_CUSTOMER: '0',
     JWT_KEY: randomBytes(32).toString('hex'),
     PAYMENT_WEBHOOK_SECRET: randomBytes(16).toString('hex'),
+    ADMISSION_TOKEN_KEY: randomBytes(32).toString('hex'),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { LIMITEDCART_PROFILE: 'embedded', LIMITEDCART_DATA_DIR: dataDir! }),
     ...Object.fromEntries(Object.entries(process.env).filter(([key, value]) => key.startsWith('LOAD_ENV_') && value).map(([key, value]) => [key.slice(9), value!])),
   };

@@ -60,6 +60,7 @@ const server = await startServer(
     LOG_LEVEL: 'silent',
     JWT_KEY: randomBytes(48).toString('base64url'),
     PAYMENT_WEBHOOK_SECRET: randomBytes(48).toString('base64url'),
+    ADMISSION_TOKEN_KEY: randomBytes(48).toString('base64url'),
     ADMIN_EMAIL: admin.email,
     ADMIN_PASSWORD: admin.password,
     SEED_DEMO: 'true',
@@ -119,6 +120,10 @@ parameters = { "body.productId" = "${DEMO_PRODUCT_IDS.tee}" }
 [[operations]]
 include-path = "/api/inventory/restock"
 parameters = { "body.productId" = "${DEMO_PRODUCT_IDS.tote}" }
+
+[[operations]]
+include-path-regex = "^/api/(admin/)?drops/"
+parameters = { "path.productId" = "${DEMO_PRODUCT_IDS.drop}" }
 `;
 
 const runAs = async (who: string, token: string, reports: string): Promise<RunFigures> => {
@@ -181,6 +186,13 @@ try {
     admin: await login(admin.email, admin.password),
     shopper: await login(`shopper-${schema}@contract.example.com`, 'contract-shopper-pw'),
   };
+  // The demo drop gets a waiting room, so its queue operations answer 200 and not only 404.
+  const queued = await fetch(`${server.url}/api/admin/drops/${DEMO_PRODUCT_IDS.drop}/queue`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.admin}` },
+    body: JSON.stringify({ opensAt: new Date(Date.now() + 3_600_000).toISOString(), mode: 'raffle-then-fifo' }),
+  });
+  if (queued.status !== 200) throw new Error(`configuring the demo drop's queue failed: ${queued.status}`);
   const figures: RunFigures[] = [];
   for (const [who, token] of Object.entries(tokens)) figures.push(await runAs(who, token, reports));
   for (const run of figures) {

@@ -23,6 +23,7 @@ describe.skipIf(!DATABASE_URL)('payments and amounts', () => {
       DB_SCHEMA: a.config.DB_SCHEMA,
       JWT_KEY: a.config.JWT_KEY!,
       PAYMENT_WEBHOOK_SECRET: a.config.PAYMENT_WEBHOOK_SECRET!,
+      ...(a.config.ADMISSION_TOKEN_KEY ? { ADMISSION_TOKEN_KEY: a.config.ADMISSION_TOKEN_KEY } : {}),
     });
     shopper = (await createUsers(a, 1))[0]!;
     admin = (await createUsers(a, 1, ['ADMIN'], 'admin'))[0]!;

@@ -20,6 +20,7 @@ describe.skipIf(!DATABASE_URL)('two replicas behind one balancer', () => {
       DB_SCHEMA: a.config.DB_SCHEMA,
       JWT_KEY: a.config.JWT_KEY!,
       PAYMENT_WEBHOOK_SECRET: a.config.PAYMENT_WEBHOOK_SECRET!,
+      ...(a.config.ADMISSION_TOKEN_KEY ? { ADMISSION_TOKEN_KEY: a.config.ADMISSION_TOKEN_KEY } : {}),
       // The price test orders on B until the new price arrives: that many orders of one shopper must not meet the unit cap.
       UNIT_CAP_PER_CUSTOMER: '0',
     });

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSilentLogger } from '@limitedcart/core/memory';
+import { startServer } from '../src/composition/server.js';
+import { loadConfig } from '../src/config.js';
 import { client, startTestServer } from './support.js';
 
 const strong = () => randomBytes(32).toString('base64url');
@@ -21,13 +24,26 @@ describe('the server refuses published and weak secrets', () => {
     ['a low-entropy key', { JWT_KEY: 'abab'.repeat(10) }, /JWT_KEY: it has too little entropy/],
     ['a short webhook secret', { PAYMENT_WEBHOOK_SECRET: 'x7Gq2pLm9vRt4wZc' }, /PAYMENT_WEBHOOK_SECRET: it is shorter than 32/],
     ['a weak metrics token', { METRICS_TOKEN: 'password' }, /METRICS_TOKEN/],
+    ['a low-entropy admission token key', { ADMISSION_TOKEN_KEY: 'abab'.repeat(10) }, /ADMISSION_TOKEN_KEY: it has too little entropy/],
   ];
 
   it.each(refused)('production profile: %s', async (_, env, message) => {
-    const error = await startTestServer('postgres', { JWT_KEY: strong(), PAYMENT_WEBHOOK_SECRET: strong(), ...env }).catch((e: unknown) => e);
+    const error = await startTestServer('postgres', { JWT_KEY: strong(), PAYMENT_WEBHOOK_SECRET: strong(), ADMISSION_TOKEN_KEY: strong(), ...env }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/refusing to start with unsafe secrets/);
     expect((error as Error).message).toMatch(message);
+  });
+
+  it('production profile without ADMISSION_TOKEN_KEY', async () => {
+    const config = loadConfig({
+      LIMITEDCART_PROFILE: 'production',
+      DATABASE_URL: 'postgres://limitedcart@127.0.0.1:1/limitedcart',
+      JWT_KEY: strong(),
+      PAYMENT_WEBHOOK_SECRET: strong(),
+      LOG_LEVEL: 'silent',
+    });
+    const error = await startServer(config, { logger: createSilentLogger() }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/needs JWT_KEY, PAYMENT_WEBHOOK_SECRET and ADMISSION_TOKEN_KEY/);
   });
 
   it('a DATABASE_URL with the published password', async () => {
@@ -86,7 +102,7 @@ describe('embedded profile secrets', () => {
 
   it('gives the bundled Postgres a generated password kept with the other secrets; postgres/postgres is refused', async () => {
     const secrets = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
-    expect(Object.keys(secrets).sort()).toEqual(['jwtKey', 'postgresPassword', 'webhookSecret']);
+    expect(Object.keys(secrets).sort()).toEqual(['admissionTokenKey', 'jwtKey', 'postgresPassword', 'webhookSecret']);
     const server = await startTestServer('memory', env());
     try {
       const connect = async (password: string) => {

@@ -31,7 +31,7 @@ describe('security over HTTP', () => {
   let product: Product;
 
   beforeAll(async () => {
-    server = await startTestServer('postgres', { JWT_KEY, PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET, BODY_LIMIT_BYTES: '4096' });
+    server = await startTestServer('postgres', { JWT_KEY, PAYMENT_WEBHOOK_SECRET: WEBHOOK_SECRET, ADMISSION_TOKEN_KEY: randomBytes(32).toString('hex'), BODY_LIMIT_BYTES: '4096' });
     api = client(server.url);
     for (const role of ['USER', 'WAREHOUSE', 'ADMIN'] as const) users[role] = await one(role, role.toLowerCase());
     otherShopper = await one('USER', 'other');

@@ -60,6 +60,7 @@ export async function startTestServer(
       DB_POOL_SIZE: '20',
       JWT_KEY: randomBytes(32).toString('hex'),
       PAYMENT_WEBHOOK_SECRET: randomBytes(24).toString('hex'),
+      ADMISSION_TOKEN_KEY: randomBytes(32).toString('hex'),
     });
     if (!options.keepSchema) cleanups.push(() => dropSchemas(process.env.DATABASE_URL!, [schema, `${schema}_saga`, `${schema}_saga_boss`]));
   } else {

@@ -61,6 +61,7 @@ export async function serverSetup(
     DB_SCHEMA: schema,
     JWT_KEY: jwtKey,
     PAYMENT_WEBHOOK_SECRET: secret(),
+    ADMISSION_TOKEN_KEY: secret(),
     ADMIN_EMAIL: adminEmail,
     ADMIN_PASSWORD: adminPassword,
     SEED_DEMO: 'false',

@@ -65,6 +65,7 @@ describe('plugin registration', () => {
         'processedEvents',
         'rateLimiter',
         'products',
+        'queueSettings',
         'sagaRunner',
         'searchIndex',
         'sessions',

@@ -80,7 +80,13 @@ const JoinBody = z
 
 const ConfigureBody = z
   .strictObject({
-    opensAt: z.iso.datetime({ offset: true }).openapi({ description: 'Moves only until the queue opens.' }),
+    opensAt: z.iso
+      .datetime({ offset: true })
+      .refine((value) => {
+        const year = new Date(value).getUTCFullYear();
+        return year >= 2000 && year <= 9999;
+      }, 'a date from the year 2000 on')
+      .openapi({ description: 'Moves only until the queue opens (a date from the year 2000 on).' }),
     mode: QueueMode.openapi({ description: 'Fixed when the queue is created; a later value is ignored.' }),
     admitForSeconds: z.number().int().min(5).max(3_600).optional().openapi({ description: 'How long an admission lasts. Default 120.' }),
     abandonmentMargin: z.number().min(0).max(10).optional().openapi({ description: 'Extra admissions as a share of the units available. Default 0.1.' }),

@@ -101,6 +101,7 @@ export async function runFaultRow(cluster: PrivateCluster, spec: RowSpec): Promi
     DB_POOL_SIZE: '10',
     JWT_KEY: randomBytes(32).toString('hex'),
     PAYMENT_WEBHOOK_SECRET: randomBytes(24).toString('hex'),
+    ADMISSION_TOKEN_KEY: randomBytes(32).toString('hex'),
     ADMIN_EMAIL: admin.email,
     ADMIN_PASSWORD: admin.password,
     SEED_DEMO: 'false',

@@ -1,6 +1,20 @@
-import { describeAdmissionQueueContract, describeEventBusContract, describeSessionStoreContract, describeStockGateContract, describeStoreContracts } from '@limitedcart/core/testing';
+import {
+  describeAdmissionQueueContract,
+  describeEventBusContract,
+  describeQueueSettingsContract,
+  describeSessionStoreContract,
+  describeStockGateContract,
+  describeStoreContracts,
+} from '@limitedcart/core/testing';
 import { describe } from 'vitest';
-import { createPostgresAdmissionQueue, createPostgresEventBus, createPostgresSessionStore, createPostgresStockGate, createPostgresStores } from '../src/index.js';
+import {
+  createPostgresAdmissionQueue,
+  createPostgresEventBus,
+  createPostgresQueueSettingsStore,
+  createPostgresSessionStore,
+  createPostgresStockGate,
+  createPostgresStores,
+} from '../src/index.js';
 import { createTestDatabase, hasDatabase } from './support.js';
 
 // Each kit block gets its own migrated schema (lc_test_<random>), dropped when the block ends.
@@ -23,6 +37,11 @@ describe.skipIf(!hasDatabase)('adapter-postgres conformance', () => {
   describeAdmissionQueueContract('postgres', async () => {
     const db = await createTestDatabase({ max: 20 });
     return { queue: createPostgresAdmissionQueue({ pool: db.pool, schema: db.schema }), close: () => db.drop() };
+  });
+
+  describeQueueSettingsContract('postgres', async () => {
+    const db = await createTestDatabase({ max: 20 });
+    return { settings: createPostgresQueueSettingsStore({ pool: db.pool, schema: db.schema }), close: () => db.drop() };
   });
 
   describeEventBusContract('postgres', async () => {

@@ -5,6 +5,7 @@
  */
 export { memoryDefaults } from '../engine/defaults.js';
 export { createMemoryAdmissionQueue, type MemoryAdmissionQueueOptions } from './admission-queue.js';
+export { createMemoryQueueSettingsStore } from './queue-settings.js';
 export { createManualClock, createSystemClock, type ManualClock } from './clock.js';
 export { createMemoryEventBus, type MemoryEventBus, type MemoryEventBusOptions } from './event-bus.js';
 export { type ConsoleLoggerOptions, createConsoleLogger, createSilentLogger, type LogLevel } from './logger.js';

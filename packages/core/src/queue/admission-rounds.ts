@@ -55,7 +55,7 @@ export function createAdmissionRounds(deps: AdmissionRoundsDeps): AdmissionRound
     });
     const round = await admitter.admit({ dropId, sku });
     const status = round.status ?? before;
-    const fingerprint = `${status.state}:${status.drawn}:${status.waiting}:${status.admitted}`;
+    const fingerprint = `${status.state}:${status.drawn}:${status.waiting}:${status.admitted}:${status.abandoned}`;
     const changed = round.admitted.length > 0 || round.lapsed.length > 0 || round.closedSoldOut || published.get(dropId) !== fingerprint;
     if (!changed) return round;
     published.set(dropId, fingerprint);
@@ -67,6 +67,7 @@ export function createAdmissionRounds(deps: AdmissionRoundsDeps): AdmissionRound
         soldOut: round.closedSoldOut,
         waiting: status.waiting,
         running: status.admitted,
+        abandoned: status.abandoned,
         drawn: status.drawn,
         opensAt: status.opensAt.toISOString(),
         admitForSeconds: policy.admitForSeconds,

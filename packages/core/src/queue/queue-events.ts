@@ -29,6 +29,8 @@ export interface QueueRoundPayload {
   readonly waiting: number;
   /** Admissions running after the round. */
   readonly running: number;
+  /** Shoppers who left the line or let an admission lapse, so far: while it stays the same, no waiting place freed up. */
+  readonly abandoned: number;
   /** Whether the line's order is settled (after a raffle's draw). */
   readonly drawn: boolean;
   readonly opensAt: string;
@@ -51,6 +53,7 @@ export interface QueueRound {
   readonly soldOut: boolean;
   readonly waiting: number;
   readonly running: number;
+  readonly abandoned: number;
   readonly drawn: boolean;
   readonly opensAt: string;
   readonly admitForSeconds: number;

@@ -19,7 +19,7 @@ export interface QueueNoticesOptions {
   readonly logger: Logger;
   /** How long a tracked position is trusted before it is read again. Default 30 s. */
   readonly resyncMs?: number;
-  /** How long "not in this queue" is trusted for a connected shopper. Default 5 s. */
+  /** How long "not in this queue" is trusted for a connected shopper (they may join on another replica). Default 2 s. */
   readonly absentMs?: number;
   /** Position reads at once when many streams need one. Default 16. */
   readonly readConcurrency?: number;
@@ -40,6 +40,8 @@ interface Tracked {
   position: number | null;
   waiting: boolean;
   syncedAt: number;
+  /** The queue's `abandoned` count when the position was read: while it stays the same, nobody left the line. */
+  abandonedAtSync: number;
 }
 
 /**
@@ -47,14 +49,19 @@ interface Tracked {
  * shoppers whose streams it serves: read once from the queue, then moved up by each round's `moved` (admissions
  * take the head of the line, so everyone behind moves up by as many) and read again every `resyncMs` (shoppers ahead
  * who left are not in `moved`), at the draw, and for any shopper the queue has not placed yet. A round therefore costs
- * arithmetic for most streams and a bounded number of reads for the rest.
+ * arithmetic for most streams and a bounded number of reads for the rest. A tracked position is read again only when
+ * shoppers left since it was read (the round's `abandoned` count moved): otherwise the arithmetic is exact.
  */
 export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
   const resyncMs = options.resyncMs ?? 30_000;
-  const absentMs = options.absentMs ?? 5_000;
+  const absentMs = options.absentMs ?? 2_000;
   const concurrency = options.readConcurrency ?? 16;
   const now = options.now ?? Date.now;
   const drops = new Map<string, Map<string, Tracked>>();
+  /** Drops whose draw this process has seen: the round that first says `drawn` places everyone at once. */
+  const drawn = new Set<string>();
+  /** The line's length at each drop's last round: when it grew, someone joined, perhaps a shopper thought absent. */
+  const lastWaiting = new Map<string, number>();
 
   const trackedOf = (dropId: string): Map<string, Tracked> => {
     let tracked = drops.get(dropId);
@@ -65,14 +72,19 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
     return tracked;
   };
 
-  const read = async (dropId: string, customerIds: readonly string[], tracked: Map<string, Tracked>): Promise<void> => {
+  const waitingElsewhere = (customerId: string, dropId: string): boolean => {
+    for (const [other, tracked] of drops) if (other !== dropId && tracked.get(customerId)?.waiting) return true;
+    return false;
+  };
+
+  const read = async (dropId: string, customerIds: readonly string[], tracked: Map<string, Tracked>, abandoned: number): Promise<void> => {
     let next = 0;
     const worker = async () => {
       while (next < customerIds.length) {
         const customerId = customerIds[next++]!;
         try {
           const entry = await options.queue.position(dropId, customerId);
-          tracked.set(customerId, { position: entry?.position ?? null, waiting: entry?.state === 'WAITING', syncedAt: now() });
+          tracked.set(customerId, { position: entry?.position ?? null, waiting: entry?.state === 'WAITING', syncedAt: now(), abandonedAtSync: abandoned });
         } catch (error) {
           options.logger.warn('reading a queue position failed', { dropId, customerId, error });
         }
@@ -110,29 +122,39 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
           if (entry.waiting) notices.push({ customerId, id: `${event.id}.sold-out`, type: QUEUE_NOTICE_TYPES.soldOut, data: base });
         }
         drops.delete(dropId);
+        drawn.delete(dropId);
+        lastWaiting.delete(dropId);
         return notices;
       }
 
       // Connected shoppers this process does not know about (or knows to be absent for a while) are read; those
       // tracked move up by the round's admissions, and are read again when stale or when the draw just placed them.
       const handled = new Set<string>([...round.admitted.map((a) => a.customerId), ...round.lapsed]);
+      const justDrawn = round.drawn && !drawn.has(dropId);
+      if (round.drawn) drawn.add(dropId);
+      const grew = round.waiting > (lastWaiting.get(dropId) ?? 0);
+      lastWaiting.set(dropId, round.waiting);
       const stale: string[] = [];
       const previous = new Map<string, number | null>();
       for (const customerId of connected) {
         if (handled.has(customerId)) continue;
         const entry = tracked.get(customerId);
+        // A shopper waiting in another drop's line is not looked for in this one: two drops at once would otherwise
+        // read each other's crowds every round. Such a shopper still gets this drop's admitted, lapsed and sold-out
+        // events (named in the round or tracked), and their position here from `GET …/queue/me`.
+        if (entry === undefined && waitingElsewhere(customerId, dropId)) continue;
         const age = entry === undefined ? Number.POSITIVE_INFINITY : now() - entry.syncedAt;
-        if (entry === undefined || (!entry.waiting && age >= absentMs)) stale.push(customerId);
+        if (entry === undefined || (!entry.waiting && (justDrawn || grew || age >= absentMs))) stale.push(customerId);
       }
       for (const [customerId, entry] of tracked) {
         if (!entry.waiting || handled.has(customerId)) continue;
         previous.set(customerId, entry.position);
         if (entry.position === null) {
           if (round.drawn) stale.push(customerId);
-        } else if (now() - entry.syncedAt >= resyncMs) stale.push(customerId);
+        } else if (now() - entry.syncedAt >= resyncMs && entry.abandonedAtSync !== round.abandoned) stale.push(customerId);
         else entry.position = Math.max(1, entry.position - round.moved);
       }
-      await read(dropId, stale, tracked);
+      await read(dropId, stale, tracked, round.abandoned);
 
       const opensAt = new Date(round.opensAt);
       for (const [customerId, entry] of tracked) {

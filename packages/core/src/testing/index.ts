@@ -25,6 +25,13 @@ export {
   type RateLimiterCase,
   type RateLimiterKitTarget,
 } from './rate-limiter-contract.js';
+export {
+  describeQueueSettingsContract,
+  type MakeQueueSettingsStore,
+  QUEUE_SETTINGS_CASES,
+  type QueueSettingsCase,
+  type QueueSettingsKitTarget,
+} from './queue-settings-contract.js';
 export { reserveRequest, uniqueId } from './reserve-request.js';
 export {
   describeSessionStoreContract,

@@ -24,6 +24,23 @@ describe('notification hub', () => {
     expect(seen.map((n) => n.data.status)).toEqual(['PAYMENT_PENDING']);
   });
 
+  it('notifies one customer directly, retains it for replay, and lists the customers connected', () => {
+    const hub = createNotificationHub();
+    const seen: Notification[] = [];
+    const stop = hub.subscribe('dora', (n) => seen.push(n));
+    expect([...hub.connectedCustomers()]).toEqual(['dora']);
+    const notice = { id: 'round-1.position', event: 'queue.position', data: { productId: 'p1', position: 3 } };
+    hub.notify('dora', notice);
+    hub.notify('dora', notice);
+    hub.notify('erin', { id: 'round-1.admitted', event: 'queue.admitted', data: { productId: 'p1' } });
+    expect(seen, 'once, to its customer only').toEqual([notice]);
+    stop();
+    expect([...hub.connectedCustomers()]).toEqual([]);
+    const replayed: Notification[] = [];
+    hub.subscribe('erin', (n) => replayed.push(n), 'unknown');
+    expect(replayed.map((n) => n.event), 'retained while the customer was away').toEqual(['queue.admitted']);
+  });
+
   it('replays after Last-Event-ID, or everything retained when the id is unknown', () => {
     const hub = createNotificationHub();
     const events = ['PENDING', 'PAYMENT_PENDING', 'CONFIRMED'].map((s) => progress('carol', s));
