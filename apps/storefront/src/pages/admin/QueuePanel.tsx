@@ -125,6 +125,7 @@ function QueueSettingsForm({ product, view, onSaved }: { readonly product: Produ
     const found: Partial<Record<Field, string>> = {};
     const opens = opensAt ? new Date(opensAt) : null;
     if (!opens || Number.isNaN(opens.getTime())) found.opensAt = 'Enter when the sale opens.';
+    else if (opens.getUTCFullYear() < 2000 || opens.getUTCFullYear() > 9999) found.opensAt = 'Enter a date from the year 2000 on.';
     const check = (field: Field, value: number | string, limits: { min: number; max: number }, what: string) => {
       const problem = wholeNumberProblem(value, limits.min, limits.max, what);
       if (problem) found[field] = problem;
