@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { isApiError } from '../api/problem.js';
 import { queue, type QueueTicket } from '../api/queue.js';
+import { withEvent } from '../components/queue-ticket.js';
 import { useQueueEvents, useStreamState } from '../live/live.js';
 
 /** Polled this often at least while the stream is open: the stream tells first, the poll is the safety net. */
@@ -62,19 +63,7 @@ export function useWaitingRoom(productId: string): WaitingRoom {
     if (stateEvents > 0) void refresh();
   }, [stateEvents, refresh]);
 
-  const base = fetched?.ticket;
-  let ticket: QueueTicket | null | undefined = base;
-  if (base && fresh) {
-    if (fresh.type === 'queue.position' && base.state === 'WAITING') {
-      ticket = { ...base, position: fresh.position, waiting: fresh.waiting, estimatedWaitSeconds: fresh.estimatedWaitSeconds, drawAt: fresh.position === null ? base.drawAt : null };
-    } else if (fresh.type === 'queue.admitted' && base.state === 'WAITING') {
-      ticket = { ...base, state: 'ADMITTED', position: null, admittedUntil: fresh.admittedUntil, admissionToken: fresh.admissionToken };
-    } else if (fresh.type === 'queue.sold-out' && base.state === 'WAITING') {
-      ticket = { ...base, state: 'SOLD_OUT', position: null };
-    } else if (fresh.type === 'queue.lapsed' && base.state === 'ADMITTED') {
-      ticket = { ...base, state: 'EXPIRED', admissionToken: null };
-    }
-  }
+  const ticket = fetched?.ticket && fresh ? withEvent(fetched.ticket, fresh) : fetched?.ticket;
 
   // The fallback poll, at the server's pace; slower while the stream is open. Final states are not polled.
   const live = streamState === 'open';
@@ -123,3 +112,4 @@ export function useWaitingRoom(productId: string): WaitingRoom {
 
   return { ticket, error, phase, live, join, leave, refresh };
 }
+
