@@ -274,3 +274,52 @@ describe.each(PROFILES)('the waiting room of a drop, $name profile', ({ env, ski
     expect(placed.status).toBe(202);
   });
 });
+
+/** The admitter on a worker process, the shoppers' streams on an api process: the round crosses the event bus. */
+describe.skipIf(!process.env.DATABASE_URL)('the waiting room across processes', () => {
+  let worker: TestServer;
+  let api: TestServer;
+
+  beforeAll(async () => {
+    api = await startTestServer('postgres', { ...QUEUE_ENV, LIMITEDCART_ROLES: 'api' }, { keepSchema: true });
+    worker = await startTestServer('postgres', {
+      ...QUEUE_ENV,
+      LIMITEDCART_ROLES: 'worker,relay',
+      DB_SCHEMA: api.config.DB_SCHEMA,
+      JWT_KEY: api.config.JWT_KEY!,
+      PAYMENT_WEBHOOK_SECRET: api.config.PAYMENT_WEBHOOK_SECRET!,
+      ADMISSION_TOKEN_KEY: api.config.ADMISSION_TOKEN_KEY!,
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await api?.close();
+    await worker?.close();
+  });
+
+  it('admits on the worker and tells the shopper on the api process, whose token the api accepts', async () => {
+    const http = client(api.url);
+    const [admin] = await createUsers(api, 1, ['ADMIN'], 'admin');
+    const shoppers = await createUsers(api, 3, ['USER'], 'split');
+    const product = await createStockedProduct(api, { units: 1 });
+    const path = `/api/drops/${product.id}/queue`;
+    const opensAt = new Date(Date.now() + 2_000).toISOString();
+    expect((await http.put(`/api/admin/drops/${product.id}/queue`, { opensAt, mode: 'fifo', abandonmentMargin: 0 }, { token: admin!.token })).status).toBe(200);
+    const streams = await Promise.all(shoppers.map((shopper) => openSse(`${api.url}/api/notifications/stream`, { authorization: `Bearer ${shopper.token}` })));
+    try {
+      for (const shopper of shoppers) expect((await http.post(path, {}, { token: shopper.token })).status).toBe(200);
+      // fifo: the first two are admitted (1 unit + 1), the third is told its place.
+      const admitted = await waitFor(() => streams[0]!.events.find((event) => event.event === 'queue.admitted'), { timeoutMs: 20_000, message: 'queue.admitted' });
+      await waitFor(() => streams[1]!.events.some((event) => event.event === 'queue.admitted'), { message: 'the second admitted' });
+      // Third in line before the opening; first once the two ahead are admitted.
+      const positions = () => streams[2]!.events.filter((event) => event.event === 'queue.position').map((event) => JSON.parse(event.data));
+      await waitFor(() => positions().at(-1)?.position === 1, { message: 'queue.position 1' });
+      expect(positions()[0]).toMatchObject({ productId: product.id, position: 3 });
+      const { admissionToken } = JSON.parse(admitted.data) as { admissionToken: string };
+      const placed = await http.post('/api/orders', { productId: product.id, quantity: 1, admissionToken }, { token: shoppers[0]!.token });
+      expect(placed.status).toBe(202);
+    } finally {
+      for (const stream of streams) stream.close();
+    }
+  }, 60_000);
+});
