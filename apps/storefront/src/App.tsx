@@ -10,6 +10,7 @@ import { OrderPage } from './pages/shop/OrderPage.js';
 import { PayPage } from './pages/shop/PayPage.js';
 import { ProductPage } from './pages/shop/ProductPage.js';
 import { RegisterPage } from './pages/shop/RegisterPage.js';
+import { WaitingRoomPage } from './pages/shop/WaitingRoomPage.js';
 
 // Staff pages load on demand: shoppers never download them.
 const DashboardPage = lazy(() => import('./pages/admin/DashboardPage.js').then((m) => ({ default: m.DashboardPage })));
@@ -40,6 +41,7 @@ export function App() {
       <Route element={<Layout />}>
         <Route index element={<CataloguePage />} />
         <Route path="products/:id" element={<ProductPage />} />
+        <Route path="products/:id/waiting-room" element={signedIn(<WaitingRoomPage />)} />
         <Route path="login" element={<LoginPage />} />
         <Route path="register" element={<RegisterPage />} />
         <Route path="orders" element={signedIn(<MyOrdersPage />)} />

@@ -10,7 +10,7 @@ export class ApiClient {
 
   /** Sends a JSON request and returns status and parsed body; `expect` lists the statuses that are not errors. */
   async call<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     { token, body, headers = {}, expect = [200] }: { token?: string; body?: unknown; headers?: Record<string, string>; expect?: number[] } = {},
   ): Promise<{ status: number; body: T }> {

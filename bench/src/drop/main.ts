@@ -6,12 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dropChart } from './chart.js';
 import { parseDropOptions, USAGE, UsageError } from './options.js';
 import { type CeilingPhase, runCeilingPhase, runDropPhase, sagaWorkersLabel } from './phases.js';
+import { runQueuePhase } from './queue-phase.js';
+import { formatQueueReport } from './queue-report.js';
 import { formatDbWrites, formatProfile, formatReport, ratiosOf } from './report.js';
 
 const BENCH_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,6 +32,7 @@ async function main(): Promise<number> {
   const profileDir = options.cpuProf ? join(options.resultsDir, `${name}-profiles`) : null;
   const log = (line: string) => process.stderr.write(`[drop] ${line}\n`);
   const context = { options, tag, runDir, logFile, profileDir, repoRoot: REPO_ROOT, logLevel: process.env.DROP_LOG_LEVEL ?? 'warn', log };
+  if (options.queue) return queued(context, name);
 
   const drop = await runDropPhase(context);
   const ceiling: CeilingPhase | null = options.skipCeiling ? null : await runCeilingPhase(context, drop);
@@ -76,6 +79,35 @@ async function main(): Promise<number> {
   if (options.quick && drop.load.unanswered > 0) failures.push(`${drop.load.unanswered} shoppers unanswered`);
   if (failures.length > 0) {
     log(`FAILED: ${failures.join('; ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+/** `--queue`: the waiting-room drop; exits 1 on oversell, undersell, unanswered shoppers or a failed check. */
+async function queued(context: Parameters<typeof runQueuePhase>[0], name: string): Promise<number> {
+  const { options, log } = context;
+  const phase = await runQueuePhase(context);
+  process.stdout.write(formatQueueReport(options, phase));
+  const jsonFile = join(options.resultsDir, `${name.replace(/^drop-/, 'drop-queue-')}.json`);
+  writeFileSync(
+    jsonFile,
+    `${JSON.stringify(
+      {
+        benchmark: 'drop-queue',
+        at: new Date().toISOString(),
+        command: `pnpm bench:drop ${process.argv.slice(2).join(' ')}`.trim(),
+        machine: { cores: availableParallelism(), node: process.version, loadavg: loadavg() },
+        options,
+        queue: phase,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  log(`wrote ${jsonFile}`);
+  if (!phase.ok) {
+    log(`FAILED: ${phase.checks.filter((check) => !check.ok).map((check) => check.name).join('; ')}`);
     return 1;
   }
   return 0;

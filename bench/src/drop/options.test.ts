@@ -26,6 +26,13 @@ describe('parseDropOptions', () => {
     expect(parse('--quick', '--units', '7')).toMatchObject({ units: 7, shoppers: 400 });
   });
 
+  it('--queue: the waiting-room drop, scaled down with --quick; shares are checked', () => {
+    expect(parse().queue).toBeNull();
+    expect(parse('--queue')).toMatchObject({ shoppers: 20_000, units: 1000, queue: { joinWindowSeconds: 60, botAccounts: 10, abandonShare: 0.1 } });
+    expect(parse('--quick', '--queue')).toMatchObject({ shoppers: 2_000, units: 100, queue: { joinWindowSeconds: 5, admitForSeconds: 15 } });
+    expect(() => parse('--queue', '--abandon', '1.5')).toThrow(UsageError);
+  });
+
   it('reads --saga-worker and --saga-workers', () => {
     expect(parse('--processes', '2', '--saga-worker')).toMatchObject({ processes: 2, sagaWorkers: 1 });
     expect(parse('--saga-workers', '2')).toMatchObject({ sagaWorkers: 2 });

@@ -45,6 +45,33 @@ export interface DropOptions {
   /** Keep the run's schema / data dir / Redis keys afterwards (default: removed). */
   readonly keep: boolean;
   readonly resultsDir: string;
+  /** A queued drop instead of the stampede: shoppers join a waiting room and buy when admitted (null: no queue). */
+  readonly queue: QueueOptions | null;
+}
+
+/** `--queue`: the waiting room of the drop. */
+export interface QueueOptions {
+  /** Seconds before the opening over which the shoppers join (evenly spread). */
+  readonly joinWindowSeconds: number;
+  /** Share of the shoppers who join after the opening instead, over `lateWindowSeconds`. */
+  readonly lateShare: number;
+  readonly lateWindowSeconds: number;
+  /** Share of the admitted shoppers who never order (their turn lapses). */
+  readonly abandonShare: number;
+  /** Accounts of the bot, all from one address. */
+  readonly botAccounts: number;
+  /** Entries per client address (0: no cap). */
+  readonly addressCap: number;
+  readonly mode: 'raffle-then-fifo' | 'fifo';
+  /** How long an admitted shopper may take to order. */
+  readonly admitForSeconds: number;
+  readonly abandonmentMargin: number;
+  /** The admitter's period on the server (QUEUE_ADMIT_INTERVAL_MS). */
+  readonly admitIntervalMs: number;
+  /** Upper bound from the opening until every shopper must have an answer. */
+  readonly timeoutSeconds: number;
+  /** Shoppers (a sample) who also listen on the notification stream for their admission. */
+  readonly sseShoppers: number;
 }
 
 export const USAGE = `pnpm bench:drop [options]
@@ -72,6 +99,22 @@ export const USAGE = `pnpm bench:drop [options]
   --results DIR        where JSON, SVG and profiles go (default bench/results)
   --quick              CI mode: 100 units, 400 shoppers, 64 connections, 200 warm-up requests, 1 process;
                        exits non-zero on any oversell, undersell, error or invariant failure
+
+  --queue              a queued drop: shoppers join the waiting room during the minute before the opening,
+                       poll their ticket at the server's nextPollSeconds, buy and pay when admitted
+                       (--quick --queue: 2,000 shoppers over 5 s, 100 units)
+  --join-window S      seconds before the opening over which shoppers join (default 60; quick 5)
+  --late-share X       share of shoppers joining after the opening instead (default 0.05)
+  --late-window S      seconds after the opening over which they join (default 10; quick 2)
+  --abandon X          share of admitted shoppers who never order (default 0.1)
+  --bot-accounts N     accounts of the bot, all from one address (default 10)
+  --address-cap N      entries per client address, 0 = no cap (default 3)
+  --queue-mode M       raffle-then-fifo (default) or fifo
+  --admit-for S        seconds an admitted shopper may take to order (default 60; quick 15)
+  --margin X           abandonment margin, share of the units left (default 0.1)
+  --admit-interval MS  the admitter's period on the server (default 250)
+  --queue-timeout S    seconds after the opening by which every shopper must be answered (default 300; quick 120)
+  --sse N              shoppers who also listen on the notification stream for their turn (default 1000; quick 200)
 `;
 
 /** Thrown for a bad command line; main prints it with the usage and exits 2. */
@@ -122,6 +165,19 @@ export function parseDropOptions(argv: readonly string[], defaultResultsDir: str
         results: { type: 'string' },
         quick: { type: 'boolean' },
         help: { type: 'boolean' },
+        queue: { type: 'boolean' },
+        'join-window': { type: 'string' },
+        'late-share': { type: 'string' },
+        'late-window': { type: 'string' },
+        abandon: { type: 'string' },
+        'bot-accounts': { type: 'string' },
+        'address-cap': { type: 'string' },
+        'queue-mode': { type: 'string' },
+        'admit-for': { type: 'string' },
+        margin: { type: 'string' },
+        'admit-interval': { type: 'string' },
+        'queue-timeout': { type: 'string' },
+        sse: { type: 'string' },
       },
     }).values;
   } catch (error) {
@@ -133,10 +189,11 @@ export function parseDropOptions(argv: readonly string[], defaultResultsDir: str
   const cores = availableParallelism();
   const processesFlag = str('processes');
   const processes = processesFlag === 'cores' ? cores : positiveInt('processes', processesFlag, 1);
+  const queued = values.queue === true;
   return {
     profile: oneOf('profile', str('profile'), PROFILES, 'embedded'),
     units: positiveInt('units', str('units'), quick ? 100 : 1000),
-    shoppers: positiveInt('shoppers', str('shoppers'), quick ? 400 : 20_000),
+    shoppers: positiveInt('shoppers', str('shoppers'), quick ? (queued ? 2_000 : 400) : 20_000),
     connections: positiveInt('connections', str('connections'), quick ? 64 : 512),
     durationSeconds: positiveInt('duration', str('duration'), quick ? 20 : 10),
     processes,
@@ -151,5 +208,29 @@ export function parseDropOptions(argv: readonly string[], defaultResultsDir: str
     quick,
     keep: values.keep === true,
     resultsDir: str('results') ?? defaultResultsDir,
+    queue: queued
+      ? {
+          joinWindowSeconds: positiveInt('join-window', str('join-window'), quick ? 5 : 60),
+          lateShare: share('late-share', str('late-share'), 0.05),
+          lateWindowSeconds: positiveInt('late-window', str('late-window'), quick ? 2 : 10),
+          abandonShare: share('abandon', str('abandon'), 0.1),
+          botAccounts: positiveInt('bot-accounts', str('bot-accounts'), 10, { allowZero: true }),
+          addressCap: positiveInt('address-cap', str('address-cap'), 3, { allowZero: true }),
+          mode: oneOf('queue-mode', str('queue-mode'), ['raffle-then-fifo', 'fifo'] as const, 'raffle-then-fifo'),
+          admitForSeconds: positiveInt('admit-for', str('admit-for'), quick ? 15 : 60),
+          abandonmentMargin: share('margin', str('margin'), 0.1),
+          admitIntervalMs: positiveInt('admit-interval', str('admit-interval'), 250),
+          timeoutSeconds: positiveInt('queue-timeout', str('queue-timeout'), quick ? 120 : 300),
+          sseShoppers: positiveInt('sse', str('sse'), quick ? 200 : 1000, { allowZero: true }),
+        }
+      : null,
   };
 }
+
+/** A number from 0 to 1. */
+const share = (name: string, value: string | undefined, fallback: number): number => {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0 || number > 1) throw new UsageError(`--${name} must be a number from 0 to 1, got "${value}"`);
+  return number;
+};

@@ -198,7 +198,7 @@ async function measured(
   return { result, resources, profile };
 }
 
-async function createDrop(api: ApiClient, token: string, name: string, units: number, key: string): Promise<string> {
+export async function createDrop(api: ApiClient, token: string, name: string, units: number, key: string): Promise<string> {
   const created = await api.call<{ product: { id: string } }>('POST', '/api/products', {
     token,
     body: { name, description: 'A limited drop (benchmark)', price: { amount: 12_900, currency: 'USD' }, maxQuantityPerCustomer: 1, active: true },

@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useSession } from '../session/session.js';
-import { NotificationStream, type ProgressEvent, type StreamState } from './notification-stream.js';
+import { type LiveQueueEvent, NotificationStream, type ProgressEvent, type StreamState } from './notification-stream.js';
 
 const StreamContext = createContext<NotificationStream | null>(null);
 
@@ -47,4 +47,13 @@ export function useOrderProgress(orderId?: string): readonly ProgressEvent[] {
     const all = stream?.snapshot() ?? NO_EVENTS;
     return orderId === undefined ? [...all] : all.filter((event) => event.progress.orderId === orderId);
   }, [stream, orderId, revision]);
+}
+
+const NO_QUEUE_EVENTS: readonly LiveQueueEvent[] = [];
+
+/** Waiting-room events of one drop (queue position, admitted, lapsed, sold out), oldest first. */
+export function useQueueEvents(productId: string): readonly LiveQueueEvent[] {
+  const stream = useStream();
+  const snapshot = useSyncExternalStore(stream ? (l) => stream.subscribe(l) : noop, () => stream?.queueSnapshot() ?? NO_QUEUE_EVENTS);
+  return useMemo(() => snapshot.filter((entry) => entry.event.productId === productId), [snapshot, productId]);
 }

@@ -1,4 +1,5 @@
 import { apiUrl } from '../api/base.js';
+import { QUEUE_EVENT_TYPES, type QueueEvent } from '../api/queue.js';
 import type { OrderProgress } from '../api/types.js';
 
 export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -8,6 +9,17 @@ export interface ProgressEvent {
   readonly id: string;
   readonly progress: OrderProgress;
 }
+
+export interface LiveQueueEvent {
+  /** The server's event id, when it sent one. */
+  readonly id: string | null;
+  readonly event: QueueEvent;
+  /** Local time of arrival: a ticket fetched later is newer than this event (replays arrive first). */
+  readonly receivedAt: number;
+}
+
+/** Queue events kept per tab: positions arrive about once a second per drop, only the recent ones matter. */
+const QUEUE_EVENTS_KEPT = 200;
 
 /** Any id the server has not retained: asks it to replay everything it kept for this customer. */
 const REPLAY_ALL = 'replay-all';
@@ -29,6 +41,7 @@ export class NotificationStream {
   private lastEventId: string | null = null;
   private readonly seen = new Set<string>();
   private readonly events: ProgressEvent[] = [];
+  private queueEvents: readonly LiveQueueEvent[] = [];
   private stateValue: StreamState = 'closed';
   private readonly listeners = new Set<() => void>();
   private version = 0;
@@ -53,6 +66,11 @@ export class NotificationStream {
   /** Every progress event received so far, in arrival order. Same array until something changes. */
   snapshot(): readonly ProgressEvent[] {
     return this.events;
+  }
+
+  /** Waiting-room events received so far (the most recent ones), in arrival order. Same array until one arrives. */
+  queueSnapshot(): readonly LiveQueueEvent[] {
+    return this.queueEvents;
   }
 
   state(): StreamState {
@@ -84,6 +102,9 @@ export class NotificationStream {
       this.setState('open');
     });
     source.addEventListener('order.progress', (message) => this.receive(message as MessageEvent<string>));
+    for (const type of QUEUE_EVENT_TYPES) {
+      source.addEventListener(type, (message) => this.receiveQueue(type, message as MessageEvent<string>));
+    }
     // The server ended the stream with its token: reconnect at once with the session's current token (the
     // browser's own reconnect would resend the old URL).
     source.addEventListener('end', () => {
@@ -122,6 +143,24 @@ export class NotificationStream {
     }
     this.seen.add(id);
     this.events.push({ id, progress });
+    this.changed();
+  }
+
+  private receiveQueue(type: QueueEvent['type'], message: MessageEvent<string>): void {
+    const id = message.lastEventId || null;
+    if (id) {
+      this.lastEventId = id;
+      if (this.seen.has(id)) return;
+    }
+    let data: Omit<QueueEvent, 'type'>;
+    try {
+      data = JSON.parse(message.data) as Omit<QueueEvent, 'type'>;
+    } catch {
+      return;
+    }
+    if (id) this.seen.add(id);
+    const entry: LiveQueueEvent = { id, event: { ...data, type } as QueueEvent, receivedAt: Date.now() };
+    this.queueEvents = [...this.queueEvents.slice(-(QUEUE_EVENTS_KEPT - 1)), entry];
     this.changed();
   }
 

@@ -19,7 +19,14 @@ export class ApiSetup {
   }
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.base}${path}`, {
+    const response = await this.send(method, path, body);
+    if (!response.ok) throw new Error(`${method} ${path} failed: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  /** The raw answer, whatever its status (for checks of refusals). */
+  send(method: string, path: string, body?: unknown): Promise<Response> {
+    return fetch(`${this.base}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${this.token}`,
@@ -28,8 +35,6 @@ export class ApiSetup {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    if (!response.ok) throw new Error(`${method} ${path} failed: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
   }
 
   /** A product with `units` in stock, on sale from `saleStartsAt` (ISO) or at once. Returns its id. */

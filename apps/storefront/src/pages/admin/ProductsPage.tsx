@@ -9,8 +9,9 @@ import { newIdempotencyKey } from '../../hooks/idempotency-key.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useSession } from '../../session/session.js';
 import { ProductForm } from './ProductForm.js';
+import { QueuePanel } from './QueuePanel.js';
 
-type Editing = { mode: 'create' } | { mode: 'edit'; product: Product } | null;
+type Editing = { mode: 'create' } | { mode: 'edit'; product: Product } | { mode: 'queue'; product: Product } | null;
 
 /** Product management: create, edit (price, limit, sale start, active) and archive. */
 export function ProductsPage() {
@@ -116,6 +117,11 @@ export function ProductsPage() {
                           Edit
                         </Button>
                         {hasRole('ADMIN') && !product.archived && (
+                          <Button size="xs" variant="default" onClick={() => setEditing({ mode: 'queue', product })} aria-label={`Waiting room of ${product.name}`}>
+                            Waiting room
+                          </Button>
+                        )}
+                        {hasRole('ADMIN') && !product.archived && (
                           <Button size="xs" color="red" variant="light" onClick={() => void archive(product)} aria-label={`Archive ${product.name}`}>
                             Archive
                           </Button>
@@ -129,8 +135,15 @@ export function ProductsPage() {
           </Table.ScrollContainer>
         </>
       )}
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing?.mode === 'edit' ? 'Edit product' : 'New product'} size="lg">
-        {editing && (
+      <Modal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing?.mode === 'queue' ? `Waiting room: ${editing.product.name}` : editing?.mode === 'edit' ? 'Edit product' : 'New product'}
+        size="lg"
+      >
+        {editing?.mode === 'queue' ? (
+          <QueuePanel product={editing.product} />
+        ) : editing && (
           <ProductForm
             key={editing.mode === 'edit' ? editing.product.id : 'new'}
             {...(editing.mode === 'edit' ? { product: editing.product } : {})}

@@ -15,6 +15,7 @@ import { useNow } from '../../hooks/use-now.js';
 import { useResource } from '../../hooks/use-resource.js';
 import { useStockLevels } from '../../hooks/use-stock-levels.js';
 import { useSession } from '../../session/session.js';
+import { useQueueStatus, WaitingRoomEntry } from './WaitingRoomEntry.js';
 
 const PRODUCT_POLL_MS = 5_000;
 /** While stock is pushed, the product itself (name, price, sale start) is refreshed rarely. */
@@ -35,6 +36,10 @@ export function ProductPage() {
   const stockOf = useStockLevels(product ? [product] : []);
   // Stock pushed over the stream: polling is only the fallback while the stream is down.
   useEffect(() => setLive(stockOf.live), [stockOf.live]);
+  // A queued drop is bought through its waiting room: the page offers to join it instead of Buy.
+  const queueStatus = useQueueStatus(product?.id);
+  const queued = queueStatus.data;
+  const queuePending = queued === undefined && !queueStatus.error;
   const [quantity, setQuantity] = useState(1);
   const [buying, setBuying] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -109,7 +114,13 @@ export function ProductPage() {
               ? `Limit: ${product.maxQuantityPerCustomer} per customer.`
               : 'No per-customer limit.'}
           </Text>
-          {user && !hasRole('USER') ? (
+          {queuePending ? (
+            <Text size="sm" c="dimmed">
+              Checking how this drop sells…
+            </Text>
+          ) : queued ? (
+            <WaitingRoomEntry productId={product.id} status={queued} />
+          ) : user && !hasRole('USER') ? (
             <Alert color="gray">Only shopper accounts can buy. Sign in with a shopper account to buy this product.</Alert>
           ) : user ? (
             <Group align="flex-end">
