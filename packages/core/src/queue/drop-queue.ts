@@ -164,7 +164,7 @@ async function ticketOf(deps: DropQueueDeps, entry: AdmissionEntry, status: Admi
     admissionToken: admitted
       ? await deps.tokens.issue({ customerId: entry.customerId, dropId: entry.dropId, admittedUntil: entry.admittedUntil! })
       : null,
-    nextPollSeconds: nextPollSeconds({ state: entry.state, position: entry.position, opensAt, now }),
+    nextPollSeconds: nextPollSeconds({ state: entry.state, position: entry.position, admitForSeconds: policy.admitForSeconds, opensAt, now }),
     serverTime: now,
   };
 }

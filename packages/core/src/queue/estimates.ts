@@ -18,17 +18,21 @@ export function estimateWaitSeconds(input: {
 
 /**
  * How long a polling client should wait before asking again: it grows with the distance from the head of the line
- * (√position seconds, 2 to 60), so 20,000 shoppers polling cost about as much as a few hundred near the head.
+ * (√position seconds, 2 to 60), so 20,000 shoppers polling cost about as much as a few hundred near the head — but
+ * never more than a quarter of a turn, so a shopper who only polls learns of their admission with most of it left
+ * (an admission can come sooner than any estimate: every shopper ahead may buy at once).
  */
 export function nextPollSeconds(input: {
   readonly state: string;
   readonly position: number | null;
+  readonly admitForSeconds: number;
   readonly opensAt: Date;
   readonly now: Date;
 }): number {
   const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, Math.ceil(value)));
-  if (input.state === 'ADMITTED') return 10;
+  const quarterTurn = Math.floor(input.admitForSeconds / 4);
+  if (input.state === 'ADMITTED') return clamp(quarterTurn, 2, 10);
   if (input.state !== 'WAITING') return 60;
   if (input.position === null) return clamp((input.opensAt.getTime() - input.now.getTime()) / 1000, 2, 30);
-  return clamp(Math.sqrt(input.position), 2, 60);
+  return clamp(Math.min(Math.sqrt(input.position), quarterTurn), 2, 60);
 }
