@@ -22,7 +22,7 @@ async function world({ units = 3, shoppers = 12, opensInMs = MINUTE, limit = 1 }
   };
   const engine = createEngine({
     adapters: { clock, logger: createSilentLogger(), outbox },
-    config: { admissionTokenKey: KEY, admissionAttempts: 2, soldOutCacheMs: 0 },
+    config: { admissionTokenKey: KEY, admissionAttempts: 2, soldOutCacheMs: 0, queueViewCacheMs: 0 },
   });
   const { useCases } = engine;
   const product = await useCases.createProduct({

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryEventBus, createMemoryStockGate, createSilentLogger } from '../src/memory/index.js';
 import {
   createEngine,
-  defineToken,
   definePlugin,
-  forwardLifecycle,
+  defineToken,
   type EventBus,
+  forwardLifecycle,
   type HealthReport,
   isLimitedCartError,
-  LimitedCartError,
   type Lifecycle,
+  LimitedCartError,
   money,
   type StockGate,
 } from '../src/index.js';
+import { createMemoryEventBus, createMemoryStockGate, createSilentLogger } from '../src/memory/index.js';
 import { waitFor } from '../src/testing/wait-for.js';
 import { testEngine } from './engine-fixture.js';
 

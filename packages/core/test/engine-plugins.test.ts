@@ -1,19 +1,19 @@
 import type { InjectionToken } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
-import { createManualClock, createMemoryPriceCache } from '../src/memory/index.js';
 import {
   type Clock,
   createEngine,
-  definePlugin,
   type DomainEvent,
+  definePlugin,
   type Engine,
   isLimitedCartError,
   LimitedCartError,
   type PluginContext,
   type PriceCache,
 } from '../src/index.js';
-import { waitFor } from '../src/testing/wait-for.js';
 import { createMemoryEventBus } from '../src/memory/event-bus.js';
+import { createManualClock, createMemoryPriceCache } from '../src/memory/index.js';
+import { waitFor } from '../src/testing/wait-for.js';
 import { testEngine } from './engine-fixture.js';
 
 const GREETING: InjectionToken<{ readonly hello: string }> = Symbol('test.greeting');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { money, type Order, type SagaRunner } from '../src/index.js';
 import { createSilentLogger } from '../src/memory/index.js';
-import { createSagaHeadStart } from '../src/use-cases/saga-head-start.js';
 import { waitFor } from '../src/testing/index.js';
+import { createSagaHeadStart } from '../src/use-cases/saga-head-start.js';
 import { testEngine } from './engine-fixture.js';
 
 /**

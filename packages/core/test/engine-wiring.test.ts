@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryEventBus } from '../src/memory/index.js';
 import {
   type DomainEvent,
   definePlugin,
@@ -11,6 +10,7 @@ import {
   type SagaRunner,
   TOPICS,
 } from '../src/index.js';
+import { createMemoryEventBus } from '../src/memory/index.js';
 import { waitFor } from '../src/testing/wait-for.js';
 import { testEngine } from './engine-fixture.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createManualClock } from '../src/memory/clock.js';
 import { createMemoryAdmissionQueue } from '../src/memory/admission-queue.js';
+import { createManualClock } from '../src/memory/clock.js';
 import { createMemoryRateLimiter } from '../src/memory/rate-limiter.js';
 import { createMemoryStockGate } from '../src/memory/stock-gate.js';
 import { createAdmissionTokens } from '../src/queue/admission-tokens.js';

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { isLimitedCartError } from '../src/domain/errors.js';
+import { TOPICS } from '../src/domain/events.js';
 import { money } from '../src/domain/money.js';
 import { productChangedEvent } from '../src/events/builders.js';
 import { toPricedProduct } from '../src/ports/small-ports.js';
 import { getAccount } from '../src/use-cases/get-account.js';
-import { listCustomers } from '../src/use-cases/list-customers.js';
-import { setCustomerDisabled } from '../src/use-cases/set-customer-disabled.js';
-import { setCustomerRoles } from '../src/use-cases/set-customer-roles.js';
-import { TOPICS } from '../src/domain/events.js';
 import { getBusinessMetrics } from '../src/use-cases/get-business-metrics.js';
+import { listCustomers } from '../src/use-cases/list-customers.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
 import { reconcileStock } from '../src/use-cases/reconcile-stock.js';
 import { refreshCatalogueEntry } from '../src/use-cases/refresh-catalogue-entry.js';
+import { setCustomerDisabled } from '../src/use-cases/set-customer-disabled.js';
+import { setCustomerRoles } from '../src/use-cases/set-customer-roles.js';
 import { memoryPorts, seedProduct } from './use-cases-fixture.js';
 
 describe('accounts', () => {

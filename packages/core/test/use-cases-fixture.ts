@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { expect, onTestFinished } from 'vitest';
 import type { Role } from '../src/domain/customer.js';
+import type { DomainEvent } from '../src/domain/events.js';
 import { money } from '../src/domain/money.js';
 import type { Order, OrderStatus } from '../src/domain/order.js';
 import type { Product } from '../src/domain/product.js';
-import { createOrderSagaActivities } from '../src/saga-activities.js';
-import { createManualClock, type ManualClock, createSystemClock } from '../src/memory/clock.js';
+import { createManualClock, createSystemClock, type ManualClock } from '../src/memory/clock.js';
 import { createMemoryEventBus } from '../src/memory/event-bus.js';
 import { createSilentLogger } from '../src/memory/logger.js';
 import { createMemoryPaymentGateway, type MemoryPaymentGateway } from '../src/memory/payment-gateway.js';
@@ -16,11 +16,11 @@ import { createMemorySearchIndex } from '../src/memory/search-index.js';
 import { createMemorySessionStore } from '../src/memory/session-store.js';
 import { createMemoryStockGate } from '../src/memory/stock-gate.js';
 import { createMemoryStores } from '../src/memory/stores/index.js';
-import type { DomainEvent } from '../src/domain/events.js';
+import type { CorePorts } from '../src/ports/core-ports.js';
 import type { Clock } from '../src/ports/small-ports.js';
+import { createOrderSagaActivities } from '../src/saga-activities.js';
 import { waitFor } from '../src/testing/wait-for.js';
 import { createProduct } from '../src/use-cases/create-product.js';
-import type { CorePorts } from '../src/ports/core-ports.js';
 import type { Actor } from '../src/use-cases/ports.js';
 import { restock } from '../src/use-cases/restock.js';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isLimitedCartError } from '../src/domain/errors.js';
-import { orderPlacedEvent, orderProgressEvent } from '../src/events/builders.js';
 import type { Order } from '../src/domain/order.js';
+import { orderPlacedEvent, orderProgressEvent } from '../src/events/builders.js';
 import { createMemoryStockGate } from '../src/memory/stock-gate.js';
+import type { CorePorts } from '../src/ports/core-ports.js';
 import { cancelOrder } from '../src/use-cases/cancel-order.js';
 import { expireHolds } from '../src/use-cases/expire-holds.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
-import type { CorePorts } from '../src/ports/core-ports.js';
 import { startSagaForPlacedOrder } from '../src/use-cases/start-saga-for-placed-order.js';
 import {
   admin,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isLimitedCartError } from '../src/domain/errors.js';
 import type { Order } from '../src/domain/order.js';
+import { TEST_CARDS } from '../src/memory/payment-gateway.js';
 import { cancelOrder } from '../src/use-cases/cancel-order.js';
 import { handlePaymentResult } from '../src/use-cases/handle-payment-result.js';
 import { initiatePayment } from '../src/use-cases/initiate-payment.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
-import { processPayment } from '../src/use-cases/process-payment.js';
-import { TEST_CARDS } from '../src/memory/payment-gateway.js';
 import type { Actor } from '../src/use-cases/ports.js';
+import { processPayment } from '../src/use-cases/process-payment.js';
 import {
   admin,
   expectStockInvariant,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isLimitedCartError, LimitedCartError } from '../src/domain/errors.js';
 import { money } from '../src/domain/money.js';
+import { DEFAULT_ENGINE_CONFIG } from '../src/engine/config.js';
 import type { IdempotencyStore, UnitOfWork } from '../src/ports/stores.js';
 import { withSoldOutCache } from '../src/stock/sold-out-cache.js';
-import { DEFAULT_ENGINE_CONFIG } from '../src/engine/config.js';
 import { requestHash } from '../src/use-cases/idempotency.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
 import {

@@ -4,11 +4,11 @@ import { money } from '../src/domain/money.js';
 import { archiveProduct } from '../src/use-cases/archive-product.js';
 import { createProduct } from '../src/use-cases/create-product.js';
 import { getOrder } from '../src/use-cases/get-order.js';
+import { getProduct } from '../src/use-cases/get-product.js';
 import { listOrders } from '../src/use-cases/list-orders.js';
+import { listProducts } from '../src/use-cases/list-products.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
 import { searchProducts } from '../src/use-cases/search-products.js';
-import { getProduct } from '../src/use-cases/get-product.js';
-import { listProducts } from '../src/use-cases/list-products.js';
 import { updateProduct } from '../src/use-cases/update-product.js';
 import { admin, memoryPorts, seedProduct, shopper } from './use-cases-fixture.js';
 

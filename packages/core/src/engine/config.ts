@@ -35,6 +35,12 @@ export interface EngineConfig {
    * becomes sellable here at most this much later. 0 turns it off. Default 250 ms.
    */
   readonly soldOutCacheMs: number;
+  /**
+   * How long a drop's queue status and policy, as shown on shoppers' tickets, are shared from one read
+   * (`createSharedReads`): joins and polls of a waiting room then do not each count the whole line. A queue configured
+   * on another process is seen here at most this much later. 0 reads them for every ticket. Default 500 ms.
+   */
+  readonly queueViewCacheMs: number;
   /** Caps on order attempts, counted by the `rateLimiter` port. */
   readonly orderRateLimits: OrderRateLimits;
   /**
@@ -82,6 +88,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   sweepIntervalMs: 5_000,
   sagaHeadStarts: 128,
   soldOutCacheMs: 250,
+  queueViewCacheMs: 500,
   orderRateLimits: { perCustomerPerMinute: 60, perAddressPerMinute: 600 },
   staleClaimMs: 30_000,
   roles: ENGINE_ROLES,
@@ -114,6 +121,7 @@ export function resolveEngineConfig(partial: EngineConfigInput = {}): EngineConf
   integer(config.relayIntervalMs, 'relayIntervalMs', 1);
   integer(config.sagaHeadStarts, 'sagaHeadStarts', 0);
   integer(config.soldOutCacheMs, 'soldOutCacheMs', 0);
+  integer(config.queueViewCacheMs, 'queueViewCacheMs', 0);
   integer(config.staleClaimMs, 'staleClaimMs', 1);
   integer(config.defaultLimitPerCustomer, 'defaultLimitPerCustomer', 0);
   integer(config.unitCapPerCustomer, 'unitCapPerCustomer', 0);

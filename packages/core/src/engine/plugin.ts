@@ -1,6 +1,6 @@
 import type { InjectionToken } from 'tsyringe';
-import type { DomainEvent } from '../domain/events.js';
 import { LimitedCartError, validationError } from '../domain/errors.js';
+import type { DomainEvent } from '../domain/events.js';
 import type { CorePorts, PortName } from '../ports/core-ports.js';
 import type { HealthStatus } from '../ports/lifecycle.js';
 import type { EngineConfig } from './config.js';

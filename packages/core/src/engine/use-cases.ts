@@ -6,6 +6,7 @@ import type { Order } from '../domain/order.js';
 import type { Payment } from '../domain/payment.js';
 import type { Product } from '../domain/product.js';
 import type { CorePorts } from '../ports/core-ports.js';
+import { DEFAULT_DROP_QUEUE_POLICY } from '../ports/queue-settings.js';
 import type { ReconciliationReport } from '../ports/stock-reconciliation.js';
 import type { Page } from '../ports/stores.js';
 import { createAdmissionCheck } from '../queue/admission-check.js';
@@ -26,6 +27,7 @@ import {
   type QueueShopperInput,
   type QueueTicket,
 } from '../queue/drop-queue.js';
+import { createSharedReads } from '../queue/shared-reads.js';
 import { type ArchiveProductInput, archiveProduct } from '../use-cases/archive-product.js';
 import { type CancelOrderInput, type CancelOrderResult, cancelOrder } from '../use-cases/cancel-order.js';
 import type { CatalogueEntry } from '../use-cases/catalogue-entry.js';
@@ -139,7 +141,12 @@ export function bindUseCases(
     clock: ports.clock,
   });
   const admission = createAdmissionCheck({ ...ports, tokens });
-  const queueDeps = { ...ports, tokens };
+  const viewTtl = { ttlMs: config.queueViewCacheMs };
+  const shopperReads = {
+    status: createSharedReads((dropId) => ports.admissionQueue.status(dropId), viewTtl),
+    policy: createSharedReads(async (dropId) => (await ports.queueSettings.get(dropId)) ?? DEFAULT_DROP_QUEUE_POLICY, viewTtl),
+  };
+  const queueDeps = { ...ports, tokens, shopperReads };
   const rounds = createAdmissionRounds(ports);
   const orderDeps = {
     ...ports,
@@ -192,6 +199,8 @@ export function bindUseCases(
     async configureDropQueue(input) {
       const view = await configureDropQueue(queueDeps, input);
       admission.invalidate(view.productId);
+      shopperReads.status.forget(view.productId);
+      shopperReads.policy.forget(view.productId);
       return view;
     },
     getDropQueueAdmin: (productId) => getDropQueueAdmin(queueDeps, productId),

@@ -1,5 +1,5 @@
-import type { DomainEvent } from '../domain/events.js';
 import { LimitedCartError, validationError } from '../domain/errors.js';
+import type { DomainEvent } from '../domain/events.js';
 import type { EventBus, EventHandler, SubscribeOptions, Subscription } from '../ports/event-bus.js';
 import type { Logger } from '../ports/small-ports.js';
 

@@ -5,12 +5,12 @@
  */
 export { memoryDefaults } from '../engine/defaults.js';
 export { createMemoryAdmissionQueue, type MemoryAdmissionQueueOptions } from './admission-queue.js';
-export { createMemoryQueueSettingsStore } from './queue-settings.js';
 export { createManualClock, createSystemClock, type ManualClock } from './clock.js';
 export { createMemoryEventBus, type MemoryEventBus, type MemoryEventBusOptions } from './event-bus.js';
 export { type ConsoleLoggerOptions, createConsoleLogger, createSilentLogger, type LogLevel } from './logger.js';
 export { createMemoryPaymentGateway, type MemoryPaymentGateway, type RecordedRefund, TEST_CARDS } from './payment-gateway.js';
 export { createMemoryPriceCache } from './price-cache.js';
+export { createMemoryQueueSettingsStore } from './queue-settings.js';
 export { createMemoryRateLimiter, type MemoryRateLimiterOptions } from './rate-limiter.js';
 export { createMemorySagaRunner, type MemorySagaRunner, type MemorySagaRunnerOptions } from './saga-runner.js';
 export { createMemorySearchIndex } from './search-index.js';

@@ -12,8 +12,8 @@ import type { Clock, Logger } from '../ports/small-ports.js';
 import type { ActivityName, OrderSagaActivities } from '../saga/activities.js';
 import type { SagaContext } from '../saga/context.js';
 import { handleLateSignal, type OrderSagaResult, orderSaga } from '../saga/order-saga.js';
-import { sagaSignalKey } from '../saga/signal-key.js';
 import { ACTIVITY_RETRY, isRetryableError, type RetryPolicy, retryDelayMs } from '../saga/retry.js';
+import { sagaSignalKey } from '../saga/signal-key.js';
 import { createSystemClock } from './clock.js';
 import { createSilentLogger } from './logger.js';
 

@@ -1,6 +1,5 @@
 import { LimitedCartError } from '../domain/errors.js';
 import type { Clock } from '../ports/small-ports.js';
-import { createSystemClock } from './clock.js';
 import type {
   HoldExtension,
   HoldState,
@@ -11,6 +10,7 @@ import type {
   StockGate,
   StockSnapshot,
 } from '../ports/stock-gate.js';
+import { createSystemClock } from './clock.js';
 
 interface Counters {
   available: number;

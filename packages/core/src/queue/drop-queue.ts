@@ -20,6 +20,7 @@ import type { ProductStore } from '../ports/stores.js';
 import { requireDate, requireObject, requireOneOf, requireString } from '../use-cases/validate.js';
 import type { AdmissionTokens } from './admission-tokens.js';
 import { estimateWaitSeconds, nextPollSeconds } from './estimates.js';
+import type { SharedReads } from './shared-reads.js';
 
 export interface DropQueueDeps {
   readonly admissionQueue: AdmissionQueue;
@@ -29,6 +30,14 @@ export interface DropQueueDeps {
   readonly tokens: AdmissionTokens;
   /** Counts each solved proof of work once, so one solution cannot serve many accounts. */
   readonly rateLimiter: RateLimiter;
+  /**
+   * The status and policy shown on shoppers' tickets, from one recent read per drop (`createSharedReads`); without
+   * them every ticket reads both. Admins, the admitter and every decision read the queue itself.
+   */
+  readonly shopperReads?: {
+    readonly status: SharedReads<AdmissionQueueStatus | null>;
+    readonly policy: SharedReads<DropQueuePolicy>;
+  };
 }
 
 /** A drop's queue as anyone may see it. */
@@ -118,6 +127,13 @@ const SUSPICIOUS_LIMIT = 20;
 const policyOf = async (deps: DropQueueDeps, productId: string): Promise<DropQueuePolicy> =>
   (await deps.queueSettings.get(productId)) ?? DEFAULT_DROP_QUEUE_POLICY;
 
+/** What a shopper's ticket shows of the drop: the shared recent read when there is one. */
+const shopperView = (deps: DropQueueDeps, productId: string): Promise<[AdmissionQueueStatus | null, DropQueuePolicy]> =>
+  Promise.all([
+    deps.shopperReads ? deps.shopperReads.status.get(productId) : deps.admissionQueue.status(productId),
+    deps.shopperReads ? deps.shopperReads.policy.get(productId) : policyOf(deps, productId),
+  ]);
+
 const viewOf = (status: AdmissionQueueStatus, policy: DropQueuePolicy, now: Date): DropQueueView => ({
   productId: status.dropId,
   mode: status.mode,
@@ -141,7 +157,7 @@ const shopper = (input: QueueShopperInput): QueueShopperInput => {
 /** The public view of a drop's queue; null when the drop has none. */
 export async function getDropQueue(deps: DropQueueDeps, productId: string): Promise<DropQueueView | null> {
   const id = requireString(productId, 'productId', { maxLength: 200 });
-  const [status, policy] = await Promise.all([deps.admissionQueue.status(id), policyOf(deps, id)]);
+  const [status, policy] = await shopperView(deps, id);
   return status && viewOf(status, policy, deps.clock.now());
 }
 
@@ -155,7 +171,7 @@ async function ticketOf(deps: DropQueueDeps, entry: AdmissionEntry, status: Admi
     state: entry.state,
     position: entry.position,
     waiting: status?.waiting ?? 0,
-    drawAt: status && status.mode === 'raffle-then-fifo' && !status.drawn ? status.opensAt : null,
+    drawAt: entry.state === 'WAITING' && entry.position === null && status?.mode === 'raffle-then-fifo' && !status.drawn ? status.opensAt : null,
     estimatedWaitSeconds:
       entry.state === 'WAITING'
         ? estimateWaitSeconds({ position: entry.position, running: status?.admitted ?? 0, admitForSeconds: policy.admitForSeconds, opensAt, now })
@@ -175,7 +191,7 @@ export async function getQueueTicket(deps: DropQueueDeps, input: QueueShopperInp
   // The position first: the first question after the opening draws the raffle, which the status then reflects.
   const entry = await deps.admissionQueue.position(productId, customerId);
   if (entry === null) return null;
-  const [status, policy] = await Promise.all([deps.admissionQueue.status(productId), policyOf(deps, productId)]);
+  const [status, policy] = await shopperView(deps, productId);
   return ticketOf(deps, entry, status, policy);
 }
 
@@ -188,7 +204,7 @@ export async function joinDropQueue(deps: DropQueueDeps, input: JoinDropQueueInp
   const { customerId, productId } = shopper(input);
   const address = input.clientAddress === undefined ? undefined : requireString(input.clientAddress, 'clientAddress', { maxLength: 100 });
   const existing = await deps.admissionQueue.position(productId, customerId);
-  const [status, policy] = await Promise.all([deps.admissionQueue.status(productId), policyOf(deps, productId)]);
+  const [status, policy] = await shopperView(deps, productId);
   if (existing !== null) return { ok: true, joined: false, ticket: await ticketOf(deps, existing, status, policy) };
   if (status === null) return { ok: false, reason: 'NO_QUEUE' };
   if (status.state === 'SOLD_OUT') return { ok: false, reason: 'SOLD_OUT' };
@@ -206,7 +222,8 @@ export async function joinDropQueue(deps: DropQueueDeps, input: JoinDropQueueInp
   // A concurrent join of the same customer won: its address was counted already.
   if (address !== undefined && !(joined.ok && joined.joined)) await deps.queueSettings.uncountAddress(productId, address);
   if (!joined.ok) return joined;
-  const after = await deps.admissionQueue.status(productId);
+  // The line as it was read before this join, counting the new entry: the count on a ticket is for show.
+  const after = status && joined.joined && joined.entry.state === 'WAITING' ? { ...status, waiting: status.waiting + 1 } : status;
   return { ok: true, joined: joined.joined, ticket: await ticketOf(deps, joined.entry, after, policy) };
 }
 
@@ -215,7 +232,7 @@ export async function leaveDropQueue(deps: DropQueueDeps, input: QueueShopperInp
   const { customerId, productId } = shopper(input);
   const entry = await deps.admissionQueue.leave(productId, customerId);
   if (entry === null) return null;
-  const [status, policy] = await Promise.all([deps.admissionQueue.status(productId), policyOf(deps, productId)]);
+  const [status, policy] = await shopperView(deps, productId);
   return ticketOf(deps, entry, status, policy);
 }
 

@@ -19,27 +19,20 @@ export {
   type MakeEventBus,
 } from './event-bus-contract.js';
 export {
-  describeRateLimiterContract,
-  type MakeRateLimiter,
-  RATE_LIMITER_CASES,
-  type RateLimiterCase,
-  type RateLimiterKitTarget,
-} from './rate-limiter-contract.js';
-export {
   describeQueueSettingsContract,
   type MakeQueueSettingsStore,
   QUEUE_SETTINGS_CASES,
   type QueueSettingsCase,
   type QueueSettingsKitTarget,
 } from './queue-settings-contract.js';
-export { reserveRequest, uniqueId } from './reserve-request.js';
 export {
-  describeSessionStoreContract,
-  type MakeSessionStore,
-  SESSION_STORE_CASES,
-  type SessionStoreCase,
-  type SessionStoreKitTarget,
-} from './session-store-contract.js';
+  describeRateLimiterContract,
+  type MakeRateLimiter,
+  RATE_LIMITER_CASES,
+  type RateLimiterCase,
+  type RateLimiterKitTarget,
+} from './rate-limiter-contract.js';
+export { reserveRequest, uniqueId } from './reserve-request.js';
 export {
   type ActivityCall,
   type ActivityFault,
@@ -57,6 +50,13 @@ export {
   type SagaRunnerFixture,
 } from './saga-runner-contract.js';
 export {
+  describeSessionStoreContract,
+  type MakeSessionStore,
+  SESSION_STORE_CASES,
+  type SessionStoreCase,
+  type SessionStoreKitTarget,
+} from './session-store-contract.js';
+export {
   assertStockInvariant,
   describeStockGateContract,
   STOCK_GATE_CASES,
@@ -65,8 +65,8 @@ export {
   type StockGateFixture,
   type StockGateKitEnvironment,
 } from './stock-gate-contract.js';
-export type { ContractOptions } from './store-contracts/cases.js';
 export { AUDIT_STORE_CASES, type AuditStoreCase, describeAuditStoreContract } from './store-contracts/audit-store-contract.js';
+export type { ContractOptions } from './store-contracts/cases.js';
 export { describeCustomerStoreContract } from './store-contracts/customer-store-contract.js';
 export type { MakeStores, StoreKitTarget } from './store-contracts/fixtures.js';
 export { describeIdempotencyStoreContract } from './store-contracts/idempotency-store-contract.js';

@@ -1,7 +1,7 @@
 import { LimitedCartError, notFound } from '../domain/errors.js';
 import { isCancellable, type Order, type OrderStatus } from '../domain/order.js';
-import { endOrderWithoutSaga } from './end-order-without-saga.js';
 import type { CorePorts } from '../ports/core-ports.js';
+import { endOrderWithoutSaga } from './end-order-without-saga.js';
 import { type Actor, isAdmin } from './ports.js';
 import { requireActor, requireObject, requireString } from './validate.js';
 

@@ -1,6 +1,6 @@
 import type { Product } from '../domain/product.js';
-import { toPricedProduct } from '../ports/small-ports.js';
 import type { CorePorts } from '../ports/core-ports.js';
+import { toPricedProduct } from '../ports/small-ports.js';
 
 export type CatalogueSyncDeps = Pick<CorePorts, 'priceCache' | 'searchIndex' | 'logger'>;
 

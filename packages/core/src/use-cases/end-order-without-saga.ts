@@ -1,8 +1,8 @@
 import type { Order } from '../domain/order.js';
-import type { EndStatus } from '../saga/activities.js';
-import type { TransitionResult } from '../ports/stores.js';
 import { orderProgressEvent } from '../events/builders.js';
 import type { CorePorts } from '../ports/core-ports.js';
+import type { TransitionResult } from '../ports/stores.js';
+import type { EndStatus } from '../saga/activities.js';
 
 export type EndOrderDeps = Pick<CorePorts, 'unitOfWork' | 'stockGate' | 'clock' | 'logger'>;
 

@@ -1,6 +1,6 @@
 import type { Order } from '../domain/order.js';
-import { endOrderWithoutSaga } from './end-order-without-saga.js';
 import type { CorePorts } from '../ports/core-ports.js';
+import { endOrderWithoutSaga } from './end-order-without-saga.js';
 
 export type ExpireHoldsDeps = Pick<CorePorts, 'stockGate' | 'orders' | 'sagaRunner' | 'unitOfWork' | 'clock' | 'logger'>;
 

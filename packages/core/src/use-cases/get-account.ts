@@ -1,5 +1,5 @@
-import { LimitedCartError } from '../domain/errors.js';
 import type { Customer } from '../domain/customer.js';
+import { LimitedCartError } from '../domain/errors.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import type { Actor } from './ports.js';
 import { requireActor } from './validate.js';

@@ -1,11 +1,11 @@
 import { notFound } from '../domain/errors.js';
 import { isTerminal } from '../domain/order.js';
-import { orderPaymentFailedEvent } from '../events/builders.js';
 import type { Payment, PaymentStatus } from '../domain/payment.js';
-import type { SagaSignal } from '../ports/saga-runner.js';
-import { createOrderSagaActivities } from '../saga-activities.js';
-import { handleLateSignal } from '../saga/order-saga.js';
+import { orderPaymentFailedEvent } from '../events/builders.js';
 import type { CorePorts } from '../ports/core-ports.js';
+import type { SagaSignal } from '../ports/saga-runner.js';
+import { handleLateSignal } from '../saga/order-saga.js';
+import { createOrderSagaActivities } from '../saga-activities.js';
 import { optionalString, requireObject, requireOneOf, requireString } from './validate.js';
 
 export const PAYMENT_OUTCOMES = ['succeeded', 'declined', 'error'] as const;

@@ -1,8 +1,8 @@
-import { ORDER_STATUSES, type Order, type OrderStatus } from '../domain/order.js';
-import type { Page } from '../ports/stores.js';
-import type { CorePorts } from '../ports/core-ports.js';
-import { type Actor, isAdmin } from './ports.js';
 import { validationError } from '../domain/errors.js';
+import { ORDER_STATUSES, type Order, type OrderStatus } from '../domain/order.js';
+import type { CorePorts } from '../ports/core-ports.js';
+import type { Page } from '../ports/stores.js';
+import { type Actor, isAdmin } from './ports.js';
 import { optionalString, requireActor, requireInteger, requireObject, requireOneOf, searchText } from './validate.js';
 
 export interface ListOrdersInput {

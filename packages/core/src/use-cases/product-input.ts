@@ -1,6 +1,6 @@
+import { validationError } from '../domain/errors.js';
 import type { Money } from '../domain/money.js';
 import type { NewProduct, ProductPatch } from '../domain/product.js';
-import { validationError } from '../domain/errors.js';
 import {
   requireBoolean,
   requireDateOrNull,

@@ -1,5 +1,5 @@
-import { notFound } from '../domain/errors.js';
 import type { Customer } from '../domain/customer.js';
+import { notFound } from '../domain/errors.js';
 import { accountChangedEvent } from '../events/builders.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import { requireBoolean, requireObject, requireString } from './validate.js';

@@ -1,6 +1,6 @@
-import { LimitedCartError, notFound } from '../domain/errors.js';
 import type { Customer, Role } from '../domain/customer.js';
 import { ROLES } from '../domain/customer.js';
+import { LimitedCartError, notFound } from '../domain/errors.js';
 import { accountChangedEvent } from '../events/builders.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import { rolesChangedEntry } from './audit-entries.js';

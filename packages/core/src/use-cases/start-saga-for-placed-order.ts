@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../domain/events.js';
-import { EVENT_TYPES } from '../events/builders.js';
 import { isTerminal } from '../domain/order.js';
+import { EVENT_TYPES } from '../events/builders.js';
 import type { CorePorts } from '../ports/core-ports.js';
 import { requireDate, requireObject, requireString } from './validate.js';
 

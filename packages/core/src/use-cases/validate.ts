@@ -1,5 +1,5 @@
-import { validationError } from '../domain/errors.js';
 import { ROLES, type Role } from '../domain/customer.js';
+import { validationError } from '../domain/errors.js';
 import { isCurrencyCode, MAX_MONEY_AMOUNT, type Money } from '../domain/money.js';
 import type { Actor } from './ports.js';
 

@@ -1,7 +1,7 @@
 import type { StoreSet } from '../../ports/stores.js';
 import { MemoryAuditStore } from './audit-store.js';
-import { MemoryDatabase, type MemoryDatabaseOptions } from './database.js';
 import { MemoryCustomerStore } from './customer-store.js';
+import { MemoryDatabase, type MemoryDatabaseOptions } from './database.js';
 import { MemoryIdempotencyStore } from './idempotency-store.js';
 import { MemoryOrderStore } from './order-store.js';
 import { MemoryOutboxStore } from './outbox-store.js';

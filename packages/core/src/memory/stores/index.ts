@@ -1,7 +1,7 @@
 export * from './audit-store.js';
 export * from './create-memory-stores.js';
 export * from './customer-store.js';
-export { MemoryDatabase, type MemoryDatabaseOptions, type AuditRow, type MemoryScope, type TransactionalTables } from './database.js';
+export { type AuditRow, MemoryDatabase, type MemoryDatabaseOptions, type MemoryScope, type TransactionalTables } from './database.js';
 export * from './idempotency-store.js';
 export * from './order-store.js';
 export * from './outbox-store.js';

@@ -1,5 +1,5 @@
 import type { Money } from '../../domain/money.js';
-import { type NewOrder, ORDER_STATUSES, type Order, type OrderStatus, canTransition } from '../../domain/order.js';
+import { canTransition, type NewOrder, ORDER_STATUSES, type Order, type OrderStatus } from '../../domain/order.js';
 import type { OrderQuery, OrderStore, Page, TransitionResult } from '../../ports/stores.js';
 import { MemoryDatabase, type MemoryScope } from './database.js';
 import { byCreatedAtThenId, conflict, copy, pageOf, requireId, timestamp } from './shared.js';

@@ -1,5 +1,5 @@
-import type { DomainEvent } from '../../domain/events.js';
 import { validationError } from '../../domain/errors.js';
+import type { DomainEvent } from '../../domain/events.js';
 import type { OutboxRecord, OutboxStore } from '../../ports/stores.js';
 import { MemoryDatabase, type MemoryScope } from './database.js';
 import { requireId } from './shared.js';

@@ -198,7 +198,7 @@ export function customerStoreCases(stores: () => StoreSet, registry: CaseRegistr
     expect(new Set(ali.totals), 'every page reports the number of matching accounts').toEqual(new Set([ali.items.length]));
     const exact = await customers.list({ page: 0, size: 10, email: `Bob-${tag}@FIND.test` });
     expect(exact.items.map((c) => c.id), 'a whole address finds that account alone').toEqual([made[1]!.id]);
-    expect(exact.total).toBe(1);
+    expect(exact.total, 'the total counts the one match').toBe(1);
     const none = await customers.list({ page: 0, size: 10, email: `%_${tag}` });
     expect(none, 'LIKE wildcards are plain text: nothing contains them').toMatchObject({ items: [], total: 0 });
     const domain = await customers.list({ page: 0, size: 100, email: `-${tag}@find.test` });
@@ -206,7 +206,7 @@ export function customerStoreCases(stores: () => StoreSet, registry: CaseRegistr
       isSorted(domain.items.map((c) => c.createdAt.getTime()), 'asc'),
       'matches are ordered like list, oldest first',
     ).toBe(true);
-    expect(domain.total).toBe(4);
+    expect(domain.total, 'the total counts every match of the tag').toBe(4);
   });
 
   registry.case('customers: countByRole counts each role a customer holds', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { newId } from '../../domain/ids.js';
 import { isLimitedCartError } from '../../domain/errors.js';
+import { newId } from '../../domain/ids.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/order.js';
 import type { StoreSet } from '../../ports/stores.js';
 import { type CaseRegistry, type ContractOptions, describeKit, useTarget } from './cases.js';
@@ -161,7 +161,7 @@ export function orderStoreCases(stores: () => StoreSet, registry: CaseRegistry<O
     for (const customerId of [a, b, a, c]) made.push(await orders.create(newOrderInput({ customerId })));
     const both = await readAllPages((page, size) => orders.list({ page, size, customerIds: [a, b] }), 2);
     expect(both.items.map((o) => o.id).sort(), 'the orders of a and b, not c').toEqual([made[0]!.id, made[1]!.id, made[2]!.id].sort());
-    expect(new Set(both.totals)).toEqual(new Set([3]));
+    expect(new Set(both.totals), 'every page reports the number of matching orders').toEqual(new Set([3]));
     const withStatus = await orders.list({ page: 0, size: 10, customerIds: [a, c], status: 'PENDING', customerId: c });
     expect(withStatus.items.map((o) => o.id), 'with customerId as well, both filters hold').toEqual([made[3]!.id]);
     expect(await orders.list({ page: 0, size: 10, customerIds: [] }), 'an empty set matches no order').toMatchObject({ items: [], total: 0 });
