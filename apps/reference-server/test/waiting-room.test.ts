@@ -79,8 +79,10 @@ describe.each(PROFILES)('the waiting room of a drop, $name profile', ({ env, ski
       }
       const again = await api.post(path, {}, { token: shoppers[0]!.token });
       expect(again.body).toMatchObject({ state: 'WAITING', position: null });
-      const status = await api.get(path);
-      expect(status.body).toMatchObject({ waiting: SHOPPERS, drawn: false, proofOfWork: false });
+      // The public status is shared from one read per process for up to queueViewCacheMs (500 ms).
+      await expect
+        .poll(async () => (await api.get(path)).body, { timeout: 5_000, interval: 100 })
+        .toMatchObject({ waiting: SHOPPERS, drawn: false, proofOfWork: false });
 
       // Orders of a queued product need an admission.
       const unadmitted = await api.post('/api/orders', { productId: product.id, quantity: 1 }, { token: outsider.token });
