@@ -256,7 +256,7 @@ describe('embedded profile', () => {
         const drop = stock.body.items.find((line: Json) => line.productId === DEMO_PRODUCT_IDS.drop);
         expect(drop).toMatchObject({ restockedTotal: 100, available: 100 });
         const secrets = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8'));
-        expect(Object.keys(secrets).sort()).toEqual(['jwtKey', 'postgresPassword', 'webhookSecret']);
+        expect(Object.keys(secrets).sort()).toEqual(['admissionTokenKey', 'jwtKey', 'postgresPassword', 'webhookSecret']);
       } finally {
         await second.close();
       }

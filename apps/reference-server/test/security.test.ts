@@ -76,6 +76,13 @@ describe('security over HTTP', () => {
       { method: 'GET', path: '/api/admin/metrics', access: ['ADMIN'] },
       { method: 'GET', path: '/api/admin/orders', access: ['ADMIN'] },
       { method: 'GET', path: '/api/admin/audit', access: ['ADMIN'] },
+      { method: 'GET', path: `/api/drops/${UNKNOWN_ID}/queue`, access: 'public' },
+      { method: 'POST', path: `/api/drops/${UNKNOWN_ID}/queue`, access: ['USER'], body: {} },
+      { method: 'GET', path: `/api/drops/${UNKNOWN_ID}/queue/challenge`, access: 'any' },
+      { method: 'GET', path: `/api/drops/${UNKNOWN_ID}/queue/me`, access: 'any' },
+      { method: 'DELETE', path: `/api/drops/${UNKNOWN_ID}/queue/me`, access: 'any' },
+      { method: 'PUT', path: `/api/admin/drops/${UNKNOWN_ID}/queue`, access: ['ADMIN'], body: { opensAt: '2031-01-01T00:00:00Z', mode: 'fifo' } },
+      { method: 'GET', path: `/api/admin/drops/${UNKNOWN_ID}/queue`, access: ['ADMIN'] },
       { method: 'GET', path: '/healthz', access: 'public' },
       { method: 'GET', path: '/readyz', access: 'public' },
       { method: 'GET', path: '/metrics', access: ['ADMIN'] },
@@ -124,7 +131,13 @@ describe('security over HTTP', () => {
       const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) =>
         Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
       );
-      const normalise = (path: string) => path.split('?')[0]!.replace(UNKNOWN_ID, '{id}').replace(product.id, '{id}').replace('x'.repeat(43), '{token}');
+      const normalise = (path: string) =>
+        path
+          .split('?')[0]!
+          .replace(`/drops/${UNKNOWN_ID}/`, '/drops/{productId}/')
+          .replace(UNKNOWN_ID, '{id}')
+          .replace(product.id, '{id}')
+          .replace('x'.repeat(43), '{token}');
       const covered = new Set(routes().map((route) => `${route.method} ${normalise(route.path)}`));
       covered.add('GET /api/notifications/stream'); // checked below: a stream never ends by itself
       covered.add('GET /api/products/stock/stream'); // public, never ends: test/stock-stream.test.ts
