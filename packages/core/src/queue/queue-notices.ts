@@ -23,6 +23,11 @@ export interface QueueNoticesOptions {
   readonly absentMs?: number;
   /** Position reads at once when many streams need one. Default 16. */
   readonly readConcurrency?: number;
+  /**
+   * Position reads per round at most (default 128): the rest wait for the next rounds, so a round's handling stays
+   * short however many streams connect at once (a thousand at the draw, say) and rounds do not queue behind it.
+   */
+  readonly maxReadsPerRound?: number;
   readonly now?: () => number;
 }
 
@@ -30,9 +35,10 @@ export interface QueueNotices {
   /**
    * The events one `queue.round` means for shoppers: admitted and lapsed to those it names; to every shopper this
    * process tracks as waiting in the drop (`connected` ones are tracked on demand), their new position or, when the
-   * round closed the queue, sold out.
+   * round closed the queue, sold out. With `emit`, the admitted and lapsed events are handed to it at once, before
+   * any position is read (an admitted shopper's turn is running), and only the position events are returned.
    */
-  onRound(event: DomainEvent, connected: Iterable<string>): Promise<QueueNotice[]>;
+  onRound(event: DomainEvent, connected: Iterable<string>, emit?: (notices: readonly QueueNotice[]) => void): Promise<QueueNotice[]>;
 }
 
 interface Tracked {
@@ -56,6 +62,7 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
   const resyncMs = options.resyncMs ?? 30_000;
   const absentMs = options.absentMs ?? 2_000;
   const concurrency = options.readConcurrency ?? 16;
+  const maxReads = options.maxReadsPerRound ?? 128;
   const now = options.now ?? Date.now;
   const drops = new Map<string, Map<string, Tracked>>();
   /** Drops whose draw this process has seen: the round that first says `drawn` places everyone at once. */
@@ -94,7 +101,7 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
   };
 
   return {
-    async onRound(event, connected) {
+    async onRound(event, connected, emit) {
       if (event.type !== QUEUE_ROUND_EVENT) return [];
       const round = event.payload as QueueRoundPayload;
       const dropId = round.productId;
@@ -117,6 +124,7 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
         tracked.delete(customerId);
         notices.push({ customerId, id: `${event.id}.lapsed`, type: QUEUE_NOTICE_TYPES.lapsed, data: base });
       }
+      if (emit && notices.length > 0) emit(notices.splice(0));
       if (round.soldOut) {
         for (const [customerId, entry] of tracked) {
           if (entry.waiting) notices.push({ customerId, id: `${event.id}.sold-out`, type: QUEUE_NOTICE_TYPES.soldOut, data: base });
@@ -154,7 +162,7 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
         } else if (now() - entry.syncedAt >= resyncMs && entry.abandonedAtSync !== round.abandoned) stale.push(customerId);
         else entry.position = Math.max(1, entry.position - round.moved);
       }
-      await read(dropId, stale, tracked, round.abandoned);
+      await read(dropId, stale.slice(0, maxReads), tracked, round.abandoned);
 
       const opensAt = new Date(round.opensAt);
       for (const [customerId, entry] of tracked) {

@@ -1,4 +1,4 @@
-import { createQueueNotices, definePlugin, defineToken, type Engine, EVENT_TYPES, type Plugin, type QueueNotices, TOPICS } from '@limitedcart/core';
+import { createQueueNotices, definePlugin, defineToken, type Engine, EVENT_TYPES, type Plugin, type QueueNotice, type QueueNotices, TOPICS } from '@limitedcart/core';
 import type { MiddlewareHandler } from 'hono';
 import { createNotificationHub, type NotificationHub } from './hub.js';
 import { notificationsRoute, type StreamCredentials } from './stream-route.js';
@@ -47,9 +47,11 @@ export function sse(options: SseOptions = {}): Plugin {
             logger: engine.ports.logger.child({ component: 'queue-notices' }),
           });
           const hub = engine.resolve(NOTIFICATIONS);
-          for (const notice of await notices.onRound(event, [...hub.connectedCustomers()])) {
-            hub.notify(notice.customerId, { id: notice.id, event: notice.type, data: notice.data });
-          }
+          const send = (batch: readonly QueueNotice[]) => {
+            for (const notice of batch) hub.notify(notice.customerId, { id: notice.id, event: notice.type, data: notice.data });
+          };
+          // Admissions and lapses go out before positions are read: a turn is running.
+          send(await notices.onRound(event, [...hub.connectedCustomers()], send));
         },
         { scope: 'process' },
       );
