@@ -42,29 +42,31 @@ const round = (admitted: string[]) =>
   })[0]!;
 
 describe('queue notices', () => {
-  it('hands admissions and lapses to emit before any position is read, and bounds the reads of one round', async () => {
+  it('hands admissions and lapses to emit at once, reads positions in the background, a bounded pass at a time', async () => {
     const { queue, reads, release } = slowQueue();
     const notices = createQueueNotices({ queue, issueToken: async ({ customerId }) => `token-${customerId}`, logger: createSilentLogger(), maxReadsPerRound: 50 });
     const connected = Array.from({ length: 400 }, (_, i) => `shopper-${i}`);
     const emitted: QueueNotice[] = [];
-    const handling = notices.onRound(round(['admitted-1', 'admitted-2']), connected, (batch) => emitted.push(...batch));
-    // The reads are held: the turn's events are out already.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const emit = (batch: readonly QueueNotice[]) => emitted.push(...batch);
+    // The reads are held, yet the round is handled: the turn's events are out, nobody is placed yet.
+    expect(await notices.onRound(round(['admitted-1', 'admitted-2']), connected, emit)).toEqual([]);
     expect(emitted.map((notice) => [notice.customerId, notice.type])).toEqual([
       ['admitted-1', 'queue.admitted'],
       ['admitted-2', 'queue.admitted'],
       ['lapsed-1', 'queue.lapsed'],
     ]);
     expect(emitted[0]!.data).toMatchObject({ admissionToken: 'token-admitted-1' });
-    release();
-    const positions = await handling;
-    expect(reads(), 'at most maxReadsPerRound positions read in one round').toBe(50);
-    expect(positions.every((notice) => notice.type === 'queue.position')).toBe(true);
-    expect(positions).toHaveLength(50);
 
+    // A round while that pass runs reads nothing more, and its admissions go out at once too.
+    await notices.onRound(round(['admitted-3']), connected, emit);
+    expect(emitted.at(-2)).toMatchObject({ customerId: 'admitted-3', type: 'queue.admitted' });
+
+    release();
+    await expect.poll(() => emitted.filter((notice) => notice.type === 'queue.position').length).toBe(50);
+    expect(reads(), 'one pass of at most maxReadsPerRound reads for both rounds').toBe(50);
     // The next round reads the next shoppers.
-    await notices.onRound(round([]), connected);
-    expect(reads()).toBe(100);
+    await notices.onRound(round([]), connected, emit);
+    await expect.poll(() => reads()).toBe(100);
   });
 
   it('returns every event when no emit is given', async () => {

@@ -35,8 +35,9 @@ export interface QueueNotices {
   /**
    * The events one `queue.round` means for shoppers: admitted and lapsed to those it names; to every shopper this
    * process tracks as waiting in the drop (`connected` ones are tracked on demand), their new position or, when the
-   * round closed the queue, sold out. With `emit`, the admitted and lapsed events are handed to it at once, before
-   * any position is read (an admitted shopper's turn is running), and only the position events are returned.
+   * round closed the queue, sold out. With `emit`, the admitted and lapsed events are handed to it at once (an
+   * admitted shopper's turn is running); positions that need a read are read in the background, one pass per drop at
+   * a time, and handed to `emit` when read; the returned events are the positions moved by the round's arithmetic.
    */
   onRound(event: DomainEvent, connected: Iterable<string>, emit?: (notices: readonly QueueNotice[]) => void): Promise<QueueNotice[]>;
 }
@@ -69,6 +70,8 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
   const drawn = new Set<string>();
   /** The line's length at each drop's last round: when it grew, someone joined, perhaps a shopper thought absent. */
   const lastWaiting = new Map<string, number>();
+  /** Drops with a read pass in flight (background reads, with `emit`). */
+  const reading = new Set<string>();
 
   const trackedOf = (dropId: string): Map<string, Tracked> => {
     let tracked = drops.get(dropId);
@@ -142,7 +145,7 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
       if (round.drawn) drawn.add(dropId);
       const grew = round.waiting > (lastWaiting.get(dropId) ?? 0);
       lastWaiting.set(dropId, round.waiting);
-      const stale: string[] = [];
+      const candidates: string[] = [];
       const previous = new Map<string, number | null>();
       for (const customerId of connected) {
         if (handled.has(customerId)) continue;
@@ -152,44 +155,74 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
         // events (named in the round or tracked), and their position here from `GET …/queue/me`.
         if (entry === undefined && waitingElsewhere(customerId, dropId)) continue;
         const age = entry === undefined ? Number.POSITIVE_INFINITY : now() - entry.syncedAt;
-        if (entry === undefined || (!entry.waiting && (justDrawn || grew || age >= absentMs))) stale.push(customerId);
+        if (entry === undefined || (!entry.waiting && (justDrawn || grew || age >= absentMs))) candidates.push(customerId);
       }
       for (const [customerId, entry] of tracked) {
         if (!entry.waiting || handled.has(customerId)) continue;
         previous.set(customerId, entry.position);
-        if (entry.position === null) {
-          if (round.drawn) stale.push(customerId);
-        } else if (now() - entry.syncedAt >= resyncMs && entry.abandonedAtSync !== round.abandoned) stale.push(customerId);
-        else entry.position = Math.max(1, entry.position - round.moved);
+        const due =
+          entry.position === null ? round.drawn : now() - entry.syncedAt >= resyncMs && entry.abandonedAtSync !== round.abandoned;
+        if (due) candidates.push(customerId);
       }
-      await read(dropId, stale.slice(0, maxReads), tracked, round.abandoned);
+      // One bounded read pass per drop at a time; a round that finds one still running moves everyone by arithmetic.
+      const toRead = new Set(emit && reading.has(dropId) ? [] : candidates.slice(0, maxReads));
+      for (const [customerId, entry] of tracked) {
+        if (!entry.waiting || entry.position === null || handled.has(customerId) || toRead.has(customerId)) continue;
+        entry.position = Math.max(1, entry.position - round.moved);
+      }
 
       const opensAt = new Date(round.opensAt);
-      for (const [customerId, entry] of tracked) {
-        if (!entry.waiting || entry.position === null || handled.has(customerId)) continue;
-        if (previous.get(customerId) === entry.position) continue;
-        notices.push({
-          customerId,
-          id: `${event.id}.position`,
-          type: QUEUE_NOTICE_TYPES.position,
-          data: {
-            ...base,
-            position: entry.position,
-            waiting: round.waiting,
-            estimatedWaitSeconds: estimateWaitSeconds({
+      const positions = (include: (customerId: string) => boolean): QueueNotice[] => {
+        const out: QueueNotice[] = [];
+        for (const [customerId, entry] of tracked) {
+          if (!entry.waiting || entry.position === null || handled.has(customerId) || !include(customerId)) continue;
+          if (previous.get(customerId) === entry.position) continue;
+          out.push({
+            customerId,
+            id: `${event.id}.position`,
+            type: QUEUE_NOTICE_TYPES.position,
+            data: {
+              ...base,
               position: entry.position,
-              running: round.running,
-              admitForSeconds: round.admitForSeconds,
-              opensAt,
-              now: new Date(round.at),
-            }),
-          },
-        });
+              waiting: round.waiting,
+              estimatedWaitSeconds: estimateWaitSeconds({
+                position: entry.position,
+                running: round.running,
+                admitForSeconds: round.admitForSeconds,
+                opensAt,
+                now: new Date(round.at),
+              }),
+            },
+          });
+        }
+        return out;
+      };
+      const forget = () => {
+        // Shoppers no longer waiting (admitted elsewhere, left) are dropped from tracking after their absence expires.
+        for (const [customerId, entry] of tracked) {
+          if (!entry.waiting && now() - entry.syncedAt >= absentMs * 4) tracked.delete(customerId);
+        }
+      };
+
+      if (!emit) {
+        await read(dropId, [...toRead], tracked, round.abandoned);
+        notices.push(...positions(() => true));
+        forget();
+        return notices;
       }
-      // Shoppers no longer waiting (admitted elsewhere, left) are dropped from tracking after their absence expires.
-      for (const [customerId, entry] of tracked) {
-        if (!entry.waiting && now() - entry.syncedAt >= absentMs * 4) tracked.delete(customerId);
+      // With emit the reads go on in the background: the next rounds' admissions are not held up behind them, and
+      // the shoppers read get their position (each once per round, under the round's id) when the reads are done.
+      if (toRead.size > 0) {
+        reading.add(dropId);
+        void read(dropId, [...toRead], tracked, round.abandoned)
+          .then(() => {
+            if (drops.get(dropId) === tracked) emit(positions((customerId) => toRead.has(customerId)));
+          })
+          .catch((error: unknown) => options.logger.warn('queue positions could not be sent', { dropId, error }))
+          .finally(() => reading.delete(dropId));
       }
+      notices.push(...positions((customerId) => !toRead.has(customerId)));
+      forget();
       return notices;
     },
   };
