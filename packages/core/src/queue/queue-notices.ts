@@ -10,6 +10,8 @@ export interface QueueNotice {
   readonly id: string;
   readonly type: QueueNoticeType;
   readonly data: Record<string, unknown>;
+  /** Positions only: a newer notice with the same key makes this one moot (the stream keeps the latest). */
+  readonly supersedes?: string;
 }
 
 export interface QueueNoticesOptions {
@@ -181,6 +183,7 @@ export function createQueueNotices(options: QueueNoticesOptions): QueueNotices {
             customerId,
             id: `${event.id}.position`,
             type: QUEUE_NOTICE_TYPES.position,
+            supersedes: `${QUEUE_NOTICE_TYPES.position}:${dropId}`,
             data: {
               ...base,
               position: entry.position,

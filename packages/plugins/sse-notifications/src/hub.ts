@@ -5,6 +5,11 @@ export interface Notification {
   readonly id: string;
   readonly event: string;
   readonly data: Record<string, unknown>;
+  /**
+   * Only the latest notification with this key matters (a queue position, say): queuing or retaining it drops an
+   * earlier one with the same key that was not sent yet, or is retained for replay. Without it, every one counts.
+   */
+  readonly supersedes?: string;
 }
 
 export type NotificationListener = (notification: Notification) => void;
@@ -41,6 +46,11 @@ export function createNotificationHub({ retainPerCustomer = 100, maxCustomers = 
         if (history.size >= maxCustomers) history.delete(history.keys().next().value!);
         retained = [];
         history.set(customerId, retained);
+      }
+      if (notification.supersedes !== undefined) {
+        // A flood of positions must not push a shopper's admission out of the bounded history.
+        const earlier = retained.findIndex((n) => n.supersedes === notification.supersedes);
+        if (earlier >= 0) retained.splice(earlier, 1);
       }
       retained.push(notification);
       if (retained.length > retainPerCustomer) retained.shift();

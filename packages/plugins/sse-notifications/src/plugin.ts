@@ -48,7 +48,9 @@ export function sse(options: SseOptions = {}): Plugin {
           });
           const hub = engine.resolve(NOTIFICATIONS);
           const send = (batch: readonly QueueNotice[]) => {
-            for (const notice of batch) hub.notify(notice.customerId, { id: notice.id, event: notice.type, data: notice.data });
+            for (const { customerId, id, type, data, supersedes } of batch) {
+              hub.notify(customerId, { id, event: type, data, ...(supersedes === undefined ? {} : { supersedes }) });
+            }
           };
           // Admissions and lapses go out before positions are read: a turn is running.
           send(await notices.onRound(event, [...hub.connectedCustomers()], send));

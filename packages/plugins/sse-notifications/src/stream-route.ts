@@ -73,6 +73,9 @@ export function notificationsRoute<TVars extends object>(options: StreamRouteOpt
       const unsubscribe = options.hub.subscribe(
         customerId,
         (n) => {
+          // A slow reader gets the latest position, not a backlog of them in front of its admission.
+          const earlier = n.supersedes === undefined ? -1 : queue.findIndex((queued) => queued.supersedes === n.supersedes);
+          if (earlier >= 0) queue.splice(earlier, 1);
           queue.push(n);
           wake?.();
         },

@@ -63,4 +63,18 @@ describe('notification hub', () => {
     off();
     expect(hub.connections()).toBe(0);
   });
+
+  it('keeps only the latest of notifications that supersede each other in the retained history', () => {
+    const hub = createNotificationHub({ retainPerCustomer: 5 });
+    hub.notify('fay', { id: 'r1.admitted', event: 'queue.admitted', data: { productId: 'p1' } });
+    for (let round = 2; round < 40; round += 1) {
+      hub.notify('fay', { id: `r${round}.position`, event: 'queue.position', data: { productId: 'p2', position: 100 - round }, supersedes: 'queue.position:p2' });
+    }
+    const replayed: Notification[] = [];
+    hub.subscribe('fay', (n) => replayed.push(n), 'unknown');
+    expect(
+      replayed.map((n) => n.id),
+      'a flood of positions keeps the admission and the latest position only',
+    ).toEqual(['r1.admitted', 'r39.position']);
+  });
 });
