@@ -56,6 +56,7 @@ export const ENV_SCHEMA = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
   /** Lifetime of a refresh token, renewed by every refresh: a session unused this long ends. */
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300).max(7_776_000).default(1_209_600),
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /**
    * How long each api process trusts what it read about an account and a session: the bound within which a role
    * change, a lock, a deletion or a logout takes effect on every request (account.changed events usually make it

@@ -65,19 +65,26 @@ describe('sessions over HTTP (Postgres)', () => {
     expect(rows[0].n).toBe(0);
   });
 
-  it('refresh rotates the token; replaying the old one ends the whole session', async () => {
+  it('refresh rotates the token; a retry with the old one refreshes once more, and the successor it retired is a replay that ends the whole session', async () => {
     const { cookie } = await signUp();
     const first = await refreshWithCookie(cookie.value);
     expect(first.status).toBe(200);
-    const next = refreshCookie(first.headers)!;
-    expect(next.value).not.toBe(cookie.value);
+    const lost = refreshCookie(first.headers)!;
+    expect(lost.value).not.toBe(cookie.value);
     expect((await api.get('/api/auth/me', { token: first.body.accessToken })).status).toBe(200);
 
-    const replay = await refreshWithCookie(cookie.value);
+    // The answer never reached the browser (a reload mid-refresh): it sends the old cookie again, inside the window.
+    const retry = await refreshWithCookie(cookie.value);
+    expect(retry.status).toBe(200);
+    const current = refreshCookie(retry.headers)!;
+    expect((await api.get('/api/auth/me', { token: retry.body.accessToken })).status).toBe(200);
+
+    // Whoever still holds the successor the retry retired is replaying it: the whole session ends.
+    const replay = await refreshWithCookie(lost.value);
     expect([replay.status, replay.body.code]).toEqual([401, 'INVALID_REFRESH_TOKEN']);
-    // The thief's replay revoked the family: the legitimate newest token and its access token die too.
-    expect((await refreshWithCookie(next.value)).status).toBe(401);
-    const ms = await msUntil(async () => (await api.get('/api/auth/me', { token: first.body.accessToken })).status === 401);
+    expect((await refreshWithCookie(current.value)).status).toBe(401);
+    expect((await refreshWithCookie(cookie.value)).status).toBe(401);
+    const ms = await msUntil(async () => (await api.get('/api/auth/me', { token: retry.body.accessToken })).status === 401);
     expect(ms).toBeLessThanOrEqual(BOUND_MS);
   });
 
@@ -165,6 +172,30 @@ describe('sessions over HTTP (Postgres)', () => {
     console.info(`stream of a revoked session ended after ${ms} ms`);
     expect(stream.events.at(-1)).toMatchObject({ event: 'end', data: JSON.stringify({ reason: 'REVOKED' }) });
     expect(ms).toBeLessThanOrEqual(BOUND_MS + 1_000);
+  });
+});
+
+describe('strict one-time refresh tokens (REFRESH_REUSE_GRACE_SECONDS=0, memory)', () => {
+  let server: TestServer;
+  let api: Client;
+
+  beforeAll(async () => {
+    server = await startTestServer('memory', { REFRESH_REUSE_GRACE_SECONDS: '0' });
+    api = client(server.url);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('replaying the old token at once ends the whole session, the newest token and its access token included', async () => {
+    const [user] = await createUsers(server, 1);
+    const first = await api.post('/api/auth/refresh', { refreshToken: user!.refreshToken });
+    expect(first.status).toBe(200);
+    const replay = await api.post('/api/auth/refresh', { refreshToken: user!.refreshToken });
+    expect([replay.status, replay.body.code]).toEqual([401, 'INVALID_REFRESH_TOKEN']);
+    expect((await api.post('/api/auth/refresh', { refreshToken: first.body.refreshToken })).status).toBe(401);
+    const ms = await msUntil(async () => (await api.get('/api/auth/me', { token: first.body.accessToken })).status === 401);
+    expect(ms).toBeLessThanOrEqual(BOUND_MS);
   });
 });
 

@@ -93,6 +93,7 @@ export type {
 export {
   isSessionLive,
   type NewSession,
+  type RotateOptions,
   type RotateResult,
   type Session,
   type SessionRevocation,

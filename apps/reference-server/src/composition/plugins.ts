@@ -73,6 +73,7 @@ function featurePlugins(config: ServerConfig, runtime: ServerRuntime): Plugin[] 
       issuer: config.JWT_ISSUER,
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
       refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      refreshReuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS,
       sessionCheckTtlMs: config.SESSION_CHECK_TTL_MS,
       loginAttemptsPerMinute: config.RATE_LIMIT_LOGIN_PER_MINUTE,
       loginAttemptsPerAccountAddress: config.RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_IP,

@@ -52,6 +52,34 @@ describeInBrowser('session tokens', () => {
     }
   }, 60_000);
 
+  it('a refresh whose answer was lost (the server rotated, the browser kept the old cookie) does not end the session', async () => {
+    const { context, page } = await suite.openWindow();
+    try {
+      await signIn(page, suite.server.admin.email, suite.server.admin.password);
+      await page.goto('/admin');
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      // The next refresh reaches the server, which rotates the token, but its answer never reaches the page.
+      let lost = 0;
+      await page.route('**/api/auth/refresh', async (route) => {
+        const { cookie = '' } = await route.request().allHeaders();
+        const answer = await fetch(route.request().url(), { method: 'POST', headers: { cookie } });
+        expect(answer.status, 'the server rotated the token').toBe(200);
+        lost += 1;
+        await route.abort('connectionreset');
+      });
+      await page.reload();
+      await eventually(() => lost).toBeGreaterThan(0);
+      await page.unroute('**/api/auth/refresh');
+      // The browser still holds the token the server retired; the next load sends it and is signed in again.
+      await page.reload();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.goto('/admin/users');
+      await page.getByRole('checkbox', { name: `ADMIN role for ${suite.server.admin.email}` }).waitFor();
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it("an admin locks a shopper: the shopper's open session ends and signing in is refused", async () => {
     const admin = await suite.openWindow();
     const shopper = await suite.openWindow();

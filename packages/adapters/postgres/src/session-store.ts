@@ -1,4 +1,4 @@
-import { newId, type RotateResult, type SessionStore } from '@limitedcart/core';
+import { newId, type RotateResult, type SessionStore, validationError } from '@limitedcart/core';
 import { type PostgresStoresOptions, resolveSchema } from './options.js';
 import { byIdLoader, query, tableNames } from './sql.js';
 import { type SessionRow, toSession } from './stores/rows.js';
@@ -7,9 +7,9 @@ import { type SessionRow, toSession } from './stores/rows.js';
 const AFTER_MS = (param: string) => `clock_timestamp() + ${param} * interval '1 millisecond'`;
 
 /**
- * `SessionStore` on Postgres. A rotation is one conditional UPDATE on the current token's hash: of concurrent
- * rotations with one token, the first takes the row lock and the others, re-reading the row after its commit, no
- * longer match and fall through to the reuse check, which finds the hash among the rotated-away tokens.
+ * `SessionStore` on Postgres. A rotation is one statement that locks the session by the presented token's hash and
+ * rewrites it; a token that matches no live session falls through to the reuse check, which finds the hash among
+ * the rotated-away tokens.
  */
 export function createPostgresSessionStore(options: PostgresStoresOptions): SessionStore {
   const t = tableNames(resolveSchema(options.schema));
@@ -46,20 +46,32 @@ export function createPostgresSessionStore(options: PostgresStoresOptions): Sess
       return row ? toSession(row) : null;
     },
 
-    async rotate(presentedHash, nextHash, ttlMs): Promise<RotateResult> {
+    async rotate(presentedHash, nextHash, ttlMs, options): Promise<RotateResult> {
+      const graceMs = options?.reuseGraceMs ?? 0;
+      if (!Number.isSafeInteger(graceMs) || graceMs < 0) throw validationError(`reuseGraceMs must be a non-negative integer, got ${graceMs}`);
+      // `target` locks the session of the current token, or of the token it replaced while that one's window is
+      // open. A concurrent rotation with the same token waits on the lock and re-reads the row after its commit:
+      // without a window it no longer matches (reuse below); inside one it retries from the replaced token.
       const [rotated] = await query<SessionRow>(
         db,
         'rotate refresh token',
-        `WITH rotated AS (
-           UPDATE ${t.sessions}
-              SET refresh_token_hash = $2, refreshed_at = clock_timestamp(), expires_at = ${AFTER_MS('$3::bigint')}
-            WHERE refresh_token_hash = $1 AND revoked_at IS NULL AND expires_at > clock_timestamp()
-           RETURNING *
+        `WITH target AS (
+           SELECT id, refresh_token_hash AS replaced, refresh_token_hash = $1 AS current FROM ${t.sessions}
+            WHERE (refresh_token_hash = $1 OR (previous_token_hash = $1 AND previous_valid_until > clock_timestamp()))
+              AND revoked_at IS NULL AND expires_at > clock_timestamp()
+              FOR UPDATE
+         ), rotated AS (
+           UPDATE ${t.sessions} s
+              SET refresh_token_hash = $2, refreshed_at = clock_timestamp(), expires_at = ${AFTER_MS('$3::bigint')},
+                  previous_token_hash = CASE WHEN target.current THEN $1 ELSE s.previous_token_hash END,
+                  previous_valid_until = CASE WHEN target.current THEN ${AFTER_MS('$4::bigint')} ELSE s.previous_valid_until END
+             FROM target WHERE s.id = target.id
+           RETURNING s.*, target.replaced
          ), kept AS (
-           INSERT INTO ${t.sessionRotatedTokens} (token_hash, session_id) SELECT $1, id FROM rotated
+           INSERT INTO ${t.sessionRotatedTokens} (token_hash, session_id) SELECT replaced, id FROM rotated
          )
          SELECT * FROM rotated`,
-        [presentedHash, nextHash, ttlMs],
+        [presentedHash, nextHash, ttlMs, graceMs],
       );
       if (rotated) return { ok: true, session: toSession(rotated) };
       // Not rotated: a token rotated away (reuse: revoke its session), or the current token of an ended session.

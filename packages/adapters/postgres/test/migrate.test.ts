@@ -33,6 +33,7 @@ describe.skipIf(!hasDatabase)('migrate', () => {
       '0009_admission_queue',
       '0010_hold_extension',
       '0011_queue_settings',
+      '0012_refresh_reuse_grace',
     ]);
     expect(await checkPostgresHealth({ pool, schema })).toEqual({ name: 'postgres', ok: true });
     const again = await Promise.all([migrate({ pool, schema }), migrate({ databaseUrl: DATABASE_URL, schema })]);

@@ -1,6 +1,6 @@
 import { validationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import type { RotateResult, Session, SessionRevocation, SessionStore } from '../ports/session-store.js';
+import type { RotateOptions, RotateResult, Session, SessionRevocation, SessionStore } from '../ports/session-store.js';
 import { isSessionLive } from '../ports/session-store.js';
 import type { Clock } from '../ports/small-ports.js';
 import { createSystemClock } from './clock.js';
@@ -15,6 +15,11 @@ const requireTtl = (ttlMs: number): number => {
   return ttlMs;
 };
 
+const requireGrace = ({ reuseGraceMs = 0 }: RotateOptions = {}): number => {
+  if (!Number.isSafeInteger(reuseGraceMs) || reuseGraceMs < 0) throw validationError(`reuseGraceMs must be a non-negative integer, got ${reuseGraceMs}`);
+  return reuseGraceMs;
+};
+
 /**
  * In-memory `SessionStore` (one process). Each operation reads and writes with no await in between, which is what
  * makes a rotation atomic here.
@@ -23,6 +28,10 @@ export function createMemorySessionStore({ clock = createSystemClock() }: Memory
   const sessions = new Map<string, Session>();
   /** Token hash → session id, for current and rotated-away tokens alike (`current` tells them apart). */
   const tokens = new Map<string, { readonly sessionId: string; current: boolean }>();
+  /** Session id → the token its current one replaced, and until when (epoch ms) that token may rotate again. */
+  const predecessors = new Map<string, { readonly hash: string; readonly until: number }>();
+  /** Session id → its current token hash. */
+  const currents = new Map<string, string>();
 
   const end = (session: Session, reason: SessionRevocation): Session => {
     if (session.revokedAt !== null) return session;
@@ -50,6 +59,7 @@ export function createMemorySessionStore({ clock = createSystemClock() }: Memory
       };
       sessions.set(id, session);
       tokens.set(hash, { sessionId: id, current: true });
+      currents.set(id, hash);
       return copy(session);
     },
 
@@ -64,19 +74,26 @@ export function createMemorySessionStore({ clock = createSystemClock() }: Memory
       return session ? copy(session) : null;
     },
 
-    async rotate(presentedHash, nextHash, ttlMs): Promise<RotateResult> {
+    async rotate(presentedHash, nextHash, ttlMs, options): Promise<RotateResult> {
       requireTtl(ttlMs);
+      const graceMs = requireGrace(options);
       requireId(nextHash, 'next refresh token hash');
       const token = tokens.get(presentedHash);
       const session = token && sessions.get(token.sessionId);
       if (!token || !session) return { ok: false, reason: 'UNKNOWN' };
-      if (!token.current) return { ok: false, reason: 'REUSED', session: copy(end(session, 'REFRESH_REUSED')) };
       const now = timestamp(clock);
+      const predecessor = predecessors.get(session.id);
+      const retried = !token.current && predecessor?.hash === presentedHash && predecessor.until > now.getTime() && isSessionLive(session, now);
+      if (!token.current && !retried) return { ok: false, reason: 'REUSED', session: copy(end(session, 'REFRESH_REUSED')) };
       if (session.revokedAt !== null) return { ok: false, reason: 'REVOKED', session: copy(session) };
       if (!isSessionLive(session, now)) return { ok: false, reason: 'EXPIRED', session: copy(session) };
       if (tokens.has(nextHash)) throw conflict('refresh token hash already in use');
-      token.current = false;
+      // The token being replaced: the presented one, or (a retry inside the window) the successor never received.
+      const replaced = tokens.get(currents.get(session.id)!)!;
+      replaced.current = false;
       tokens.set(nextHash, { sessionId: session.id, current: true });
+      currents.set(session.id, nextHash);
+      if (!retried) predecessors.set(session.id, { hash: presentedHash, until: now.getTime() + graceMs });
       const rotated: Session = { ...session, refreshedAt: now, expiresAt: new Date(now.getTime() + ttlMs) };
       sessions.set(session.id, rotated);
       return { ok: true, session: copy(rotated) };

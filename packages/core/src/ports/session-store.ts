@@ -36,6 +36,17 @@ export type RotateResult =
    */
   | { readonly ok: false; readonly reason: 'REUSED' | 'REVOKED' | 'EXPIRED'; readonly session: Session };
 
+export interface RotateOptions {
+  /**
+   * How long (ms, store clock) after a token's rotation that same token may rotate again instead of counting as
+   * reuse. A client that reloads or loses the connection while its refresh is in flight never receives the new
+   * token and presents the old one again; without this window that honest retry ends its session. A rotation
+   * inside the window retires the successor its client never received (presenting that one later is reuse), and
+   * the window is not extended by it: it runs from the first rotation of the token. Default 0: no window.
+   */
+  readonly reuseGraceMs?: number;
+}
+
 /**
  * Sessions and their rotating refresh tokens. Every decision about time (expiry) is taken on the store's own
  * clock, so replicas with skewed clocks agree.
@@ -48,10 +59,13 @@ export interface SessionStore {
   findByRefreshToken(tokenHash: string): Promise<Session | null>;
   /**
    * Atomically replaces the session's current refresh token `presentedHash` by `nextHash` and extends its expiry
-   * to now + `ttlMs`. Of concurrent rotations with one token exactly one succeeds; the others find the token
-   * rotated away and get `REUSED`, which revokes the session.
+   * to now + `ttlMs`. Without a grace window, of concurrent rotations with one token exactly one succeeds; the
+   * others find the token rotated away and get `REUSED`, which revokes the session.
+   *
+   * With `options.reuseGraceMs`, the token the current one replaced still rotates for that long after its own
+   * rotation (see `RotateOptions`).
    */
-  rotate(presentedHash: string, nextHash: string, ttlMs: number): Promise<RotateResult>;
+  rotate(presentedHash: string, nextHash: string, ttlMs: number, options?: RotateOptions): Promise<RotateResult>;
   /** Ends a session; a session already ended keeps its first reason and time. null for an unknown id. */
   revoke(id: string, reason: SessionRevocation): Promise<Session | null>;
   /** Ends every live session of one customer; returns the ids this call ended. */

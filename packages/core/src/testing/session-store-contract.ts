@@ -13,6 +13,9 @@ export const SESSION_STORE_CASES = [
   'sessions: rotate replaces the refresh token and extends the expiry',
   'sessions: a rotated-away token is reuse: the session is revoked and its newest token refused',
   'sessions: of concurrent rotations with one token exactly one succeeds, the session ends revoked',
+  'sessions: inside the grace window the replaced token rotates again and retires the successor it never received',
+  'sessions: the grace window runs from the first rotation and is not extended by retries',
+  'sessions: inside the grace window concurrent rotations with one token all succeed and the session stays live',
   'sessions: an unknown token is UNKNOWN and changes nothing',
   'sessions: a session past its expiry refuses rotation',
   'sessions: revoke ends a session once, keeping the first reason',
@@ -113,6 +116,47 @@ export function describeSessionStoreContract(name: string, make: MakeSessionStor
         'the other rotations see the token rotated away (REUSED)',
       ).toEqual(Array(7).fill('REUSED'));
       expect((await target().sessions.get(session.id))?.revokedReason, 'the race revokes the session').toBe('REFRESH_REUSED');
+    });
+
+    registry.case('sessions: inside the grace window the replaced token rotates again and retires the successor it never received', async () => {
+      const { session, hash } = await open();
+      const grace = { reuseGraceMs: 60_000 };
+      const [lost, retried, next] = [tokenHash(), tokenHash(), tokenHash()];
+      expect((await target().sessions.rotate(hash, lost, HOUR, grace)).ok, 'the first rotation succeeds').toBe(true);
+      const retry = await target().sessions.rotate(hash, retried, HOUR, grace);
+      expect(retry.ok ? 'ok' : retry.reason, 'the replaced token presented again inside the window rotates').toBe('ok');
+      expect((await target().sessions.get(session.id))?.revokedAt, 'a retry inside the window revokes nothing').toBeNull();
+      expect((await target().sessions.rotate(retried, next, HOUR, grace)).ok, "the retry's token is the current one").toBe(true);
+      const stale = await target().sessions.rotate(lost, tokenHash(), HOUR, grace);
+      expect(stale.ok ? 'ok' : stale.reason, 'the successor the retry replaced is rotated away: presenting it is reuse').toBe('REUSED');
+      expect((await target().sessions.get(session.id))?.revokedReason, 'that reuse revokes the session').toBe('REFRESH_REUSED');
+    });
+
+    registry.case('sessions: the grace window runs from the first rotation and is not extended by retries', async () => {
+      const { session, hash } = await open();
+      const grace = { reuseGraceMs: 1_000 };
+      const first = await target().sessions.rotate(hash, tokenHash(), HOUR, grace);
+      expect(first.ok, 'the first rotation succeeds').toBe(true);
+      if (!first.ok) return;
+      await waitFor(() => Date.now() > first.session.refreshedAt.getTime() + 400, { timeoutMs: 10_000, message: '400 ms into the window' });
+      expect((await target().sessions.rotate(hash, tokenHash(), HOUR, grace)).ok, 'a retry inside the window rotates').toBe(true);
+      // Past the first rotation's window (with margin for the store's clock), though within a second of the retry.
+      await waitFor(() => Date.now() > first.session.refreshedAt.getTime() + 1_300, { timeoutMs: 10_000, message: 'the window to close' });
+      const late = await target().sessions.rotate(hash, tokenHash(), HOUR, grace);
+      expect(late.ok ? 'ok' : late.reason, 'after the window the replaced token is reuse').toBe('REUSED');
+      expect((await target().sessions.get(session.id))?.revokedReason, 'that reuse revokes the session').toBe('REFRESH_REUSED');
+    });
+
+    registry.case('sessions: inside the grace window concurrent rotations with one token all succeed and the session stays live', async () => {
+      const { session, hash } = await open();
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => target().sessions.rotate(hash, tokenHash(), HOUR, { reuseGraceMs: 60_000 })),
+      );
+      expect(
+        results.map((result) => (result.ok ? 'ok' : result.reason)),
+        'every one of 8 concurrent rotations with one token succeeds inside the window',
+      ).toEqual(Array(8).fill('ok'));
+      expect((await target().sessions.get(session.id))?.revokedAt, 'the session stays live').toBeNull();
     });
 
     registry.case('sessions: an unknown token is UNKNOWN and changes nothing', async () => {

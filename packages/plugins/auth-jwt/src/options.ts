@@ -21,6 +21,13 @@ export const AUTH_DEFAULTS = {
   /** Refresh-token lifetime, renewed by every refresh (a session idle this long ends). */
   refreshTtlSeconds: 1_209_600,
   /**
+   * How long after a refresh the token it replaced still refreshes (once more per retry, never extending this
+   * window): a browser that reloads, or a phone that loses the answer, while its refresh is in flight sends the
+   * old cookie again, and that honest retry must not end the session as a replay. Presenting the successor the
+   * retry replaced is still a replay, so a stolen token in use by two parties is still caught. 0 turns it off.
+   */
+  refreshReuseGraceSeconds: 30,
+  /**
    * How long a process trusts what it read about an account (roles, disabled, version) and a session (revoked):
    * the bound within which a role change, a lock, a deletion or a logout reaches every token check, whatever
    * happens to the `account.changed` events that usually make it immediate.

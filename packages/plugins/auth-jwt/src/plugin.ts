@@ -9,6 +9,8 @@ import { createTokenService, type TokenService } from './tokens.js';
 export interface JwtAuthOptions extends AuthOptions, Partial<AbuseLimits> {
   /** Refresh-token lifetime in seconds, renewed by each refresh. Default 14 days. */
   readonly refreshTtlSeconds?: number;
+  /** Seconds after a refresh during which the replaced refresh token may be retried (0 – 300). Default 30. */
+  readonly refreshReuseGraceSeconds?: number;
   /**
    * How long each process trusts what it read about an account and a session (ms). The bound on how late a role
    * change, a lock, a deletion or a logout takes effect on a token check. Default 5000.
@@ -49,6 +51,10 @@ export function jwtAuth(options: JwtAuthOptions): Plugin {
   for (const name of ['refreshTtlSeconds', 'sessionCheckTtlMs', 'loginAttemptsPerMinute', 'loginAttemptsPerAccountAddress', 'registrationsPerAddressPerHour'] as const) {
     positive(options[name], name);
   }
+  const grace = options.refreshReuseGraceSeconds;
+  if (grace !== undefined && (!Number.isSafeInteger(grace) || grace < 0 || grace > 300)) {
+    throw new TypeError('jwtAuth(): refreshReuseGraceSeconds must be an integer from 0 to 300');
+  }
   return definePlugin({
     name: 'auth-jwt',
     setup(ctx) {
@@ -66,6 +72,7 @@ export function jwtAuth(options: JwtAuthOptions): Plugin {
             outbox: ports.outbox,
             tokens,
             refreshTtlSeconds: options.refreshTtlSeconds ?? AUTH_DEFAULTS.refreshTtlSeconds,
+            refreshReuseGraceSeconds: grace ?? AUTH_DEFAULTS.refreshReuseGraceSeconds,
           });
           const accounts = createAccountService({ customers: ports.customers, sessions, rateLimiter: ports.rateLimiter, limits: options });
           return { accounts, sessions, tokens, guard };

@@ -50,6 +50,8 @@ export interface SessionServiceDeps {
   readonly outbox: Pick<OutboxStore, 'append'>;
   readonly tokens: TokenService;
   readonly refreshTtlSeconds: number;
+  /** How long the token a refresh replaced may be presented again (a retry whose answer was lost). Default 0. */
+  readonly refreshReuseGraceSeconds?: number;
 }
 
 /** Stored instead of the token: a database dump yields no usable refresh token. 256 random bits need no salt. */
@@ -63,6 +65,7 @@ const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const { customers, sessions, outbox, tokens } = deps;
   const ttlMs = deps.refreshTtlSeconds * 1000;
+  const rotation = { reuseGraceMs: (deps.refreshReuseGraceSeconds ?? 0) * 1000 };
 
   const issue = async (customer: Customer, sessionId: string, refreshToken: string): Promise<SessionTokens> => {
     const access = await tokens.issue({
@@ -98,7 +101,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     async refresh(refreshToken) {
       if (typeof refreshToken !== 'string' || !REFRESH_TOKEN.test(refreshToken)) return { ok: false, reason: 'INVALID_REFRESH_TOKEN' };
       const next = newRefreshToken();
-      const rotated = await sessions.rotate(hashRefreshToken(refreshToken), hashRefreshToken(next), ttlMs);
+      const rotated = await sessions.rotate(hashRefreshToken(refreshToken), hashRefreshToken(next), ttlMs, rotation);
       if (!rotated.ok) {
         // A replayed token revoked its session in the store; the api processes hear of it now.
         if (rotated.reason === 'REUSED') await announce(rotated.session.customerId, [rotated.session.id]);
