@@ -15,7 +15,17 @@ export { isLimitedCartError, LimitedCartError, type LimitedCartErrorCode, notFou
 export type { AccountChangedPayload, DomainEvent, OrderPlacedPayload, OrderProgressPayload, ProductChangedPayload } from './domain/events.js';
 export { TOPICS } from './domain/events.js';
 export { newId } from './domain/ids.js';
-export { type CurrencyCode, isCurrencyCode, MAX_MONEY_AMOUNT, type Money, minorUnits, money, multiply } from './domain/money.js';
+export {
+  type CurrencyCode,
+  formatMoney,
+  isCurrencyCode,
+  MAX_MONEY_AMOUNT,
+  type Money,
+  minorUnits,
+  money,
+  multiply,
+  toMajorUnits,
+} from './domain/money.js';
 export {
   allowedSources,
   canTransition,

@@ -23,19 +23,22 @@ describe('the server-rendered catalogue', () => {
         product({ id: 'p-2', name: 'Pin', price: { amount: 1_200, currency: 'JPY' }, stock: { available: 3, restockedTotal: 100 } }),
         product({ id: 'p-3', name: 'Sold', stock: { available: 0, restockedTotal: 10 } }),
         product({ id: 'p-4', name: 'Later', saleStartsAt: new Date(2_000).toISOString() }),
+        product({ id: 'p-5', name: 'Forint', price: { amount: 12_345, currency: 'HUF' } }),
       ]),
       1_000,
     );
     expect(html.indexOf('id="lc-shell"')).toBeLessThan(html.indexOf('<div id="root"></div>'));
     expect(html).toContain('$35.00');
     expect(html).toContain('¥1,200');
+    // ISO 4217 digits, not ICU's display custom (which shows HUF without decimals: 12,345 fillér as "HUF 12,345").
+    expect(html).toContain('HUF\u00a0123.45');
     expect(html).toContain('Available · 40 left');
     expect(html).toContain('Selling fast · 3 left');
     expect(html).toContain('>Sold out<');
     expect(html).toContain('>Coming soon<');
     expect(html).toContain('href="/products/p-1"');
     const json = /<script type="application\/json" id="lc-catalogue">(.*?)<\/script>/.exec(html)?.[1];
-    expect(JSON.parse(json!).items).toHaveLength(4);
+    expect(JSON.parse(json!).items).toHaveLength(5);
   });
 
   it('escapes what staff typed, in text, attributes and the JSON', () => {

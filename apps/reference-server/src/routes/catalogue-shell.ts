@@ -5,6 +5,8 @@
  * embedded beside the markup (no second request, no loading state) and removes the markup.
  */
 
+import { formatMoney } from '@limitedcart/core';
+
 /** One product as `GET /api/products` shows it to shoppers. */
 export interface ShellProduct {
   readonly id: string;
@@ -30,18 +32,6 @@ export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (
 /** JSON inside a `<script type="application/json">`: no `<` can close the element or open a comment. */
 const scriptJson = (value: unknown): string =>
   JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-
-const formatters = new Map<string, Intl.NumberFormat>();
-/** As the storefront writes prices ("$129.00"): minor units of the currency. */
-function formatMoney({ amount, currency }: ShellProduct['price']): string {
-  let formatter = formatters.get(currency);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency });
-    formatters.set(currency, formatter);
-  }
-  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
-  return formatter.format(amount / 10 ** digits);
-}
 
 /** The words of the storefront's stock badge (apps/storefront/src/components/stock-state.ts), same thresholds. */
 function stockWords(product: ShellProduct, now: number): { state: string; words: string } {

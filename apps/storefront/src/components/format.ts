@@ -1,16 +1,15 @@
-import type { Money, OrderStatus } from '../api/types.js';
+import { minorUnits } from '@limitedcart/core/money';
+import type { OrderStatus } from '../api/types.js';
 
-const formatters = new Map<string, Intl.NumberFormat>();
+/** Amounts in minor units, shown with the currency's ISO 4217 digits: the engine's own formatter. */
+export { formatMoney, toMajorUnits } from '@limitedcart/core/money';
 
-/** Minor units to a localized amount ("$129.00"). */
-export function formatMoney(money: Money): string {
-  let formatter = formatters.get(money.currency);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency: money.currency });
-    formatters.set(money.currency, formatter);
-  }
-  return formatter.format(money.amount / 100);
-}
+/** A major-unit number typed by a person to minor units of `currency`, rounded to the currency's digits. */
+export const toMinorUnits = (major: number, currency: string): number => Math.round(major * 10 ** minorUnits(currency));
+
+/** The currency's symbol as `formatMoney` shows it ("$", "¥", "KWD"). */
+export const currencySymbol = (currency: string): string =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency }).formatToParts(0).find((part) => part.type === 'currency')?.value ?? currency;
 
 /** "1:05:09" / "4:07" for a countdown; never negative. */
 export function formatDuration(ms: number): string {

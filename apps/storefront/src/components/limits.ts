@@ -1,3 +1,5 @@
+import { formatMoney, toMinorUnits } from './format.js';
+
 /**
  * The API's input limits (its OpenAPI document: ProductFields, RestockBody), checked in the forms before
  * sending, so a wrong value is refused with a message beside its field instead of being clamped or sign-flipped.
@@ -25,13 +27,15 @@ export function wholeNumberProblem(value: number | string, min: number, max: num
   return null;
 }
 
-/** Why a price in dollars is not one the API takes, or null. */
-export function priceProblem(value: number | string): string | null {
+/** Why a price typed in major units of `currency` (dollars, yen, dinars) is not one the API takes, or null. */
+export function priceProblem(value: number | string, currency: string): string | null {
   if (value === '' || value === '-') return 'Enter a price.';
-  const dollars = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(dollars)) return 'The price must be a number.';
-  if (dollars < 0) return 'The price cannot be negative.';
-  if (Math.round(dollars * 100) > LIMITS.priceMinor.max) return `The price can be at most $${formatCount(LIMITS.priceMinor.max / 100)}.`;
+  const major = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(major)) return 'The price must be a number.';
+  if (major < 0) return 'The price cannot be negative.';
+  if (toMinorUnits(major, currency) > LIMITS.priceMinor.max) {
+    return `The price can be at most ${formatMoney({ amount: LIMITS.priceMinor.max, currency })}.`;
+  }
   return null;
 }
 

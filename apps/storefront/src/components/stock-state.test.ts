@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatMoney } from './format.js';
+import { formatDuration, formatMoney, toMajorUnits, toMinorUnits } from './format.js';
 import { stockStateOf } from './stock-state.js';
 
 describe('stockStateOf', () => {
@@ -27,8 +27,20 @@ describe('formatting', () => {
     expect(formatDuration(-5_000)).toBe('0:00');
   });
 
-  it('formats minor units as dollars', () => {
+  it("formats minor units with the currency's ISO 4217 digits", () => {
     expect(formatMoney({ amount: 18_900, currency: 'USD' })).toBe('$189.00');
     expect(formatMoney({ amount: 5, currency: 'USD' })).toBe('$0.05');
+    expect(formatMoney({ amount: 1_500, currency: 'JPY' })).toBe('¥1,500');
+    expect(formatMoney({ amount: 1_250, currency: 'KWD' })).toBe('KWD\u00a01.250');
+    // ICU shows HUF without decimals; ISO 4217 (and the engine) count fillér: 12 345 minor units are 123.45 Ft.
+    expect(formatMoney({ amount: 12_345, currency: 'HUF' })).toBe('HUF\u00a0123.45');
+  });
+
+  it('converts typed major units to minor units and back by the currency', () => {
+    expect(toMinorUnits(19.99, 'USD')).toBe(1_999);
+    expect(toMinorUnits(1_500, 'JPY')).toBe(1_500);
+    expect(toMinorUnits(1.25, 'KWD')).toBe(1_250);
+    expect(toMajorUnits({ amount: 1_999, currency: 'USD' })).toBe(19.99);
+    expect(toMajorUnits({ amount: 1_500, currency: 'JPY' })).toBe(1_500);
   });
 });

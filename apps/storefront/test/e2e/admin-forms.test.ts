@@ -25,7 +25,7 @@ describeInBrowser('admin and warehouse forms', () => {
       await price.fill('100000000');
       await form.getByLabel(/^Limit per customer/).fill('20000');
       await save.click();
-      await form.getByText('The price can be at most $1,000,000.').waitFor();
+      await form.getByText('The price can be at most $1,000,000.00.').waitFor();
       await form.getByText('The limit can be at most 10,000.').waitFor();
       await screenshot(page, 'forms-01-product-refused');
       // Nothing was saved meanwhile, and the typed values were kept as typed (not clamped).
@@ -40,6 +40,46 @@ describeInBrowser('admin and warehouse forms', () => {
       await eventually(() => page.getByTestId('products-notice').textContent()).toBe(`${name} created with 7 units on sale.`);
       await page.goto('/warehouse');
       await eventually(() => stockRow(page, name).getByTestId('available').textContent()).toBe('7');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('a product in yen is priced, listed, sold and edited in yen (0 digits), never as cents', async () => {
+    const { context, page } = await suite.openWindow();
+    const name = `Yen Drop ${Date.now().toString(36)}`;
+    try {
+      await signIn(page, suite.server.admin.email, suite.server.admin.password);
+      await page.goto('/admin/products');
+      await page.getByRole('button', { name: 'New product' }).click();
+      const form = page.getByRole('form', { name: 'New product' });
+      await form.getByLabel(/^Name/).fill(name);
+      await form.getByLabel(/^Currency/).fill('JPY');
+      await page.getByRole('option', { name: 'JPY', exact: true }).click();
+      await form.getByLabel(/^Price \(JPY\)/).fill('1500');
+      await form.getByLabel(/^Units in stock/).fill('3');
+      await form.getByRole('button', { name: 'Save' }).click();
+      const row = page.getByTestId('products-table').getByRole('row').filter({ hasText: name });
+      await row.getByRole('cell', { name: '¥1,500', exact: true }).waitFor();
+
+      // The API holds 1,500 minor units of JPY (yen have none smaller).
+      const listed = (await (await fetch(`${suite.server.url}/api/products?size=100`)).json()) as { items: { name: string; price: unknown }[] };
+      expect(listed.items.find((item) => item.name === name)?.price).toEqual({ amount: 1500, currency: 'JPY' });
+
+      // Editing keeps the currency and the amount as they were.
+      await page.getByRole('button', { name: `Edit ${name}` }).click();
+      const edit = page.getByRole('form', { name: `Edit ${name}` });
+      expect(await edit.getByLabel(/^Price \(JPY\)/).inputValue()).toMatch(/^¥1,?500$/);
+      await edit.getByLabel(/^Limit per customer/).fill('2');
+      await edit.getByRole('button', { name: 'Save' }).click();
+      await edit.waitFor({ state: 'detached' });
+      const after = (await (await fetch(`${suite.server.url}/api/products?size=100`)).json()) as { items: { name: string; price: unknown }[] };
+      expect(after.items.find((item) => item.name === name)?.price).toEqual({ amount: 1500, currency: 'JPY' });
+
+      // The shop shows it in yen too.
+      await page.goto('/');
+      await page.getByRole('article').filter({ hasText: name }).getByText('¥1,500', { exact: true }).waitFor();
+      await screenshot(page, 'forms-03-yen-product');
     } finally {
       await context.close();
     }

@@ -52,3 +52,24 @@ export const money = (amount: number, currency: CurrencyCode = 'USD'): Money => 
 };
 
 export const multiply = (price: Money, quantity: number): Money => money(price.amount * quantity, price.currency);
+
+/** Minor units to a number of major units: 18 900 USD → 189, 1 500 JPY → 1 500, 1 250 KWD → 1.25. */
+export const toMajorUnits = (price: Money): number => price.amount / 10 ** minorUnits(price.currency);
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/**
+ * A localized amount ("$189.00", "¥1,500", "KWD 1.250") with exactly the currency's ISO 4217 digits: ICU's own
+ * digits follow display customs (HUF and IDR without decimals, IQD with none), which would show such amounts 100
+ * or 1,000 times too large. The storefront and the server-rendered catalogue both format with this.
+ */
+export function formatMoney(price: Money, locale = 'en-US'): string {
+  const key = `${locale} ${price.currency}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    const digits = minorUnits(price.currency);
+    formatter = new Intl.NumberFormat(locale, { style: 'currency', currency: price.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    formatters.set(key, formatter);
+  }
+  return formatter.format(toMajorUnits(price));
+}

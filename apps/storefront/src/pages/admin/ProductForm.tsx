@@ -1,7 +1,9 @@
-import { Button, Group, NumberInput, Stack, Switch, Textarea, TextInput } from '@mantine/core';
+import { minorUnits } from '@limitedcart/core/money';
+import { Button, Group, NumberInput, Select, Stack, Switch, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import type { Product, ProductFields } from '../../api/types.js';
+import type { Money, Product, ProductFields } from '../../api/types.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { currencySymbol, formatMoney, toMajorUnits, toMinorUnits } from '../../components/format.js';
 import { formatCount, LIMITS, priceProblem, wholeNumberProblem } from '../../components/limits.js';
 import { useAction } from '../../hooks/use-action.js';
 
@@ -14,6 +16,14 @@ const toLocalInput = (iso: string | null): string => {
 const fromLocalInput = (value: string): string | null => (value ? new Date(value).toISOString() : null);
 
 type Field = 'price' | 'limit' | 'stock';
+
+type Currency = Money['currency'];
+/**
+ * The currencies the browser knows (ISO 4217 codes, the list the API's own runtime validates against); a new
+ * product picks one, an existing one keeps its own. A code the API does not take is refused with its message.
+ */
+const CURRENCIES = Intl.supportedValuesOf('currency') as Currency[];
+const NEW_PRODUCT_CURRENCY: Currency = 'USD';
 
 /**
  * Create or edit a product: name, description, price, per-customer limit, active, sale start, and when creating
@@ -31,7 +41,8 @@ export function ProductForm({
 }) {
   const [name, setName] = useState(product?.name ?? '');
   const [description, setDescription] = useState(product?.description ?? '');
-  const [price, setPrice] = useState<number | string>(product ? product.price.amount / 100 : 0);
+  const [currency, setCurrency] = useState(product?.price.currency ?? NEW_PRODUCT_CURRENCY);
+  const [price, setPrice] = useState<number | string>(product ? toMajorUnits(product.price) : 0);
   const [limit, setLimit] = useState<number | string>(product?.maxQuantityPerCustomer ?? 1);
   const [stock, setStock] = useState<number | string>(0);
   const [active, setActive] = useState(product?.active ?? true);
@@ -42,7 +53,7 @@ export function ProductForm({
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const found: Partial<Record<Field, string>> = {};
-    const priceIssue = priceProblem(price);
+    const priceIssue = priceProblem(price, currency);
     if (priceIssue) found.price = priceIssue;
     const limitIssue = wholeNumberProblem(limit, LIMITS.perCustomer.min, LIMITS.perCustomer.max, 'the limit');
     if (limitIssue) found.limit = limitIssue;
@@ -57,7 +68,7 @@ export function ProductForm({
         {
           name: name.trim(),
           description,
-          price: { amount: Math.round(Number(price) * 100), currency: 'USD' },
+          price: { amount: toMinorUnits(Number(price), currency), currency },
           maxQuantityPerCustomer: Number(limit),
           active,
           saleStartsAt: fromLocalInput(saleStart),
@@ -89,12 +100,25 @@ export function ProductForm({
           maxLength={LIMITS.descriptionLength}
         />
         <Group grow align="flex-start">
+          {/* A product's currency is fixed once it is created: its orders and payments are in it. */}
+          {product ? null : (
+            <Select
+              label="Currency"
+              description="ISO 4217 code"
+              data={CURRENCIES}
+              value={currency}
+              onChange={(value) => value && setCurrency(value as Currency)}
+              searchable
+              allowDeselect={false}
+              maxDropdownHeight={240}
+            />
+          )}
           <NumberInput
-            label="Price (USD)"
-            description={`$0.00 to $${formatCount(LIMITS.priceMinor.max / 100)}`}
-            decimalScale={2}
+            label={`Price (${currency})`}
+            description={`${formatMoney({ amount: 0, currency })} to ${formatMoney({ amount: LIMITS.priceMinor.max, currency })}`}
+            decimalScale={minorUnits(currency)}
             fixedDecimalScale
-            prefix="$"
+            prefix={currencySymbol(currency).length === 1 ? currencySymbol(currency) : `${currencySymbol(currency)} `}
             clampBehavior="none"
             value={price}
             onChange={setPrice}
