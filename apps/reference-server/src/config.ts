@@ -144,6 +144,8 @@ export const ENV_SCHEMA = z.object({
   SSE_MAX_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1000).default(8),
   /** Notification streams this process holds open in total; more get 429. */
   SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Public stock streams one client address (after TRUST_PROXY) may hold open on this process; more get 429. */
+  STOCK_STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(32),
 });
 
 export type ServerConfig = z.infer<typeof ENV_SCHEMA>;

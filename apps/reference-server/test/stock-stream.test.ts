@@ -44,6 +44,38 @@ describe('GET /api/products/stock/stream', () => {
     }
   }, 30_000);
 
+  it('caps the streams of one client address (429 TOO_MANY_STREAMS) and frees a slot when one closes; another address is not affected', async () => {
+    const capped = await startTestServer('memory', { STOCK_STREAMS_PER_ADDRESS: '2', TRUST_PROXY: '1' });
+    const viewers: Awaited<ReturnType<typeof openSse>>[] = [];
+    try {
+      const product = await createStockedProduct(capped, { units: 1, name: 'Capped' });
+      const url = `${capped.url}/api/products/stock/stream?productId=${product.id}`;
+      const from = (address: string) => ({ 'x-forwarded-for': address });
+      viewers.push(await openSse(url, from('203.0.113.7')), await openSse(url, from('203.0.113.7')));
+      expect(viewers.map((viewer) => viewer.status)).toEqual([200, 200]);
+      const third = await client(capped.url).get(`/api/products/stock/stream?productId=${product.id}`, { headers: from('203.0.113.7') });
+      expect([third.status, third.body.code]).toEqual([429, 'TOO_MANY_STREAMS']);
+      expect(third.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      // Another shopper's address still gets a stream.
+      viewers.push(await openSse(url, from('198.51.100.4')));
+      expect(viewers[2]!.status).toBe(200);
+      // Closing one frees its slot for the same address.
+      viewers[0]!.close();
+      await waitFor(
+        async () => {
+          const again = await openSse(url, from('203.0.113.7'));
+          if (again.status === 200) viewers.push(again);
+          else again.close();
+          return again.status === 200;
+        },
+        { message: 'the closed stream to free its slot', timeoutMs: 10_000 },
+      );
+    } finally {
+      for (const viewer of viewers) viewer.close();
+      await capped.close();
+    }
+  }, 30_000);
+
   it('refuses bad product lists with 400, never a 5xx', async () => {
     const api = client(server.url);
     for (const query of ['', '?productId=', `?${Array.from({ length: 101 }, (_, i) => `productId=p${i}`).join('&')}`, '?productId=a%00b', `?productId=${'x'.repeat(201)}`]) {

@@ -3960,7 +3960,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Too many stock streams open on this server (`TOO_MANY_STREAMS`); retry later. */
+                /** @description Too many stock streams open on this server, or from this client address (`TOO_MANY_STREAMS`); retry later. */
                 429: {
                     headers: {
                         /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */

@@ -158,6 +158,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     ops: { metricsToken: config.METRICS_TOKEN ?? null, metricsPort: config.METRICS_PORT !== undefined },
     cors: { store: config.STORE_CORS, admin: config.ADMIN_CORS },
     sseLimits: { perCustomer: config.SSE_MAX_STREAMS_PER_PRINCIPAL, total: config.SSE_MAX_STREAMS },
+    stockStreamsPerAddress: config.STOCK_STREAMS_PER_ADDRESS,
     proofOfWorkSecret: secrets.admissionTokenKey,
   };
 

@@ -67,6 +67,8 @@ export interface AppDeps {
   readonly cors?: CorsSettings;
   /** Notification streams per customer and in total (SSE_MAX_STREAMS_PER_PRINCIPAL, SSE_MAX_STREAMS). */
   readonly sseLimits?: StreamLimits;
+  /** Public stock streams one client address may hold open on this process (STOCK_STREAMS_PER_ADDRESS). */
+  readonly stockStreamsPerAddress?: number;
   /** What the ALTCHA challenges of queued drops are signed with (derived from ADMISSION_TOKEN_KEY); unset: random. */
   readonly proofOfWorkSecret?: string;
 }

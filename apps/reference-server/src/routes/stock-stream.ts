@@ -2,6 +2,7 @@ import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import { DEFAULT_STREAM_LIMITS } from '@limitedcart/plugin-sse-notifications';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { clientIp } from '../http/client-ip.js';
 import type { AppDeps, AppEnv } from '../http/context.js';
 import { ApiProblem } from '../http/problem.js';
 import type { StockUpdate, StockWatch } from '../http/stock-watch.js';
@@ -9,26 +10,36 @@ import { problem } from './schemas.js';
 
 /** Products one stream may watch: a catalogue page. */
 export const MAX_STREAM_PRODUCTS = 100;
+/** Stock streams one client address may hold open on a process by default: tabs of a household behind one NAT. */
+export const DEFAULT_STOCK_STREAMS_PER_ADDRESS = 32;
 const ID = /^[\x21-\x7e]{1,200}$/;
 
 /**
  * `GET /stock/stream?productId=…` (repeatable): the shopper-facing stock of the named products as server-sent events,
  * public. Each `stock` event is one product's `{productId, available, restockedTotal}`, sent when the stream opens
  * (for products this process already reads) and whenever it changes; reads are shared by every viewer of the process
- * (see stock-watch.ts). Streams in total are capped like the notification streams (429 `TOO_MANY_STREAMS`).
+ * (see stock-watch.ts). Streams in total are capped like the notification streams, and so are the streams of one
+ * client address (after TRUST_PROXY), so that one address cannot take every slot of a public route from the
+ * shoppers of a drop (429 `TOO_MANY_STREAMS` either way; the storefront polls meanwhile).
  */
 export function stockStreamRoutes(deps: AppDeps, watch: StockWatch) {
   const app = new Hono<AppEnv>();
   const limit = deps.sseLimits?.total ?? DEFAULT_STREAM_LIMITS.total;
+  const perAddress = deps.stockStreamsPerAddress ?? DEFAULT_STOCK_STREAMS_PER_ADDRESS;
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
   let open = 0;
+  const openByAddress = new Map<string, number>();
   app.get('/stock/stream', (c) => {
     const ids = [...new Set(c.req.queries('productId') ?? [])];
     if (ids.length === 0 || ids.length > MAX_STREAM_PRODUCTS || !ids.every((id) => ID.test(id))) {
       throw new ApiProblem(400, 'VALIDATION', `productId: 1 to ${MAX_STREAM_PRODUCTS} product ids (1-200 visible ASCII characters each)`);
     }
     if (open >= limit) throw new ApiProblem(429, 'TOO_MANY_STREAMS', 'too many stock streams open');
+    const address = clientIp(c, deps.limits.trustProxy);
+    const mine = openByAddress.get(address) ?? 0;
+    if (mine >= perAddress) throw new ApiProblem(429, 'TOO_MANY_STREAMS', `at most ${perAddress} stock streams per client address`);
     open += 1;
+    openByAddress.set(address, mine + 1);
     c.header('cache-control', 'no-cache, no-transform');
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (stream) => {
@@ -62,6 +73,9 @@ export function stockStreamRoutes(deps: AppDeps, watch: StockWatch) {
       } finally {
         unsubscribe();
         open -= 1;
+        const left = (openByAddress.get(address) ?? 1) - 1;
+        if (left > 0) openByAddress.set(address, left);
+        else openByAddress.delete(address);
         deps.shutdownSignal.removeEventListener('abort', stop);
       }
     });
@@ -93,7 +107,7 @@ export function documentStockStream(app: OpenAPIHono<AppEnv>, path: string): voi
     },
     responses: {
       200: { description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
-      429: problem('Too many stock streams open on this server (`TOO_MANY_STREAMS`); retry later.'),
+      429: problem('Too many stock streams open on this server, or from this client address (`TOO_MANY_STREAMS`); retry later.'),
     },
   });
 }
