@@ -43,6 +43,8 @@ describe('admin search by customer email', () => {
     expect(mine.status).toBe(200);
     expect(mine.body.total).toBe(2);
     expect(new Set(mine.body.items.map((o: Json) => o.customerId))).toEqual(new Set([buyer!.id]));
+    // Each order names its customer by email.
+    expect(new Set(mine.body.items.map((o: Json) => o.customerEmail))).toEqual(new Set([buyer!.email]));
     const both = await api.get(`/api/admin/orders?customerEmail=orderer-&productId=${product.id}`, { token: admin });
     expect(both.body.total).toBe(3);
     const nobody = await api.get('/api/admin/orders?customerEmail=nobody-at-all', { token: admin });

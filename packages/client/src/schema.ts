@@ -387,7 +387,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description A page of orders. */
+                /** @description A page of orders, each with its customer's email. */
                 200: {
                     headers: {
                         /** @description The server's time when the response was written, in milliseconds since the Unix epoch. */
@@ -4076,7 +4076,7 @@ export interface components {
             };
         };
         AdminOrderPage: {
-            items: components["schemas"]["Order"][];
+            items: components["schemas"]["StaffOrder"][];
             page: number;
             size: number;
             total: number;
@@ -4503,6 +4503,10 @@ export interface components {
         };
         SetRoles: {
             roles: ("USER" | "WAREHOUSE" | "ADMIN")[];
+        };
+        StaffOrder: components["schemas"]["Order"] & {
+            /** @description The email of the order's account; null when the account was deleted. */
+            customerEmail: string | null;
         };
         StockLine: {
             active: boolean;

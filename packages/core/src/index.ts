@@ -211,6 +211,7 @@ export type { ListAuditEntriesInput } from './use-cases/list-audit-entries.js';
 // Use cases: inputs and results (the functions are `engine.useCases`)
 export type { ListCustomersInput } from './use-cases/list-customers.js';
 export { type ListOrdersInput, MAX_EMAIL_MATCHES } from './use-cases/list-orders.js';
+export type { StaffOrder } from './use-cases/list-staff-orders.js';
 export type { ListProductsInput } from './use-cases/list-products.js';
 export { authorize, PERMISSIONS, type Permission } from './use-cases/permissions.js';
 export type { PlaceOrderInput, PlaceOrderRejection, PlaceOrderResult } from './use-cases/place-order.js';

@@ -6,6 +6,7 @@ import { createProduct } from '../src/use-cases/create-product.js';
 import { getOrder } from '../src/use-cases/get-order.js';
 import { getProduct } from '../src/use-cases/get-product.js';
 import { listOrders } from '../src/use-cases/list-orders.js';
+import { listStaffOrders } from '../src/use-cases/list-staff-orders.js';
 import { listProducts } from '../src/use-cases/list-products.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
 import { searchProducts } from '../src/use-cases/search-products.js';
@@ -62,6 +63,22 @@ describe('listOrders', () => {
     const paged = await listOrders(ports, { actor: admin(), page: 1, size: 2 });
     expect(paged).toMatchObject({ page: 1, size: 2, total: 3 });
     expect(paged.items).toHaveLength(1);
+  });
+
+  it("gives an admin each order with its customer's email (null for a deleted account), and refuses anyone else", async () => {
+    const { ports, alice, bob, aliceOrders, bobOrder } = await twoCustomersOrders();
+    await ports.customers.create({ id: alice.customerId, email: 'alice@example.com', passwordHash: 'x', roles: ['USER'] });
+    const page = await listStaffOrders(ports, { actor: admin(), size: 10 });
+    expect(page.total).toBe(3);
+    const emails = new Map(page.items.map((order) => [order.id, order.customerEmail]));
+    expect(emails).toEqual(
+      new Map([
+        [aliceOrders[0]!.id, 'alice@example.com'],
+        [aliceOrders[1]!.id, 'alice@example.com'],
+        [bobOrder.id, null],
+      ]),
+    );
+    await expect(listStaffOrders(ports, { actor: bob })).rejects.toSatisfy((error) => isLimitedCartError(error, 'FORBIDDEN'));
   });
 
   it('rejects bad paging and unknown statuses', async () => {

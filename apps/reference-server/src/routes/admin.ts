@@ -13,7 +13,7 @@ import {
   jsonBody,
   jsonContent,
   MoneySchema,
-  OrderSchema,
+  StaffOrderSchema,
   OrderStatusSchema,
   PagingQuery,
   pageOf,
@@ -23,7 +23,7 @@ import {
   text,
   UserSchema,
 } from './schemas.js';
-import { orderView } from './views.js';
+import { staffOrderView } from './views.js';
 
 const RolesBody = z.strictObject({ roles: z.array(RoleSchema).min(1).max(ROLES.length) }).openapi('SetRoles');
 
@@ -175,11 +175,11 @@ export function adminRoutes(deps: AppDeps) {
       security: BEARER,
       middleware: admin,
       request: { query: OrdersQuery },
-      responses: { 200: jsonContent(pageOf(OrderSchema, 'AdminOrderPage'), 'A page of orders.'), ...AUTH_PROBLEMS },
+      responses: { 200: jsonContent(pageOf(StaffOrderSchema, 'AdminOrderPage'), 'A page of orders, each with its customer\'s email.'), ...AUTH_PROBLEMS },
     }),
     async (c) => {
       const { page, size, status, productId, customerId, customerEmail } = c.req.valid('query');
-      const result = await engine.useCases.listOrders({
+      const result = await engine.useCases.listStaffOrders({
         actor: actorOf(c),
         page,
         size,
@@ -188,7 +188,7 @@ export function adminRoutes(deps: AppDeps) {
         customerId,
         ...(customerEmail === undefined ? {} : { customerEmail }),
       });
-      return c.json({ items: result.items.map(orderView), page, size, total: result.total }, 200);
+      return c.json({ items: result.items.map(staffOrderView), page, size, total: result.total }, 200);
     },
   );
 

@@ -182,6 +182,10 @@ export const OrderSchema = z
   })
   .openapi('Order');
 
+export const StaffOrderSchema = OrderSchema.extend({
+  customerEmail: z.string().nullable().openapi({ description: "The email of the order's account; null when the account was deleted." }),
+}).openapi('StaffOrder');
+
 export const PlaceOrderBody = z
   .strictObject({
     productId: nonBlankText().max(200),

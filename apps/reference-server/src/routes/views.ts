@@ -1,4 +1,4 @@
-import type { CatalogueEntry, Order, Payment, Product } from '@limitedcart/core';
+import type { CatalogueEntry, Order, Payment, Product, StaffOrder } from '@limitedcart/core';
 
 /** Domain objects as the API shows them: ISO dates, and nothing internal (no SKU mapping, no payment token). */
 
@@ -31,6 +31,9 @@ export const orderView = (order: Order) => ({
   createdAt: order.createdAt.toISOString(),
   updatedAt: order.updatedAt.toISOString(),
 });
+
+/** An order in an administrator's list: with the email of its customer (null when the account is gone). */
+export const staffOrderView = (order: StaffOrder) => ({ ...orderView(order), customerEmail: order.customerEmail });
 
 export const paymentView = (payment: Payment) => ({
   id: payment.id,

@@ -5,6 +5,12 @@ import { useProductName } from '../hooks/use-product.js';
 import { formatDateTime, formatMoney } from './format.js';
 import { StatusBadge } from './StatusBadge.js';
 
+/** An order in a list; staff lists carry the customer's email (null: the account was deleted). */
+type ListedOrder = Order & { readonly customerEmail?: string | null };
+
+/** Who placed the order, for staff: the email, or the account id's start when the account is gone. */
+const customerOf = (order: ListedOrder): string => order.customerEmail ?? `deleted account ${order.customerId.slice(0, 8)}`;
+
 function ProductName({ id }: { readonly id: string }) {
   return <>{useProductName(id)}</>;
 }
@@ -16,7 +22,7 @@ const OrderLink = ({ order }: { readonly order: Order }) => (
 );
 
 /** Phones: one card per order, every field in view (a seven-column table would hide its status off-screen). */
-function OrderCards({ items, showCustomer }: { readonly items: readonly Order[]; readonly showCustomer: boolean }) {
+function OrderCards({ items, showCustomer }: { readonly items: readonly ListedOrder[]; readonly showCustomer: boolean }) {
   return (
     <Stack gap="xs" hiddenFrom="sm" data-testid="orders-cards" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
       {items.map((order) => (
@@ -35,7 +41,7 @@ function OrderCards({ items, showCustomer }: { readonly items: readonly Order[];
           </Group>
           <Text size="xs" c="dimmed" mt={4}>
             {formatDateTime(order.createdAt)}
-            {showCustomer ? ` · customer ${order.customerId.slice(0, 8)}` : ''}
+            {showCustomer ? ` · ${customerOf(order)}` : ''}
           </Text>
         </Card>
       ))}
@@ -44,7 +50,7 @@ function OrderCards({ items, showCustomer }: { readonly items: readonly Order[];
 }
 
 /** Orders as a table (cards on phones); `showCustomer` adds the customer column for staff views. */
-export function OrdersTable({ items, showCustomer = false }: { readonly items: readonly Order[]; readonly showCustomer?: boolean }) {
+export function OrdersTable({ items, showCustomer = false }: { readonly items: readonly ListedOrder[]; readonly showCustomer?: boolean }) {
   if (items.length === 0) return <Text c="dimmed">No orders.</Text>;
   return (
     <>
@@ -72,9 +78,7 @@ export function OrdersTable({ items, showCustomer = false }: { readonly items: r
                   <ProductName id={order.productId} />
                 </Table.Td>
                 {showCustomer && (
-                  <Table.Td ff="monospace" fz="xs">
-                    {order.customerId.slice(0, 8)}
-                  </Table.Td>
+                  <Table.Td fz="sm">{customerOf(order)}</Table.Td>
                 )}
                 <Table.Td>{order.quantity}</Table.Td>
                 <Table.Td>{formatMoney(order.total)}</Table.Td>

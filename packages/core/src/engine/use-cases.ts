@@ -45,6 +45,7 @@ import { type InitiatePaymentInput, type InitiatePaymentResult, initiatePayment 
 import { type ListAuditEntriesInput, listAuditEntries } from '../use-cases/list-audit-entries.js';
 import { type ListCustomersInput, listCustomers } from '../use-cases/list-customers.js';
 import { type ListOrdersInput, listOrders } from '../use-cases/list-orders.js';
+import { listStaffOrders, type StaffOrder } from '../use-cases/list-staff-orders.js';
 import { type ListProductsInput, listProducts } from '../use-cases/list-products.js';
 import { type PlaceOrderInput, type PlaceOrderResult, placeOrder } from '../use-cases/place-order.js';
 import type { Actor } from '../use-cases/ports.js';
@@ -71,6 +72,8 @@ export interface EngineUseCases {
   /** The order with its payment attempts (the last one's failure, while the order waits for payment). */
   getOrderDetail(input: GetOrderInput): Promise<OrderDetail>;
   listOrders(input: ListOrdersInput): Promise<Page<Order>>;
+  /** ADMIN: everyone's orders with each customer's email (same filters as `listOrders`). */
+  listStaffOrders(input: ListOrdersInput): Promise<Page<StaffOrder>>;
   // Payments
   initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentResult>;
   processPayment(input: ProcessPaymentInput): Promise<ProcessPaymentResult>;
@@ -172,6 +175,7 @@ export function bindUseCases(
     getOrder: (input) => getOrder(ports, input),
     getOrderDetail: (input) => getOrderDetail(ports, input),
     listOrders: (input) => listOrders(ports, input),
+    listStaffOrders: (input) => listStaffOrders(ports, input),
     initiatePayment: (input) => initiatePayment(paymentDeps, input),
     processPayment: (input) => processPayment(paymentDeps, input),
     handlePaymentResult: (input) => handlePaymentResult(ports, input),
