@@ -75,6 +75,13 @@ describe('operations endpoints', () => {
     expect(metrics.body).toContain('http_request_duration_seconds_bucket');
     expect(metrics.body).toContain('process_cpu_user_seconds_total');
     expect(metrics.body).not.toContain(product.id);
+    // The product's creation went through the bus to this process's catalogue subscription: how late, and how long.
+    const delivered = /limitedcart_event_delivery_delay_seconds_count\{topic="products",group="limitedcart\.catalogue"\} [1-9]/;
+    const handled = /limitedcart_event_handling_seconds_count\{topic="products",group="limitedcart\.catalogue",outcome="ok"\} [1-9]/;
+    await waitFor(async () => {
+      const body = String((await api().get('/metrics', { token: admin!.token })).body);
+      return delivered.test(body) && handled.test(body);
+    }, { message: 'the event metrics of the product subscription' });
   });
 
   it('serves an OpenAPI document with every route of the contract, and Swagger UI', async () => {

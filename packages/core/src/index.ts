@@ -49,7 +49,7 @@ export {
 } from './engine/config.js';
 // Engine and plugin API
 export { createEngine, SAGA_STARTER_GROUP } from './engine/create-engine.js';
-export type { Engine, EngineHealth, EngineOptions, EngineState } from './engine/engine.js';
+export type { Engine, EngineHealth, EngineOptions, EngineState, EventHandledReport } from './engine/engine.js';
 export {
   type Decorator,
   definePlugin,

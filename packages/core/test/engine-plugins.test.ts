@@ -6,6 +6,7 @@ import {
   type DomainEvent,
   definePlugin,
   type Engine,
+  type EventHandledReport,
   isLimitedCartError,
   LimitedCartError,
   type PluginContext,
@@ -227,6 +228,44 @@ describe('plugin subscriptions', () => {
     await bus.publish([{ id: 'm1', topic: 'chat', type: 'chat.said', aggregateId: 'a', payload: {}, occurredAt: new Date().toISOString() }]);
     await waitFor(() => seen.length >= 2, { message: 'both subscriptions to handle m1' });
     expect(seen.sort()).toEqual(['api:process:m1', 'worker:cluster:m1']);
+  });
+
+  it('reports each handled event to onEventHandled: its delivery delay, handling time and outcome, under the declared group', async () => {
+    const reports: EventHandledReport[] = [];
+    let failOnce = true;
+    const engine = testEngine({
+      onEventHandled: (report) => reports.push(report),
+      plugins: [
+        definePlugin({
+          name: 'slow',
+          setup(ctx) {
+            ctx.subscribe(
+              'ticks',
+              'ticks.local',
+              async (event) => {
+                if (event.id === 'late' && failOnce) {
+                  failOnce = false;
+                  throw new Error('retry me');
+                }
+                await new Promise((resolve) => setTimeout(resolve, 30));
+              },
+              { scope: 'process' },
+            );
+          },
+        }),
+      ],
+    });
+    await engine.start();
+    // Occurred two seconds before it was published: the report says the bus handed it over that late.
+    const occurredAt = new Date(Date.now() - 2_000).toISOString();
+    await engine.ports.eventBus.publish([{ id: 'late', topic: 'ticks', type: 'tick', aggregateId: 'a', payload: {}, occurredAt }]);
+    await waitFor(() => reports.some((report) => report.ok), { message: 'the retried event to be handled' });
+    const [failed, handled] = reports.filter((report) => report.topic === 'ticks');
+    expect(failed).toMatchObject({ topic: 'ticks', group: 'ticks.local', type: 'tick', ok: false });
+    expect(handled).toMatchObject({ topic: 'ticks', group: 'ticks.local', type: 'tick', ok: true });
+    expect(handled!.delayMs).toBeGreaterThanOrEqual(2_000);
+    expect(handled!.durationMs).toBeGreaterThanOrEqual(25);
+    await engine.stop();
   });
 
   it('starts a process subscription at the newest event: what was published before it joined is not replayed', async () => {

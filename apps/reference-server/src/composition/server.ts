@@ -107,8 +107,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   // when this process serves no API), exactly as an external gateway would.
   const webhookDelivery = httpWebhookDelivery(() => (servesApi ? selfUrl : (config.PUBLIC_URL ?? selfUrl)));
   let engine: Engine;
+  const metrics = createHttpMetrics({ consumerLag: () => engine.ports.eventBus.consumerLag?.() ?? [] });
   try {
     engine = createEngine({
+      onEventHandled: metrics.eventHandled,
       plugins: [...pluginsFor(config, { secrets, webhookDelivery }), stockGateTracing(tracing)],
       adapters: { logger },
       config: {
@@ -142,7 +144,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     engine,
     auth,
     hub: engine.resolve(NOTIFICATIONS),
-    metrics: createHttpMetrics({ consumerLag: () => engine.ports.eventBus.consumerLag?.() ?? [] }),
+    metrics,
     logger,
     limits: { bodyLimitBytes: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY },
     payments: {

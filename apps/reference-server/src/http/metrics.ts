@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import type { ConsumerLag } from '@limitedcart/core';
+import type { ConsumerLag, EventHandledReport } from '@limitedcart/core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of one server: HTTP traffic, order outcomes and the process defaults. */
@@ -8,6 +8,8 @@ export interface HttpMetrics {
   readonly registry: Registry;
   /** Counts one POST /orders outcome: `accepted` or the rejection code. */
   orderOutcome(outcome: string): void;
+  /** Records one event a subscription handled (the engine's `onEventHandled`). */
+  eventHandled(report: EventHandledReport): void;
   middleware(): MiddlewareHandler;
 }
 
@@ -56,10 +58,31 @@ export function createHttpMetrics({
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  // Per topic and declared group (a few dozen series at most): how late the bus hands events to this process's
+  // subscriptions, and how long they take. A waiting room's live positions are only as fresh as `queues` here.
+  const eventLabels = ['topic', 'group'] as const;
+  const deliveryDelay = new Histogram({
+    name: 'limitedcart_event_delivery_delay_seconds',
+    help: "From an event's occurrence to the start of its handling by a subscription of this process.",
+    labelNames: eventLabels,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const handling = new Histogram({
+    name: 'limitedcart_event_handling_seconds',
+    help: 'How long a subscription of this process took to handle one event, by outcome.',
+    labelNames: [...eventLabels, 'outcome'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [registry],
+  });
 
   return {
     registry,
     orderOutcome: (outcome) => orders.inc({ outcome }),
+    eventHandled: ({ topic, group, delayMs, durationMs, ok }) => {
+      deliveryDelay.observe({ topic, group }, delayMs / 1000);
+      handling.observe({ topic, group, outcome: ok ? 'ok' : 'failed' }, durationMs / 1000);
+    },
     middleware: () => async (c, next) => {
       const started = process.hrtime.bigint();
       try {

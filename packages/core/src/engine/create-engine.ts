@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LimitedCartError } from '../domain/errors.js';
-import { TOPICS } from '../domain/events.js';
+import { type DomainEvent, TOPICS } from '../domain/events.js';
 import { EVENT_TYPES } from '../events/builders.js';
 import { oncePerEvent } from '../events/once-per-event.js';
 import { createOutboxRelay } from '../events/outbox-relay.js';
@@ -93,7 +93,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         return Promise.reject(new LimitedCartError('CONFLICT', `cannot start an engine that is ${state}`));
       }
       state = 'starting';
-      starting = startAll(engine, records, managed, teardown, drainHeadStarts).then(
+      starting = startAll(engine, records, managed, teardown, drainHeadStarts, options.onEventHandled).then(
         () => {
           state = 'started';
         },
@@ -174,8 +174,11 @@ async function startAll(
   managed: readonly ManagedObject[],
   teardown: TeardownStack,
   drainHeadStarts: () => Promise<void>,
+  onEventHandled: EngineOptions['onEventHandled'],
 ): Promise<void> {
   const { ports, config, useCases } = engine;
+  const subscribe = (spec: Pick<SubscriptionSpec, 'topic' | 'group' | 'scope'>, handler: EventHandler, source: string) =>
+    subscribeWith(engine, teardown, spec, onEventHandled ? observed(spec, handler, onEventHandled) : handler, source);
   for (const { object, name } of managed) {
     if (typeof object.open !== 'function') continue;
     try {
@@ -209,14 +212,14 @@ async function startAll(
     const startSaga: EventHandler = async (event) => {
       if (event.type === EVENT_TYPES.orderPlaced) await useCases.startSagaForPlacedOrder(event);
     };
-    await subscribe(engine, teardown, { topic: TOPICS.orders, group: SAGA_STARTER_GROUP, scope: 'cluster' }, startSaga, 'core');
+    await subscribe({ topic: TOPICS.orders, group: SAGA_STARTER_GROUP, scope: 'cluster' }, startSaga, 'core');
   }
   if (hasRole(config, 'api')) {
     // Every process keeps its own price-cache copy and search index current, whichever replica changed the product.
     const refresh: EventHandler = async (event) => {
       if (event.type === EVENT_TYPES.productChanged) await useCases.refreshCatalogueEntry(event);
     };
-    await subscribe(engine, teardown, { topic: TOPICS.products, group: 'limitedcart.catalogue', scope: 'process' }, refresh, 'core');
+    await subscribe({ topic: TOPICS.products, group: 'limitedcart.catalogue', scope: 'process' }, refresh, 'core');
   }
   for (const record of records) {
     for (const spec of record.subscriptions) {
@@ -225,7 +228,7 @@ async function startAll(
         spec.scope === 'process'
           ? (event) => spec.handler(event, engine)
           : oncePerEvent(ports.processedEvents, spec.group, (event) => spec.handler(event, engine));
-      await subscribe(engine, teardown, spec, handler, record.name);
+      await subscribe(spec, handler, record.name);
     }
   }
 
@@ -254,7 +257,40 @@ async function startAll(
  */
 const processGroup = (group: string): string => `${group}-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
 
-async function subscribe(
+/** Reports each handled event's delivery delay and handling time to `report`, which never affects the handling. */
+function observed(
+  spec: Pick<SubscriptionSpec, 'topic' | 'group'>,
+  handler: EventHandler,
+  report: NonNullable<EngineOptions['onEventHandled']>,
+): EventHandler {
+  const tell = (event: DomainEvent, started: number, ok: boolean) => {
+    try {
+      const occurredAt = Date.parse(event.occurredAt);
+      report({
+        topic: spec.topic,
+        group: spec.group,
+        type: event.type,
+        delayMs: Number.isFinite(occurredAt) ? Math.max(0, started - occurredAt) : 0,
+        durationMs: Date.now() - started,
+        ok,
+      });
+    } catch {
+      // An observer's failure is the observer's: the event was handled.
+    }
+  };
+  return async (event) => {
+    const started = Date.now();
+    try {
+      await handler(event);
+      tell(event, started, true);
+    } catch (error) {
+      tell(event, started, false);
+      throw error;
+    }
+  };
+}
+
+async function subscribeWith(
   engine: Engine,
   teardown: TeardownStack,
   spec: Pick<SubscriptionSpec, 'topic' | 'group' | 'scope'>,

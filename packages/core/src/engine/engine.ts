@@ -17,6 +17,27 @@ export interface EngineOptions {
    */
   readonly adapters?: Partial<EngineAdapters>;
   readonly config?: EngineConfigInput;
+  /**
+   * Hears every event a subscription of this process handled (or failed to): where a host measures how late the
+   * bus delivers and how long handlers take, e.g. as Prometheus histograms. Called synchronously; keep it cheap.
+   */
+  readonly onEventHandled?: (report: EventHandledReport) => void;
+}
+
+/** One event handled by one subscription of this process. */
+export interface EventHandledReport {
+  readonly topic: string;
+  /** The subscription's group as declared (a per-process group without the suffix that makes it the process's own). */
+  readonly group: string;
+  readonly type: string;
+  /**
+   * From the event's `occurredAt` to the handler's start: how late the bus delivered it (outbox, relay, broker and
+   * the consumer's own queue). Across processes it includes their clocks' skew.
+   */
+  readonly delayMs: number;
+  readonly durationMs: number;
+  /** false when the handler threw (the bus retries it). */
+  readonly ok: boolean;
 }
 
 export type EngineState = 'created' | 'starting' | 'started' | 'stopping' | 'stopped';
