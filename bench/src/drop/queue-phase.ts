@@ -9,6 +9,7 @@ import { type QueueRequestCounts, type QueueShopperSpec, runQueueShoppers, type 
 import { cleanUp, serverSetup } from './server-env.js';
 import { ensureBuilt } from './server-build.js';
 import { launchServer } from './server-process.js';
+import { gaugeValue, histogramSummary } from './server-metrics.js';
 import { seedShoppers } from './shoppers.js';
 import { latencyOf, type Latency } from './stats.js';
 import type { Check, StockLine } from './verify.js';
@@ -54,6 +55,18 @@ export interface QueuePhase {
     readonly sseShoppers: number;
     /** Shoppers of the stream sample who were admitted (however they learnt it). */
     readonly sseAdmitted: number;
+  };
+  /** Where the stream's notice spends its time: the server's bus, its event loop, or this load generator's. */
+  readonly streamDiagnostics: {
+    /** ms from the admission to the stream's `queue.admitted` at the client, whether or not a poll came first. */
+    readonly streamOwn: Latency;
+    /** Admitted shoppers of the sample whose stream never delivered `queue.admitted` (within a minute). */
+    readonly streamNeverDelivered: number;
+    /** The server's `limitedcart_event_delivery_delay_seconds{topic="queues"}` (bucket bounds, ms); null: no scrape. */
+    readonly serverQueueDelivery: { readonly count: number; readonly p50: number; readonly p95: number; readonly p99: number } | null;
+    /** The server's event-loop lag (prom-client's gauges at the end of the run, ms). */
+    readonly serverLoopLagMs: { readonly p99: number | null; readonly max: number | null };
+    readonly clientLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
   };
   /** Turns that ended before the shopper looked again (a poll interval longer than the turn left). */
   readonly lapsedUnseen: number;
@@ -171,6 +184,9 @@ export async function runQueuePhase(context: RunContext): Promise<QueuePhase> {
     });
     const records = run.records;
     log('reading the books');
+    const metricsText = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+      .then((answer) => (answer.ok ? answer.text() : null))
+      .catch(() => null);
     const adminView = await api
       .call<QueueAdminView>('GET', `/api/admin/drops/${productId}/queue`, { token })
       .then((answer) => answer.body)
@@ -196,12 +212,34 @@ export async function runQueuePhase(context: RunContext): Promise<QueuePhase> {
       stock,
       ordersInDatabase: orders.body.total,
       tickets,
+      metricsText,
+      clientLoopDelayMs: run.clientLoopDelayMs,
     });
   } finally {
     await api.close();
     await server.stop();
     if (!options.keep) await cleanUp(setup, context.runDir).catch((error: unknown) => log(`clean-up failed: ${String(error)}`));
   }
+}
+
+function streamDiagnostics(
+  input: { metricsText: string | null; clientLoopDelayMs: QueuePhase['streamDiagnostics']['clientLoopDelayMs'] },
+  admitted: readonly ShopperRecord[],
+  admittedAt: (record: ShopperRecord) => number,
+): QueuePhase['streamDiagnostics'] {
+  const sample = admitted.filter((r) => r.spec.sse);
+  const delivery = input.metricsText ? histogramSummary(input.metricsText, 'limitedcart_event_delivery_delay_seconds', { topic: 'queues' }) : null;
+  const gaugeMs = (name: string) => {
+    const seconds = input.metricsText ? gaugeValue(input.metricsText, name) : null;
+    return seconds === null ? null : seconds * 1000;
+  };
+  return {
+    streamOwn: latencyOf(sample.filter((r) => r.streamAdmittedAt !== null).map((r) => Math.max(0, r.streamAdmittedAt! - admittedAt(r)))),
+    streamNeverDelivered: count(sample, (r) => r.streamAdmittedAt === null),
+    serverQueueDelivery: delivery && { count: delivery.count, p50: delivery.p50 * 1000, p95: delivery.p95 * 1000, p99: delivery.p99 * 1000 },
+    serverLoopLagMs: { p99: gaugeMs('nodejs_eventloop_lag_p99_seconds'), max: gaugeMs('nodejs_eventloop_lag_max_seconds') },
+    clientLoopDelayMs: input.clientLoopDelayMs,
+  };
 }
 
 /** The queue's line order per customer, from the Postgres queue's table (null on a profile whose queue is in Redis). */
@@ -230,6 +268,8 @@ function figures(input: {
   stock: StockLine | null;
   ordersInDatabase: number;
   tickets: Map<string, number> | null;
+  metricsText: string | null;
+  clientLoopDelayMs: QueuePhase['streamDiagnostics']['clientLoopDelayMs'];
 }): QueuePhase {
   const { records, opensAt, settings, units, stock } = input;
   const joined = records.filter((r) => r.joinAnsweredAt !== null);
@@ -309,6 +349,7 @@ function figures(input: {
       sseShoppers: count(records, (r) => r.spec.sse),
       sseAdmitted: count(records, (r) => r.spec.sse && r.admittedUntil !== null),
     },
+    streamDiagnostics: streamDiagnostics(input, admitted, admittedAt),
     lapsedUnseen: count(records, (r) => r.outcome === 'expired' && r.admittedSeenAt === null),
     openingToLastAdmissionMs: lastAdmission === null ? null : lastAdmission - opensAt,
     openingToLastAnswerMs: answeredAt.length ? Math.max(...answeredAt) - opensAt : null,

@@ -3,6 +3,9 @@ import type { QueuePhase } from './queue-phase.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
 const ms = (value: number | null) => (value === null ? 'n/a' : `${(value / 1000).toFixed(1)} s`);
+/** A duration in ms or s as fits; a histogram bound past the last bucket reads "over 60 s". */
+const dur = (value: number | null) =>
+  value === null ? 'n/a' : !Number.isFinite(value) ? 'over 60 s' : value < 1000 ? `${value.toFixed(0)} ms` : `${(value / 1000).toFixed(1)} s`;
 const pct = (value: number | null) => (value === null ? 'n/a' : `${(value * 100).toFixed(1)} %`);
 const rho = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3));
 
@@ -10,6 +13,7 @@ const rho = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3)
 export function formatQueueReport(options: DropOptions, phase: QueuePhase): string {
   const s = phase.settings;
   const f = phase.fairness;
+  const d = phase.streamDiagnostics;
   const lines = [
     '',
     `Queued drop — ${options.profile}, ${options.processes} process(es), ${n(options.units)} units, ${n(options.shoppers)} shoppers + a bot with ${s.botAccounts} accounts`,
@@ -26,6 +30,9 @@ export function formatQueueReport(options: DropOptions, phase: QueuePhase): stri
     `  admissions seen ${n(phase.admissionsSeen)}; opening → last admission ${ms(phase.openingToLastAdmissionMs)}; opening → last answer ${ms(phase.openingToLastAnswerMs)}`,
     `  admission → shopper knows: by polling p50 ${(phase.noticeDelay.poll.p50 / 1000).toFixed(1)} s, p95 ${(phase.noticeDelay.poll.p95 / 1000).toFixed(1)} s (${n(phase.noticeDelay.poll.count)}); ` +
       `by the stream p50 ${phase.noticeDelay.sse.p50.toFixed(0)} ms, p95 ${phase.noticeDelay.sse.p95.toFixed(0)} ms (${n(phase.noticeDelay.sse.count)} of the sample's ${n(phase.noticeDelay.sseAdmitted)} admissions; ${phase.noticeDelay.sseStreamsOpened} of ${phase.noticeDelay.sseShoppers} streams opened)`,
+    `  the stream on its own (admission → its queue.admitted at the client): p50 ${dur(d.streamOwn.p50)}, p95 ${dur(d.streamOwn.p95)}, max ${dur(d.streamOwn.max)} (${n(d.streamOwn.count)}; never within a minute ${n(d.streamNeverDelivered)})`,
+    `    server bus → queues subscription: ${d.serverQueueDelivery ? `p50 ≤ ${dur(d.serverQueueDelivery.p50)}, p95 ≤ ${dur(d.serverQueueDelivery.p95)}, p99 ≤ ${dur(d.serverQueueDelivery.p99)} (${n(d.serverQueueDelivery.count)} rounds)` : 'n/a'}; ` +
+      `server event-loop lag p99 ${dur(d.serverLoopLagMs.p99)}, max ${dur(d.serverLoopLagMs.max)}; this load generator's event-loop delay p99 ${dur(d.clientLoopDelayMs.p99)}, max ${dur(d.clientLoopDelayMs.max)}`,
     `  turns that lapsed before the shopper looked again: ${n(phase.lapsedUnseen)}`,
     `  POST /api/orders attempts ${n(phase.requests.orders)} for ${n(options.units)} units (accepted ${n(phase.accepted)}); ` +
       `ticket polls ${n(phase.requests.polls)}; join requests ${n(phase.requests.joins)}; payment calls ${n(phase.requests.payments)}; retried ${n(phase.requests.retried)}`,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 
@@ -43,6 +44,8 @@ export interface ShopperRecord {
   admittedVia: 'sse' | 'poll' | null;
   /** Whether the stream was open while the shopper waited (SSE sample only). */
   streamOpened: boolean;
+  /** When the stream delivered `queue.admitted`, whether or not a poll told the shopper first (SSE sample only). */
+  streamAdmittedAt: number | null;
   orderAttempts: number;
   orderId: string | null;
   polls: number;
@@ -66,6 +69,8 @@ export interface QueueRunResult {
   readonly records: readonly ShopperRecord[];
   readonly requests: QueueRequestCounts;
   readonly endedAt: number;
+  /** This load generator's own event-loop delay over the run (ms): late client timers and reads inflate every figure. */
+  readonly clientLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
 }
 
 interface Ticket {
@@ -118,6 +123,7 @@ export async function runQueueShoppers(input: {
     admittedSeenAt: null,
     admittedVia: null,
     streamOpened: false,
+    streamAdmittedAt: null,
     orderAttempts: 0,
     orderId: null,
     polls: 0,
@@ -241,9 +247,20 @@ export async function runQueueShoppers(input: {
       requests.retried++;
       await sleep(RETRY_MS);
     }
-    const stream = spec.sse && streamPool && ticket !== null ? watchQueue(streamPool, spec, input.productId, () => (record.streamOpened = true)) : null;
+    const stream =
+      spec.sse && streamPool && ticket !== null
+        ? watchQueue(streamPool, spec, input.productId, {
+            opened: () => (record.streamOpened = true),
+            admitted: (at) => (record.streamAdmittedAt ??= at),
+          })
+        : null;
     try {
       await follow(record, ticket, stream);
+      // The stream's own delay is measured even when a poll told the shopper first: it stays open a while for it.
+      if (stream && record.admittedUntil !== null) {
+        const until = Math.min(input.deadline, Date.now() + STREAM_GRACE_MS);
+        while (record.streamAdmittedAt === null && Date.now() < until) await sleep(100);
+      }
     } finally {
       stream?.close();
     }
@@ -298,14 +315,23 @@ export async function runQueueShoppers(input: {
   };
 
   const progress = input.onProgress ? setInterval(() => input.onProgress?.(records), 5_000) : null;
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
   try {
     await Promise.all(records.map((record) => visit(record)));
   } finally {
+    loopDelay.disable();
     if (progress) clearInterval(progress);
     await pool.close();
     await streamPool?.destroy();
   }
-  return { records, requests, endedAt: Date.now() };
+  const ms = (ns: number) => ns / 1e6;
+  return {
+    records,
+    requests,
+    endedAt: Date.now(),
+    clientLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+  };
 }
 
 interface QueueEventMessage {
@@ -322,8 +348,16 @@ interface QueueWatch {
   close(): void;
 }
 
+/** How long a sampled stream stays open after its shopper was admitted, waiting for its own `queue.admitted`. */
+const STREAM_GRACE_MS = 60_000;
+
 /** Opens `GET /api/notifications/stream` for `spec` and parses its `queue.*` events (SSE framing). */
-function watchQueue(pool: Pool, spec: QueueShopperSpec, productId: string, onOpen: () => void): QueueWatch {
+function watchQueue(
+  pool: Pool,
+  spec: QueueShopperSpec,
+  productId: string,
+  on: { readonly opened: () => void; readonly admitted: (receivedAt: number) => void },
+): QueueWatch {
   const controller = new AbortController();
   const pending: QueueEventMessage[] = [];
   let wake: (() => void) | null = null;
@@ -358,7 +392,7 @@ function watchQueue(pool: Pool, spec: QueueShopperSpec, productId: string, onOpe
         await response.body.dump();
         return;
       }
-      onOpen();
+      on.opened();
       let buffer = '';
       for await (const chunk of response.body) {
         buffer += chunk.toString();
@@ -374,6 +408,7 @@ function watchQueue(pool: Pool, spec: QueueShopperSpec, productId: string, onOpe
           if (!type.startsWith('queue.') || type === 'queue.position' || !data) continue;
           const parsed = JSON.parse(data) as { productId?: string; admittedUntil?: string; admissionToken?: string };
           if (parsed.productId !== productId) continue;
+          if (type === 'queue.admitted') on.admitted(Date.now());
           pending.push({ type, admittedUntil: parsed.admittedUntil ?? null, admissionToken: parsed.admissionToken ?? null });
           const waiting = wake as (() => void) | null;
           wake = null;
