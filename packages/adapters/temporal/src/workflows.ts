@@ -34,7 +34,7 @@ import {
  * The change id of "local steps are recorded before the saga acts on a signal that was already waiting": sagas
  * that acted on one within the same workflow task before it was made keep doing so when their history is replayed.
  */
-export const RECORD_LOCAL_STEPS_CHANGE = 'record-local-steps-before-waiting-signal';
+const RECORD_LOCAL_STEPS_CHANGE = 'record-local-steps-before-waiting-signal';
 
 /*
  * Workflow code: bundled by the worker and run in Temporal's deterministic sandbox. It must stay free of Node
