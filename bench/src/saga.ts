@@ -12,12 +12,12 @@ import { renderFindings, renderSagaTables, type RunnerRun } from './saga/report.
 import { type RoundFigures, runRound } from './saga/round.js';
 import { openRunnerTarget, RunnerUnavailable, SAGA_RUNNERS, type SagaRunnerName } from './saga/targets.js';
 
-const USAGE = `usage: pnpm bench:saga [--runner memory,pg-boss,temporal] [--orders 1000] [--warmup 20] [--timeout 300] [--local-activities off|on]
+const USAGE = `usage: pnpm bench:saga [--runner memory,pg-boss,temporal] [--orders 1000] [--warmup 20] [--timeout 300] [--local-activities on|off]
   --runner   saga runners to measure; the in-memory runner always runs first as the baseline
   --orders   sagas per runner, all started at once
   --warmup   sagas run through both steps before measuring (connections, JIT, worker start), not reported
   --timeout  seconds a step may take before the runner is reported as failed
-  --local-activities  Temporal: run the saga's steps as local activities (the runner's localActivities option)`;
+  --local-activities  Temporal: run the saga's steps as local activities (the runner's localActivities option, on by default)`;
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -31,8 +31,8 @@ interface Plan {
 const withoutIds = ({ orderIds: _ids, ...figures }: RoundFigures): Omit<RoundFigures, 'orderIds'> => figures;
 
 async function main(): Promise<number> {
-  const options = parseOptions({ runner: SAGA_RUNNERS.join(','), orders: '1000', warmup: '20', timeout: '300', 'local-activities': 'off' });
-  const [localActivities = 'off'] = listOf('local-activities', options['local-activities'], ['off', 'on'] as const);
+  const options = parseOptions({ runner: SAGA_RUNNERS.join(','), orders: '1000', warmup: '20', timeout: '300', 'local-activities': 'on' });
+  const [localActivities = 'on'] = listOf('local-activities', options['local-activities'], ['on', 'off'] as const);
   const requested = listOf('runner', options.runner, SAGA_RUNNERS);
   const runners: SagaRunnerName[] = ['memory', ...requested.filter((runner) => runner !== 'memory')];
   const plan: Plan = {

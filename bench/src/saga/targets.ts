@@ -114,6 +114,6 @@ export async function openRunnerTarget(
     case 'pg-boss':
       return openPgBoss(activities, tag);
     case 'temporal':
-      return openTemporal(activities, tag, options.temporalLocalActivities ?? false);
+      return openTemporal(activities, tag, options.temporalLocalActivities ?? true);
   }
 }

@@ -52,7 +52,12 @@ function storagePlugins(config: ServerConfig, secrets: ServerSecrets | EmbeddedS
         })
       : postgres({ connectionString: requireDatabaseUrl(config), schema, poolSize: config.DB_POOL_SIZE });
   const sagas = config.TEMPORAL_ADDRESS
-    ? temporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE })
+    ? temporal({
+        address: config.TEMPORAL_ADDRESS,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        localActivities: config.TEMPORAL_LOCAL_ACTIVITIES === 'true',
+      })
     : pgBoss({ tuning: { concurrency: config.SAGA_WORKER_LOOPS, batchSize: config.SAGA_WORKER_BATCH_SIZE } });
   return [
     database,

@@ -23,6 +23,7 @@ import {
 } from './definitions.js';
 import {
   DEFAULT_ACTIVITY_START_TO_CLOSE_TIMEOUT_MS,
+  DEFAULT_LOCAL_ACTIVITIES,
   DEFAULT_NAMESPACE,
   DEFAULT_QUERY_TIMEOUT_MS,
   DEFAULT_TASK_QUEUE,
@@ -80,7 +81,7 @@ export const createTemporalSagaRunner = (options: TemporalSagaRunnerOptions): Te
   const queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const tuning: SagaWorkflowTuning = {
     activityStartToCloseTimeoutMs: options.activityStartToCloseTimeoutMs ?? DEFAULT_ACTIVITY_START_TO_CLOSE_TIMEOUT_MS,
-    localActivities: options.localActivities ?? false,
+    localActivities: options.localActivities ?? DEFAULT_LOCAL_ACTIVITIES,
   };
   let connecting: Promise<{ connection: Connection; client: Client }> | undefined;
 

@@ -21,10 +21,11 @@ export interface TemporalSagaRunnerOptions extends TemporalConnectionOptions {
   readonly queryTimeoutMs?: number;
   /**
    * Sagas started by this runner run their short database steps as local activities (see
-   * `SagaWorkflowTuning.localActivities`): fewer tasks and history events per saga. Default false: when a worker
-   * dies while a local activity runs, the saga waits for its workflow task to time out (10 s) before another
-   * worker runs the step again, so recovery from a crashed worker is slower than with activity tasks (the
-   * SIGKILL drill of test/crash.test.ts then needs more than its 30 s on a busy machine).
+   * `SagaWorkflowTuning.localActivities`): fewer tasks and history events per saga, about half the Temporal
+   * server's CPU. Default true. The choice is part of each workflow's input, so it holds for the saga's whole
+   * life whatever later runners or workers are configured with. When a worker dies during a workflow task, its
+   * local steps run again on another worker after the task's timeout (10 s); activity tasks are retried after
+   * `activityStartToCloseTimeoutMs` instead.
    */
   readonly localActivities?: boolean;
 }
@@ -78,3 +79,5 @@ export const DEFAULT_NAMESPACE = 'default';
 export const DEFAULT_TASK_QUEUE = 'limitedcart-order-saga';
 export const DEFAULT_QUERY_TIMEOUT_MS = 2_000;
 export const DEFAULT_ACTIVITY_START_TO_CLOSE_TIMEOUT_MS = DEFAULT_WORKFLOW_TUNING.activityStartToCloseTimeoutMs;
+/** Runners start sagas with local activities unless told otherwise (`localActivities: false`). */
+export const DEFAULT_LOCAL_ACTIVITIES = true;

@@ -15,6 +15,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
 } from '@temporalio/workflow';
 import {
   DEFAULT_WORKFLOW_TUNING,
@@ -29,11 +30,21 @@ import {
   signalKey,
 } from './definitions.js';
 
+/**
+ * The change id of "local steps are recorded before the saga acts on a signal that was already waiting": sagas
+ * that acted on one within the same workflow task before it was made keep doing so when their history is replayed.
+ */
+const RECORD_LOCAL_STEPS_CHANGE = 'record-local-steps-before-waiting-signal';
+
 /*
  * Workflow code: bundled by the worker and run in Temporal's deterministic sandbox. It must stay free of Node
  * built-ins and IO (enforced by biome's noRestrictedImports override for this file and by the bundle test);
  * every effect goes through an activity, every wait through `condition`, which Temporal makes durable.
  */
+
+/** Whether an activity of `activitiesFor(tuning)` runs as a local activity. */
+const runsLocally = (tuning: SagaWorkflowTuning, name: keyof OrderSagaActivities): boolean =>
+  tuning.localActivities === true && name !== 'refundPayment';
 
 const activitiesFor = (tuning: SagaWorkflowTuning): OrderSagaActivities => {
   const options = {
@@ -52,7 +63,7 @@ const activitiesFor = (tuning: SagaWorkflowTuning): OrderSagaActivities => {
   const local = proxyLocalActivities<OrderSagaActivities>(options);
   // The proxies are lookups by name (no own keys to spread): pick each activity from one or the other.
   const chosen = {} as Record<keyof OrderSagaActivities, unknown>;
-  for (const name of ACTIVITY_NAMES) chosen[name] = name === 'refundPayment' ? remote[name] : local[name];
+  for (const name of ACTIVITY_NAMES) chosen[name] = runsLocally(tuning, name) ? local[name] : remote[name];
   return chosen as OrderSagaActivities;
 };
 
@@ -86,6 +97,8 @@ export async function orderSagaWorkflow(
   const seen = new Set<string>();
   let accepting = true;
   let step = 'starting';
+  /** A local activity completed since the workflow last waited: its result is not in the history yet. */
+  let unrecordedLocalSteps = false;
 
   setHandler(sagaSignal, (signal) => {
     const key = signalKey(signal);
@@ -97,13 +110,27 @@ export async function orderSagaWorkflow(
 
   const ctx: SagaContext = {
     activity: <K extends keyof OrderSagaActivities>(name: K, ...args: Parameters<OrderSagaActivities[K]>) =>
-      callActivity(activities[name] as ActivityCall, args) as Promise<Awaited<ReturnType<OrderSagaActivities[K]>>>,
+      callActivity(activities[name] as ActivityCall, args).then((result) => {
+        if (runsLocally(tuning, name)) unrecordedLocalSteps = true;
+        return result as Awaited<ReturnType<OrderSagaActivities[K]>>;
+      }),
     async nextSignal(deadline) {
       const ready = queue.shift();
-      if (ready !== undefined) return ready;
+      if (ready !== undefined) {
+        // A signal that arrived before this workflow task started is handed over at once, in the same task as
+        // the local steps before it. Local results are recorded only when the task completes: a worker that
+        // dies before that leaves the task to another worker, which runs those steps again after the signal's
+        // steps already took effect, and PENDING → PAYMENT_PENDING cannot run again once the order ended. A
+        // 1 ms timer completes the task (recording the steps) before the saga acts on the signal. Rare: a
+        // signal that arrives while the task runs is delivered in the next one anyway.
+        if (unrecordedLocalSteps && patched(RECORD_LOCAL_STEPS_CHANGE)) await sleep(1);
+        unrecordedLocalSteps = false;
+        return ready;
+      }
       // Date.now() is the workflow's deterministic clock; the timeout below is a durable server-side timer.
       const remaining = deadline.getTime() - Date.now();
       if (!(remaining > 0)) return null;
+      unrecordedLocalSteps = false; // the condition below waits: the task completes and records them
       const arrived = await condition(() => queue.length > 0, remaining);
       return arrived ? (queue.shift() ?? null) : null;
     },

@@ -24,7 +24,11 @@ type Fate = 'pay' | 'cancel' | 'expire';
 const fateOf = (index: number): Fate => (['pay', 'cancel', 'expire'] as const)[index % 3]!;
 const EXPECTED: Record<Fate, string> = { pay: 'CONFIRMED', cancel: 'CANCELLED', expire: 'EXPIRED' };
 
-describeCrash('temporal worker killed with SIGKILL mid-batch', () => {
+// Both ways of running the saga's steps: activity tasks, and local activities inside the workflow task.
+describeCrash.each([
+  { localActivities: true, label: 'on' },
+  { localActivities: false, label: 'off' },
+])('temporal worker killed with SIGKILL mid-batch (local activities $label)', ({ localActivities }) => {
   const taskQueue = uniqueName('crash');
   const schema = `temporal_crash_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const bundleDir = mkdtempSync(join(tmpdir(), 'limitedcart-temporal-bundle-'));
@@ -60,7 +64,12 @@ describeCrash('temporal worker killed with SIGKILL mid-batch', () => {
   beforeAll(async () => {
     await pool.query(crashSchemaSql(schema));
     writeFileSync(bundlePath, (await bundleWorkflows()).code);
-    runner = createTemporalSagaRunner({ address: requireTemporalAddress(), taskQueue, activityStartToCloseTimeoutMs: 5_000 });
+    runner = createTemporalSagaRunner({
+      address: requireTemporalAddress(),
+      taskQueue,
+      activityStartToCloseTimeoutMs: 5_000,
+      localActivities,
+    });
   }, 60_000);
 
   afterAll(async () => {
