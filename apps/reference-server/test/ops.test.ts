@@ -82,6 +82,7 @@ describe('operations endpoints', () => {
       const body = String((await api().get('/metrics', { token: admin!.token })).body);
       return delivered.test(body) && handled.test(body);
     }, { message: 'the event metrics of the product subscription' });
+    expect(metrics.body).toMatch(/limitedcart_db_pool_clients\{state="waiting"\} \d+/);
   });
 
   it('serves an OpenAPI document with every route of the contract, and Swagger UI', async () => {

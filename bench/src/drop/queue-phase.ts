@@ -67,6 +67,8 @@ export interface QueuePhase {
     /** The server's event-loop lag (prom-client's gauges at the end of the run, ms). */
     readonly serverLoopLagMs: { readonly p99: number | null; readonly max: number | null };
     readonly clientLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
+    /** Queries waiting for a connection of the server's Postgres pool, sampled every 5 s (empty: no Postgres). */
+    readonly poolWaiting: Latency;
   };
   /** Turns that ended before the shopper looked again (a poll interval longer than the turn left). */
   readonly lapsedUnseen: number;
@@ -169,6 +171,15 @@ export async function runQueuePhase(context: RunContext): Promise<QueuePhase> {
         `the bot's ${settings.botAccounts} accounts at once; ${options.units} units; opening at ${new Date(opensAt).toISOString()}`,
     );
     const deadline = opensAt + settings.timeoutSeconds * 1000;
+    // The server's pool, sampled while the shoppers run: queries waiting for a connection delay every round trip.
+    const poolWaiting: number[] = [];
+    const samplePool = async () => {
+      const text = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+        .then((answer) => (answer.ok ? answer.text() : null))
+        .catch(() => null);
+      const waiting = text === null ? null : gaugeValue(text, 'limitedcart_db_pool_clients', { state: 'waiting' });
+      if (waiting !== null) poolWaiting.push(waiting);
+    };
     const run = await runQueueShoppers({
       origin: server.url,
       productId,
@@ -176,6 +187,7 @@ export async function runQueuePhase(context: RunContext): Promise<QueuePhase> {
       connections: options.connections,
       deadline,
       onProgress: (records) => {
+        void samplePool();
         const done = count(records, (r) => r.outcome !== null);
         const bought = count(records, (r) => r.outcome === 'bought');
         const joined = count(records, (r) => r.joinAnsweredAt !== null);
@@ -214,6 +226,7 @@ export async function runQueuePhase(context: RunContext): Promise<QueuePhase> {
       tickets,
       metricsText,
       clientLoopDelayMs: run.clientLoopDelayMs,
+      poolWaiting,
     });
   } finally {
     await api.close();
@@ -223,7 +236,7 @@ export async function runQueuePhase(context: RunContext): Promise<QueuePhase> {
 }
 
 function streamDiagnostics(
-  input: { metricsText: string | null; clientLoopDelayMs: QueuePhase['streamDiagnostics']['clientLoopDelayMs'] },
+  input: { metricsText: string | null; clientLoopDelayMs: QueuePhase['streamDiagnostics']['clientLoopDelayMs']; poolWaiting: readonly number[] },
   admitted: readonly ShopperRecord[],
   admittedAt: (record: ShopperRecord) => number,
 ): QueuePhase['streamDiagnostics'] {
@@ -239,6 +252,7 @@ function streamDiagnostics(
     serverQueueDelivery: delivery && { count: delivery.count, p50: delivery.p50 * 1000, p95: delivery.p95 * 1000, p99: delivery.p99 * 1000 },
     serverLoopLagMs: { p99: gaugeMs('nodejs_eventloop_lag_p99_seconds'), max: gaugeMs('nodejs_eventloop_lag_max_seconds') },
     clientLoopDelayMs: input.clientLoopDelayMs,
+    poolWaiting: latencyOf(input.poolWaiting),
   };
 }
 
@@ -270,6 +284,7 @@ function figures(input: {
   tickets: Map<string, number> | null;
   metricsText: string | null;
   clientLoopDelayMs: QueuePhase['streamDiagnostics']['clientLoopDelayMs'];
+  poolWaiting: readonly number[];
 }): QueuePhase {
   const { records, opensAt, settings, units, stock } = input;
   const joined = records.filter((r) => r.joinAnsweredAt !== null);

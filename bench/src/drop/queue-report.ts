@@ -33,6 +33,7 @@ export function formatQueueReport(options: DropOptions, phase: QueuePhase): stri
     `  the stream on its own (admission → its queue.admitted at the client): p50 ${dur(d.streamOwn.p50)}, p95 ${dur(d.streamOwn.p95)}, max ${dur(d.streamOwn.max)} (${n(d.streamOwn.count)}; never within a minute ${n(d.streamNeverDelivered)})`,
     `    server bus → queues subscription: ${d.serverQueueDelivery ? `p50 ≤ ${dur(d.serverQueueDelivery.p50)}, p95 ≤ ${dur(d.serverQueueDelivery.p95)}, p99 ≤ ${dur(d.serverQueueDelivery.p99)} (${n(d.serverQueueDelivery.count)} rounds)` : 'n/a'}; ` +
       `server event-loop lag p99 ${dur(d.serverLoopLagMs.p99)}, max ${dur(d.serverLoopLagMs.max)}; this load generator's event-loop delay p99 ${dur(d.clientLoopDelayMs.p99)}, max ${dur(d.clientLoopDelayMs.max)}`,
+    `    queries waiting for a connection of the server's Postgres pool (every 5 s): ${d.poolWaiting.count ? `median ${n(d.poolWaiting.p50)}, max ${n(d.poolWaiting.max)} (${n(d.poolWaiting.count)} samples)` : 'n/a'}`,
     `  turns that lapsed before the shopper looked again: ${n(phase.lapsedUnseen)}`,
     `  POST /api/orders attempts ${n(phase.requests.orders)} for ${n(options.units)} units (accepted ${n(phase.accepted)}); ` +
       `ticket polls ${n(phase.requests.polls)}; join requests ${n(phase.requests.joins)}; payment calls ${n(phase.requests.payments)}; retried ${n(phase.requests.retried)}`,

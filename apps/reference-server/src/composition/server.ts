@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { POSTGRES_CONNECTION } from '@limitedcart/adapter-postgres';
 import { createEngine, type Engine, type Logger } from '@limitedcart/core';
 import { AUTH, type AuthService } from '@limitedcart/plugin-auth-jwt';
 import { MOCK_PAYMENTS, type MockPaymentGateway } from '@limitedcart/plugin-payment-mock';
@@ -107,7 +108,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   // when this process serves no API), exactly as an external gateway would.
   const webhookDelivery = httpWebhookDelivery(() => (servesApi ? selfUrl : (config.PUBLIC_URL ?? selfUrl)));
   let engine: Engine;
-  const metrics = createHttpMetrics({ consumerLag: () => engine.ports.eventBus.consumerLag?.() ?? [] });
+  const metrics = createHttpMetrics({
+    consumerLag: () => engine.ports.eventBus.consumerLag?.() ?? [],
+    databasePool: () => {
+      if (profile === 'memory') return null;
+      const { pool } = engine.resolve(POSTGRES_CONNECTION);
+      return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+    },
+  });
   try {
     engine = createEngine({
       onEventHandled: metrics.eventHandled,

@@ -20,9 +20,33 @@ export interface HttpMetrics {
 export function createHttpMetrics({
   defaultMetrics = true,
   consumerLag,
-}: { defaultMetrics?: boolean; consumerLag?: () => readonly ConsumerLag[] } = {}): HttpMetrics {
+  databasePool,
+}: {
+  defaultMetrics?: boolean;
+  consumerLag?: () => readonly ConsumerLag[];
+  /** This process's Postgres pool, read at scrape time; null when the engine has none. */
+  databasePool?: () => { readonly total: number; readonly idle: number; readonly waiting: number } | null;
+} = {}): HttpMetrics {
   const registry = new Registry();
   if (defaultMetrics) collectDefaultMetrics({ register: registry });
+  if (databasePool) {
+    // Requests, the admitter and the event consumers share the pool: queries waiting for a connection show a
+    // saturated pool (or database) before latencies and stale waiting-room notices do.
+    new Gauge({
+      name: 'limitedcart_db_pool_clients',
+      help: "This process's Postgres pool: connections open (total), idle, and queries waiting for one (waiting).",
+      labelNames: ['state'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        const pool = databasePool();
+        if (pool === null) return;
+        this.set({ state: 'total' }, pool.total);
+        this.set({ state: 'idle' }, pool.idle);
+        this.set({ state: 'waiting' }, pool.waiting);
+      },
+    });
+  }
   if (consumerLag) {
     // Read at scrape time from the bus: each subscription (the saga starter, a replica's SSE fan-out) is a group
     // of its own, so a saga start backlog and a slow notification stream show apart.
