@@ -7,7 +7,8 @@ import {
   admissionQueueInput as input,
 } from '@limitedcart/core';
 import { type PostgresTarget, resolveSchema } from './options.js';
-import { query, toNumber } from './sql.js';
+import DataLoader from 'dataloader';
+import { perTurn, query, toNumber } from './sql.js';
 
 export type PostgresAdmissionQueueOptions = PostgresTarget;
 
@@ -70,6 +71,37 @@ export function createPostgresAdmissionQueue(options: PostgresAdmissionQueueOpti
     return row ? toStatus(dropId, row) : null;
   };
 
+  /**
+   * Positions asked in one turn of the event loop, one statement per drop. During a drop every waiting shopper
+   * polls their ticket (hundreds a second): one round trip each saturated the pool, and the admitter's statements
+   * waited in line behind them, which delayed every admission notice by seconds. Each row still runs
+   * `queue_position` (which settles the drop first), exactly as a single call does.
+   */
+  const positions = new DataLoader<readonly [string, string], AdmissionEntry | null, string>(
+    async (keys) => {
+      const byDrop = new Map<string, string[]>();
+      for (const [dropId, customerId] of keys) {
+        const customers = byDrop.get(dropId) ?? [];
+        customers.push(customerId);
+        byDrop.set(dropId, customers);
+      }
+      const found = new Map<string, AdmissionEntry>();
+      await Promise.all(
+        [...byDrop].map(async ([dropId, customerIds]) => {
+          const rows = await query<EntryRow & { customer_id: string }>(
+            db,
+            'queue positions',
+            `SELECT c.customer_id, p.* FROM unnest($2::text[]) AS c (customer_id), LATERAL ${q('queue_position')}($1, c.customer_id) AS p`,
+            [dropId, [...new Set(customerIds)]],
+          );
+          for (const row of rows) found.set(`${dropId}\u0000${row.customer_id}`, toEntry(dropId, row.customer_id, row));
+        }),
+      );
+      return keys.map(([dropId, customerId]) => found.get(`${dropId}\u0000${customerId}`) ?? null);
+    },
+    { ...perTurn(500), cacheKeyFn: ([dropId, customerId]) => `${dropId}\u0000${customerId}` },
+  );
+
   /** One of the functions that answer with an entry: position, complete, leave. */
   const entry = async (fn: string, what: string, dropId: string, customerId: string): Promise<AdmissionEntry | null> => {
     const [row] = await query<EntryRow>(db, what, `SELECT * FROM ${q(fn)}($1, $2)`, [dropId, customerId]);
@@ -107,7 +139,7 @@ export function createPostgresAdmissionQueue(options: PostgresAdmissionQueueOpti
     async position(dropId, customerId) {
       input.entry(dropId, customerId);
       // Settles first, so the first question after the opening draws the raffle.
-      return entry('queue_position', 'queue position', dropId, customerId);
+      return positions.load([dropId, customerId]);
     },
 
     async admit(request) {
