@@ -1,4 +1,4 @@
-import type { Dialog } from 'playwright-core';
+import type { Dialog, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInBrowser, eventually, screenshot, signIn } from './browser.js';
 import { stockRow } from './flows.js';
@@ -7,15 +7,21 @@ import { browserSuite } from './suite.js';
 describeInBrowser('admin and warehouse forms', () => {
   const suite = browserSuite({});
 
+  /** Signs the admin in and opens the new-product form with `name` typed in. */
+  const newProductForm = async (page: Page, name: string) => {
+    await signIn(page, suite.server.admin.email, suite.server.admin.password);
+    await page.goto('/admin/products');
+    await page.getByRole('button', { name: 'New product' }).click();
+    const form = page.getByRole('form', { name: 'New product' });
+    await form.getByLabel(/^Name/).fill(name);
+    return form;
+  };
+
   it('the product form refuses what the API refuses, with a message, and sets the stock of a new product', async () => {
     const { context, page } = await suite.openWindow();
     const name = `Form Drop ${Date.now().toString(36)}`;
     try {
-      await signIn(page, suite.server.admin.email, suite.server.admin.password);
-      await page.goto('/admin/products');
-      await page.getByRole('button', { name: 'New product' }).click();
-      const form = page.getByRole('form', { name: 'New product' });
-      await form.getByLabel(/^Name/).fill(name);
+      const form = await newProductForm(page, name);
       const price = form.getByLabel(/^Price/);
       const save = form.getByRole('button', { name: 'Save' });
 
@@ -49,11 +55,7 @@ describeInBrowser('admin and warehouse forms', () => {
     const { context, page } = await suite.openWindow();
     const name = `Yen Drop ${Date.now().toString(36)}`;
     try {
-      await signIn(page, suite.server.admin.email, suite.server.admin.password);
-      await page.goto('/admin/products');
-      await page.getByRole('button', { name: 'New product' }).click();
-      const form = page.getByRole('form', { name: 'New product' });
-      await form.getByLabel(/^Name/).fill(name);
+      const form = await newProductForm(page, name);
       await form.getByLabel(/^Currency/).fill('JPY');
       await page.getByRole('option', { name: 'JPY', exact: true }).click();
       await form.getByLabel(/^Price \(JPY\)/).fill('1500');
