@@ -17,5 +17,6 @@ describe('statement statistics', () => {
     expect(statementPath('SELECT pg_notify($1, $2)', 'drop_x')).toBe('other');
     expect(statementPath('SELECT pg_try_advisory_lock(hashtextextended($1, $2)) AS locked', 'drop_x')).toBe('saga');
     expect(statementPath('SELECT pg_advisory_unlock(hashtextextended($1, $2))', 'drop_x')).toBe('saga');
+    expect(statementPath('SELECT pg_try_advisory_xact_lock(hashtextextended($1, $2)) AS locked', 'drop_x')).toBe('saga');
   });
 });

@@ -111,7 +111,7 @@ export function statementPath(query: string, schema: string): StatementPath {
   const text = query.trim();
   if (/^(BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SAVEPOINT|RELEASE)/i.test(text)) return 'transaction';
   // The saga lock of the pg-boss advancer is an advisory lock on a hash of the saga's key.
-  if (text.includes(`${schema}_saga`) || /advisory_(xact_)?(try_)?(un)?lock\(hashtextextended/.test(text.replace('pg_try_advisory', 'pg_advisory_try'))) return 'saga';
+  if (text.includes(`${schema}_saga`) || /pg_(try_)?advisory_(xact_)?(un)?lock\(hashtextextended/.test(text)) return 'saga';
   if (text.includes(schema) || /\b(orders|order_items|idempotency_keys|stock|reservations|outbox|customers|sessions)\b/i.test(text)) return 'order';
   return 'other';
 }
