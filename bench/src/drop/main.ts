@@ -14,7 +14,7 @@ import { parseDropOptions, USAGE, UsageError } from './options.js';
 import { type CeilingPhase, runCeilingPhase, runDropPhase, sagaWorkersLabel } from './phases.js';
 import { runQueuePhase } from './queue-phase.js';
 import { formatQueueReport } from './queue-report.js';
-import { formatDbWrites, formatProfile, formatReport, ratiosOf } from './report.js';
+import { formatDbWrites, formatProfile, formatReport, formatStatements, ratiosOf } from './report.js';
 
 const BENCH_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -40,6 +40,7 @@ async function main(): Promise<number> {
 
   process.stdout.write(formatReport(options, drop, ceiling, ratios));
   process.stdout.write(formatDbWrites(drop));
+  process.stdout.write(formatStatements(drop));
   process.stdout.write(formatProfile(drop));
 
   const jsonFile = join(options.resultsDir, `${name}.json`);

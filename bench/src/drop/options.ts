@@ -38,6 +38,8 @@ export interface DropOptions {
   readonly setup: ShopperSetup;
   /** Run the server processes under `node --cpu-prof` and summarise the profiles. */
   readonly cpuProf: boolean;
+  /** Load pg_stat_statements on the embedded Postgres and print the firing's statements per accepted order. */
+  readonly statements: boolean;
   readonly skipCeiling: boolean;
   /** Seconds to wait for every accepted order to reach PAYMENT_PENDING. */
   readonly drainTimeoutSeconds: number;
@@ -93,6 +95,9 @@ export const USAGE = `pnpm bench:drop [options]
   --setup seed|http    shopper accounts: seeded through the customer store + tokens issued with the
                        server's key (default), or registered and logged in over HTTP
   --cpu-prof           run the server under node --cpu-prof and print the top self-time functions
+  --statements         load pg_stat_statements and print the firing's statements and commits per accepted
+                       order (embedded: on the run's own Postgres; other profiles: DATABASE_URL must
+                       preload it)
   --no-ceiling         skip the bare-Hono ceiling run
   --drain-timeout S    wait this long for accepted orders to reach PAYMENT_PENDING (default 60)
   --keep               keep the run's schema / data dir / Redis keys
@@ -159,6 +164,7 @@ export function parseDropOptions(argv: readonly string[], defaultResultsDir: str
         warmup: { type: 'string' },
         setup: { type: 'string' },
         'cpu-prof': { type: 'boolean' },
+        statements: { type: 'boolean' },
         'no-ceiling': { type: 'boolean' },
         'drain-timeout': { type: 'string' },
         keep: { type: 'boolean' },
@@ -203,6 +209,7 @@ export function parseDropOptions(argv: readonly string[], defaultResultsDir: str
     warmupRequests: positiveInt('warmup', str('warmup'), quick ? 200 : 2000, { allowZero: true }),
     setup: oneOf('setup', str('setup'), SETUPS, 'seed'),
     cpuProf: values['cpu-prof'] === true,
+    statements: values.statements === true,
     skipCeiling: values['no-ceiling'] === true,
     drainTimeoutSeconds: positiveInt('drain-timeout', str('drain-timeout'), 60),
     quick,

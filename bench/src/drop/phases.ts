@@ -9,6 +9,7 @@ import { meterResources, type Resources } from './resources.js';
 import { cleanUp, freePort, serverSetup } from './server-env.js';
 import { ensureBuilt } from './server-build.js';
 import { launchServer, type LaunchedServer } from './server-process.js';
+import { enableStatements, readStatements, resetStatements, type StatementStats } from './statements.js';
 import { registerShoppers, seedShoppers, type Shopper } from './shoppers.js';
 import { type LoadSummary, summarise } from './stats.js';
 import { verifyDrop, type Verification } from './verify.js';
@@ -36,6 +37,8 @@ export interface DropPhase {
   readonly profile: ProfileSummary | null;
   /** Database writes during the firing window (not in --quick: reading them costs two settle waits). */
   readonly dbWrites: DbWrites | null;
+  /** `--statements`: pg_stat_statements from the firing's start until every accepted order was PAYMENT_PENDING. */
+  readonly statements: StatementStats | null;
   /** What was fired, for the ceiling to fire the same requests. */
   readonly items: readonly LoadItem[];
   readonly body: string;
@@ -61,7 +64,7 @@ const warmupItems = (shoppers: readonly Shopper[], requests: number, tag: string
 /** Starts the reference server, sets up the drop, warms up, fires, verifies, stops. */
 export async function runDropPhase(context: RunContext): Promise<DropPhase> {
   const { options, tag, log } = context;
-  const setup = await serverSetup(options.profile, { tag, runDir: context.runDir, logLevel: context.logLevel });
+  const setup = await serverSetup(options.profile, { tag, runDir: context.runDir, logLevel: context.logLevel, statements: options.statements });
   const layout = `${options.processes} process${options.processes > 1 ? 'es' : ''}${sagaWorkersLabel(options.sagaWorkers)}`;
   if (options.server === 'dist') await ensureBuilt(context.repoRoot, context.logFile, log);
   log(`starting the reference server (${options.profile}, ${layout}, ${options.server === 'dist' ? 'compiled packages' : 'TypeScript sources'}; log: ${context.logFile})`);
@@ -80,6 +83,7 @@ export async function runDropPhase(context: RunContext): Promise<DropPhase> {
       body: { email: setup.adminEmail, password: setup.adminPassword },
     });
     const token = admin.body.accessToken;
+    if (options.statements) await enableStatements(setup.databaseUrl);
     // Readiness detail (which adapters run) is shown to staff only.
     const ready = await api.call<{ checks: { name: string; ok: boolean; detail?: string }[] }>('GET', '/readyz', { token });
     const productId = await createDrop(api, token, `Drop ${tag}`, options.units, tag);
@@ -120,6 +124,7 @@ export async function runDropPhase(context: RunContext): Promise<DropPhase> {
     const schemas = [setup.schema, `${setup.schema}_saga`];
     const settle = () => new Promise((resolve) => setTimeout(resolve, STATS_SETTLE_MS));
     const countersBefore = options.quick ? null : await settle().then(() => readDbCounters(setup.databaseUrl, schemas));
+    if (options.statements) await resetStatements(setup.databaseUrl);
     const body = JSON.stringify({ productId, quantity: 1 });
     const items = shoppers.map((shopper, index) => ({ token: shopper.token, key: `drop-${tag}-${index}`, ip: shopperIp(index) }));
     const { result, resources, profile } = await measured(server, context, (hooks) =>
@@ -140,12 +145,14 @@ export async function runDropPhase(context: RunContext): Promise<DropPhase> {
       firing: { startedAt: result.startedAt, endedAt: result.endedAt },
       paymentPendingWrites: () => statusWriteTimes(setup.databaseUrl, setup.schema, productId, 'PAYMENT_PENDING'),
     });
+    // Read before the settle wait: the statements of the firing and the drain, not the bench's later reads.
+    const statements = options.statements ? await readStatements(setup.databaseUrl, setup.schema) : null;
     let writes: DbWrites | null = null;
     if (countersBefore !== null) {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, result.endedAt + STATS_SETTLE_MS - Date.now())));
       writes = dbWrites(countersBefore, await readDbCounters(setup.databaseUrl, schemas), load.attempts);
     }
-    return { components: ready.body.checks, setupSeconds, load, resources, verification, profile, dbWrites: writes, items, body };
+    return { components: ready.body.checks, setupSeconds, load, resources, verification, profile, dbWrites: writes, statements, items, body };
   } finally {
     await api.close();
     await server.stop();

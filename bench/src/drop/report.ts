@@ -107,11 +107,35 @@ export function formatDbWrites(drop: DropPhase): string {
   const writes = drop.dbWrites;
   if (writes === null) return '';
   return [
-    `database during the firing (and the sagas it started): ${int(writes.commits)} commits, ${writes.commitsPerAttempt.toFixed(2)} per attempt`,
+    `database during the firing (and the sagas it started): ${int(writes.commits)} commits, ${writes.commitsPerAttempt.toFixed(2)} per attempt` +
+      (drop.load.distinctOrderIds > 0 ? `, ${(writes.commits / drop.load.distinctOrderIds).toFixed(2)} per accepted order` : ''),
     ...writes.tables.map(
       (table) =>
         `  ${table.rowsPerAttempt.toFixed(2).padStart(6)} rows/attempt  ${table.table} (+${int(table.inserted)} ~${int(table.updated)} -${int(table.deleted)})`,
     ),
+    '',
+  ].join('\n');
+}
+
+/** `--statements`: the firing's statements per accepted order, busiest first. */
+export function formatStatements(drop: DropPhase, top = 30): string {
+  const stats = drop.statements;
+  if (stats === null) return '';
+  const accepted = Math.max(1, drop.load.distinctOrderIds);
+  const per = (value: number) => (value / accepted).toFixed(3);
+  const oneLine = (query: string) => query.replace(/\s+/g, ' ').trim().slice(0, 100);
+  return [
+    `statements from the firing's start to the last PAYMENT_PENDING (pg_stat_statements), per accepted order (${int(accepted)}):`,
+    `  calls per path: order ${per(stats.callsByPath.order)}, saga ${per(stats.callsByPath.saga)}, ` +
+      `transaction control ${per(stats.callsByPath.transaction)}, other ${per(stats.callsByPath.other)}; ` +
+      `BEGIN ${per(stats.begins)}, COMMIT ${per(stats.commits)}, ROLLBACK ${per(stats.rollbacks)}`,
+    '   calls/ord   rows/ord   total ms  path         query',
+    ...stats.statements
+      .slice(0, top)
+      .map(
+        (s) =>
+          `  ${per(s.calls).padStart(9)} ${per(s.rows).padStart(10)} ${s.totalMs.toFixed(0).padStart(10)}  ${s.path.padEnd(11)}  ${oneLine(s.query)}`,
+      ),
     '',
   ].join('\n');
 }

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { DropProfile } from './options.js';
+import { preloadStatements } from './statements.js';
 
 /** Where the external services are (the machine's defaults when the environment does not say). */
 export const SERVICES = {
@@ -46,7 +47,7 @@ const secret = () => randomBytes(48).toString('base64url');
 
 export async function serverSetup(
   profile: DropProfile,
-  { tag, runDir, logLevel }: { tag: string; runDir: string; logLevel: string },
+  { tag, runDir, logLevel, statements = false }: { tag: string; runDir: string; logLevel: string; statements?: boolean },
 ): Promise<ServerSetup> {
   const schema = `drop_${tag}`;
   const jwtKey = secret();
@@ -84,6 +85,7 @@ export async function serverSetup(
     // knows it up front (the server reuses it) and the shopper seed can reach the database directly.
     const { loadOrCreateSecrets } = await import('@limitedcart/reference-server');
     const { postgresPassword } = await loadOrCreateSecrets(dataDir, { jwtKey, webhookSecret: env.PAYMENT_WEBHOOK_SECRET });
+    if (statements) await preloadStatements(dataDir, postgresPassword);
     return {
       ...common,
       databaseUrl: `postgres://postgres:${encodeURIComponent(postgresPassword)}@127.0.0.1:${pgPort}/postgres`,

@@ -39,26 +39,29 @@ export interface LockedDecision<T> {
   readonly result: T;
   /** Statements sent in the COMMIT message, before COMMIT. */
   readonly finalSql?: readonly string[];
-  /** One statement sent in the COMMIT message after COMMIT, so it runs only once the transaction committed. */
-  readonly afterCommitSql?: string;
+  /** Statements sent in the COMMIT message after COMMIT, so they run only once the transaction committed. */
+  readonly afterCommitSql?: readonly string[];
 }
 
 /**
  * A transaction on `client` in two round trips: BEGIN with `opening` (a row lock first, then writes and reads;
  * `decide` gets the rows of the last one), then `decide`'s statements with COMMIT. Against BEGIN, lock, each
  * statement, COMMIT one by one, this saves a round trip per statement. Statements are text with escaped literals
- * (the simple protocol has no parameters). Rolls back when a statement or `decide` throws.
+ * (the simple protocol has no parameters). Rolls back when a statement or `decide` throws. `begun`: the client's
+ * transaction is already open, and `opening` joins it.
  */
 export async function inLockedTransaction<T>(
   client: PoolClient,
   opening: readonly string[],
   decide: (rows: Record<string, unknown>[]) => LockedDecision<T>,
+  { begun = false }: { readonly begun?: boolean } = {},
 ): Promise<T> {
   try {
-    // A message of several statements answers with one result per statement.
-    const results = (await client.query(['BEGIN', ...opening].join('; '))) as unknown as QueryResult[];
-    const { result, finalSql = [], afterCommitSql } = decide(results[results.length - 1]?.rows ?? []);
-    await client.query([...finalSql, 'COMMIT', ...(afterCommitSql ? [afterCommitSql] : [])].join('; '));
+    // A message of several statements answers with one result per statement (a single one: just that result).
+    const answer = (await client.query([...(begun ? [] : ['BEGIN']), ...opening].join('; '))) as unknown as QueryResult | QueryResult[];
+    const results = Array.isArray(answer) ? answer : [answer];
+    const { result, finalSql = [], afterCommitSql = [] } = decide(results[results.length - 1]?.rows ?? []);
+    await client.query([...finalSql, 'COMMIT', ...afterCommitSql].join('; '));
     return result;
   } catch (error) {
     // Also after a failed BEGIN message: ROLLBACK outside a transaction only warns.

@@ -4,6 +4,7 @@ import type { LimitedCartErrorCode, SagaSignal } from '@limitedcart/core';
 import type { OrderSagaActivities, SagaContext } from '@limitedcart/core/saga';
 import type { PoolClient } from 'pg';
 import { inLockedTransaction } from './db.js';
+import type { SagaLock } from './saga-lock.js';
 import type { JournalEntry, JournalKind, JournalPayload, SagaTables } from './store.js';
 
 /** Why an advance stopped before the saga returned. */
@@ -34,7 +35,6 @@ export class ReplayContext implements SagaContext {
   #step: string;
   /** The last real call's entry until it is written (see the class comment). */
   #unrecorded: { readonly entry: JournalEntry; readonly step: string } | undefined;
-  #lockReleased = false;
 
   constructor(
     private readonly client: PoolClient,
@@ -45,8 +45,8 @@ export class ReplayContext implements SagaContext {
     /** On the last attempt a transient fault is handed to the saga instead of retried again. */
     private readonly lastAttempt: boolean,
     initialStep: string,
-    /** Releases the advance's saga lock; sent right after the commit that suspends the saga. */
-    private readonly releaseLockSql?: string,
+    /** The advance's saga lock: released by the commit that suspends the saga, kept past commits after which it goes on. */
+    private readonly lock?: SagaLock,
   ) {
     this.#step = initialStep;
     this.interrupted = new Promise((resolve) => {
@@ -56,11 +56,6 @@ export class ReplayContext implements SagaContext {
 
   get currentStep(): string {
     return this.#step;
-  }
-
-  /** true once the suspension's commit also released the saga lock (`releaseLockSql`). */
-  get lockReleased(): boolean {
-    return this.#lockReleased;
   }
 
   /** The entry not yet written, for the transaction that ends the saga; it is then the caller's to write. */
@@ -131,23 +126,30 @@ export class ReplayContext implements SagaContext {
     try {
       // The instance lock orders this read with `signal()` and with completion.
       const opening = [tables.lockInstanceSql(orderId), ...this.#unrecordedSql(), tables.nextSignalOrDeadlineSql(orderId, deadline)];
-      taken = await inLockedTransaction<{ signal: SagaSignal | null } | undefined>(this.client, opening, (rows) => {
-        const { next, passed } = tables.nextSignalOf(rows);
-        if (next) {
-          const entry = tables.appendSql(orderId, { seq, kind: 'signal', payload: { signal: next.body } }, this.#step);
-          return { result: { signal: next.body }, finalSql: [entry, tables.markConsumedSql(orderId, [next.signalId], seq)] };
-        }
-        if (passed) {
-          return { result: { signal: null }, finalSql: [tables.appendSql(orderId, { seq, kind: 'signal', payload: { signal: null } }, this.#step)] };
-        }
-        // Nothing to do until a wake-up: the saga lock can go with the commit.
-        return { result: undefined, finalSql: [tables.setStepSql(orderId, this.#step)], afterCommitSql: this.releaseLockSql };
-      });
+      const begun = this.lock?.inTransaction ?? false;
+      const keep = () => this.lock?.keepPastCommitSql() ?? [];
+      taken = await inLockedTransaction<{ signal: SagaSignal | null } | undefined>(
+        this.client,
+        opening,
+        (rows) => {
+          const { next, passed } = tables.nextSignalOf(rows);
+          if (next) {
+            const entry = tables.appendSql(orderId, { seq, kind: 'signal', payload: { signal: next.body } }, this.#step);
+            return { result: { signal: next.body }, finalSql: [entry, tables.markConsumedSql(orderId, [next.signalId], seq), ...keep()] };
+          }
+          if (passed) {
+            return { result: { signal: null }, finalSql: [tables.appendSql(orderId, { seq, kind: 'signal', payload: { signal: null } }, this.#step), ...keep()] };
+          }
+          // Nothing to do until a wake-up: the saga lock can go with the commit.
+          return { result: undefined, finalSql: [tables.setStepSql(orderId, this.#step)], afterCommitSql: this.lock?.releaseAfterCommitSql() ?? [] };
+        },
+        { begun },
+      );
     } catch (error) {
       return this.#halt({ kind: 'retry', error });
     }
     if (taken) return taken.signal;
-    this.#lockReleased = this.releaseLockSql !== undefined;
+    this.lock?.release();
     return this.#halt({ kind: 'suspend', deadline });
   }
 
@@ -159,12 +161,19 @@ export class ReplayContext implements SagaContext {
     const { orderId, tables } = this;
     try {
       const opening = [tables.lockInstanceSql(orderId), ...this.#unrecordedSql(), tables.pendingSignalsSql(orderId)];
-      return await inLockedTransaction(this.client, opening, (rows) => {
-        const pending = tables.pendingOf(rows);
-        const signals = pending.map((p) => p.body);
-        const entry = tables.appendSql(orderId, { seq, kind: 'drain', payload: { signals } }, this.#step);
-        return { result: signals, finalSql: [entry, tables.markConsumedSql(orderId, pending.map((p) => p.signalId), seq)] };
-      });
+      const begun = this.lock?.inTransaction ?? false;
+      const signals = await inLockedTransaction(
+        this.client,
+        opening,
+        (rows) => {
+          const pending = tables.pendingOf(rows);
+          const signals = pending.map((p) => p.body);
+          const entry = tables.appendSql(orderId, { seq, kind: 'drain', payload: { signals } }, this.#step);
+          return { result: signals, finalSql: [entry, tables.markConsumedSql(orderId, pending.map((p) => p.signalId), seq), ...(this.lock?.keepPastCommitSql() ?? [])] };
+        },
+        { begun },
+      );
+      return signals;
     } catch (error) {
       return this.#halt({ kind: 'retry', error });
     }
@@ -201,7 +210,18 @@ export class ReplayContext implements SagaContext {
     const unrecorded = this.takeUnrecorded();
     if (!unrecorded) return;
     try {
-      await this.tables.append(this.client, this.orderId, unrecorded.entry, unrecorded.step);
+      if (this.lock?.inTransaction) {
+        // The advance goes on after this commit: the saga lock must outlive it.
+        const keep = this.lock.keepPastCommitSql();
+        await this.client
+          .query([...keep, this.tables.appendSql(this.orderId, unrecorded.entry, unrecorded.step), 'COMMIT'].join('; '))
+          .catch(async (error: unknown) => {
+            await this.client.query('ROLLBACK').catch(() => undefined);
+            throw error;
+          });
+      } else {
+        await this.tables.append(this.client, this.orderId, unrecorded.entry, unrecorded.step);
+      }
     } catch (error) {
       return this.#halt({ kind: 'retry', error });
     }

@@ -121,31 +121,35 @@ export class GroupConsumer {
     }
   }
 
-  /** Claims the lease, then handles up to one batch. */
+  /** Claims the lease and reads a batch in one statement, then handles the batch. */
   async #round(): Promise<Outcome> {
     const { pool, tables: t, group, topic } = this.s;
-    const [lease] = await query<{ xid: string; position: string }>(
-      pool,
-      'claim consumer lease',
-      `UPDATE ${t.consumerOffsets}
-       SET lease_owner = $3, lease_until = clock_timestamp() + make_interval(secs => $4::double precision / 1000)
-       WHERE group_name = $1 AND topic = $2
-         AND (lease_owner IS NULL OR lease_owner = $3 OR lease_until < clock_timestamp())
-       RETURNING xid, position`,
-      [group, topic, this.#member, this.s.leaseMs],
-    );
-    if (!lease) return 'idle';
     // Only rows of transactions older than every running one are handled ("settled"): any transaction still to
     // commit has a larger id, so its rows sort after them and moving the cursor past them cannot skip an event that
-    // commits later. Rows are sorted by transaction id, so the settled ones are a prefix of the batch.
-    const read = await query<OutboxRow & { settled: boolean }>(
+    // commits later (this statement's own transaction id, from the lease's update, is never below the oldest running
+    // one). Rows are sorted by transaction id, so the settled ones are a prefix of the batch.
+    // No row: another member holds the lease. One row of nulls: the lease, and nothing to read.
+    const claimed = await query<{ [K in keyof OutboxRow]: OutboxRow[K] | null } & { settled: boolean | null }>(
       pool,
-      'read outbox',
-      `SELECT *, xid < pg_snapshot_xmin(pg_current_snapshot()) AS settled FROM ${t.outbox}
-       WHERE topic = $1 AND (xid, position) > ($2::xid8, $3::bigint)
-       ORDER BY xid, position LIMIT $4`,
-      [topic, lease.xid, lease.position, this.s.batchSize],
+      'claim consumer lease and read outbox',
+      `WITH lease AS (
+         UPDATE ${t.consumerOffsets}
+         SET lease_owner = $3, lease_until = clock_timestamp() + make_interval(secs => $4::double precision / 1000)
+         WHERE group_name = $1 AND topic = $2
+           AND (lease_owner IS NULL OR lease_owner = $3 OR lease_until < clock_timestamp())
+         RETURNING xid, position
+       )
+       SELECT o.*, o.xid < pg_snapshot_xmin(pg_current_snapshot()) AS settled
+       FROM lease LEFT JOIN LATERAL (
+         SELECT * FROM ${t.outbox}
+         WHERE topic = $2 AND (xid, position) > (lease.xid, lease.position)
+         ORDER BY xid, position LIMIT $5
+       ) AS o ON true
+       ORDER BY o.xid, o.position`,
+      [group, topic, this.#member, this.s.leaseMs, this.s.batchSize],
     );
+    if (claimed.length === 0) return 'idle';
+    const read = claimed.filter((row): row is OutboxRow & { settled: boolean } => row.position !== null);
     const settledCount = read.findIndex((row) => !row.settled);
     const rows = settledCount === -1 ? read : read.slice(0, settledCount);
     // A slow handler keeps the lease alive, so no other member takes over an event still being handled.

@@ -75,6 +75,21 @@ export const createPostgresStockGate = (options: PostgresStockGateOptions): Post
   const reserveSettings = `${timeouts}; SET LOCAL synchronous_commit = ${options.durableReservations === false ? 'off' : 'on'}`;
 
   /**
+   * Hold states asked for in one turn share one statement: the sagas of a drop's orders start side by side, and each
+   * start looks at its hold first.
+   */
+  const holdStates = new DataLoader<string, HoldState | null>(async (orderIds) => {
+    const rows = await query<{ order_id: string; state: HoldState }>(
+      pool,
+      'read hold states',
+      `SELECT order_id, state FROM ${t.stockHolds} WHERE order_id = ANY($1::text[])`,
+      [[...new Set(orderIds)]],
+    );
+    const byOrder = new Map(rows.map((row) => [row.order_id, row.state]));
+    return orderIds.map((orderId) => byOrder.get(orderId) ?? null);
+  }, perTurn(500));
+
+  /**
    * Runs one gate function, with the timeouts, as a single simple-protocol message: Postgres runs a
    * multi-statement message as one implicit transaction, so the call costs one round trip and the hot stock
    * row is locked only inside the server, never while a reply travels to Node. Bind parameters are not
@@ -223,13 +238,7 @@ export const createPostgresStockGate = (options: PostgresStockGateOptions): Post
     },
 
     async holdState(orderId: string) {
-      const [row] = await query<{ state: HoldState }>(
-        pool,
-        'read hold state',
-        `SELECT state FROM ${t.stockHolds} WHERE order_id = $1`,
-        [checkId('orderId', orderId)],
-      );
-      return row?.state ?? null;
+      return holdStates.load(checkId('orderId', orderId));
     },
   };
 };

@@ -45,6 +45,41 @@ describe.skipIf(!hasDatabase)('Postgres event bus (adapter-specific)', () => {
     await sub.unsubscribe();
   });
 
+  it('a round claims the lease and reads its batch in one statement', async () => {
+    const statements: string[] = [];
+    const counting = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
+    const query = counting.query.bind(counting) as (...args: unknown[]) => unknown;
+    counting.query = ((...args: unknown[]) => {
+      const [config] = args;
+      const text = typeof config === 'string' ? config : (config as { text?: unknown } | undefined)?.text;
+      if (typeof text === 'string') statements.push(text);
+      return query(...args);
+    }) as typeof counting.query;
+    const bus = createPostgresEventBus({ pool: counting, schema: db.schema, pollIntervalMs: 50, retryInitialDelayMs: 20 });
+    try {
+      const topic = `t-${randomUUID()}`;
+      const events = [1, 2, 3, 4].map((n) => event(topic, `a-${n % 2}`, n));
+      await bus.publish(events);
+      const seen: string[] = [];
+      const sub = await bus.subscribe(topic, 'one-statement', async (e) => {
+        seen.push(e.id);
+      });
+      await waitFor(() => seen.length === 4, { message: 'batch delivered' });
+      expect([...seen].sort()).toEqual(events.map((e) => e.id).sort());
+      await sub.unsubscribe();
+      const reads = statements.filter((text) => text.includes('pg_snapshot_xmin'));
+      expect(reads.length).toBeGreaterThan(0);
+      // Every read of the outbox is the lease's claim too; no claim goes alone.
+      expect(reads.every((text) => text.includes('lease_owner = $3'))).toBe(true);
+      const claims = statements.filter((text) => text.includes('lease_until < clock_timestamp()'));
+      expect(claims.length).toBeGreaterThan(0);
+      expect(claims.filter((text) => !text.includes('pg_snapshot_xmin'))).toEqual([]);
+    } finally {
+      await bus.close();
+      await counting.end();
+    }
+  });
+
   it('a restarted consumer resumes from its stored offset', async () => {
     const topic = `t-${randomUUID()}`;
     const bus = newBus();

@@ -93,6 +93,33 @@ describe.skipIf(!hasDatabase)('Postgres stock gate (adapter-specific)', () => {
     }
   });
 
+  it('hold states asked for together are read by one statement; an order without a hold reads as null', async () => {
+    const statements: string[] = [];
+    const counting = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
+    const query = counting.query.bind(counting) as (...args: unknown[]) => unknown;
+    counting.query = ((...args: unknown[]) => {
+      if (typeof args[0] === 'string') statements.push(args[0]);
+      return query(...args);
+    }) as typeof counting.query;
+    try {
+      const batched = createPostgresStockGate({ pool: counting, schema: db.schema });
+      const sku = unique('states');
+      await batched.restock(sku, 3, unique('op'));
+      const [held, committed, released] = [unique('o'), unique('o'), unique('o')];
+      for (const [index, orderId] of [held, committed, released].entries()) {
+        expect(await batched.reserve({ sku, qty: 1, orderId, customerId: `c-${index}`, limitPerCustomer: 1, holdUntil: inAnHour() })).toEqual({ ok: true });
+      }
+      await batched.commit(committed);
+      await batched.release(released);
+      statements.length = 0;
+      const states = await Promise.all([held, committed, released, held, unique('no-hold')].map((orderId) => batched.holdState(orderId)));
+      expect(states).toEqual(['HELD', 'COMMITTED', 'RELEASED', 'HELD', null]);
+      expect(statements.filter((text) => text.includes('stock_holds'))).toHaveLength(1);
+    } finally {
+      await counting.end();
+    }
+  });
+
   it('two gates on their own pools (two processes) batching the same customers on two SKUs stay exact and never deadlock', async () => {
     const other = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
     try {

@@ -166,6 +166,18 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
     expect(readSessions.at(-1)).toBeNull();
   });
 
+  it('concurrent order reads by id share one statement; unknown ids read as null', async () => {
+    const orders = Array.from({ length: 20 }, newOrder);
+    for (const order of orders) await stores.orders.create(order);
+    const { pool: counted, counter } = countingQueries(db.pool);
+    const reader = createPostgresStores({ pool: counted, schema: db.schema }).orders;
+    const ids = [...orders.map((order) => order.id), orders[0]!.id, 'no-such-order'];
+    const read = await Promise.all(ids.map((id) => reader.get(id)));
+    expect(counter.queries).toBe(1);
+    expect(read.map((order) => order?.id ?? null)).toEqual([...orders.map((order) => order.id), orders[0]!.id, null]);
+    expect(read[0]).toMatchObject({ status: 'PENDING', quantity: 2, total: { amount: 3_000, currency: 'USD' } });
+  });
+
   it('concurrent createOrder calls commit in groups of up to 100, each order in one transaction with its event', async () => {
     const orders = Array.from({ length: 250 }, newOrder);
     const event = (order: NewOrder) => ({

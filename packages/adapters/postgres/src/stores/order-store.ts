@@ -1,8 +1,12 @@
 import { allowedSources, ORDER_STATUSES, type OrderStatus, type OrderStore } from '@limitedcart/core';
-import { type Executor, query, type TableNames, toNumber } from '../sql.js';
+import { byIdLoader, type Executor, isPool, query, type TableNames, toNumber } from '../sql.js';
 import { type OrderRow, pageBounds, toOrder } from './rows.js';
 
-export const createOrderStore = (db: Executor, t: TableNames): OrderStore => ({
+export const createOrderStore = (db: Executor, t: TableNames): OrderStore => {
+  // Orders read in one turn share one statement (the starts of a drop's sagas each read their order); inside a
+  // caller's transaction the statement order is the caller's, so reads go one by one.
+  const reader = isPool(db) ? byIdLoader<OrderRow>(db, 'get orders', t.orders) : null;
+  return {
   async create(order) {
     const [row] = await query<OrderRow>(
       db,
@@ -26,7 +30,7 @@ export const createOrderStore = (db: Executor, t: TableNames): OrderStore => ({
   },
 
   async get(id) {
-    const [row] = await query<OrderRow>(db, 'get order', `SELECT * FROM ${t.orders} WHERE id = $1`, [id]);
+    const row = reader ? await reader.load(id) : (await query<OrderRow>(db, 'get order', `SELECT * FROM ${t.orders} WHERE id = $1`, [id]))[0];
     return row ? toOrder(row) : null;
   },
 
@@ -109,4 +113,5 @@ export const createOrderStore = (db: Executor, t: TableNames): OrderStore => ({
     );
     return rows.map((row) => ({ amount: toNumber(row.revenue), currency: row.currency }));
   },
-});
+};
+};
