@@ -39,7 +39,7 @@ function OrderCards({ items, showCustomer }: { readonly items: readonly ListedOr
               {formatMoney(order.total)}
             </Text>
           </Group>
-          <Text size="xs" c="dimmed" mt={4}>
+          <Text size="xs" c="dimmed" mt={4} style={{ overflowWrap: 'anywhere' }}>
             {formatDateTime(order.createdAt)}
             {showCustomer ? ` · ${customerOf(order)}` : ''}
           </Text>
