@@ -1,25 +1,7 @@
 import { newId } from '@limitedcart/core';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresAdmissionQueue } from '../src/index.js';
-import { createTestDatabase, hasDatabase, type TestDatabase } from './support.js';
-
-/** The same pool with the statements sent through `pool.query` recorded. */
-const recordingQueries = (pool: pg.Pool) => {
-  const statements: string[] = [];
-  const recorded = new Proxy(pool, {
-    get(target, property, receiver) {
-      if (property === 'query') {
-        return (...args: unknown[]) => {
-          if (typeof args[0] === 'string') statements.push(args[0]);
-          return (target.query as (...a: unknown[]) => unknown)(...args);
-        };
-      }
-      return Reflect.get(target, property, receiver);
-    },
-  });
-  return { pool: recorded, statements };
-};
+import { createTestDatabase, hasDatabase, recordingQueries, type TestDatabase } from './support.js';
 
 describe.skipIf(!hasDatabase)('Postgres admission queue (adapter-specific)', () => {
   let db: TestDatabase;

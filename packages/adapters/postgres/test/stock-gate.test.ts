@@ -2,7 +2,7 @@ import { isLimitedCartError, type StockSnapshot } from '@limitedcart/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStockGate, type PostgresStockGate } from '../src/index.js';
-import { createTestDatabase, DATABASE_URL, hasDatabase, type TestDatabase } from './support.js';
+import { createTestDatabase, DATABASE_URL, hasDatabase, recordingQueries, type TestDatabase } from './support.js';
 
 const HOUR = 3_600_000;
 const inAnHour = () => new Date(Date.now() + HOUR);
@@ -49,13 +49,7 @@ describe.skipIf(!hasDatabase)('Postgres stock gate (adapter-specific)', () => {
   });
 
   it('reservations that arrive together are decided by one statement, each with its own outcome, in request order', async () => {
-    const statements: string[] = [];
-    const counting = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
-    const query = counting.query.bind(counting) as (...args: unknown[]) => unknown;
-    counting.query = ((...args: unknown[]) => {
-      if (typeof args[0] === 'string') statements.push(args[0]);
-      return query(...args);
-    }) as typeof counting.query;
+    const { pool: counting, statements } = recordingQueries(new pg.Pool({ connectionString: DATABASE_URL, max: 4 }));
     try {
       const batched = createPostgresStockGate({ pool: counting, schema: db.schema });
       const [a, b] = [unique('batch-a'), unique('batch-b')];
@@ -94,13 +88,7 @@ describe.skipIf(!hasDatabase)('Postgres stock gate (adapter-specific)', () => {
   });
 
   it('hold states asked for together are read by one statement; an order without a hold reads as null', async () => {
-    const statements: string[] = [];
-    const counting = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
-    const query = counting.query.bind(counting) as (...args: unknown[]) => unknown;
-    counting.query = ((...args: unknown[]) => {
-      if (typeof args[0] === 'string') statements.push(args[0]);
-      return query(...args);
-    }) as typeof counting.query;
+    const { pool: counting, statements } = recordingQueries(new pg.Pool({ connectionString: DATABASE_URL, max: 4 }));
     try {
       const batched = createPostgresStockGate({ pool: counting, schema: db.schema });
       const sku = unique('states');

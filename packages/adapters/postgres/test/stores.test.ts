@@ -2,7 +2,7 @@ import { isLimitedCartError, newId, type NewOrder, type Order, type StoreSet } f
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresSessionStore, createPostgresStores } from '../src/index.js';
-import { createTestDatabase, hasDatabase, type TestDatabase } from './support.js';
+import { createTestDatabase, hasDatabase, recordingQueries, type TestDatabase } from './support.js';
 
 const newOrder = (): NewOrder => ({
   id: newId(),
@@ -14,23 +14,6 @@ const newOrder = (): NewOrder => ({
   total: { amount: 3_000, currency: 'USD' },
   holdUntil: new Date(Date.now() + 600_000),
 });
-
-/** The same pool with the statements sent through `pool.query` counted. */
-const countingQueries = (pool: pg.Pool) => {
-  const counter = { queries: 0 };
-  const counted = new Proxy(pool, {
-    get(target, property, receiver) {
-      if (property === 'query') {
-        return (...args: unknown[]) => {
-          counter.queries += 1;
-          return (target.query as (...a: unknown[]) => unknown)(...args);
-        };
-      }
-      return Reflect.get(target, property, receiver);
-    },
-  });
-  return { pool: counted, counter };
-};
 
 describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
   let db: TestDatabase;
@@ -90,12 +73,12 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
   });
 
   it('300 concurrent idempotency lookups share round trips and each gets its own answer', async () => {
-    const { pool: counted, counter } = countingQueries(db.pool);
+    const { pool: counted, statements } = recordingQueries(db.pool);
     const idempotency = createPostgresStores({ pool: counted, schema: db.schema }).idempotency;
     const scope = `batch-${newId()}`;
     for (let i = 0; i < 100; i += 1) await idempotency.claim(scope, `used-${i}`, `hash-${i}`);
     await idempotency.complete(scope, 'used-7', { status: 202, body: { orderId: 'o-7' } });
-    counter.queries = 0;
+    statements.length = 0;
     const keys = Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? `used-${i / 3}` : `fresh-${i}`));
     const found = await Promise.all(keys.map((key) => idempotency.find(scope, key)));
     keys.forEach((key, i) => {
@@ -103,15 +86,15 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
       else expect(found[i]).toMatchObject({ scope, key, requestHash: `hash-${Number(key.slice(5))}` });
     });
     expect(found[21]?.response).toEqual({ status: 202, body: { orderId: 'o-7' } });
-    expect(counter.queries).toBe(1);
+    expect(statements).toHaveLength(1);
   });
 
   it('concurrent claims and completions share statements; a key claimed twice at once goes to one caller', async () => {
-    const { pool: counted, counter } = countingQueries(db.pool);
+    const { pool: counted, statements } = recordingQueries(db.pool);
     const idempotency = createPostgresStores({ pool: counted, schema: db.schema }).idempotency;
     const scope = `claims-${newId()}`;
     await idempotency.claim(scope, 'earlier', 'hash-earlier');
-    counter.queries = 0;
+    statements.length = 0;
     const keys = Array.from({ length: 200 }, (_, i) => `k-${i}`);
     const claims = await Promise.all([
       ...keys.map((key) => idempotency.claim(scope, key, `hash-${key}`)),
@@ -122,18 +105,18 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
     // The losers read the winner's claim: one more statement each.
     expect(claims[200]).toMatchObject({ claimed: false, record: { key: 'k-0', response: null } });
     expect(claims[201]).toMatchObject({ claimed: false, record: { key: 'earlier', response: null } });
-    expect(counter.queries).toBe(3);
-    counter.queries = 0;
+    expect(statements).toHaveLength(3);
+    statements.length = 0;
     await Promise.all(keys.map((key, i) => idempotency.complete(scope, key, { status: 202, body: { n: i } })));
-    expect(counter.queries).toBe(1);
+    expect(statements).toHaveLength(1);
     const stored = await Promise.all(keys.map((key) => idempotency.find(scope, key)));
     expect(stored.map((record) => record?.response)).toEqual(keys.map((_, n) => ({ status: 202, body: { n } })));
     // Abandons too share one statement, and free only keys still in flight.
     const inFlight = Array.from({ length: 200 }, (_, i) => `a-${i}`);
     await Promise.all(inFlight.map((key) => idempotency.claim(scope, key, `hash-${key}`)));
-    counter.queries = 0;
+    statements.length = 0;
     await Promise.all([...inFlight, 'k-0', 'k-1'].map((key) => idempotency.abandon(scope, key)));
-    expect(counter.queries).toBe(1);
+    expect(statements).toHaveLength(1);
     const after = await Promise.all([...inFlight, 'k-0', 'k-1'].map((key) => idempotency.find(scope, key)));
     expect(after.slice(0, 200).every((record) => record === null)).toBe(true);
     expect(after.slice(200).map((record) => record?.response)).toEqual([
@@ -143,7 +126,7 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
   });
 
   it('concurrent account and session reads by id share one statement each; unknown ids read as null', async () => {
-    const { pool: counted, counter } = countingQueries(db.pool);
+    const { pool: counted, statements } = recordingQueries(db.pool);
     const customers = createPostgresStores({ pool: counted, schema: db.schema }).customers;
     const sessions = createPostgresSessionStore({ pool: counted, schema: db.schema });
     const accounts = await Promise.all(
@@ -152,14 +135,14 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
     const opened = await Promise.all(
       accounts.map((account) => sessions.create({ customerId: account.id, refreshTokenHash: `hash-${account.id}`, ttlMs: 60_000 })),
     );
-    counter.queries = 0;
+    statements.length = 0;
     const ids = [...accounts.map((account) => account.id), accounts[0]!.id, 'no-such-customer'];
     const sessionIds = [...opened.map((session) => session.id), opened[0]!.id, 'no-such-session'];
     const [readAccounts, readSessions] = await Promise.all([
       Promise.all(ids.map((id) => customers.get(id))),
       Promise.all(sessionIds.map((id) => sessions.get(id))),
     ]);
-    expect(counter.queries).toBe(2);
+    expect(statements).toHaveLength(2);
     expect(readAccounts.map((account) => account?.email)).toEqual([...accounts.map((account) => account.email), accounts[0]!.email, undefined]);
     expect(readAccounts.at(-1)).toBeNull();
     expect(readSessions.map((session) => session?.customerId)).toEqual([...accounts.map((account) => account.id), accounts[0]!.id, undefined]);
@@ -169,11 +152,11 @@ describe.skipIf(!hasDatabase)('Postgres stores (adapter-specific)', () => {
   it('concurrent order reads by id share one statement; unknown ids read as null', async () => {
     const orders = Array.from({ length: 20 }, newOrder);
     for (const order of orders) await stores.orders.create(order);
-    const { pool: counted, counter } = countingQueries(db.pool);
+    const { pool: counted, statements } = recordingQueries(db.pool);
     const reader = createPostgresStores({ pool: counted, schema: db.schema }).orders;
     const ids = [...orders.map((order) => order.id), orders[0]!.id, 'no-such-order'];
     const read = await Promise.all(ids.map((id) => reader.get(id)));
-    expect(counter.queries).toBe(1);
+    expect(statements).toHaveLength(1);
     expect(read.map((order) => order?.id ?? null)).toEqual([...orders.map((order) => order.id), orders[0]!.id, null]);
     expect(read[0]).toMatchObject({ status: 'PENDING', quantity: 2, total: { amount: 3_000, currency: 'USD' } });
   });

@@ -14,6 +14,26 @@ if (!DATABASE_URL) {
 }
 export const hasDatabase = DATABASE_URL !== undefined;
 
+/**
+ * `pool` with the text of every statement sent through `pool.query` recorded, so a test can say how many statements
+ * a batch of calls took (grouped reads and writes). `statements.length = 0` starts a new count.
+ */
+export const recordingQueries = (pool: pg.Pool): { readonly pool: pg.Pool; readonly statements: string[] } => {
+  const statements: string[] = [];
+  const recorded = new Proxy(pool, {
+    get(target, property, receiver) {
+      if (property === 'query') {
+        return (...args: unknown[]) => {
+          if (typeof args[0] === 'string') statements.push(args[0]);
+          return (target.query as (...a: unknown[]) => unknown)(...args);
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+  return { pool: recorded, statements };
+};
+
 export interface TestDatabase {
   readonly schema: string;
   readonly pool: pg.Pool;
