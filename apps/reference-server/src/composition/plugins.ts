@@ -57,6 +57,7 @@ function storagePlugins(config: ServerConfig, secrets: ServerSecrets | EmbeddedS
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         localActivities: config.TEMPORAL_LOCAL_ACTIVITIES === 'true',
+        eagerStart: config.TEMPORAL_EAGER_START === 'true',
       })
     : pgBoss({ tuning: { concurrency: config.SAGA_WORKER_LOOPS, batchSize: config.SAGA_WORKER_BATCH_SIZE } });
   return [

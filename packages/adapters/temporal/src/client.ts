@@ -29,6 +29,7 @@ import {
   DEFAULT_TASK_QUEUE,
   type TemporalSagaRunnerOptions,
 } from './options.js';
+import type { NativeConnection } from '@temporalio/worker';
 import type { lateSignalWorkflow, orderSagaWorkflow } from './workflows.js';
 
 /** A SagaRunner on Temporal, plus the lifecycle of its connection. */
@@ -37,6 +38,11 @@ export interface TemporalSagaRunner extends SagaRunner {
   close(): Promise<void>;
   /** Whether the Temporal frontend answers (its system info, within a few seconds). */
   health(): Promise<HealthReport>;
+  /**
+   * Sagas this runner started, and how many of them the server handed straight to a worker of this process
+   * (eager start, see `TemporalSagaRunnerOptions.localWorkerConnection`).
+   */
+  startCounts(): { readonly started: number; readonly eagerly: number };
 }
 
 const HEALTH_DEADLINE_MS = 1_500;
@@ -83,17 +89,33 @@ export const createTemporalSagaRunner = (options: TemporalSagaRunnerOptions): Te
     activityStartToCloseTimeoutMs: options.activityStartToCloseTimeoutMs ?? DEFAULT_ACTIVITY_START_TO_CLOSE_TIMEOUT_MS,
     localActivities: options.localActivities ?? DEFAULT_LOCAL_ACTIVITIES,
   };
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   let connecting: Promise<{ connection: Connection; client: Client }> | undefined;
+  const counts = { started: 0, eagerly: 0 };
+  /** One client per worker connection; a worker that restarts brings a new connection. */
+  const eagerClients = new WeakMap<NativeConnection, Client>();
 
   const connect = (): Promise<{ connection: Connection; client: Client }> => {
     connecting ??= Connection.connect({ address: options.address, channelArgs: RECONNECT_QUICKLY }).then(
-      (connection) => ({ connection, client: new Client({ connection, namespace: options.namespace ?? DEFAULT_NAMESPACE }) }),
+      (connection) => ({ connection, client: new Client({ connection, namespace }) }),
       (cause: unknown) => {
         connecting = undefined; // the next call tries again
         throw infrastructure(`connecting to ${options.address}`, cause);
       },
     );
     return connecting;
+  };
+
+  /** The local worker's connection when there is one (eager start), else this runner's own. */
+  const startingClient = async (): Promise<{ client: Client; eager: boolean }> => {
+    const local = options.localWorkerConnection?.();
+    if (local === undefined) return { client: (await connect()).client, eager: false };
+    let client = eagerClients.get(local);
+    if (client === undefined) {
+      client = new Client({ connection: local, namespace });
+      eagerClients.set(local, client);
+    }
+    return { client, eager: true };
   };
 
   const sagaHandle = async (orderId: string): Promise<WorkflowHandle<typeof orderSagaWorkflow>> =>
@@ -135,14 +157,18 @@ export const createTemporalSagaRunner = (options: TemporalSagaRunnerOptions): Te
       if (Number.isNaN(new Date(input.paymentDeadline).getTime())) {
         throw new LimitedCartError('VALIDATION', `invalid payment deadline ${input.paymentDeadline}`);
       }
-      const { client } = await connect();
+      const { client, eager } = await startingClient();
       try {
-        await client.workflow.start<typeof orderSagaWorkflow>('orderSagaWorkflow', {
+        const handle = await client.workflow.start<typeof orderSagaWorkflow>('orderSagaWorkflow', {
           ...ONCE,
           workflowId: input.orderId,
           taskQueue,
           args: [{ orderId: input.orderId, paymentDeadline: input.paymentDeadline }, tuning],
+          // Granted only while the local worker has a free workflow-task slot; otherwise the task is queued as usual.
+          ...(eager ? { requestEagerStart: true } : {}),
         });
+        counts.started += 1;
+        if (handle.eagerlyStarted) counts.eagerly += 1;
         return { started: true };
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
@@ -232,6 +258,8 @@ export const createTemporalSagaRunner = (options: TemporalSagaRunnerOptions): Te
         return { name: 'temporal', ok: false, detail: error instanceof Error ? error.message : String(error) };
       }
     },
+
+    startCounts: () => ({ ...counts }),
 
     async close() {
       const current = connecting;

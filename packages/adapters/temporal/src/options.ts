@@ -1,4 +1,5 @@
 import type { OrderSagaActivities } from '@limitedcart/core/saga';
+import type { NativeConnection } from '@temporalio/worker';
 import { DEFAULT_WORKFLOW_TUNING } from './definitions.js';
 
 /** Where the Temporal service is and which task queue the order sagas use. */
@@ -28,6 +29,15 @@ export interface TemporalSagaRunnerOptions extends TemporalConnectionOptions {
    * `activityStartToCloseTimeoutMs` instead.
    */
   readonly localActivities?: boolean;
+  /**
+   * The connection of a worker in this process that polls the same namespace and task queue
+   * (`TemporalSagaWorker.connection`). While it returns one, sagas start with eager start: the server hands each
+   * saga's first workflow task to that worker in its answer to the start instead of queueing it for a poll, which
+   * spares the server a dispatch and a history write per saga and the saga the wait for a poller. A start the
+   * worker has no free slot for is queued as usual; `undefined` (no worker, or one that stopped) starts through
+   * the runner's own connection. The `temporal` plugin wires this in processes with the `worker` role.
+   */
+  readonly localWorkerConnection?: () => NativeConnection | undefined;
 }
 
 /**

@@ -10,6 +10,11 @@ export interface TemporalPluginOptions
   readonly workflowBundle?: TemporalSagaWorkerOptions['workflowBundle'];
   /** Concurrency and sticky cache of the worker of a `worker`-role process. */
   readonly workerTuning?: TemporalSagaWorkerOptions['tuning'];
+  /**
+   * In a `worker`-role process, start sagas through the worker's own connection so the server hands their first
+   * workflow task straight to it (eager start; see `TemporalSagaRunnerOptions.localWorkerConnection`). Default true.
+   */
+  readonly eagerStart?: boolean;
 }
 
 /** The worker of a `worker`-role process, registered so the engine opens, closes and probes it. */
@@ -30,19 +35,23 @@ export function temporal(options: TemporalPluginOptions): Plugin {
   return definePlugin({
     name: 'temporal',
     setup(ctx) {
-      ctx.provide({ sagaRunner: { useFactory: () => createTemporalSagaRunner(options) } });
-      if (!ctx.config.roles.includes('worker')) return;
+      const hasWorker = ctx.config.roles.includes('worker');
+      /** This process's worker, once built: the saga starter of a worker process starts sagas through it. */
+      let worker: TemporalSagaWorker | undefined;
+      const localWorkerConnection = hasWorker && options.eagerStart !== false ? () => worker?.connection() : undefined;
+      ctx.provide({
+        sagaRunner: { useFactory: () => createTemporalSagaRunner({ ...options, ...(localWorkerConnection ? { localWorkerConnection } : {}) }) },
+      });
+      if (!hasWorker) return;
       ctx.register(TEMPORAL_WORKER, {
-        useFactory: ({ ports }) =>
-          workerLifecycle(
-            createTemporalSagaWorker({
-              ...options,
-              ...(options.workerTuning ? { tuning: options.workerTuning } : {}),
-              activities: createOrderSagaActivities(ports),
-            }),
-            options.taskQueue ?? DEFAULT_TASK_QUEUE,
-            ports.logger.child({ component: 'temporal-worker' }),
-          ),
+        useFactory: ({ ports }) => {
+          worker = createTemporalSagaWorker({
+            ...options,
+            ...(options.workerTuning ? { tuning: options.workerTuning } : {}),
+            activities: createOrderSagaActivities(ports),
+          });
+          return workerLifecycle(worker, options.taskQueue ?? DEFAULT_TASK_QUEUE, ports.logger.child({ component: 'temporal-worker' }));
+        },
       });
     },
   });

@@ -15,6 +15,11 @@ export interface TemporalSagaWorker {
   ready(): Promise<void>;
   /** Stops polling, lets in-flight tasks finish, closes the connection. Idempotent. */
   shutdown(): Promise<void>;
+  /**
+   * The worker's connection while it runs (undefined before it is ready and once it stops): a runner that starts
+   * sagas through it lets the server hand their first workflow task straight to this worker (eager start).
+   */
+  connection(): NativeConnection | undefined;
 }
 
 /**
@@ -25,6 +30,7 @@ export const createTemporalSagaWorker = (options: TemporalSagaWorkerOptions): Te
   let started: Promise<{ worker: Worker; connection: NativeConnection }> | undefined;
   let running: Promise<void> | undefined;
   let stopping = false;
+  let open: NativeConnection | undefined;
 
   const start = async (): Promise<{ worker: Worker; connection: NativeConnection }> => {
     const workflowBundle = options.workflowBundle ?? (await bundleWorkflows(options.workflowsPath ?? defaultWorkflowsPath()));
@@ -56,8 +62,10 @@ export const createTemporalSagaWorker = (options: TemporalSagaWorkerOptions): Te
           const done = worker.run(); // moves the worker to RUNNING synchronously
           // A shutdown requested while the worker was being created stops it as soon as it runs.
           if (stopping) worker.shutdown();
+          else open = connection;
           await done;
         } finally {
+          open = undefined;
           await connection.close();
         }
       });
@@ -67,6 +75,7 @@ export const createTemporalSagaWorker = (options: TemporalSagaWorkerOptions): Te
 
   return {
     run,
+    connection: () => open,
     ready() {
       if (started === undefined) return Promise.reject(new LimitedCartError('INTERNAL', 'the Temporal worker was not run'));
       return started.then(() => undefined);
@@ -77,6 +86,7 @@ export const createTemporalSagaWorker = (options: TemporalSagaWorkerOptions): Te
         return;
       }
       stopping = true;
+      open = undefined; // starts go through the runner's own connection from now on
       if (started === undefined) return;
       const { worker } = await started.catch(() => ({ worker: undefined }));
       if (worker?.getState() === 'RUNNING') worker.shutdown();

@@ -175,3 +175,57 @@ describe.skipIf(noTemporal)('temporal saga runner (own cases)', () => {
     expect(isLimitedCartError(error, 'VALIDATION')).toBe(true);
   });
 });
+
+describe.skipIf(noTemporal)('temporal saga runner sharing its worker connection (eager start)', () => {
+  const activities = new FakeActivities();
+  const taskQueue = uniqueName('eager-test');
+  const inMs = (ms: number): string => new Date(Date.now() + ms).toISOString();
+
+  it('hands the first workflow task to the local worker, and starts through its own connection once the worker stopped', async () => {
+    quietTemporalRuntime();
+    const address = requireTemporalAddress();
+    const worker = createTemporalSagaWorker({ address, taskQueue, activities });
+    const running = worker.run();
+    await worker.ready();
+    const runner = createTemporalSagaRunner({ address, taskQueue, localWorkerConnection: () => worker.connection() });
+    const later = createTemporalSagaWorker({ address, taskQueue, activities });
+    let laterRunning: Promise<void> | undefined;
+    const orders = Array.from({ length: 5 }, (_, index) => `${taskQueue}-order-${index}`);
+    try {
+      for (const orderId of orders) {
+        activities.place(orderId);
+        // One at a time: an idle worker has a free slot for each.
+        expect(await runner.start({ orderId, paymentDeadline: inMs(60_000) })).toEqual({ started: true });
+      }
+      expect(runner.startCounts()).toEqual({ started: 5, eagerly: 5 });
+      await waitFor(() => orders.every((orderId) => activities.orders.get(orderId)?.status === 'PAYMENT_PENDING'), {
+        message: 'eagerly started sagas to reach PAYMENT_PENDING',
+      });
+      expect(await runner.start({ orderId: orders[0] as string, paymentDeadline: inMs(60_000) })).toEqual({ started: false });
+
+      await worker.shutdown();
+      await running;
+      expect(worker.connection()).toBeUndefined();
+      // No local worker any more: the start goes through the runner's own connection, and another worker runs it.
+      laterRunning = later.run();
+      const orderId = `${taskQueue}-after-stop`;
+      activities.place(orderId);
+      expect(await runner.start({ orderId, paymentDeadline: inMs(60_000) })).toEqual({ started: true });
+      expect(runner.startCounts()).toEqual({ started: 6, eagerly: 5 });
+      await waitFor(() => activities.orders.get(orderId)?.status === 'PAYMENT_PENDING', { message: `${orderId} to reach PAYMENT_PENDING` });
+    } finally {
+      // End the waiting sagas so they do not wait on the shared dev server for a worker that is gone.
+      const connection = await Connection.connect({ address });
+      const client = new Client({ connection });
+      await Promise.all(
+        [...orders, `${taskQueue}-after-stop`].map((orderId) => client.workflow.getHandle(orderId).terminate('test cleanup').catch(() => undefined)),
+      );
+      await connection.close();
+      await runner.close();
+      await worker.shutdown();
+      await running.catch(() => undefined);
+      await later.shutdown();
+      await laterRunning?.catch(() => undefined);
+    }
+  });
+});
