@@ -4,6 +4,7 @@ import type { Order } from '../src/domain/order.js';
 import { orderPlacedEvent, orderProgressEvent } from '../src/events/builders.js';
 import { createMemoryStockGate } from '../src/memory/stock-gate.js';
 import type { CorePorts } from '../src/ports/core-ports.js';
+import type { SagaRunner } from '../src/ports/saga-runner.js';
 import { cancelOrder } from '../src/use-cases/cancel-order.js';
 import { expireHolds } from '../src/use-cases/expire-holds.js';
 import { placeOrder } from '../src/use-cases/place-order.js';
@@ -57,6 +58,30 @@ describe('startSagaForPlacedOrder', () => {
     };
     expect(await startSagaForPlacedOrder({ ...deps, orders }, orderPlacedEvent(order, order.createdAt))).toEqual({ started: false });
     expect(lookups).toEqual([]);
+  });
+
+  it('without head starts, asks for the start at once: no look at the saga first, still once per order', async () => {
+    const deps = memoryPorts();
+    const order = await placeWithoutSaga(deps, 'c1');
+    const looks: string[] = [];
+    const sagaRunner: SagaRunner = {
+      start: (input) => deps.sagaRunner.start(input),
+      signal: (id, signal) => deps.sagaRunner.signal(id, signal),
+      describe: async (id: string) => {
+        looks.push(id);
+        return deps.sagaRunner.describe(id);
+      },
+      exists: async (id: string) => {
+        looks.push(id);
+        return (await deps.sagaRunner.describe(id)) !== null;
+      },
+    };
+    const event = orderPlacedEvent(order, order.createdAt);
+    const options = { headStartsRun: false };
+    expect(await startSagaForPlacedOrder({ ...deps, sagaRunner }, event, options)).toEqual({ started: true });
+    expect(await startSagaForPlacedOrder({ ...deps, sagaRunner }, event, options)).toEqual({ started: false });
+    expect(looks).toEqual([]);
+    await waitForStatus(deps, order.id, 'PAYMENT_PENDING');
   });
 
   it('ignores other order events, and skips orders that ended or do not exist', async () => {

@@ -212,7 +212,7 @@ export function bindUseCases(
     admitQueues: () => rounds.runAll(),
     now: () => ports.clock.now(),
     expireHolds: () => expireHolds(ports),
-    startSagaForPlacedOrder: (event) => startSagaForPlacedOrder(ports, event),
+    startSagaForPlacedOrder: (event) => startSagaForPlacedOrder(ports, event, { headStartsRun: config.sagaHeadStarts > 0 }),
     refreshCatalogueEntry: (event) => refreshCatalogueEntry(ports, event),
     reindexSearch: () => reindexSearch(ports),
   };
