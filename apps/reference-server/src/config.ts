@@ -50,6 +50,7 @@ export const ENV_SCHEMA = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default('limitedcart-orders'),
   /** Sagas started by this process run their database steps as Temporal local activities (`false`: activity tasks). */
   TEMPORAL_LOCAL_ACTIVITIES: z.enum(['true', 'false']).default('true'),
+  /** A worker process starts sagas through its own Temporal worker's connection (eager start; `false`: the client's). */
   TEMPORAL_EAGER_START: z.enum(['true', 'false']).default('true'),
   /** HS256 secret (≥ 32 bytes) or an Ed25519 PKCS8 PEM for EdDSA. Generated and kept in the data dir when unset. */
   JWT_KEY: z.string().optional(),

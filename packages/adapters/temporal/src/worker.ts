@@ -30,7 +30,8 @@ export const createTemporalSagaWorker = (options: TemporalSagaWorkerOptions): Te
   let started: Promise<{ worker: Worker; connection: NativeConnection }> | undefined;
   let running: Promise<void> | undefined;
   let stopping = false;
-  let open: NativeConnection | undefined;
+  /** The connection while the worker runs: what `connection()` hands to an eager-starting runner. */
+  let runningConnection: NativeConnection | undefined;
 
   const start = async (): Promise<{ worker: Worker; connection: NativeConnection }> => {
     const workflowBundle = options.workflowBundle ?? (await bundleWorkflows(options.workflowsPath ?? defaultWorkflowsPath()));
@@ -62,10 +63,10 @@ export const createTemporalSagaWorker = (options: TemporalSagaWorkerOptions): Te
           const done = worker.run(); // moves the worker to RUNNING synchronously
           // A shutdown requested while the worker was being created stops it as soon as it runs.
           if (stopping) worker.shutdown();
-          else open = connection;
+          else runningConnection = connection;
           await done;
         } finally {
-          open = undefined;
+          runningConnection = undefined;
           await connection.close();
         }
       });
@@ -75,7 +76,7 @@ export const createTemporalSagaWorker = (options: TemporalSagaWorkerOptions): Te
 
   return {
     run,
-    connection: () => open,
+    connection: () => runningConnection,
     ready() {
       if (started === undefined) return Promise.reject(new LimitedCartError('INTERNAL', 'the Temporal worker was not run'));
       return started.then(() => undefined);
@@ -86,7 +87,7 @@ export const createTemporalSagaWorker = (options: TemporalSagaWorkerOptions): Te
         return;
       }
       stopping = true;
-      open = undefined; // starts go through the runner's own connection from now on
+      runningConnection = undefined; // starts go through the runner's own connection from now on
       if (started === undefined) return;
       const { worker } = await started.catch(() => ({ worker: undefined }));
       if (worker?.getState() === 'RUNNING') worker.shutdown();

@@ -40,9 +40,9 @@ export async function startSagaForPlacedOrder(
   const orderId = requireString(payload.orderId, 'event.payload.orderId');
   const holdUntil = requireDate(payload.holdUntil, 'event.payload.holdUntil');
 
-  // Nearly always the head start ran already: one look at the saga settles it, without reading the order or
-  // asking for a second start.
   if (options.headStartsRun !== false) {
+    // Nearly always the head start ran already: one look at the saga settles it, without reading the order or
+    // asking for a second start.
     const runner = deps.sagaRunner;
     const exists = runner.exists ? await runner.exists(orderId) : (await runner.describe(orderId)) !== null;
     if (exists) return { started: false };
